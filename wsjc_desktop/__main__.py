@@ -1,0 +1,3 @@
+from wsjc_desktop.cli import main
+
+raise SystemExit(main())

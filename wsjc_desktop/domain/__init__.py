@@ -1,0 +1,1 @@
+"""The record model and its rules. Imports no Qt."""

@@ -1,0 +1,1 @@
+"""Storage adapter: the SQLite file, migrations and the search index."""
