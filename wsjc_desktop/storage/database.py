@@ -295,3 +295,17 @@ class UnitOfWork:
                 after=to_json(after) if after is not None else None,
             )
         )
+
+
+def open_database(path: Path | str, *, readonly: bool = False) -> Database:
+    """Open (creating or upgrading first, unless read-only) the database file at ``path``."""
+    from wsjc_desktop.storage.migrate import current_revision, ensure_schema
+
+    path = Path(path)
+    if readonly:
+        if not path.exists():
+            raise UserError(f"数据库文件不存在：{path}")
+        current_revision(path)
+    else:
+        ensure_schema(path)
+    return Database(path, readonly=readonly)
