@@ -180,9 +180,11 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if not self._committed:
+            if self.write and not self._committed:
                 self.session.rollback()
         finally:
+            # close() ends a read transaction without expiring what was loaded, so the
+            # plain values read stay usable after the block
             self.session.close()
         if isinstance(exc, OperationalError | DatabaseError):
             user = translate_db_error(exc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import MetaData
 
 from wsjc_desktop.domain import models
@@ -15,3 +17,12 @@ VIRTUAL_TABLE_PREFIXES = ("search_fts",)
 
 def is_virtual(name: str) -> bool:
     return name.startswith(VIRTUAL_TABLE_PREFIXES)
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic filter: leave the FTS5 tables to the migrations that made them."""
+    return not (type_ == "table" and name is not None and is_virtual(name))
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    return not (type_ == "table" and name is not None and is_virtual(name))

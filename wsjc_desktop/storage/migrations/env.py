@@ -6,17 +6,9 @@ from typing import Any
 
 from alembic import context
 
-from wsjc_desktop.storage.schema import is_virtual, metadata
+from wsjc_desktop.storage.schema import include_name, include_object, metadata
 
 config = context.config
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    return not (type_ == "table" and name is not None and is_virtual(name))
-
-
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    return not (type_ == "table" and name is not None and is_virtual(name))
 
 
 def run_migrations_online() -> None:

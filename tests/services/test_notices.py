@@ -1,0 +1,136 @@
+"""文号 allocation and the notice lifecycle."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.support.builders import unit
+from wsjc_desktop.domain.enums import NoticeKind, NoticeStatus, RectificationStatus
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.services import notices, records, settings
+from wsjc_desktop.storage.database import Database, open_database
+
+
+def draft(db: Database, unit_id: int, kind: NoticeKind = NoticeKind.COPY_NOTICE, **values: object) -> int:
+    return records.create(
+        db, "alert_notices", {"kind": kind, "unit_id": unit_id, "title": "关于落实中央八项规定精神的提醒", **values}
+    )
+
+
+def test_numbers_per_kind_and_year_without_leading_zeros(db: Database) -> None:
+    unit_id = unit(db)
+    got = [notices.issue(db, draft(db, unit_id), issued_on=date(2026, 3, d)) for d in range(1, 12)]
+    assert got[0] == "驻X纪抄〔2026〕1号"
+    assert got[9] == "驻X纪抄〔2026〕10号"
+    assert all(re.fullmatch(r"驻X纪抄〔2026〕[1-9]\d*号", n) for n in got)
+    assert notices.issue(db, draft(db, unit_id, NoticeKind.PROPOSAL), issued_on=date(2026, 3, 1)) == (
+        "驻X纪建〔2026〕1号"
+    )
+    assert notices.issue(db, draft(db, unit_id), issued_on=date(2027, 1, 4)) == "驻X纪抄〔2027〕1号"
+
+
+def test_a_deleted_number_is_never_reused(db: Database) -> None:
+    unit_id = unit(db)
+    first = draft(db, unit_id)
+    second = draft(db, unit_id)
+    notices.issue(db, first, issued_on=date(2026, 3, 1))
+    notices.issue(db, second, issued_on=date(2026, 3, 2))
+    records.delete(db, "alert_notices", second)
+    assert notices.issue(db, draft(db, unit_id), issued_on=date(2026, 3, 3)) == "驻X纪抄〔2026〕3号"
+
+
+def test_template_and_prefix_come_from_settings(db: Database) -> None:
+    unit_id = unit(db)
+    settings.set_many(db, {"group.agency_code": "驻财纪", "doc_number.prefix.reminder_letter": "驻财纪提醒"})
+    assert notices.issue(db, draft(db, unit_id), issued_on=date(2026, 3, 1)) == "驻财纪抄〔2026〕1号"
+    settings.set_many(db, {"doc_number.template.reminder_letter": "{prefix}函〔{year}〕第{seq}号"})
+    number = notices.issue(db, draft(db, unit_id, NoticeKind.REMINDER_LETTER), issued_on=date(2026, 3, 1))
+    assert number == "驻财纪提醒函〔2026〕第1号"
+    with pytest.raises(UserError, match="必须包含"):
+        settings.set_many(db, {"doc_number.template": "{prefix}号"})
+
+
+def test_issue_only_once_and_not_past_the_deadline(db: Database) -> None:
+    unit_id = unit(db)
+    nid = draft(db, unit_id, deadline="2026-03-01")
+    with pytest.raises(UserError, match="反馈期限早于发出日期"):
+        notices.issue(db, nid, issued_on=date(2026, 3, 5))
+    records.update(db, "alert_notices", nid, {"deadline": "2026-03-20"})
+    notices.issue(db, nid, issued_on=date(2026, 3, 5))
+    with pytest.raises(UserError, match="不能重复发出"):
+        notices.issue(db, nid, issued_on=date(2026, 3, 6))
+    with pytest.raises(UserError, match="不能更改类别"):
+        records.update(db, "alert_notices", nid, {"kind": NoticeKind.PROPOSAL})
+
+
+def test_two_connections_issuing_at_once_never_share_a_number(db_path: Path) -> None:
+    setup = open_database(db_path)
+    unit_id = unit(setup)
+    ids = [draft(setup, unit_id) for _ in range(30)]
+    setup.dispose()
+    results: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker(mine: list[int]) -> None:
+        db = Database(db_path)  # its own engine and connections, like a second window or PC
+        try:
+            for nid in mine:
+                number = notices.issue(db, nid, issued_on=date(2026, 5, 1))
+                with lock:
+                    results.append(number)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            db.dispose()
+
+    threads = [threading.Thread(target=worker, args=(ids[i::2],)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(results, key=lambda n: int(n[len("驻X纪抄〔2026〕") : -1])) == [
+        f"驻X纪抄〔2026〕{i}号" for i in range(1, 31)
+    ]
+
+
+def test_feedback_lifecycle_and_overdue(db: Database) -> None:
+    unit_id = unit(db)
+    nid = draft(db, unit_id, deadline="2026-03-20")
+    with pytest.raises(UserError, match="草稿尚未发出"):
+        notices.record_feedback(db, nid, {"feedback_date": "2026-03-10", "measures": "已整改"})
+    notices.issue(db, nid, issued_on=date(2026, 3, 5))
+    with db.read() as uow:
+        from wsjc_desktop.domain.models import AlertNotice
+
+        notice = uow.session.get(AlertNotice, nid)
+        assert notice is not None
+        assert notice.effective_status(date(2026, 3, 20)) is NoticeStatus.ISSUED
+        assert notice.effective_status(date(2026, 3, 21)) is NoticeStatus.OVERDUE
+    with pytest.raises(UserError, match="反馈日期不能早于"):
+        notices.record_feedback(db, nid, {"feedback_date": "2026-03-01", "measures": "已整改"})
+    notices.record_feedback(db, nid, {"feedback_date": "2026-03-25", "measures": "制定公务用车管理办法"})
+    assert records.get(db, "alert_notices", nid)["status"] is NoticeStatus.FED_BACK
+    notices.record_feedback(
+        db, nid, {"feedback_date": "2026-04-02", "measures": "完成整改", "status": RectificationStatus.DONE}
+    )
+    assert records.get(db, "alert_notices", nid)["status"] is NoticeStatus.RECTIFIED
+    with db.read() as uow:
+        notice = uow.session.get(AlertNotice, nid)
+        assert notice is not None and notices.rectified_late(notice)
+
+
+def test_find_by_number_accepts_other_brackets(db: Database) -> None:
+    unit_id = unit(db)
+    nid = draft(db, unit_id)
+    notices.issue(db, nid, issued_on=date(2026, 3, 1))
+    assert notices.find_by_number(db, "驻X纪抄〔2026〕1号") == nid
+    assert notices.find_by_number(db, "驻X纪抄[2026]1号") == nid
+    assert notices.find_by_number(db, "驻X纪抄（2026）1号") == nid
+    assert notices.find_by_number(db, "驻X纪建〔2026〕1号") is None

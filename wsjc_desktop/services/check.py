@@ -1,0 +1,71 @@
+"""Health of a database file: integrity, schema version, record counts."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.storage.migrate import HEAD, current_revision
+
+COUNTED = (
+    ("units", "监督单位"),
+    ("cadres", "监察对象"),
+    ("alert_notices", "廉情提醒"),
+    ("meetings", "列席会议"),
+    ("talks", "谈话记录"),
+    ("members", "组内人员"),
+)
+
+
+@dataclass
+class CheckReport:
+    path: str
+    ok: bool
+    integrity: str
+    schema_version: str | None
+    expected_version: str
+    foreign_key_problems: int
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def check_database(path: Path, *, quick: bool = False) -> CheckReport:
+    """Read-only: never writes to the file it checks."""
+    if not path.exists():
+        raise UserError(f"数据库文件不存在：{path}")
+    revision = current_revision(path)
+    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        pragma = "quick_check" if quick else "integrity_check"
+        rows = [r[0] for r in con.execute(f"PRAGMA {pragma}")]
+        integrity = "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:10])
+        fk_problems = len(con.execute("PRAGMA foreign_key_check").fetchall())
+        counts: dict[str, int] = {}
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        for table, _label in COUNTED:
+            if table in tables:
+                (n,) = con.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()
+                counts[table] = int(n)
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"数据库文件已损坏：{exc}") from exc
+    finally:
+        con.close()
+    problems: list[str] = []
+    if integrity != "ok":
+        problems.append(f"完整性检查未通过：{integrity}")
+    if fk_problems:
+        problems.append(f"有 {fk_problems} 处外键引用失效")
+    if revision != HEAD:
+        problems.append(f"结构版本为 {revision}，本程序的版本为 {HEAD}（打开时将自动升级）")
+    return CheckReport(
+        path=str(path),
+        ok=not problems,
+        integrity=integrity,
+        schema_version=revision,
+        expected_version=HEAD,
+        foreign_key_problems=fk_problems,
+        counts=counts,
+        problems=problems,
+    )

@@ -1,0 +1,492 @@
+"""Create, update, delete (to the recycle bin), restore, get and list any record type.
+
+One generic set of use cases driven by the field specs in :mod:`wsjc_desktop.domain.fields`;
+the rules that differ per type live in :mod:`wsjc_desktop.services.rules`. Each function
+opens its own unit of work: one user action, one transaction. Callers get plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, String, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import validation as v
+from wsjc_desktop.domain.enums import LabeledEnum, NoticeStatus
+from wsjc_desktop.domain.fields import Field, FieldKind, RecordSpec, children_of, spec_for
+from wsjc_desktop.errors import NotFoundError, UserError
+from wsjc_desktop.services import rules
+from wsjc_desktop.storage.database import Database
+
+Row = dict[str, Any]
+
+#: The association behind each many-to-many field: (table, own key, other key).
+REFS_TABLES = {
+    ("talks", "cadre_ids"): (m.talk_cadres, "talk_id", "cadre_id"),
+    ("meetings", "attendee_ids"): (m.meeting_attendees, "meeting_id", "member_id"),
+}
+
+REF_LABELS = {"units": "单位", "cadres": "干部", "members": "组内人员", "alert_notices": "廉情提醒", "meetings": "会议"}
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """What a list shows. Every criterion is optional; None means any."""
+
+    year: int | None = None
+    unit_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    cadre_id: int | None = None
+    member_id: int | None = None
+    parent_id: int | None = None
+    deleted: bool = False  # True: only records in the recycle bin
+    today: date | None = None  # for the derived 逾期 status
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def to_row(session: Session, spec: RecordSpec, obj: m.Record) -> Row:
+    """A record as a plain dict: every column plus the ids behind many-to-many fields."""
+    row: Row = m.column_values(obj)
+    for fld in spec.fields:
+        if fld.kind is FieldKind.REFS:
+            assoc, own, other = REFS_TABLES[(spec.table, fld.name)]
+            row[fld.name] = list(
+                session.scalars(select(assoc.c[other]).where(assoc.c[own] == obj.id).order_by(assoc.c[other]))
+            )
+    return row
+
+
+def _load(session: Session, spec: RecordSpec, record_id: int, *, include_deleted: bool = False) -> m.Record:
+    obj = session.get(spec.model, record_id)
+    if obj is None or (obj.deleted_at is not None and not include_deleted):
+        raise NotFoundError(f"{spec.label}（编号 {record_id}）不存在或已被删除。")
+    return obj
+
+
+def get(db: Database, table: str, record_id: int, *, include_deleted: bool = False) -> Row:
+    spec = spec_for(table)
+    with db.read() as uow:
+        return to_row(uow.session, spec, _load(uow.session, spec, record_id, include_deleted=include_deleted))
+
+
+def _year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def build_query(spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
+    """The select behind a filtered list (ids and rows share it)."""
+    model: Any = spec.model
+    conds: list[ColumnElement[bool]] = [
+        model.deleted_at.is_not(None) if flt.deleted else model.deleted_at.is_(None)
+    ]
+    if flt.year is not None:
+        if spec.date_field:
+            start, end = _year_range(flt.year)
+            conds.append(getattr(model, spec.date_field).between(start, end))
+        elif spec.has_field("year"):
+            conds.append(model.year == flt.year)
+    if flt.unit_id is not None:
+        if spec.unit_field:
+            conds.append(getattr(model, spec.unit_field) == flt.unit_id)
+        elif spec.cadre_field:
+            conds.append(
+                getattr(model, spec.cadre_field).in_(select(m.Cadre.id).where(m.Cadre.unit_id == flt.unit_id))
+            )
+        elif spec.table == "talks":
+            conds.append(
+                exists().where(
+                    m.talk_cadres.c.talk_id == model.id,
+                    m.talk_cadres.c.cadre_id == m.Cadre.id,
+                    m.Cadre.unit_id == flt.unit_id,
+                )
+            )
+        elif spec.table == "units":
+            conds.append(model.id == flt.unit_id)
+    if flt.kind is not None and spec.kind_field:
+        conds.append(getattr(model, spec.kind_field) == flt.kind)
+    if flt.status is not None and spec.status_field:
+        conds.append(_status_condition(spec, flt.status, flt.today or date.today()))
+    if flt.cadre_id is not None:
+        if spec.cadre_field:
+            conds.append(getattr(model, spec.cadre_field) == flt.cadre_id)
+        elif spec.table == "talks":
+            conds.append(
+                exists().where(m.talk_cadres.c.talk_id == model.id, m.talk_cadres.c.cadre_id == flt.cadre_id)
+            )
+        elif spec.table == "meetings":
+            conds.append(
+                exists().where(m.MeetingOpinion.meeting_id == model.id, m.MeetingOpinion.cadre_id == flt.cadre_id)
+            )
+    if flt.member_id is not None:
+        if spec.member_fields:
+            conds.append(or_(*(getattr(model, f) == flt.member_id for f in spec.member_fields)))
+        elif spec.table == "meetings":
+            conds.append(
+                exists().where(
+                    m.meeting_attendees.c.meeting_id == model.id,
+                    m.meeting_attendees.c.member_id == flt.member_id,
+                )
+            )
+        else:
+            conds.append(model.created_by_id == flt.member_id)
+    if flt.parent_id is not None and spec.parent is not None:
+        conds.append(getattr(model, spec.parent[1]) == flt.parent_id)
+    order = [getattr(model, name) for name in spec.default_order]
+    return select(model).where(and_(*conds)).order_by(*order)
+
+
+def _status_condition(spec: RecordSpec, status: str, today: date) -> ColumnElement[bool]:
+    column = getattr(spec.model, spec.status_field or "status")
+    if spec.table != "alert_notices":
+        return column == status  # type: ignore[no-any-return]
+    notice: Any = m.AlertNotice
+    overdue = and_(notice.status == NoticeStatus.ISSUED, notice.deadline.is_not(None), notice.deadline < today)
+    if status == NoticeStatus.OVERDUE:
+        return overdue
+    if status == NoticeStatus.ISSUED:
+        return and_(notice.status == NoticeStatus.ISSUED, ~overdue)
+    return column == status  # type: ignore[no-any-return]
+
+
+def list_records(db: Database, table: str, flt: RecordFilter = RecordFilter()) -> list[Row]:
+    spec = spec_for(table)
+    with db.read() as uow:
+        objs = uow.session.scalars(build_query(spec, flt)).all()
+        return [to_row(uow.session, spec, obj) for obj in objs]
+
+
+def list_ids(db: Database, table: str, flt: RecordFilter = RecordFilter()) -> list[int]:
+    """Only the ids: large tables load these first and fetch rows as they are shown."""
+    spec = spec_for(table)
+    query = build_query(spec, flt).with_only_columns(spec.model.id)
+    with db.read() as uow:
+        return list(uow.session.scalars(query))
+
+
+def get_many(db: Database, table: str, ids: Sequence[int]) -> dict[int, Row]:
+    spec = spec_for(table)
+    out: dict[int, Row] = {}
+    with db.read() as uow:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            for obj in uow.session.scalars(select(spec.model).where(spec.model.id.in_(chunk))):
+                out[obj.id] = to_row(uow.session, spec, obj)
+    return out
+
+
+def count(db: Database, table: str, flt: RecordFilter = RecordFilter()) -> int:
+    spec = spec_for(table)
+    query = build_query(spec, flt).order_by(None).with_only_columns(func.count(spec.model.id))
+    with db.read() as uow:
+        return int(uow.session.scalar(query) or 0)
+
+
+# --- values in, checked ---------------------------------------------------------------
+
+
+def _column_length(spec: RecordSpec, name: str) -> int | None:
+    col = spec.model.__table__.columns.get(name)
+    if col is not None and isinstance(col.type, String) and col.type.length:
+        return int(col.type.length)
+    return None
+
+
+def _as_bool(fld: Field, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value != 0
+    text = v.to_halfwidth(str(value)).strip().lower()
+    if text in ("是", "y", "yes", "true", "1", "√", "✓"):
+        return True
+    if text in ("否", "n", "no", "false", "0", "", "×"):
+        return False
+    raise UserError(f"{fld.label}只能填“是”或“否”。", field=fld.name)
+
+
+def _as_int(fld: Field, value: Any) -> int:
+    if isinstance(value, bool):
+        raise UserError(f"{fld.label}必须是整数。", field=fld.name)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = v.to_halfwidth(str(value)).strip()
+        try:
+            number = int(float(text)) if text.endswith(".0") else int(text)
+        except ValueError:
+            raise UserError(f"{fld.label}“{value}”必须是整数。", field=fld.name) from None
+    if fld.kind is FieldKind.YEAR and not 1949 <= number <= 2100:
+        raise UserError(f"{fld.label}“{number}”不是有效年份。", field=fld.name)
+    if fld.kind is FieldKind.INT and number < 0:
+        raise UserError(f"{fld.label}不能为负数。", field=fld.name)
+    return number
+
+
+def _as_time(fld: Field, value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    text = v.to_halfwidth(str(value)).strip().replace("：", ":").replace("时", ":").rstrip("分")
+    try:
+        hour, _, minute = text.partition(":")
+        return time(int(hour), int(minute or 0))
+    except ValueError:
+        raise UserError(f"{fld.label}“{value}”不是有效时间（例如 09:30）。", field=fld.name) from None
+
+
+def _as_enum(fld: Field, value: Any) -> LabeledEnum:
+    assert fld.enum is not None
+    if isinstance(value, fld.enum):
+        return value
+    try:
+        return fld.enum(value)
+    except ValueError:
+        pass
+    try:
+        return fld.enum.from_label(str(value))
+    except ValueError:
+        allowed = "、".join(e.label for e in fld.enum)
+        raise UserError(f"{fld.label}“{value}”不是可选项（可选：{allowed}）。", field=fld.name) from None
+
+
+def _check_ref(session: Session, fld: Field, record_id: Any) -> int:
+    assert fld.ref is not None
+    model = spec_for(fld.ref).model
+    try:
+        key = int(record_id)
+    except (TypeError, ValueError):
+        raise UserError(f"{fld.label}选择有误。", field=fld.name) from None
+    obj = session.get(model, key)
+    if obj is None or obj.deleted_at is not None:
+        what = REF_LABELS.get(fld.ref, fld.label)
+        raise UserError(f"所选{what}不存在或已被删除（{fld.label}）。", field=fld.name)
+    return key
+
+
+def coerce(session: Session, fld: Field, value: Any) -> Any:
+    """One input value, normalised to what is stored; a UserError naming the field if it is bad."""
+    if isinstance(value, str) and fld.kind not in (FieldKind.LONG_TEXT,):
+        value = value.strip().replace("\u3000", " ").strip()
+    empty = value is None or value == "" or (fld.kind is FieldKind.REFS and not value)
+    if empty:
+        if fld.required:
+            verb = "选择" if fld.kind in (FieldKind.ENUM, FieldKind.REF, FieldKind.REFS) else "填写"
+            raise UserError(f"请{verb}{fld.label}。", field=fld.name)
+        if fld.kind is FieldKind.BOOL:
+            return False
+        if fld.kind is FieldKind.REFS:
+            return []
+        if fld.kind is FieldKind.INT:
+            return 0
+        return None
+    kind = fld.kind
+    if kind is FieldKind.TEXT:
+        return str(value)
+    if kind is FieldKind.LONG_TEXT:
+        text = str(value).strip()
+        if not text and fld.required:
+            raise UserError(f"请填写{fld.label}。", field=fld.name)
+        return text or None
+    if kind is FieldKind.DATE:
+        return v.parse_date(value, field=fld.name, label=fld.label)
+    if kind is FieldKind.MONTH:
+        return v.parse_month(value, field=fld.name, label=fld.label)
+    if kind is FieldKind.TIME:
+        return _as_time(fld, value)
+    if kind in (FieldKind.INT, FieldKind.YEAR):
+        return _as_int(fld, value)
+    if kind is FieldKind.BOOL:
+        return _as_bool(fld, value)
+    if kind is FieldKind.ENUM:
+        return _as_enum(fld, value)
+    if kind is FieldKind.REF:
+        return _check_ref(session, fld, value)
+    if kind is FieldKind.REFS:
+        ids = [_check_ref(session, fld, item) for item in value]
+        return sorted(set(ids))
+    if kind is FieldKind.ID_NUMBER:
+        return v.normalize_id_number(str(value), field=fld.name)
+    if kind is FieldKind.PHONE:
+        return v.normalize_phone(str(value), field=fld.name, label=fld.label)
+    raise AssertionError(kind)
+
+
+def clean_values(
+    session: Session, spec: RecordSpec, values: Mapping[str, Any], *, creating: bool, parent_ok: bool = True
+) -> dict[str, Any]:
+    """Check and normalise the given values; on create every required field must be there."""
+    out: dict[str, Any] = {}
+    parent_key = spec.parent[1] if spec.parent else None
+    for name, raw in values.items():
+        if not spec.has_field(name):
+            raise ValueError(f"{spec.table} has no field {name!r}")
+        fld = spec.field(name)
+        if not fld.editable and not (creating and name == parent_key and parent_ok):
+            raise ValueError(f"{spec.table}.{name} is set by the program, not by input")
+        value = coerce(session, fld, raw)
+        limit = _column_length(spec, name)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise UserError(f"{fld.label}不能超过{limit}个字。", field=name)
+        out[name] = value
+    if creating:
+        for fld in spec.fields:
+            if fld.required and fld.name not in out and (fld.editable or fld.name == parent_key):
+                coerce(session, fld, None)  # raises the "请填写" message
+    return out
+
+
+def _apply(session: Session, spec: RecordSpec, obj: m.Record, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        fld = spec.field(name)
+        if fld.kind is FieldKind.REFS:
+            continue
+        setattr(obj, name, value)
+    session.flush()
+    for name, value in values.items():
+        if spec.field(name).kind is FieldKind.REFS:
+            assoc, own, other = REFS_TABLES[(spec.table, name)]
+            session.execute(assoc.delete().where(assoc.c[own] == obj.id))
+            if value:
+                session.execute(assoc.insert(), [{own: obj.id, other: item} for item in value])
+            # the link rows are not records: mark the owner changed so views and the index follow
+            obj.updated_at = datetime.now()
+    session.flush()
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def create(db: Database, table: str, values: Mapping[str, Any]) -> int:
+    """Create one record; returns its id."""
+    spec = spec_for(table)
+    with db.uow() as uow:
+        record_id = create_in(uow.session, spec, values)
+        uow.commit()
+    return record_id
+
+
+def create_in(session: Session, spec: RecordSpec, values: Mapping[str, Any]) -> int:
+    """Create inside a caller's transaction (imports, bulk actions)."""
+    clean = clean_values(session, spec, values, creating=True)
+    rules.check(session, spec.table, clean, None)
+    obj = spec.model()
+    for name, default in rules.defaults(spec.table).items():
+        clean.setdefault(name, default)
+    session.add(obj)
+    _apply(session, spec, obj, clean)
+    return obj.id
+
+
+def update(db: Database, table: str, record_id: int, values: Mapping[str, Any]) -> None:
+    spec = spec_for(table)
+    with db.uow() as uow:
+        update_in(uow.session, spec, record_id, values)
+        uow.commit()
+
+
+def update_in(session: Session, spec: RecordSpec, record_id: int, values: Mapping[str, Any]) -> None:
+    obj = _load(session, spec, record_id)
+    clean = clean_values(session, spec, values, creating=False)
+    rules.check(session, spec.table, clean, obj)
+    _apply(session, spec, obj, clean)
+
+
+def delete(db: Database, table: str, record_id: int) -> None:
+    """Move a record (and what belongs to it) to the recycle bin."""
+    spec = spec_for(table)
+    with db.uow() as uow:
+        obj = _load(uow.session, spec, record_id)
+        rules.check_delete(uow.session, table, obj)
+        stamp = datetime.now()
+        obj.deleted_at = stamp
+        _cascade(uow.session, spec, obj.id, stamp, deleting=True)
+        uow.commit()
+
+
+def restore(db: Database, table: str, record_id: int) -> None:
+    """Bring a record (and what went to the recycle bin with it) back."""
+    spec = spec_for(table)
+    with db.uow() as uow:
+        obj = uow.session.get(spec.model, record_id)
+        if obj is None:
+            raise NotFoundError(f"{spec.label}（编号 {record_id}）不存在。")
+        if obj.deleted_at is None:
+            raise UserError(f"该{spec.label}不在回收站中。")
+        rules.check_restore(uow.session, table, obj)
+        stamp = obj.deleted_at
+        obj.deleted_at = None
+        _cascade(uow.session, spec, obj.id, stamp, deleting=False)
+        uow.commit()
+
+
+def _cascade(session: Session, spec: RecordSpec, parent_id: int, stamp: datetime, *, deleting: bool) -> None:
+    """Children deleted together with their parent carry its timestamp, so a restore brings back
+    exactly those and not children the user had deleted on their own before."""
+    for child in children_of(spec.table):
+        assert child.parent is not None
+        model: Any = child.model
+        fk = getattr(model, child.parent[1])
+        if deleting:
+            rows = session.scalars(select(model).where(fk == parent_id, model.deleted_at.is_(None)))
+            for row in rows:
+                row.deleted_at = stamp
+        else:
+            rows = session.scalars(select(model).where(fk == parent_id, model.deleted_at == stamp))
+            for row in rows:
+                row.deleted_at = None
+
+
+@dataclass(frozen=True)
+class DeletedItem:
+    table: str
+    label: str  # the record type's Chinese name
+    record_id: int
+    title: str
+    deleted_at: datetime
+
+
+def recycle_bin(db: Database) -> list[DeletedItem]:
+    """Everything in the recycle bin that was deleted on its own (not with a parent), newest first."""
+    items: list[DeletedItem] = []
+    with db.read() as uow:
+        for spec in (spec_for(t) for t in ORDERED_TABLES):
+            model: Any = spec.model
+            query = select(model).where(model.deleted_at.is_not(None))
+            if spec.parent is not None:
+                parent_model: Any = spec_for(spec.parent[0]).model
+                fk = getattr(model, spec.parent[1])
+                query = query.where(
+                    ~exists().where(parent_model.id == fk, parent_model.deleted_at == model.deleted_at)
+                )
+            for obj in uow.session.scalars(query):
+                title = getattr(obj, spec.title_field)
+                items.append(DeletedItem(spec.table, spec.label, obj.id, str(title or ""), obj.deleted_at))
+    items.sort(key=lambda item: item.deleted_at, reverse=True)
+    return items
+
+
+ORDERED_TABLES = (
+    "units",
+    "cadres",
+    "alert_notices",
+    "rectifications",
+    "meetings",
+    "meeting_opinions",
+    "talks",
+    "family_members",
+    "personal_matters_reports",
+    "duty_reports",
+    "integrity_opinions",
+    "discipline_records",
+    "clues",
+    "risk_points",
+    "attachments",
+    "members",
+)

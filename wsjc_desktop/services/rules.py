@@ -1,0 +1,258 @@
+"""The rules that differ per record type: cross-field checks, duplicates, delete and restore guards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import validation as v
+from wsjc_desktop.domain.enums import CadreStatus, NoticeStatus
+from wsjc_desktop.domain.fields import FieldKind, spec_for
+from wsjc_desktop.errors import DuplicateError, UserError
+
+Values = dict[str, Any]
+Rule = Callable[[Session, Values, m.Record | None], None]
+
+
+def merged(values: Values, obj: m.Record | None, name: str) -> Any:
+    """The value a field will have after the write: the new one if given, else the stored one."""
+    if name in values:
+        return values[name]
+    return getattr(obj, name, None) if obj is not None else None
+
+
+def _same_day_or_later(first: date | None, second: date | None, field: str, message: str) -> None:
+    v.check_order(first, second, field=field, message=message)
+
+
+def _not_future(values: Values, field: str, label: str) -> None:
+    v.check_date_between(values.get(field), field=field, label=label, latest=date.today())
+
+
+# --- per type -------------------------------------------------------------------------
+
+
+def _unit(session: Session, values: Values, obj: m.Record | None) -> None:
+    name = merged(values, obj, "full_name")
+    clash = session.scalar(
+        select(m.Unit).where(
+            m.Unit.full_name == name, m.Unit.deleted_at.is_(None), m.Unit.id != (obj.id if obj else -1)
+        )
+    )
+    if clash is not None:
+        raise DuplicateError(f"单位“{name}”已存在。", field="full_name")
+
+
+def _member(session: Session, values: Values, obj: m.Record | None) -> None:
+    name = merged(values, obj, "name")
+    clash = session.scalar(
+        select(m.Member).where(
+            m.Member.name == name, m.Member.deleted_at.is_(None), m.Member.id != (obj.id if obj else -1)
+        )
+    )
+    if clash is not None:
+        raise DuplicateError(f"组内人员“{name}”已存在。", field="name")
+
+
+def _cadre(session: Session, values: Values, obj: m.Record | None) -> None:
+    if "name" in values and values["name"]:
+        values["name"] = v.normalize_name(values["name"])
+    for name, label in (
+        ("birth_date", "出生年月"),
+        ("party_join_date", "入党时间"),
+        ("work_start_date", "参加工作时间"),
+        ("position_start_date", "任现职时间"),
+    ):
+        _not_future(values, name, label)
+    id_number = merged(values, obj, "id_number")
+    if id_number and "id_number" in values:
+        born = v.id_number_birth_date(id_number)
+        birth = merged(values, obj, "birth_date")
+        if birth is None:
+            values["birth_date"] = born
+        elif (birth.year, birth.month) != (born.year, born.month):
+            raise UserError(
+                f"身份证号中的出生日期（{born.year}年{born.month}月）与出生年月"
+                f"（{birth.year}年{birth.month}月）不一致，请核对。",
+                field="id_number",
+            )
+        sex = v.id_number_gender(id_number)
+        gender = merged(values, obj, "gender")
+        if gender is None:
+            values["gender"] = sex
+        elif gender != sex:
+            raise UserError(f"身份证号显示性别为“{sex.label}”，与所填性别不一致，请核对。", field="id_number")
+    birth = merged(values, obj, "birth_date")
+    for name, label in (
+        ("party_join_date", "入党时间"),
+        ("work_start_date", "参加工作时间"),
+        ("position_start_date", "任现职时间"),
+    ):
+        _same_day_or_later(birth, merged(values, obj, name), name, f"{label}不能早于出生年月。")
+    if merged(values, obj, "is_top_leader"):
+        values["is_leader"] = True
+    check_cadre_duplicates(session, values, obj)
+
+
+def check_cadre_duplicates(session: Session, values: Values, obj: m.Record | None) -> None:
+    """Same ID number, or same name + birth date + unit, as another cadre in service."""
+    own_id = obj.id if obj else -1
+    id_number = merged(values, obj, "id_number")
+    active = (m.Cadre.deleted_at.is_(None), m.Cadre.id != own_id)
+    if id_number:
+        clash = session.scalar(select(m.Cadre).where(m.Cadre.id_number == id_number, *active))
+        if clash is not None:
+            raise DuplicateError(
+                f"身份证号与已有干部“{clash.name}”（{clash.unit.display_name}）重复。", field="id_number"
+            )
+    name, birth, unit_id = (merged(values, obj, k) for k in ("name", "birth_date", "unit_id"))
+    if name and birth and unit_id:
+        clash = session.scalar(
+            select(m.Cadre).where(
+                m.Cadre.name == name, m.Cadre.birth_date == birth, m.Cadre.unit_id == unit_id, *active
+            )
+        )
+        if clash is not None:
+            raise DuplicateError(
+                f"本单位已有同名、同出生年月的干部“{name}”，请勿重复录入。", field="name"
+            )
+
+
+def _family_member(session: Session, values: Values, obj: m.Record | None) -> None:
+    if "name" in values and values["name"]:
+        values["name"] = v.normalize_name(values["name"])
+    _not_future(values, "birth_date", "出生年月")
+
+
+def _personal_matters(session: Session, values: Values, obj: m.Record | None) -> None:
+    _not_future(values, "report_date", "报告日期")
+
+
+def _duty_report(session: Session, values: Values, obj: m.Record | None) -> None:
+    _not_future(values, "report_date", "述责述廉日期")
+
+
+def _integrity_opinion(session: Session, values: Values, obj: m.Record | None) -> None:
+    _same_day_or_later(
+        merged(values, obj, "request_date"),
+        merged(values, obj, "reply_date"),
+        "reply_date",
+        "回复日期不能早于来函日期。",
+    )
+
+
+def _discipline(session: Session, values: Values, obj: m.Record | None) -> None:
+    start, end = merged(values, obj, "effect_start"), merged(values, obj, "effect_end")
+    _same_day_or_later(start, end, "effect_end", "影响期止不能早于影响期起。")
+    _same_day_or_later(merged(values, obj, "decided_on"), start, "effect_start", "影响期起不能早于决定日期。")
+
+
+def _clue(session: Session, values: Values, obj: m.Record | None) -> None:
+    _same_day_or_later(
+        merged(values, obj, "received_on"),
+        merged(values, obj, "disposed_on"),
+        "disposed_on",
+        "处置日期不能早于受理日期。",
+    )
+
+
+def _notice(session: Session, values: Values, obj: m.Record | None) -> None:
+    if isinstance(obj, m.AlertNotice) and obj.doc_number and "kind" in values and values["kind"] != obj.kind:
+        raise UserError("已编号发出的提醒不能更改类别。", field="kind")
+    issued_on = merged(values, obj, "issued_on")
+    _same_day_or_later(issued_on, merged(values, obj, "deadline"), "deadline", "反馈期限不能早于发出日期。")
+
+
+def _rectification(session: Session, values: Values, obj: m.Record | None) -> None:
+    notice_id = merged(values, obj, "notice_id")
+    notice = session.get(m.AlertNotice, notice_id) if notice_id else None
+    if notice is not None:
+        if notice.status == NoticeStatus.DRAFT:
+            raise UserError("草稿尚未发出，不能登记整改反馈。", field="notice_id")
+        _same_day_or_later(
+            notice.issued_on,
+            merged(values, obj, "feedback_date"),
+            "feedback_date",
+            "反馈日期不能早于提醒的发出日期。",
+        )
+
+
+def _talk(session: Session, values: Values, obj: m.Record | None) -> None:
+    start, end = merged(values, obj, "start_time"), merged(values, obj, "end_time")
+    if start is not None and end is not None and end < start:
+        raise UserError("结束时间不能早于开始时间。", field="end_time")
+
+
+RULES: dict[str, Rule] = {
+    "units": _unit,
+    "members": _member,
+    "cadres": _cadre,
+    "family_members": _family_member,
+    "personal_matters_reports": _personal_matters,
+    "duty_reports": _duty_report,
+    "integrity_opinions": _integrity_opinion,
+    "discipline_records": _discipline,
+    "clues": _clue,
+    "alert_notices": _notice,
+    "rectifications": _rectification,
+    "talks": _talk,
+}
+
+DEFAULTS: dict[str, Values] = {
+    "cadres": {"status": CadreStatus.SERVING},
+    "members": {"is_active": True},
+    "units": {"in_scope": True},
+}
+
+
+def check(session: Session, table: str, values: Values, obj: m.Record | None) -> None:
+    """Cross-field and duplicate checks; may fill values derived from others (birth date from ID)."""
+    rule = RULES.get(table)
+    if rule is not None:
+        rule(session, values, obj)
+
+
+def defaults(table: str) -> Values:
+    return dict(DEFAULTS.get(table, {}))
+
+
+# --- delete and restore guards --------------------------------------------------------
+
+
+def check_delete(session: Session, table: str, obj: m.Record) -> None:
+    if table == "units":
+        counts = []
+        for model, label in ((m.Cadre, "名干部"), (m.AlertNotice, "份廉情提醒"), (m.Meeting, "次会议记录")):
+            n = session.scalar(
+                select(func.count()).where(model.unit_id == obj.id, model.deleted_at.is_(None))  # type: ignore[attr-defined]
+            )
+            if n:
+                counts.append(f"{n}{label}")
+        if counts:
+            raise UserError(f"该单位下还有{'、'.join(counts)}，请先删除或调整后再删除单位。")
+
+
+def check_restore(session: Session, table: str, obj: m.Record) -> None:
+    spec = spec_for(table)
+    if spec.parent is not None:
+        parent_spec = spec_for(spec.parent[0])
+        parent = session.get(parent_spec.model, getattr(obj, spec.parent[1]))
+        if parent is not None and parent.deleted_at is not None:
+            raise UserError(f"所属的{parent_spec.label}已在回收站中，请先恢复它。")
+    for fld in spec.fields:
+        if fld.kind is FieldKind.REF and fld.ref and fld.required:
+            ref_spec = spec_for(fld.ref)
+            target = session.get(ref_spec.model, getattr(obj, fld.name))
+            if target is not None and target.deleted_at is not None:
+                raise UserError(f"{fld.label}“{getattr(target, ref_spec.title_field)}”已在回收站中，请先恢复它。")
+    if table == "units":
+        _unit(session, {}, obj)
+    elif table == "cadres":
+        check_cadre_duplicates(session, {}, obj)
+    elif table == "members":
+        _member(session, {}, obj)
