@@ -6,7 +6,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 
-class BuildWithResources(build_py):
+class BuildWithResources(build_py):  # type: ignore[misc]
     def run(self) -> None:
         super().run()
         src = Path(__file__).parent / "resources"

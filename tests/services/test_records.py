@@ -49,7 +49,11 @@ def test_create_and_get_a_unit(db: Database) -> None:
         ({"name": "张三", "birth_date": date.today() + timedelta(days=40)}, "birth_date", "不能晚于"),
         ({"name": "张三", "id_number": "110105197503150120"}, "id_number", "校验码"),
         ({"name": "张三", "phone": "12345"}, "phone", "联系电话"),
-        ({"name": "张三", "birth_date": "1980-05", "party_join_date": "1979-01"}, "party_join_date", "入党时间"),
+        (
+            {"name": "张三", "birth_date": "1980-05", "party_join_date": "1979-01"},
+            "party_join_date",
+            "入党时间",
+        ),
         ({"name": "张" * 51}, "name", "不能超过50个字"),
     ],
 )
@@ -187,8 +191,13 @@ def test_failed_write_leaves_nothing_half_written(db: Database, db_path: Path) -
         records.create(
             db,
             "talks",
-            {"held_on": "2026-03-05", "kind": "integrity", "cadre_ids": [good], "start_time": "10:00",
-             "end_time": "9:00"},
+            {
+                "held_on": "2026-03-05",
+                "kind": "integrity",
+                "cadre_ids": [good],
+                "start_time": "10:00",
+                "end_time": "9:00",
+            },
         )
     assert count_rows(db_path, "talks") == 0
     assert count_rows(db_path, "talk_cadres") == 0
@@ -257,12 +266,22 @@ def test_list_filters(db: Database) -> None:
     unit_a, unit_b = unit(db), unit(db, "区教育局")
     me, other = member(db, "李明"), member(db, "王芳")
     a1, b1 = cadre(db, unit_a, "张三"), cadre(db, unit_b, "李四")
-    t1 = records.create(db, "talks", {"held_on": "2026-03-05", "kind": "integrity", "cadre_ids": [a1],
-                                      "talker_id": me})
-    t2 = records.create(db, "talks", {"held_on": "2025-12-30", "kind": "reminder", "cadre_ids": [a1, b1],
-                                      "talker_id": other})
-    m1 = records.create(db, "meetings", {"held_on": "2026-04-01", "unit_id": unit_b,
-                                         "meeting_type": MeetingType.DEMOCRATIC_LIFE, "attendee_ids": [me]})
+    t1 = records.create(
+        db, "talks", {"held_on": "2026-03-05", "kind": "integrity", "cadre_ids": [a1], "talker_id": me}
+    )
+    t2 = records.create(
+        db, "talks", {"held_on": "2025-12-30", "kind": "reminder", "cadre_ids": [a1, b1], "talker_id": other}
+    )
+    m1 = records.create(
+        db,
+        "meetings",
+        {
+            "held_on": "2026-04-01",
+            "unit_id": unit_b,
+            "meeting_type": MeetingType.DEMOCRATIC_LIFE,
+            "attendee_ids": [me],
+        },
+    )
 
     def ids(table: str, **kw: object) -> list[int]:
         return records.list_ids(db, table, RecordFilter(**kw))  # type: ignore[arg-type]
@@ -285,10 +304,26 @@ def test_notice_status_filter_derives_overdue(db: Database) -> None:
 
     unit_id = unit(db)
     today = date(2026, 6, 1)
-    late = records.create(db, "alert_notices", {"kind": NoticeKind.COPY_NOTICE, "unit_id": unit_id,
-                                                "title": "关于公务用车管理问题的廉情抄告", "deadline": "2026-05-20"})
-    fine = records.create(db, "alert_notices", {"kind": NoticeKind.COPY_NOTICE, "unit_id": unit_id,
-                                                "title": "关于会议费管理的廉情抄告", "deadline": "2026-06-20"})
+    late = records.create(
+        db,
+        "alert_notices",
+        {
+            "kind": NoticeKind.COPY_NOTICE,
+            "unit_id": unit_id,
+            "title": "关于公务用车管理问题的廉情抄告",
+            "deadline": "2026-05-20",
+        },
+    )
+    fine = records.create(
+        db,
+        "alert_notices",
+        {
+            "kind": NoticeKind.COPY_NOTICE,
+            "unit_id": unit_id,
+            "title": "关于会议费管理的廉情抄告",
+            "deadline": "2026-06-20",
+        },
+    )
     notices.issue(db, late, issued_on=date(2026, 5, 6))
     notices.issue(db, fine, issued_on=date(2026, 5, 30))
     assert records.list_ids(db, "alert_notices", RecordFilter(status="overdue", today=today)) == [late]

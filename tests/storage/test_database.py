@@ -41,8 +41,8 @@ def test_foreign_keys_are_enforced(db: Database) -> None:
     with pytest.raises(Exception, match="FOREIGN KEY"), db.uow() as uow:
         uow.session.execute(
             text(
-                "INSERT INTO cadres (name, unit_id, is_leader, is_top_leader, status, uid, created_at, updated_at)"
-                " VALUES ('张三', 999, 0, 0, 'serving', 'x', '2026-01-01', '2026-01-01')"
+                "INSERT INTO cadres (name, unit_id, is_leader, is_top_leader, status, uid,"
+                " created_at, updated_at) VALUES ('张三', 999, 0, 0, 'serving', 'x', '2026-01-01', '2026-01-01')"
             )
         )
 
@@ -152,5 +152,5 @@ def test_open_missing_file_read_only_is_a_user_error(tmp_path: Path) -> None:
 def test_not_a_database_is_a_user_error(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.db"
     bogus.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(UserError, match="损坏|不是本程序"):
+    with pytest.raises(UserError, match=r"损坏|不是本程序"):
         open_database(bogus)

@@ -17,7 +17,7 @@ from wsjc_desktop.storage.schema import include_name, include_object, metadata
 
 
 def test_head_constant_matches_the_scripts() -> None:
-    assert migrate.HEAD == migrate.script_head()
+    assert migrate.script_head() == migrate.HEAD
     assert migrate.script_revisions()[-1] == "0001"  # walk_revisions lists newest first, base last
 
 
@@ -58,8 +58,8 @@ def _make_first_revision_file(path: Path) -> None:
         " '2025-01-02 09:00:00', '2025-01-02 09:00:00')"
     )
     con.execute(
-        "INSERT INTO cadres (id, uid, name, unit_id, is_leader, is_top_leader, status, created_at, updated_at)"
-        " VALUES (1, 'c-1', '王小明', 1, 1, 1, 'serving', '2025-01-02 09:00:00', '2025-01-02 09:00:00')"
+        "INSERT INTO cadres (id, uid, name, unit_id, is_leader, is_top_leader, status,"
+        " created_at, updated_at) VALUES (1, 'c-1', '王小明', 1, 1, 1, 'serving', '2025-01-02 09:00:00', '2025-01-02 09:00:00')"
     )
     con.commit()
     con.close()

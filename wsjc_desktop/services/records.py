@@ -31,7 +31,13 @@ REFS_TABLES = {
     ("meetings", "attendee_ids"): (m.meeting_attendees, "meeting_id", "member_id"),
 }
 
-REF_LABELS = {"units": "单位", "cadres": "干部", "members": "组内人员", "alert_notices": "廉情提醒", "meetings": "会议"}
+REF_LABELS = {
+    "units": "单位",
+    "cadres": "干部",
+    "members": "组内人员",
+    "alert_notices": "廉情提醒",
+    "meetings": "会议",
+}
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,9 @@ def build_query(spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
             )
         elif spec.table == "meetings":
             conds.append(
-                exists().where(m.MeetingOpinion.meeting_id == model.id, m.MeetingOpinion.cadre_id == flt.cadre_id)
+                exists().where(
+                    m.MeetingOpinion.meeting_id == model.id, m.MeetingOpinion.cadre_id == flt.cadre_id
+                )
             )
     if flt.member_id is not None:
         if spec.member_fields:
@@ -148,7 +156,9 @@ def _status_condition(spec: RecordSpec, status: str, today: date) -> ColumnEleme
     if spec.table != "alert_notices":
         return column == status  # type: ignore[no-any-return]
     notice: Any = m.AlertNotice
-    overdue = and_(notice.status == NoticeStatus.ISSUED, notice.deadline.is_not(None), notice.deadline < today)
+    overdue = and_(
+        notice.status == NoticeStatus.ISSUED, notice.deadline.is_not(None), notice.deadline < today
+    )
     if status == NoticeStatus.OVERDUE:
         return overdue
     if status == NoticeStatus.ISSUED:
@@ -245,8 +255,9 @@ def _as_enum(fld: Field, value: Any) -> LabeledEnum:
     assert fld.enum is not None
     if isinstance(value, fld.enum):
         return value
+    enum_cls: Any = fld.enum
     try:
-        return fld.enum(value)
+        return enum_cls(value)  # type: ignore[no-any-return]
     except ValueError:
         pass
     try:

@@ -60,7 +60,7 @@ def _member(session: Session, values: Values, obj: m.Record | None) -> None:
 
 
 def _cadre(session: Session, values: Values, obj: m.Record | None) -> None:
-    if "name" in values and values["name"]:
+    if values.get("name"):
         values["name"] = v.normalize_name(values["name"])
     for name, label in (
         ("birth_date", "出生年月"),
@@ -118,13 +118,11 @@ def check_cadre_duplicates(session: Session, values: Values, obj: m.Record | Non
             )
         )
         if clash is not None:
-            raise DuplicateError(
-                f"本单位已有同名、同出生年月的干部“{name}”，请勿重复录入。", field="name"
-            )
+            raise DuplicateError(f"本单位已有同名、同出生年月的干部“{name}”，请勿重复录入。", field="name")
 
 
 def _family_member(session: Session, values: Values, obj: m.Record | None) -> None:
-    if "name" in values and values["name"]:
+    if values.get("name"):
         values["name"] = v.normalize_name(values["name"])
     _not_future(values, "birth_date", "出生年月")
 
@@ -229,7 +227,7 @@ def check_delete(session: Session, table: str, obj: m.Record) -> None:
         counts = []
         for model, label in ((m.Cadre, "名干部"), (m.AlertNotice, "份廉情提醒"), (m.Meeting, "次会议记录")):
             n = session.scalar(
-                select(func.count()).where(model.unit_id == obj.id, model.deleted_at.is_(None))  # type: ignore[attr-defined]
+                select(func.count()).where(model.unit_id == obj.id, model.deleted_at.is_(None))
             )
             if n:
                 counts.append(f"{n}{label}")
@@ -249,7 +247,9 @@ def check_restore(session: Session, table: str, obj: m.Record) -> None:
             ref_spec = spec_for(fld.ref)
             target = session.get(ref_spec.model, getattr(obj, fld.name))
             if target is not None and target.deleted_at is not None:
-                raise UserError(f"{fld.label}“{getattr(target, ref_spec.title_field)}”已在回收站中，请先恢复它。")
+                raise UserError(
+                    f"{fld.label}“{getattr(target, ref_spec.title_field)}”已在回收站中，请先恢复它。"
+                )
     if table == "units":
         _unit(session, {}, obj)
     elif table == "cadres":
