@@ -29,9 +29,7 @@ def setup_logging(level: int = logging.INFO) -> Path:
     return path
 
 
-def log_uncaught(
-    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-) -> None:
+def log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     logging.getLogger("wsjc_desktop").critical("未处理的错误", exc_info=(exc_type, exc, tb))
 
 

@@ -18,7 +18,9 @@ from wsjc_desktop.storage.database import Database, open_database
 
 def draft(db: Database, unit_id: int, kind: NoticeKind = NoticeKind.COPY_NOTICE, **values: object) -> int:
     return records.create(
-        db, "alert_notices", {"kind": kind, "unit_id": unit_id, "title": "关于落实中央八项规定精神的提醒", **values}
+        db,
+        "alert_notices",
+        {"kind": kind, "unit_id": unit_id, "title": "关于落实中央八项规定精神的提醒", **values},
     )
 
 

@@ -9,7 +9,9 @@ from wsjc_desktop.storage.database import Database
 
 def test_defaults_and_stored_values(db: Database) -> None:
     assert settings.get(db, "group.name") == settings.DEFAULTS["group.name"]
-    settings.set_many(db, {"group.name": "区纪委监委驻区发改委纪检监察组", "notice.default_deadline_days": 10})
+    settings.set_many(
+        db, {"group.name": "区纪委监委驻区发改委纪检监察组", "notice.default_deadline_days": 10}
+    )
     assert settings.get(db, "group.name") == "区纪委监委驻区发改委纪检监察组"
     assert settings.get_all(db)["notice.default_deadline_days"] == 10
 

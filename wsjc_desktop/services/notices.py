@@ -38,7 +38,9 @@ def allocate_number(session: Session, kind: NoticeKind, year: int) -> tuple[int,
         session.add(seq_row)
     # Belt and braces: never go below a number already present (e.g. from an import).
     highest = session.scalar(
-        select(func.max(m.AlertNotice.doc_seq)).where(m.AlertNotice.kind == kind, m.AlertNotice.doc_year == year)
+        select(func.max(m.AlertNotice.doc_seq)).where(
+            m.AlertNotice.kind == kind, m.AlertNotice.doc_year == year
+        )
     )
     seq = max(seq_row.last_seq, highest or 0) + 1
     seq_row.last_seq = seq

@@ -1,0 +1,428 @@
+"""The demo dataset: volumes, realism, consistency and determinism, on real SQLite files."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain.docnumber import DEFAULT_TEMPLATE, default_prefix, format_doc_number
+from wsjc_desktop.domain.enums import (
+    CadreRank,
+    NoticeKind,
+    NoticeStatus,
+    OpinionConclusion,
+    RectificationStatus,
+    TalkKind,
+    UnitType,
+)
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.services.demo import TABLE_ORDER, generate_demo
+from wsjc_desktop.storage.database import Database, open_database
+
+TODAY = date(2026, 7, 15)
+JAN1 = date(TODAY.year, 1, 1)
+STORED_STATUSES = (NoticeStatus.DRAFT, NoticeStatus.ISSUED, NoticeStatus.FED_BACK, NoticeStatus.RECTIFIED)
+ALL_TABLES = (*TABLE_ORDER, "doc_sequences")
+KINDS = {k.value: k for k in NoticeKind}
+
+
+def gb11643_ok(number: str) -> bool:
+    """Independent GB 11643-1999 check: weights 2^(17-i) mod 11, check code (12 - sum) mod 11, 10 → X."""
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        return False
+    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(number[:17]))
+    code = (12 - total % 11) % 11
+    return number[17] == ("X" if code == 10 else str(code))
+
+
+def is_gbk_only(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        try:
+            ch.encode("gbk")
+        except UnicodeEncodeError:
+            return False
+        return True
+    return False
+
+
+def rows(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for table in ALL_TABLES:
+        out[table] = rows(path, f"SELECT * FROM {table} ORDER BY 1, 2")
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, dict[str, int]]]:
+    """One scale-1 demo file shared by the read-only checks."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(path)
+    counts = generate_demo(database, scale=1, seed=7, today=TODAY)
+    yield database, counts
+    database.dispose()
+
+
+# --- volumes -------------------------------------------------------------------------------
+
+EXPECTED_SCALE1: dict[str, tuple[int, int]] = {
+    "members": (2, 2),
+    "units": (6, 6),
+    "cadres": (250, 400),
+    "family_members": (900, 2500),
+    "personal_matters_reports": (50, 150),
+    "duty_reports": (40, 120),
+    "integrity_opinions": (80, 130),
+    "discipline_records": (3, 40),
+    "clues": (15, 40),
+    "risk_points": (80, 160),
+    "talks": (300, 500),
+    "talk_cadres": (400, 900),
+    "meetings": (130, 250),
+    "meeting_attendees": (150, 350),
+    "meeting_opinions": (150, 500),
+    "alert_notices": (70, 140),
+    "rectifications": (40, 140),
+    "doc_sequences": (5, 5),
+}
+
+
+def test_scale1_counts_in_expected_ranges(demo: tuple[Database, dict[str, int]]) -> None:
+    db, counts = demo
+    assert set(counts) == set(EXPECTED_SCALE1)
+    for table, (lo, hi) in EXPECTED_SCALE1.items():
+        assert lo <= counts[table] <= hi, (table, counts[table])
+        assert rows(db.path, f"SELECT count(*) FROM {table}")[0][0] == counts[table], table
+
+
+def test_database_is_consistent(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    assert rows(db.path, "PRAGMA foreign_key_check") == []
+    assert rows(db.path, "PRAGMA integrity_check") == [("ok",)]
+    for table in TABLE_ORDER:
+        if table in ("talk_cadres", "meeting_attendees"):
+            continue
+        uids = rows(db.path, f"SELECT count(*), count(DISTINCT uid) FROM {table} WHERE uid IS NOT NULL")[0]
+        assert uids[0] == uids[1] == rows(db.path, f"SELECT count(*) FROM {table}")[0][0], table
+
+
+# --- units and cadres ----------------------------------------------------------------------
+
+
+def test_units_and_cadres_look_real(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    with db.session() as s:
+        units = s.scalars(select(m.Unit).order_by(m.Unit.sort_order)).all()
+        cadres = s.scalars(select(m.Cadre)).all()
+        members = s.scalars(select(m.Member).order_by(m.Member.sort_order)).all()
+    assert [u.full_name for u in units][:2] == ["区发展和改革委员会", "区财政局"]
+    assert "区城投集团有限公司" in {u.full_name for u in units}
+    assert len({u.unit_type for u in units}) >= 3
+    assert UnitType.STATE_ENTERPRISE in {u.unit_type for u in units}
+    assert [mb.title for mb in members] == ["组长", "组员"]
+    by_unit: dict[int, list[m.Cadre]] = defaultdict(list)
+    for c in cadres:
+        by_unit[c.unit_id].append(c)
+    for u in units:
+        staff = by_unit[u.id]
+        tops = [c for c in staff if c.is_top_leader]
+        assert len(tops) == 1 and tops[0].is_leader and tops[0].name == u.head_name
+        assert 4 <= sum(c.is_leader for c in staff) <= 6
+        assert all(c.rank in (CadreRank.DIVISION, CadreRank.BUREAU) for c in staff if c.is_leader)
+        assert u.liaison_name and u.party_org_name and u.party_org_name.startswith("中共")
+    ranks = Counter(c.rank for c in cadres)
+    assert set(ranks) == set(CadreRank)
+    assert ranks[CadreRank.BUREAU] < ranks[CadreRank.DIVISION] < ranks[CadreRank.SECTION]
+    assert ranks[CadreRank.STAFF] > ranks[CadreRank.DIVISION]
+    phone = re.compile(r"1[3-9]\d{9}")
+    assert all(phone.fullmatch(c.phone) for c in cadres if c.phone)
+    assert all(2 <= len(c.name) <= 4 for c in cadres)
+    with_id = sum(c.id_number is not None for c in cadres)
+    assert 0.3 <= with_id / len(cadres) <= 0.5
+    assert sum(c.file_updated_on is not None for c in cadres) / len(cadres) >= 0.7
+    assert all(JAN1 <= c.file_updated_on <= TODAY for c in cadres if c.file_updated_on)
+
+
+def test_every_id_number_passes_checksum_and_matches_birth_date(
+    demo: tuple[Database, dict[str, int]],
+) -> None:
+    db, _ = demo
+    found = rows(db.path, "SELECT id_number, birth_date, gender FROM cadres WHERE id_number IS NOT NULL")
+    assert len(found) > 50
+    for number, birth, gender in found:
+        assert gb11643_ok(number), number
+        assert date(int(number[6:10]), int(number[10:12]), int(number[12:14])).isoformat() == birth
+        assert int(number[16]) % 2 == (1 if gender == "male" else 0)
+    assert len({n for n, _, _ in found}) == len(found)
+
+
+def test_a_gbk_only_name_appears(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    names = [n for (n,) in rows(db.path, "SELECT name FROM cadres")]
+    rare = [n for n in names if any(is_gbk_only(ch) for ch in n)]
+    assert rare, "expected a name with a GBK-only character such as 堃 喆 珺 昇 玥 犇"
+    assert all(n.encode("gbk") for n in names)
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+
+def test_every_kind_in_every_stored_status(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    present = set(rows(db.path, "SELECT kind, status FROM alert_notices"))
+    for kind in NoticeKind:
+        for status in STORED_STATUSES:
+            assert (kind.value, status.value) in present, (kind, status)
+    drafts = rows(
+        db.path, "SELECT doc_number, doc_seq, doc_year, issued_on FROM alert_notices WHERE status='draft'"
+    )
+    assert drafts and all(r == (None, None, None, None) for r in drafts)
+    issued = rows(db.path, "SELECT doc_number, issued_on FROM alert_notices WHERE status != 'draft'")
+    assert all(number and day for number, day in issued)
+
+
+def test_doc_numbers_sequential_without_gaps_and_match_doc_sequences(
+    demo: tuple[Database, dict[str, int]],
+) -> None:
+    db, _ = demo
+    numbered = rows(
+        db.path,
+        "SELECT kind, doc_year, doc_seq, doc_number, issued_on FROM alert_notices"
+        " WHERE doc_number IS NOT NULL ORDER BY kind, doc_year, doc_seq",
+    )
+    assert len({r[3] for r in numbered}) == len(numbered)
+    by_key: dict[tuple[str, int], list[tuple[Any, ...]]] = defaultdict(list)
+    for r in numbered:
+        by_key[(r[0], r[1])].append(r)
+    sequences = {
+        (k, y): last for k, y, last in rows(db.path, "SELECT kind, year, last_seq FROM doc_sequences")
+    }
+    assert set(by_key) == set(sequences) == {(k.value, TODAY.year) for k in NoticeKind}
+    for (kind, year), items in by_key.items():
+        assert [r[2] for r in items] == list(range(1, len(items) + 1))
+        assert sequences[(kind, year)] == len(items)
+        for _, _, seq, number, issued_on in items:
+            assert number == format_doc_number(DEFAULT_TEMPLATE, default_prefix(KINDS[kind]), year, seq)
+            assert issued_on[:4] == str(year)
+        issue_dates = [r[4] for r in items]
+        assert issue_dates == sorted(issue_dates), "numbers follow the order of issue"
+
+
+def test_deadlines_overdue_due_soon_and_late_rectification(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    with db.session() as s:
+        notices = s.scalars(select(m.AlertNotice)).all()
+        feedback: dict[int, list[m.Rectification]] = defaultdict(list)
+        for r in s.scalars(select(m.Rectification)).all():
+            feedback[r.notice_id].append(r)
+    effective = Counter((n.kind, n.effective_status(TODAY)) for n in notices)
+    for kind in NoticeKind:
+        assert effective[(kind, NoticeStatus.OVERDUE)] >= 1, kind
+    assert all(not feedback[n.id] for n in notices if n.effective_status(TODAY) == NoticeStatus.OVERDUE)
+    due_soon = [
+        n
+        for n in notices
+        if n.status == NoticeStatus.ISSUED and n.deadline and TODAY <= n.deadline <= TODAY + timedelta(days=7)
+    ]
+    assert len(due_soon) >= 3
+    late = [
+        n
+        for n in notices
+        if n.status == NoticeStatus.RECTIFIED
+        and n.deadline is not None
+        and min(r.feedback_date for r in feedback[n.id]) > n.deadline
+    ]
+    assert len(late) >= 3
+    for n in notices:
+        if n.issued_on:
+            assert JAN1 <= n.issued_on <= TODAY
+            assert n.deadline is not None and n.deadline > n.issued_on
+            assert n.signatory
+        if n.status in (NoticeStatus.FED_BACK, NoticeStatus.RECTIFIED):
+            assert feedback[n.id], n.id
+            assert all(n.issued_on and n.issued_on <= r.feedback_date <= TODAY for r in feedback[n.id])
+        else:
+            assert not feedback[n.id]
+        if n.status == NoticeStatus.RECTIFIED:
+            assert any(r.status == RectificationStatus.DONE for r in feedback[n.id])
+        if n.status == NoticeStatus.FED_BACK:
+            assert all(r.status == RectificationStatus.IN_PROGRESS for r in feedback[n.id])
+
+
+def test_holiday_reminders_one_per_unit_per_holiday(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    found = rows(
+        db.path,
+        "SELECT holiday, unit_id, count(*) FROM alert_notices WHERE kind='holiday_reminder' GROUP BY 1, 2",
+    )
+    units = {u for (u,) in rows(db.path, "SELECT id FROM units")}
+    holidays: dict[str, set[int]] = defaultdict(set)
+    for holiday, unit_id, n in found:
+        assert n == 1
+        holidays[holiday].add(unit_id)
+    assert {"春节", "清明", "五一", "端午", "中秋国庆"} <= set(holidays)
+    assert all(v == units for v in holidays.values())
+    assert rows(
+        db.path, "SELECT count(*) FROM alert_notices WHERE kind!='holiday_reminder' AND holiday IS NOT NULL"
+    )[0] == (0,)
+
+
+# --- talks, meetings, dossier ------------------------------------------------------------------
+
+
+def test_talks(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    per_talk = Counter(t for (t,) in rows(db.path, "SELECT talk_id FROM talk_cadres"))
+    talks = rows(db.path, "SELECT id, kind, held_on, talker_id, recorder_id, handling FROM talks")
+    assert all(1 <= per_talk[t[0]] <= 3 for t in talks)
+    assert sum(n >= 2 for n in per_talk.values()) >= 20
+    kinds = Counter(t[1] for t in talks)
+    assert set(kinds) == {k.value for k in TalkKind}
+    assert kinds[TalkKind.INTEGRITY.value] == max(kinds.values())
+    assert kinds[TalkKind.ADMONISHMENT.value] < kinds[TalkKind.PRE_APPOINTMENT.value]
+    assert all(JAN1.isoformat() <= t[2] <= TODAY.isoformat() for t in talks)
+    assert all(t[3] and t[4] and t[3] != t[4] for t in talks)
+    assert any(t[5] for t in talks), "some talks record first-form handling"
+
+
+def test_meetings_and_opinions(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    meetings = rows(db.path, "SELECT id, meeting_type, held_on, topics, major_topic_count FROM meetings")
+    attendees = Counter(mid for (mid,) in rows(db.path, "SELECT meeting_id FROM meeting_attendees"))
+    opinions = Counter(mid for (mid,) in rows(db.path, "SELECT meeting_id FROM meeting_opinions"))
+    assert all(1 <= attendees[mid] <= 2 for mid, *_ in meetings)
+    assert all(1 <= opinions[mid] <= 3 for mid, *_ in meetings)
+    assert {t for _, t, *_ in meetings} >= {
+        "party_committee",
+        "democratic_life",
+        "organizational_life",
+        "major_decision",
+        "administrative",
+        "special_topic",
+    }
+    assert all(JAN1.isoformat() <= held <= TODAY.isoformat() for _, _, held, _, _ in meetings)
+    assert all(0 <= major <= len(topics.splitlines()) for *_, topics, major in meetings)
+    assert any(major > 0 for *_, major in meetings)
+    named = rows(db.path, "SELECT count(*) FROM meeting_opinions WHERE cadre_id IS NOT NULL")[0][0]
+    assert named > 10
+
+
+def test_dossier_sections(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    conclusions = {
+        c for (c,) in rows(db.path, "SELECT conclusion FROM integrity_opinions WHERE conclusion IS NOT NULL")
+    }
+    assert conclusions == {c.value for c in OpinionConclusion}
+    assert rows(db.path, "SELECT count(*) FROM family_members WHERE runs_business")[0][0] >= 3
+    leaders = {i for (i,) in rows(db.path, "SELECT id FROM cadres WHERE is_leader AND status='serving'")}
+    reported = {
+        i
+        for (i,) in rows(db.path, "SELECT cadre_id FROM personal_matters_reports WHERE year=?", (TODAY.year,))
+    }
+    duty = {i for (i,) in rows(db.path, "SELECT cadre_id FROM duty_reports WHERE year=?", (TODAY.year,))}
+    assert leaders <= reported and leaders <= duty
+    assert rows(db.path, "SELECT count(DISTINCT unit_id) FROM risk_points")[0][0] == 6
+    assert len({s for (s,) in rows(db.path, "SELECT source FROM clues")}) >= 3
+    assert len({d for (d,) in rows(db.path, "SELECT disposal FROM clues")}) >= 3
+    assert rows(db.path, "SELECT count(*) FROM discipline_records")[0][0] >= 1
+
+
+# --- determinism, refusal, validation, progress ------------------------------------------------
+
+
+def test_same_seed_gives_identical_rows_and_another_seed_differs(tmp_path: Path) -> None:
+    dumps = []
+    for name, seed in (("a.db", 3), ("b.db", 3), ("c.db", 4)):
+        database = open_database(tmp_path / name)
+        try:
+            generate_demo(database, scale=1, seed=seed, today=TODAY)
+        finally:
+            database.dispose()
+        dumps.append(dump(tmp_path / name))
+    assert dumps[0] == dumps[1]
+    assert dumps[0]["cadres"] != dumps[2]["cadres"]
+    assert dumps[0]["talks"] != dumps[2]["talks"]
+
+
+def test_refuses_a_database_that_has_units(db: Database) -> None:
+    with db.uow() as uow:
+        uow.session.add(m.Unit(full_name="区审计局"))
+        uow.commit()
+    before = {t: rows(db.path, f"SELECT count(*) FROM {t}")[0][0] for t in ALL_TABLES}
+    with pytest.raises(UserError) as err:
+        generate_demo(db, today=TODAY)
+    assert str(err.value) == "数据库中已有数据，演示数据只能写入空数据库。"
+    assert {t: rows(db.path, f"SELECT count(*) FROM {t}")[0][0] for t in ALL_TABLES} == before
+
+
+def test_deleted_records_do_not_block_and_ids_do_not_collide(db: Database) -> None:
+    with db.uow() as uow:
+        member = m.Member(name="管理员", title="组长")
+        unit = m.Unit(full_name="区旧单位", deleted_at=datetime(2026, 1, 5))
+        uow.session.add_all([member, unit])
+        uow.commit()
+    counts = generate_demo(db, today=TODAY)
+    assert rows(db.path, "SELECT count(*) FROM units")[0][0] == counts["units"] + 1
+    assert rows(db.path, "SELECT count(*) FROM members")[0][0] == counts["members"] + 1
+    assert rows(db.path, "PRAGMA foreign_key_check") == []
+
+
+@pytest.mark.parametrize("scale", [0, -1, 201])
+def test_rejects_bad_scale(db: Database, scale: int) -> None:
+    with pytest.raises(UserError, match="数据量倍数"):
+        generate_demo(db, scale=scale, today=TODAY)
+    assert rows(db.path, "SELECT count(*) FROM cadres")[0][0] == 0
+
+
+def test_progress_reports_steps_up_to_the_total(db: Database) -> None:
+    seen: list[tuple[int, int]] = []
+    generate_demo(db, today=TODAY, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] > 5
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len({t for _, t in seen}) == 1
+
+
+def test_early_in_the_year_still_works(db: Database) -> None:
+    counts = generate_demo(db, today=date(2026, 1, 3))
+    assert counts["cadres"] > 200
+    latest = rows(db.path, "SELECT max(held_on) FROM talks")[0][0]
+    assert latest <= "2026-01-03"
+    assert rows(db.path, "PRAGMA foreign_key_check") == []
+
+
+def test_scale_10_is_about_ten_times_scale_1(db: Database, demo: tuple[Database, dict[str, int]]) -> None:
+    _, base = demo
+    started = time.perf_counter()
+    counts = generate_demo(db, scale=10, seed=1, today=TODAY)
+    elapsed = time.perf_counter() - started
+    print(f"scale 10: {sum(counts.values())} rows in {elapsed:.1f} s")
+    for table, n in base.items():
+        if table == "doc_sequences":
+            assert counts[table] == n
+            continue
+        assert 7 * n <= counts[table] <= 13 * n, (table, n, counts[table])
+    assert rows(db.path, "SELECT count(DISTINCT full_name) FROM units")[0][0] == 60
+    assert rows(db.path, "PRAGMA foreign_key_check") == []
+    numbered = rows(
+        db.path, "SELECT kind, count(*), max(doc_seq) FROM alert_notices WHERE doc_seq IS NOT NULL GROUP BY 1"
+    )
+    assert all(n == top for _, n, top in numbered)
