@@ -42,7 +42,8 @@ def test_foreign_keys_are_enforced(db: Database) -> None:
         uow.session.execute(
             text(
                 "INSERT INTO cadres (name, unit_id, is_leader, is_top_leader, status, uid,"
-                " created_at, updated_at) VALUES ('张三', 999, 0, 0, 'serving', 'x', '2026-01-01', '2026-01-01')"
+                " created_at, updated_at)"
+                " VALUES ('张三', 999, 0, 0, 'serving', 'x', '2026-01-01', '2026-01-01')"
             )
         )
 

@@ -59,7 +59,8 @@ def _make_first_revision_file(path: Path) -> None:
     )
     con.execute(
         "INSERT INTO cadres (id, uid, name, unit_id, is_leader, is_top_leader, status,"
-        " created_at, updated_at) VALUES (1, 'c-1', '王小明', 1, 1, 1, 'serving', '2025-01-02 09:00:00', '2025-01-02 09:00:00')"
+        " created_at, updated_at) VALUES (1, 'c-1', '王小明', 1, 1, 1, 'serving',"
+        " '2025-01-02 09:00:00', '2025-01-02 09:00:00')"
     )
     con.commit()
     con.close()

@@ -26,7 +26,10 @@ def add_attachment(db: Database, cadre_id: int, source: Path, *, note: str | Non
         raise UserError(f"无法读取文件“{source.name}”：{exc.strerror or exc}") from exc
     with db.uow() as uow:
         clean = records.clean_values(
-            uow.session, ATTACHMENT, {"cadre_id": cadre_id, "filename": source.name, "note": note}, creating=True
+            uow.session,
+            ATTACHMENT,
+            {"cadre_id": cadre_id, "filename": source.name, "note": note},
+            creating=True,
         )
         attachment = m.Attachment(
             cadre_id=clean["cadre_id"],

@@ -112,6 +112,13 @@ class Database:
         return engine
 
     def dispose(self) -> None:
+        if not self.readonly:
+            # Keep the query planner's statistics current (cheap; SQLite decides what to analyse).
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except (OperationalError, DatabaseError):
+                pass
         self.engine.dispose()
 
     close = dispose

@@ -20,7 +20,7 @@ from wsjc_desktop.paths import backup_dir_for
 log = logging.getLogger(__name__)
 
 #: The newest schema revision this program knows (checked against the scripts by a test).
-HEAD = "0001"
+HEAD = "0002"
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
