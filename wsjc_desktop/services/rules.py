@@ -37,26 +37,25 @@ def _not_future(values: Values, field: str, label: str) -> None:
 # --- per type -------------------------------------------------------------------------
 
 
-def _unit(session: Session, values: Values, obj: m.Record | None) -> None:
-    name = merged(values, obj, "full_name")
-    clash = session.scalar(
-        select(m.Unit).where(
-            m.Unit.full_name == name, m.Unit.deleted_at.is_(None), m.Unit.id != (obj.id if obj else -1)
+def _unique_name(model: type[m.Unit] | type[m.Member], column: str, message: str) -> Rule:
+    """A rule: no two records in service share this name."""
+
+    def rule(session: Session, values: Values, obj: m.Record | None) -> None:
+        name = merged(values, obj, column)
+        own_id = obj.id if obj else -1
+        clash = session.scalar(
+            select(model.id).where(
+                getattr(model, column) == name, model.deleted_at.is_(None), model.id != own_id
+            )
         )
-    )
-    if clash is not None:
-        raise DuplicateError(f"单位“{name}”已存在。", field="full_name")
+        if clash is not None:
+            raise DuplicateError(message.format(name=name), field=column)
+
+    return rule
 
 
-def _member(session: Session, values: Values, obj: m.Record | None) -> None:
-    name = merged(values, obj, "name")
-    clash = session.scalar(
-        select(m.Member).where(
-            m.Member.name == name, m.Member.deleted_at.is_(None), m.Member.id != (obj.id if obj else -1)
-        )
-    )
-    if clash is not None:
-        raise DuplicateError(f"组内人员“{name}”已存在。", field="name")
+_unit = _unique_name(m.Unit, "full_name", "单位“{name}”已存在。")
+_member = _unique_name(m.Member, "name", "组内人员“{name}”已存在。")
 
 
 def _cadre(session: Session, values: Values, obj: m.Record | None) -> None:
