@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     gui = sub.add_parser("gui", parents=[db_parent], help="打开主窗口（默认）")
-    gui.add_argument("--screenshot", type=Path, metavar="PNG", help="打开后截图保存并退出（用于检查）")
+    gui.add_argument("--tab", metavar="标签页", help="打开后切换到此标签页，如 廉情提醒")
+    gui.add_argument("--screenshot", type=Path, metavar="PNG", help="打开并等标签页载入后截图保存，然后退出")
     gui.set_defaults(handler=cmd_gui)
 
     demo = sub.add_parser("demo", parents=[db_parent], help="写入演示数据（仅限空数据库）")
@@ -88,7 +89,7 @@ def say(text: str) -> None:
 def cmd_gui(args: argparse.Namespace) -> int:
     from wsjc_desktop.ui.app import run_gui
 
-    return run_gui(resolve_db(args), screenshot=getattr(args, "screenshot", None))
+    return run_gui(resolve_db(args), screenshot=getattr(args, "screenshot", None), tab=getattr(args, "tab", None))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

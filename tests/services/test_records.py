@@ -288,7 +288,7 @@ def test_list_filters(db: Database) -> None:
 
     assert ids("talks", year=2026) == [t1]
     assert ids("talks", unit_id=unit_b) == [t2]
-    assert ids("talks", cadre_id=a1) == [t2, t1]  # ordered by date
+    assert ids("talks", cadre_id=a1) == [t1, t2]  # newest first
     assert ids("talks", kind="reminder") == [t2]
     assert ids("talks", member_id=me) == [t1]
     assert ids("meetings", member_id=me) == [m1]
@@ -328,3 +328,39 @@ def test_notice_status_filter_derives_overdue(db: Database) -> None:
     notices.issue(db, fine, issued_on=date(2026, 5, 30))
     assert records.list_ids(db, "alert_notices", RecordFilter(status="overdue", today=today)) == [late]
     assert records.list_ids(db, "alert_notices", RecordFilter(status="issued", today=today)) == [fine]
+
+
+def test_sorting_and_id_whitelist(db: Database) -> None:
+    unit_b, unit_a = unit(db, "区教育局"), unit(db, "区财政局")
+    c1 = cadre(db, unit_a, "王五", rank="科级")
+    c2 = cadre(db, unit_b, "张三", rank="处级")
+    c3 = cadre(db, unit_a, "李四")
+
+    def ids(**kw: object) -> list[int]:
+        return records.list_ids(db, "cadres", RecordFilter(**kw))  # type: ignore[arg-type]
+
+    assert ids(sort="name") == sorted([c1, c2, c3], key=lambda i: records.get(db, "cadres", i)["name"])
+    assert ids(sort="unit_id") == [c2, c1, c3]  # by the unit's name: 区教育局 < 区财政局 (code points)
+    assert ids(sort="unit_id", descending=True) == [c3, c1, c2]
+    assert ids(sort="rank")[-1] == c3  # empty values last
+    assert ids(only_ids=frozenset({c1, c3})) == [c1, c3]
+
+
+def test_due_within_days(db: Database) -> None:
+    from wsjc_desktop.services import notices
+
+    unit_id = unit(db)
+    soon = records.create(
+        db,
+        "alert_notices",
+        {"kind": "copy_notice", "unit_id": unit_id, "title": "甲", "deadline": "2026-06-05"},
+    )
+    later = records.create(
+        db,
+        "alert_notices",
+        {"kind": "copy_notice", "unit_id": unit_id, "title": "乙", "deadline": "2026-06-20"},
+    )
+    notices.issue(db, soon, issued_on=date(2026, 5, 20))
+    notices.issue(db, later, issued_on=date(2026, 5, 20))
+    flt = RecordFilter(due_within_days=7, today=date(2026, 6, 1))
+    assert records.list_ids(db, "alert_notices", flt) == [soon]

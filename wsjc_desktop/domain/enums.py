@@ -21,6 +21,16 @@ class LabeledEnum(StrEnum):
         return obj
 
     @classmethod
+    def parse(cls, value: str) -> Self:
+        """The member with this stored value (a ValueError if none)."""
+        if isinstance(value, cls):
+            return value
+        member = cls._value2member_map_.get(value)
+        if member is None:
+            raise ValueError(value)
+        return member  # type: ignore[return-value]
+
+    @classmethod
     def from_label(cls, label: str) -> Self:
         """The member whose label (or value) is ``label``, ignoring surrounding spaces."""
         text = label.strip()

@@ -359,6 +359,14 @@ class Attachment(Record):
 # --- notices, meetings, talks ---------------------------------------------------------
 
 
+def effective_notice_status(status: NoticeStatus | str, deadline: date | None, today: date) -> NoticeStatus:
+    """逾期 is derived, never stored: issued, past its deadline and no feedback yet."""
+    stored = NoticeStatus.parse(status)
+    if stored is NoticeStatus.ISSUED and deadline is not None and today > deadline:
+        return NoticeStatus.OVERDUE
+    return stored
+
+
 class AlertNotice(Record):
     """廉情提醒: a numbered notice to a unit (optionally about one cadre)."""
 
@@ -387,10 +395,7 @@ class AlertNotice(Record):
     )
 
     def effective_status(self, today: date) -> NoticeStatus:
-        """逾期 is derived: issued, past its deadline and no feedback yet."""
-        if self.status == NoticeStatus.ISSUED and self.deadline is not None and today > self.deadline:
-            return NoticeStatus.OVERDUE
-        return self.status
+        return effective_notice_status(self.status, self.deadline, today)
 
 
 class Rectification(Record):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain import validation as v
@@ -53,6 +53,10 @@ class RecordFilter:
     parent_id: int | None = None
     deleted: bool = False  # True: only records in the recycle bin
     today: date | None = None  # for the derived 逾期 status
+    only_ids: frozenset[int] | None = None  # e.g. the hits of a text search
+    due_within_days: int | None = None  # notices: issued, no feedback, deadline within N days
+    sort: str | None = None  # a field name; REF fields sort by the referenced record's title
+    descending: bool = False
 
 
 # --- reading --------------------------------------------------------------------------
@@ -96,7 +100,13 @@ def build_query(spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
     if flt.year is not None:
         if spec.date_field:
             start, end = _year_range(flt.year)
-            conds.append(getattr(model, spec.date_field).between(start, end))
+            column = getattr(model, spec.date_field)
+            # a record not dated yet (a draft notice) belongs to the year it was written in
+            undated = and_(
+                column.is_(None),
+                model.created_at.between(datetime(flt.year, 1, 1), datetime(flt.year, 12, 31, 23, 59, 59)),
+            )
+            conds.append(or_(column.between(start, end), undated))
         elif spec.has_field("year"):
             conds.append(model.year == flt.year)
     if flt.unit_id is not None:
@@ -147,8 +157,43 @@ def build_query(spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
             conds.append(model.created_by_id == flt.member_id)
     if flt.parent_id is not None and spec.parent is not None:
         conds.append(getattr(model, spec.parent[1]) == flt.parent_id)
-    order = [getattr(model, name) for name in spec.default_order]
-    return select(model).where(and_(*conds)).order_by(*order)
+    if flt.only_ids is not None and len(flt.only_ids) <= MAX_IN_IDS:
+        conds.append(model.id.in_(sorted(flt.only_ids)))
+    if flt.due_within_days is not None and spec.table == "alert_notices":
+        today = flt.today or date.today()
+        conds.append(model.status == NoticeStatus.ISSUED)
+        conds.append(model.deadline.between(today, today + timedelta(days=flt.due_within_days)))
+    query = select(model).where(and_(*conds))
+    return _order(query, spec, flt)
+
+
+def _order_key(model: Any, name: str) -> Any:
+    """``"held_on"`` ascending; ``"-held_on"`` newest first, with empty values (drafts) on top."""
+    if name.startswith("-"):
+        return getattr(model, name[1:]).desc().nulls_first()
+    return getattr(model, name)
+
+
+MAX_IN_IDS = 20000
+#: A status filter value for notices: issued and not yet rectified (with or without feedback).
+OPEN_NOTICES = "open"
+
+
+def _order(query: Select[Any], spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
+    model: Any = spec.model
+    if flt.sort is None or not spec.has_field(flt.sort) or spec.field(flt.sort).kind is FieldKind.REFS:
+        return query.order_by(*(_order_key(model, name) for name in spec.default_order))
+    fld = spec.field(flt.sort)
+    if fld.kind is FieldKind.REF and fld.ref:
+        ref_spec = spec_for(fld.ref)
+        target = aliased(ref_spec.model)
+        query = query.outerjoin(target, getattr(model, fld.name) == target.id)
+        key: Any = getattr(target, ref_spec.title_field)
+    else:
+        key = getattr(model, fld.name)
+    key = key.desc() if flt.descending else key.asc()
+    tiebreak = model.id.desc() if flt.descending else model.id.asc()
+    return query.order_by(key.nulls_last(), tiebreak)
 
 
 def _status_condition(spec: RecordSpec, status: str, today: date) -> ColumnElement[bool]:
@@ -161,6 +206,8 @@ def _status_condition(spec: RecordSpec, status: str, today: date) -> ColumnEleme
     )
     if status == NoticeStatus.OVERDUE:
         return overdue
+    if status == OPEN_NOTICES:
+        return notice.status.in_([NoticeStatus.ISSUED, NoticeStatus.FED_BACK])  # type: ignore[no-any-return]
     if status == NoticeStatus.ISSUED:
         return and_(notice.status == NoticeStatus.ISSUED, ~overdue)
     return column == status  # type: ignore[no-any-return]
@@ -178,7 +225,10 @@ def list_ids(db: Database, table: str, flt: RecordFilter = RecordFilter()) -> li
     spec = spec_for(table)
     query = build_query(spec, flt).with_only_columns(spec.model.id)
     with db.read() as uow:
-        return list(uow.session.scalars(query))
+        ids = list(uow.session.scalars(query))
+    if flt.only_ids is not None and len(flt.only_ids) > MAX_IN_IDS:
+        ids = [i for i in ids if i in flt.only_ids]
+    return ids
 
 
 def get_many(db: Database, table: str, ids: Sequence[int]) -> dict[int, Row]:
@@ -255,9 +305,8 @@ def _as_enum(fld: Field, value: Any) -> LabeledEnum:
     assert fld.enum is not None
     if isinstance(value, fld.enum):
         return value
-    enum_cls: Any = fld.enum
     try:
-        return enum_cls(value)  # type: ignore[no-any-return]
+        return fld.enum.parse(value)
     except ValueError:
         pass
     try:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+#: The bundled family used wherever the system font has no Chinese glyphs.
+FALLBACK_FAMILY = "WenQuanYi Micro Hei"
+
 
 def register_fonts() -> list[str]:
     """Register every bundled font so Chinese text never renders as boxes. Returns the families."""
@@ -26,35 +29,79 @@ def register_fonts() -> list[str]:
     return families
 
 
-def run_gui(db_path: Path, *, screenshot: Path | None = None) -> int:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+def setup_application() -> object:
+    """The QApplication with names, fonts and the crash handler. Safe to call twice."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
 
     from wsjc_desktop import APP_NAME, APP_TITLE
-    from wsjc_desktop.errors import UserError
-    from wsjc_desktop.storage.database import open_database
-    from wsjc_desktop.ui.main_window import MainWindow
+    from wsjc_desktop.ui.errors import install_gui_excepthook
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    if app.property("wsjc_ready"):
+        return app
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setOrganizationName("WSJC")
-    register_fonts()
+    families = register_fonts()
+    font = QFont(app.font())
+    fallback = FALLBACK_FAMILY if FALLBACK_FAMILY in families else (families[0] if families else None)
+    if fallback:
+        # keep the system's UI font first (微软雅黑 on Chinese Windows); ours fills any gaps
+        font.setFamilies([*font.families(), fallback])
+        if font.pointSizeF() < 10:
+            font.setPointSizeF(10)
+        app.setFont(font)
+    install_gui_excepthook()
+    app.setProperty("wsjc_ready", True)
+    return app
+
+
+def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = None) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from wsjc_desktop import APP_TITLE
+    from wsjc_desktop.errors import UserError
+    from wsjc_desktop.storage.database import open_database
+    from wsjc_desktop.ui.context import AppContext
+    from wsjc_desktop.ui.main_window import MainWindow
+
+    app = setup_application()
+    assert isinstance(app, QApplication)
     try:
         db = open_database(db_path)
     except UserError as exc:
         QMessageBox.critical(None, APP_TITLE, exc.message)
         return 2
-    window = MainWindow(db)
-    window.show()
+    ctx = AppContext.create(db)
+    window = MainWindow(ctx)
+    if tab is not None and tab not in window.pages:
+        sys.stderr.write(f"错误：没有名为“{tab}”的标签页，可选：{'、'.join(window.pages)}\n")
+        db.dispose()
+        return 2
     if screenshot is not None:
+        window.resize(1280, 800)  # the same frame every time, whatever was remembered
+    window.show()
+    if tab is not None:
+        window.show_tab(tab)
+    if screenshot is not None:
+        waited = [0]
 
         def shoot() -> None:
+            page = window.tabs.currentWidget()
+            ready = getattr(page, "is_loaded", True)
+            if not ready and waited[0] < 200:
+                waited[0] += 1
+                QTimer.singleShot(50, shoot)
+                return
+            app.processEvents()
             window.grab().save(str(screenshot))
             window.close()
 
-        QTimer.singleShot(300, shoot)
+        QTimer.singleShot(200, shoot)
     code = app.exec()
+    ctx.hub.close()
     db.dispose()
     return int(code)

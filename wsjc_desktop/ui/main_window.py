@@ -1,31 +1,318 @@
-"""The main window: one tab per register."""
+"""The main window: one tab per register, menus, toolbar, shortcuts, status bar."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from wsjc_desktop import APP_TITLE
-from wsjc_desktop.storage.database import Database
-
-TABS = (
-    ("units", "监督单位"),
-    ("cadres", "廉政档案"),
-    ("alert_notices", "廉情提醒"),
-    ("meetings", "列席会议"),
-    ("talks", "谈话记录"),
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QWidget,
 )
+
+from wsjc_desktop import APP_TITLE, __version__
+from wsjc_desktop.domain.changes import ChangeSet
+from wsjc_desktop.ui.context import AppContext, ui_settings
+from wsjc_desktop.ui.record_tab import RecordTable, RecordTab
+from wsjc_desktop.ui.search_dialog import SearchDialog
+from wsjc_desktop.ui.tabs.dossier import DossierTab
+from wsjc_desktop.ui.tabs.meetings import MeetingsTab
+from wsjc_desktop.ui.tabs.notices import NoticesTab
+from wsjc_desktop.ui.tabs.talks import TalksTab
+from wsjc_desktop.ui.tabs.units import UnitsTab
+
+
+class WorkTab(Protocol):
+    """What the window asks of a tab."""
+
+    tab_title: str
+
+    def ensure_loaded(self) -> None: ...
+    def refresh(self) -> None: ...
+    def new_record(self) -> None: ...
+    def edit_selected(self) -> None: ...
+    def delete_selected(self) -> None: ...
+    def can_print(self) -> bool: ...
+    def print_selected(self) -> None: ...
+    def can_export(self) -> bool: ...
+    def export_view(self) -> None: ...
+    def open_record(self, record_id: int) -> bool: ...
+
+
+#: Which tab shows records of which table (search results open there).
+TAB_FOR_TABLE = {
+    "units": "监督单位",
+    "cadres": "廉政档案",
+    "alert_notices": "廉情提醒",
+    "meetings": "列席会议",
+    "talks": "谈话记录",
+}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
-        self.db = db
-        self.setWindowTitle(f"{APP_TITLE} — {db.path}")
-        self.resize(1200, 760)
+        self.ctx = ctx
+        self.setObjectName("main_window")
+        self.setWindowTitle(APP_TITLE)
         self.tabs = QTabWidget()
-        for table, label in TABS:
-            page = QLabel(label)
-            page.setObjectName(f"tab_{table}")
-            self.tabs.addTab(page, label)
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[str, QWidget] = {}
+        for cls in (UnitsTab, DossierTab, NoticesTab, MeetingsTab, TalksTab):
+            page = cls(ctx)
+            self.add_page(page)
         self.setCentralWidget(self.tabs)
-        self.statusBar().showMessage(str(db.path))
+        self._build_actions()
+        self._build_status_bar()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        ctx.hub.changed.connect(self._on_changes)
+        self._restore_layout()
+
+    def add_page(self, page: QWidget, index: int | None = None) -> None:
+        title = getattr(page, "tab_title", page.objectName())
+        self.pages[title] = page
+        if index is None:
+            self.tabs.addTab(page, title)
+        else:
+            self.tabs.insertTab(index, page, title)
+        signal = getattr(page, "status_message", None)
+        if signal is not None:
+            signal.connect(self._show_count)
+
+    # --- actions ---------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | str | None = None,
+        icon: QStyle.StandardPixmap | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        hint = tip or text
+        if shortcut is not None:
+            hint += f"（{QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)}）"
+        action.setToolTip(hint)
+        action.setStatusTip(hint)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_new = self._action("新建", self.new_record, "Ctrl+N", sp.SP_FileIcon)
+        self.act_edit = self._action("编辑", self.edit_record, "Ctrl+E", sp.SP_FileDialogDetailedView)
+        self.act_delete = self._action("删除", self.delete_record, QKeySequence.StandardKey.Delete, sp.SP_TrashIcon)
+        self.act_print = self._action("打印", self.print_record, "Ctrl+P", sp.SP_DialogSaveButton)
+        self.act_export = self._action("导出", self.export_view, "Ctrl+Shift+E", sp.SP_DriveFDIcon)
+        self.act_find = self._action("查找", self.open_search, "Ctrl+F", sp.SP_FileDialogContentsView)
+        self.act_bin = self._action("回收站", self.open_recycle_bin, None, sp.SP_DirIcon)
+        self.act_refresh = self._action("刷新", self.refresh, "F5", sp.SP_BrowserReload)
+        self.act_settings = self._action("设置", self.open_settings, "Ctrl+,", sp.SP_FileDialogListView)
+        self.act_about = self._action("关于", self.show_about, None, sp.SP_MessageBoxInformation)
+        self.act_quit = self._action("退出", self.close, "Ctrl+Q")
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("文件(&F)")
+        for act in (self.act_print, self.act_export):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = menu.addMenu("编辑(&E)")
+        for act in (self.act_new, self.act_edit, self.act_delete):
+            edit_menu.addAction(act)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.act_find)
+        edit_menu.addAction(self.act_bin)
+        view_menu = menu.addMenu("视图(&V)")
+        view_menu.addAction(self.act_refresh)
+        tools_menu = menu.addMenu("工具(&T)")
+        tools_menu.addAction(self.act_settings)
+        help_menu = menu.addMenu("帮助(&H)")
+        help_menu.addAction(self.act_about)
+
+        bar = QToolBar("工具栏")
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for act in (self.act_new, self.act_edit, self.act_delete):
+            bar.addAction(act)
+        bar.addSeparator()
+        for act in (self.act_print, self.act_export):
+            bar.addAction(act)
+        bar.addSeparator()
+        for act in (self.act_find, self.act_bin, self.act_refresh, self.act_settings):
+            bar.addAction(act)
+        self.addToolBar(bar)
+
+    def _build_status_bar(self) -> None:
+        self.count_label = QLabel()
+        self.path_label = QLabel(f"数据库：{self.ctx.db.path}")
+        self.path_label.setObjectName("db_path")
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.path_label)
+
+    # --- routing to the current tab --------------------------------------------------
+
+    def current_tab(self) -> WorkTab | None:
+        page = self.tabs.currentWidget()
+        return page if hasattr(page, "new_record") else None  # type: ignore[return-value]
+
+    def _focused_table(self) -> RecordTable | None:
+        """A sub-table (a dossier section, a meeting's opinions) that has the keyboard focus."""
+        widget = QApplication.focusWidget()
+        page = self.tabs.currentWidget()
+        if isinstance(widget, RecordTable) and not (isinstance(page, RecordTab) and widget is page.view):
+            return widget
+        return None
+
+    def new_record(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.new_record()
+
+    def edit_record(self) -> None:
+        table = self._focused_table()
+        if table is not None:
+            table.open_requested.emit()
+            return
+        tab = self.current_tab()
+        if tab is not None:
+            tab.edit_selected()
+
+    def delete_record(self) -> None:
+        table = self._focused_table()
+        if table is not None:
+            table.delete_requested.emit()
+            return
+        tab = self.current_tab()
+        if tab is not None:
+            tab.delete_selected()
+
+    def print_record(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and tab.can_print():
+            tab.print_selected()
+
+    def export_view(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and tab.can_export():
+            tab.export_view()
+
+    def refresh(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.refresh()
+
+    def _tab_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.ensure_loaded()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        tab = self.current_tab()
+        self.act_print.setEnabled(tab is not None and tab.can_print())
+        self.act_export.setEnabled(tab is not None and tab.can_export())
+        for act in (self.act_new, self.act_edit, self.act_delete):
+            act.setEnabled(tab is not None)
+
+    def _show_count(self, text: str) -> None:
+        self.count_label.setText(text)
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        self._update_actions()
+
+    # --- dialogs ---------------------------------------------------------------------
+
+    def open_search(self) -> None:
+        dialog = SearchDialog(self.ctx, self)
+        dialog.open_record.connect(self.show_record)
+        dialog.box.setFocus()
+        dialog.exec()
+
+    def show_tab(self, title: str) -> QWidget:
+        page = self.pages[title]
+        self.tabs.setCurrentWidget(page)
+        loader = getattr(page, "ensure_loaded", None)
+        if loader is not None:
+            loader()
+        return page
+
+    def show_record(self, table: str, record_id: int) -> bool:
+        title = TAB_FOR_TABLE.get(table)
+        if title is None:
+            return False
+        page = self.show_tab(title)
+        opener = getattr(page, "open_record", None)
+        return bool(opener(record_id)) if opener is not None else False
+
+    def open_recycle_bin(self) -> None:
+        from wsjc_desktop.ui.dialogs.recycle_bin import RecycleBinDialog
+
+        RecycleBinDialog(self.ctx, self).exec()
+
+    def open_settings(self) -> None:
+        from wsjc_desktop.ui.dialogs.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.ctx, self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "关于",
+            f"<h3>{APP_TITLE}</h3><p>版本 {__version__}</p>"
+            "<p>离线运行，不联网；全部数据保存在本机的一个数据库文件中。</p>"
+            f"<p>数据库：{self.ctx.db.path}</p>",
+        )
+
+    # --- remembered layout -----------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = ui_settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        for page in self.pages.values():
+            restore = getattr(page, "restore_state", None)
+            if restore is not None:
+                restore(settings)
+        index = settings.value("window/tab")
+        if index is not None:
+            self.tabs.setCurrentIndex(int(index))
+        self._update_actions()
+
+    def save_layout(self) -> None:
+        settings = ui_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/tab", self.tabs.currentIndex())
+        for page in self.pages.values():
+            save = getattr(page, "save_state", None)
+            if save is not None:
+                save(settings)
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

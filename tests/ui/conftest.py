@@ -1,0 +1,37 @@
+"""Fixtures for driving the real window offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from wsjc_desktop.storage.database import Database
+from wsjc_desktop.ui.context import AppContext
+
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def ctx(db: Database, qapp: object) -> Iterator[AppContext]:
+    from wsjc_desktop.ui.app import setup_application
+
+    setup_application()
+    context = AppContext.create(db)
+    context.today_override = TODAY
+    yield context
+    context.hub.close()
+
+
+@pytest.fixture
+def window(ctx: AppContext, qtbot: QtBot) -> Iterator[object]:
+    from wsjc_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()

@@ -1,0 +1,37 @@
+"""What every view is handed: the database, the change hub, shared lookups, saved UI state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QSettings
+
+from wsjc_desktop.paths import data_dir
+from wsjc_desktop.storage.database import Database
+from wsjc_desktop.ui.display import Lookups
+from wsjc_desktop.ui.hub import ChangeHub
+
+
+def ui_settings() -> QSettings:
+    """Window sizes and column layouts, in the data folder (so portable mode and tests stay local)."""
+    return QSettings(str(data_dir() / "ui.ini"), QSettings.Format.IniFormat)
+
+
+@dataclass
+class AppContext:
+    db: Database
+    hub: ChangeHub
+    lookups: Lookups
+    today_override: date | None = None  # tests and screenshots may fix "today"
+
+    @property
+    def today(self) -> date:
+        return self.today_override or date.today()
+
+    @classmethod
+    def create(cls, db: Database) -> AppContext:
+        hub = ChangeHub(db)
+        lookups = Lookups(db)
+        hub.changed.connect(lookups.invalidate)
+        return cls(db=db, hub=hub, lookups=lookups)

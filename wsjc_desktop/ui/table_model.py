@@ -1,0 +1,200 @@
+"""A table of records: holds only the ids a filter returned and fetches rows as they are shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from wsjc_desktop.domain.changes import ChangeSet
+from wsjc_desktop.domain.enums import NoticeStatus
+from wsjc_desktop.domain.fields import Field, RecordSpec
+from wsjc_desktop.services import records
+from wsjc_desktop.services.records import RecordFilter, Row
+from wsjc_desktop.storage.database import Database
+from wsjc_desktop.ui.display import Lookups, display_value, notice_status
+
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+OVERDUE_COLOR = QColor("#c0392b")
+DRAFT_COLOR = QColor("#7f8c8d")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    field: Field | None = None
+    compute: Callable[[Row], str] | None = None
+    width: int = 10  # characters
+
+    @property
+    def sortable(self) -> bool:
+        return self.field is not None and self.field.kind.value != "refs"
+
+
+def spec_columns(spec: RecordSpec) -> list[Column]:
+    return [Column(f.name, f.label, f, width=f.width) for f in spec.table_fields]
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of one record type under a RecordFilter; refreshes itself from ChangeSets."""
+
+    def __init__(
+        self,
+        db: Database,
+        spec: RecordSpec,
+        lookups: Lookups,
+        *,
+        columns: Sequence[Column] | None = None,
+        flt: RecordFilter | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.spec = spec
+        self.lookups = lookups
+        self.columns = list(columns) if columns is not None else spec_columns(spec)
+        self.flt = flt or RecordFilter()
+        self._ids: list[int] = []
+        self._rows: dict[int, Row] = {}
+        self.loaded = False
+
+    # --- loading --------------------------------------------------------------------
+
+    def set_filter(self, flt: RecordFilter) -> None:
+        self.flt = replace(flt, sort=self.flt.sort, descending=self.flt.descending)
+        self.reload()
+
+    def reload(self) -> None:
+        ids = records.list_ids(self.db, self.spec.table, self.flt)
+        self.beginResetModel()
+        self._ids = ids
+        self._rows.clear()
+        self.endResetModel()
+        self.loaded = True
+
+    def _row(self, position: int) -> Row | None:
+        record_id = self._ids[position]
+        row = self._rows.get(record_id)
+        if row is None:
+            start = position - position % PAGE
+            page = [i for i in self._ids[start : start + PAGE] if i not in self._rows]
+            self._rows.update(records.get_many(self.db, self.spec.table, page))
+            row = self._rows.get(record_id)
+        return row
+
+    def on_changes(self, changes: ChangeSet) -> None:
+        """Redraw what a write changed: reload on adds and removals, refetch changed rows only."""
+        table = self.spec.table
+        structural = any(table in bucket for bucket in (changes.created, changes.deleted, changes.restored))
+        if structural or (self.flt.sort and table in changes.updated):
+            self.reload()
+            return
+        touched = changes.updated.get(table, set())
+        related = changes.tables & {"units", "members", "cadres"}
+        if related:
+            self.lookups.invalidate(changes)
+        if not touched and not related:
+            return
+        if related and not touched:
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self.columns) - 1))
+            return
+        for record_id in touched:
+            self._rows.pop(record_id, None)
+        for position, record_id in enumerate(self._ids):
+            if record_id in touched:
+                self.dataChanged.emit(self.index(position, 0), self.index(position, len(self.columns) - 1))
+
+    # --- access ---------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def id_at(self, position: int) -> int | None:
+        return self._ids[position] if 0 <= position < len(self._ids) else None
+
+    def row_of(self, record_id: int) -> int | None:
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return None
+
+    def row_data(self, position: int) -> Row | None:
+        return self._row(position) if 0 <= position < len(self._ids) else None
+
+    # --- Qt model -------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+            return None
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.UserRole,
+        ):
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(row)
+        text = self.cell_text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            full = row.get(column.key)
+            return str(full) if isinstance(full, str) and len(full) > 30 else None
+        return text
+
+    def cell_text(self, row: Row, column: Column) -> str:
+        if column.compute is not None:
+            return column.compute(row)
+        if column.field is None:
+            return str(row.get(column.key, ""))
+        if self.spec.table == "alert_notices" and column.key == "status":
+            return notice_status(row, self.flt.today).label
+        return display_value(column.field, row.get(column.key), self.lookups)
+
+    def _foreground(self, row: Row) -> QColor | None:
+        if self.spec.table == "alert_notices":
+            status = notice_status(row, self.flt.today or date.today())
+            if status is NoticeStatus.OVERDUE:
+                return OVERDUE_COLOR
+            if status is NoticeStatus.DRAFT:
+                return DRAFT_COLOR
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].label
+            return None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column >= len(self.columns) or (column >= 0 and not self.columns[column].sortable):
+            return
+        key = self.columns[column].key if column >= 0 else None
+        self.flt = replace(self.flt, sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        if self.loaded:  # a restored header sorts before the tab is first shown: load later
+            self.reload()

@@ -1,0 +1,1 @@
+"""The register tabs of the main window."""
