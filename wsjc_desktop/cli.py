@@ -89,7 +89,9 @@ def say(text: str) -> None:
 def cmd_gui(args: argparse.Namespace) -> int:
     from wsjc_desktop.ui.app import run_gui
 
-    return run_gui(resolve_db(args), screenshot=getattr(args, "screenshot", None), tab=getattr(args, "tab", None))
+    return run_gui(
+        resolve_db(args), screenshot=getattr(args, "screenshot", None), tab=getattr(args, "tab", None)
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

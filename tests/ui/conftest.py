@@ -18,7 +18,7 @@ TODAY = date(2026, 6, 15)
 def ctx(db: Database, qapp: object) -> Iterator[AppContext]:
     from wsjc_desktop.ui.app import setup_application
 
-    setup_application()
+    setup_application(crash_dialog=False)  # pytest-qt reports exceptions in slots itself
     context = AppContext.create(db)
     context.today_override = TODAY
     yield context

@@ -29,8 +29,8 @@ def register_fonts() -> list[str]:
     return families
 
 
-def setup_application() -> object:
-    """The QApplication with names, fonts and the crash handler. Safe to call twice."""
+def setup_application(*, crash_dialog: bool = True) -> object:
+    """The QApplication with names, fonts and (unless told not to) the crash handler."""
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
@@ -53,7 +53,8 @@ def setup_application() -> object:
         if font.pointSizeF() < 10:
             font.setPointSizeF(10)
         app.setFont(font)
-    install_gui_excepthook()
+    if crash_dialog:
+        install_gui_excepthook()
     app.setProperty("wsjc_ready", True)
     return app
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,6 +52,8 @@ class Editor:
 
     def __init__(self, widget: QWidget) -> None:
         self.widget = widget
+        #: where an input that checks itself (a picker) reports a bad entry; set by the dialog
+        self.report: Callable[[UserError], None] | None = None
 
     def get(self) -> Any:
         raise NotImplementedError
@@ -150,6 +152,17 @@ class ComboEditor(Editor):
                 return
 
 
+class _PickerLine(QLineEdit):
+    """Enter picks the typed person; it must not also press the dialog's 保存 button."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.returnPressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class PickerEditor(Editor):
     """Type part of a name and choose: for cadres, who may be thousands."""
 
@@ -157,7 +170,7 @@ class PickerEditor(Editor):
         self.fld = fld
         self.by_label = {label: value for value, label in choices}
         self.by_id = {value: label for value, label in choices}
-        self.edit = QLineEdit()
+        self.edit = _PickerLine()
         self.edit.setPlaceholderText("输入姓名查找并选择")
         completer = QCompleter(QStringListModel([label for _v, label in choices]), self.edit)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -211,9 +224,18 @@ class MultiPickerEditor(Editor):
         layout.addWidget(self.list)
         super().__init__(box)
 
+    def _chosen(self) -> list[int]:
+        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+
     def _add(self) -> None:
-        value = self.picker.resolve(self.picker.edit.text())
-        if value is None or value in self.get():
+        try:
+            value = self.picker.resolve(self.picker.edit.text())
+        except UserError as exc:
+            if self.report is None:
+                raise
+            self.report(exc)
+            return
+        if value is None or value in self._chosen():
             self.picker.edit.clear()
             return
         item = QListWidgetItem(self.picker.by_id.get(value, str(value)))
@@ -226,10 +248,11 @@ class MultiPickerEditor(Editor):
             self.list.takeItem(self.list.row(item))
 
     def get(self) -> Any:
-        pending = self.picker.edit.text().strip()
-        if pending:
-            self._add()
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+        if self.picker.edit.text().strip():
+            value = self.picker.resolve(self.picker.edit.text())  # a UserError names the field
+            if value is not None and value not in self._chosen():
+                self._add()
+        return self._chosen()
 
     def set(self, value: Any) -> None:
         self.list.clear()
@@ -342,6 +365,7 @@ class RecordDialog(QDialog):
             label.setBuddy(editor.widget)
             form.addRow(label, cell)
             editor.widget.setObjectName(f"field_{fld.name}")
+            editor.report = self.show_error
             self.editors[fld.name] = editor
             self.errors[fld.name] = error
         if values:

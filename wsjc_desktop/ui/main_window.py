@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from wsjc_desktop import APP_TITLE, __version__
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.ui.context import AppContext, ui_settings
-from wsjc_desktop.ui.record_tab import RecordTable, RecordTab
+from wsjc_desktop.ui.record_tab import RecordTab, RecordTable
 from wsjc_desktop.ui.search_dialog import SearchDialog
 from wsjc_desktop.ui.tabs.dossier import DossierTab
 from wsjc_desktop.ui.tabs.meetings import MeetingsTab
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self,
         text: str,
         slot: Callable[[], Any],
-        shortcut: QKeySequence | str | None = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         icon: QStyle.StandardPixmap | None = None,
         tip: str = "",
     ) -> QAction:
@@ -117,7 +117,9 @@ class MainWindow(QMainWindow):
         sp = QStyle.StandardPixmap
         self.act_new = self._action("新建", self.new_record, "Ctrl+N", sp.SP_FileIcon)
         self.act_edit = self._action("编辑", self.edit_record, "Ctrl+E", sp.SP_FileDialogDetailedView)
-        self.act_delete = self._action("删除", self.delete_record, QKeySequence.StandardKey.Delete, sp.SP_TrashIcon)
+        self.act_delete = self._action(
+            "删除", self.delete_record, QKeySequence.StandardKey.Delete, sp.SP_TrashIcon
+        )
         self.act_print = self._action("打印", self.print_record, "Ctrl+P", sp.SP_DialogSaveButton)
         self.act_export = self._action("导出", self.export_view, "Ctrl+Shift+E", sp.SP_DriveFDIcon)
         self.act_find = self._action("查找", self.open_search, "Ctrl+F", sp.SP_FileDialogContentsView)

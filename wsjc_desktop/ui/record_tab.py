@@ -98,7 +98,7 @@ class RecordEditing:
         table = self.spec.table
         fixed = self.fixed_values()
         if record_id is None:
-            values: Mapping[str, Any] = self.new_defaults()
+            values: Mapping[str, Any] = {**self.new_defaults(), **fixed}
             title = f"新建{self.spec.label}"
 
             def save(data: dict[str, Any]) -> Any:

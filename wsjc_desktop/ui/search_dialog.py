@@ -63,8 +63,9 @@ class SearchDialog(QDialog):
             group.setExpanded(True)
         self.hint.setText(f"找到 {len(hits)} 条结果" if hits else f"没有找到“{text}”")
         first = next(iter(groups.values()), None)
-        if first is not None and first.childCount():
-            self.results.setCurrentItem(first.child(0))
+        child = first.child(0) if first is not None else None
+        if child is not None:
+            self.results.setCurrentItem(child)
 
     def _open_first(self) -> None:
         if self._timer.isActive():

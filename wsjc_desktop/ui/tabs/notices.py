@@ -53,7 +53,9 @@ class NoticesTab(RecordTab):
         status.insertItem(1, "未办结（已发出未整改）", OPEN_NOTICES)
         status.insertItem(2, "7日内到期", DUE_SOON)
         self.issue_button = self.add_button("发出", self.issue_selected, tip="给草稿编发文号并标记为已发出")
-        self.feedback_button = self.add_button("登记反馈", self.record_feedback, tip="登记被监督单位的整改反馈")
+        self.feedback_button = self.add_button(
+            "登记反馈", self.record_feedback, tip="登记被监督单位的整改反馈"
+        )
         self.rectified_button = self.add_button("标记已整改", self.mark_rectified)
         self.on_selected(None)
 
@@ -62,7 +64,10 @@ class NoticesTab(RecordTab):
         return self.feedback
 
     def new_defaults(self) -> dict[str, Any]:
-        return {"kind": NoticeKind.COPY_NOTICE, "deadline": notices.default_deadline(self.ctx.db, self.ctx.today)}
+        return {
+            "kind": NoticeKind.COPY_NOTICE,
+            "deadline": notices.default_deadline(self.ctx.db, self.ctx.today),
+        }
 
     def apply_filters(self) -> None:
         flt = self.filters.record_filter()
@@ -84,7 +89,9 @@ class NoticesTab(RecordTab):
         live = status in (NoticeStatus.ISSUED, NoticeStatus.OVERDUE, NoticeStatus.FED_BACK)
         self.feedback_button.setEnabled(live)
         self.rectified_button.setEnabled(live)
-        self.feedback.set_parent_values({} if record_id is None or status is NoticeStatus.DRAFT else {"notice_id": record_id})
+        self.feedback.set_parent_values(
+            {} if record_id is None or status is NoticeStatus.DRAFT else {"notice_id": record_id}
+        )
 
     def _refresh_buttons(self) -> None:
         self.on_selected(self.selected_id())

@@ -24,7 +24,9 @@ class UnitsTab(RecordTab):
         base = [c for c in spec_columns(UNIT) if c.key not in ("party_org_name", "sort_order")]
         totals = [
             Column("cadres", "干部数", compute=lambda r: str(self._total(r).cadres), width=5),
-            Column("talks", f"{year}年谈话人次", compute=lambda r: str(self._total(r).talk_person_times), width=8),
+            Column(
+                "talks", f"{year}年谈话人次", compute=lambda r: str(self._total(r).talk_person_times), width=8
+            ),
             Column("meetings", f"{year}年列席会议", compute=lambda r: str(self._total(r).meetings), width=8),
             Column("open", "提醒未办结", compute=lambda r: str(self._total(r).notices_open), width=6),
             Column("overdue", "其中逾期", compute=lambda r: str(self._total(r).notices_overdue), width=5),
@@ -46,7 +48,8 @@ class UnitsTab(RecordTab):
             self._totals = None
             if self.is_loaded and self.model.rowCount():
                 self.model.dataChanged.emit(
-                    self.model.index(0, 0), self.model.index(self.model.rowCount() - 1, self.model.columnCount() - 1)
+                    self.model.index(0, 0),
+                    self.model.index(self.model.rowCount() - 1, self.model.columnCount() - 1),
                 )
         super()._on_changes(changes)
 
