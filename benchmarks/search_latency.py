@@ -25,11 +25,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import DATA_DIR, build_database
+
 from wsjc_desktop.services.search import search
 from wsjc_desktop.storage.database import Database, open_database
 from wsjc_desktop.storage.search_index import pinyin_keys
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 LIMIT = 50
 
 
@@ -48,25 +49,6 @@ def like_pattern(value: str) -> str:
 
 def fts_phrase(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
-
-
-def build_database(path: Path, scale: int) -> None:
-    from wsjc_desktop.services.demo import generate_demo
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-        leftover.unlink(missing_ok=True)
-    print(f"building {path} with generate_demo(scale={scale}, seed=1) …", flush=True)
-    started = time.perf_counter()
-    db = open_database(partial)
-    try:
-        counts = generate_demo(db, scale=scale, seed=1)
-    finally:
-        db.dispose()
-    partial.replace(path)  # only a finished build is cached
-    total = sum(counts.values())
-    print(f"built in {time.perf_counter() - started:.1f} s: {total:,} rows", flush=True)
 
 
 def substrings(rng: random.Random, texts: Sequence[str], lengths: Sequence[int], count: int) -> list[str]:

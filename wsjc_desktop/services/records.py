@@ -526,8 +526,13 @@ def recycle_bin(db: Database) -> list[DeletedItem]:
                     ~exists().where(parent_model.id == fk, parent_model.deleted_at == model.deleted_at)
                 )
             for obj in uow.session.scalars(query):
-                title = getattr(obj, spec.title_field)
-                items.append(DeletedItem(spec.table, spec.label, obj.id, str(title or ""), obj.deleted_at))
+                title = str(getattr(obj, spec.title_field) or "")
+                if spec.parent is not None:  # say whose it is: 配偶 李丽（张三）
+                    parent_spec = spec_for(spec.parent[0])
+                    parent = uow.session.get(parent_spec.model, getattr(obj, spec.parent[1]))
+                    if parent is not None:
+                        title = f"{title}（{getattr(parent, parent_spec.title_field) or ''}）"
+                items.append(DeletedItem(spec.table, spec.label, obj.id, title, obj.deleted_at))
     items.sort(key=lambda item: item.deleted_at, reverse=True)
     return items
 

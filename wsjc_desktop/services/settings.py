@@ -29,6 +29,21 @@ DEFAULTS: dict[str, Any] = {
 PER_KIND_KEYS = ("doc_number.prefix.", "doc_number.template.")
 
 
+def prefix_key(kind: NoticeKind) -> str:
+    """The setting holding a kind's own 文号 prefix (empty: the agency code plus the kind's letter)."""
+    return f"{PER_KIND_KEYS[0]}{kind.value}"
+
+
+def template_key(kind: NoticeKind) -> str:
+    """The setting holding a kind's own 文号 template (empty: the shared ``doc_number.template``)."""
+    return f"{PER_KIND_KEYS[1]}{kind.value}"
+
+
+def per_kind_keys() -> list[str]:
+    """Every per-kind key, kind by kind: prefix then template."""
+    return [key for kind in NoticeKind for key in (prefix_key(kind), template_key(kind))]
+
+
 def _known(key: str) -> bool:
     if key in DEFAULTS:
         return True
@@ -59,15 +74,28 @@ def get_all(db: Database) -> dict[str, Any]:
     return out
 
 
+def _check(key: str, value: Any) -> None:
+    if not _known(key):
+        raise ValueError(f"unknown setting {key!r}")
+    if key.startswith("doc_number.template") and value:
+        check_template(str(value))
+    if key == "group.name" and not str(value or "").strip():
+        raise UserError("请填写纪检监察组名称。", field=key)
+
+
+def check_value(key: str, value: Any) -> None:
+    """The check :func:`set_many` makes of one value, its UserError naming ``key`` as the field
+    (so a form can show the message beside that input)."""
+    try:
+        _check(key, value)
+    except UserError as exc:
+        raise UserError(exc.message, field=key) from exc
+
+
 def set_many(db: Database, values: Mapping[str, Any]) -> None:
     """Store several settings in one transaction, after checking them."""
     for key, value in values.items():
-        if not _known(key):
-            raise ValueError(f"unknown setting {key!r}")
-        if key.startswith("doc_number.template") and value:
-            check_template(str(value))
-        if key == "group.name" and not str(value or "").strip():
-            raise UserError("请填写纪检监察组名称。", field=key)
+        _check(key, value)
     with db.uow() as uow:
         for key, value in values.items():
             row = uow.session.scalar(select(Setting).where(Setting.key == key))

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from pypinyin import lazy_pinyin
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -165,6 +164,8 @@ def grams_of(title: str, short_text: str) -> dict[str, int]:
 
 def _pinyin_tokens(name: str) -> list[str]:
     tokens = []
+    from pypinyin import lazy_pinyin  # heavy (~0.3 s): loaded when a name is first indexed
+
     for token in lazy_pinyin(name):
         letters = "".join(ch for ch in fold(token) if "a" <= ch <= "z")
         if letters:

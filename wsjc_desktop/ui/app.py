@@ -59,41 +59,59 @@ def setup_application(*, crash_dialog: bool = True) -> object:
     return app
 
 
+def open_main_window(db_path: Path, *, tab: str | None = None) -> tuple[object, object]:
+    """Open the database and show the main window on it. Returns (window, context).
+
+    Raises UserError for a file that cannot be opened, ValueError for an unknown tab.
+    """
+    from wsjc_desktop.storage.database import open_database
+    from wsjc_desktop.ui.context import AppContext
+    from wsjc_desktop.ui.main_window import MainWindow
+
+    db = open_database(db_path)
+    ctx = AppContext.create(db)
+    window = MainWindow(ctx)
+    if tab is not None and tab not in window.pages:
+        ctx.hub.close()
+        db.dispose()
+        raise ValueError(f"没有名为“{tab}”的标签页，可选：{'、'.join(window.pages)}")
+    window.show()
+    if tab is not None:
+        window.show_tab(tab)
+    return window, ctx
+
+
+def current_tab_loaded(window: object) -> bool:
+    page = window.tabs.currentWidget()  # type: ignore[attr-defined]
+    return bool(getattr(page, "is_loaded", True))
+
+
 def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from wsjc_desktop import APP_TITLE
     from wsjc_desktop.errors import UserError
-    from wsjc_desktop.storage.database import open_database
     from wsjc_desktop.ui.context import AppContext
     from wsjc_desktop.ui.main_window import MainWindow
 
     app = setup_application()
     assert isinstance(app, QApplication)
     try:
-        db = open_database(db_path)
+        window, ctx = open_main_window(db_path, tab=tab)
     except UserError as exc:
         QMessageBox.critical(None, APP_TITLE, exc.message)
         return 2
-    ctx = AppContext.create(db)
-    window = MainWindow(ctx)
-    if tab is not None and tab not in window.pages:
-        sys.stderr.write(f"错误：没有名为“{tab}”的标签页，可选：{'、'.join(window.pages)}\n")
-        db.dispose()
+    except ValueError as exc:
+        sys.stderr.write(f"错误：{exc}\n")
         return 2
+    assert isinstance(window, MainWindow) and isinstance(ctx, AppContext)
     if screenshot is not None:
         window.resize(1280, 800)  # the same frame every time, whatever was remembered
-    window.show()
-    if tab is not None:
-        window.show_tab(tab)
-    if screenshot is not None:
         waited = [0]
 
         def shoot() -> None:
-            page = window.tabs.currentWidget()
-            ready = getattr(page, "is_loaded", True)
-            if not ready and waited[0] < 200:
+            if not current_tab_loaded(window) and waited[0] < 200:
                 waited[0] += 1
                 QTimer.singleShot(50, shoot)
                 return
@@ -104,5 +122,5 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
         QTimer.singleShot(200, shoot)
     code = app.exec()
     ctx.hub.close()
-    db.dispose()
+    ctx.db.dispose()
     return int(code)

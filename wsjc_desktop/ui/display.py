@@ -89,7 +89,7 @@ class Lookups:
         with self.db.read() as uow:
             rows = uow.session.execute(
                 select(m.Member.id, m.Member.name)
-                .where(m.Member.deleted_at.is_(None))
+                .where(m.Member.deleted_at.is_(None), m.Member.is_active.is_(True))
                 .order_by(m.Member.sort_order, m.Member.id)
             ).all()
         return [(i, n) for i, n in rows]

@@ -22,7 +22,6 @@ from wsjc_desktop import APP_TITLE, __version__
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.ui.context import AppContext, ui_settings
 from wsjc_desktop.ui.record_tab import RecordTab, RecordTable
-from wsjc_desktop.ui.search_dialog import SearchDialog
 from wsjc_desktop.ui.tabs.dossier import DossierTab
 from wsjc_desktop.ui.tabs.meetings import MeetingsTab
 from wsjc_desktop.ui.tabs.notices import NoticesTab
@@ -243,6 +242,8 @@ class MainWindow(QMainWindow):
     # --- dialogs ---------------------------------------------------------------------
 
     def open_search(self) -> None:
+        from wsjc_desktop.ui.search_dialog import SearchDialog
+
         dialog = SearchDialog(self.ctx, self)
         dialog.open_record.connect(self.show_record)
         dialog.box.setFocus()

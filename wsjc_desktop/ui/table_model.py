@@ -72,7 +72,10 @@ class RecordTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        ids = records.list_ids(self.db, self.spec.table, self.flt)
+        if self.flt.only_ids is not None and not self.flt.only_ids:
+            ids: list[int] = []  # an empty panel (no parent chosen yet): nothing to ask the file
+        else:
+            ids = records.list_ids(self.db, self.spec.table, self.flt)
         self.beginResetModel()
         self._ids = ids
         self._rows.clear()

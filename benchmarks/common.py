@@ -1,0 +1,58 @@
+"""Shared by the benchmarks: cached demo databases and small statistics helpers."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def build_database(path: Path, scale: int) -> None:
+    from wsjc_desktop.services.demo import generate_demo
+    from wsjc_desktop.storage.database import open_database
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    print(f"building {path} with generate_demo(scale={scale}, seed=1) …", flush=True)
+    started = time.perf_counter()
+    db = open_database(partial)
+    try:
+        counts = generate_demo(db, scale=scale, seed=1)
+    finally:
+        db.dispose()
+    partial.replace(path)  # only a finished build is cached
+    total = sum(counts.values())
+    print(f"built in {time.perf_counter() - started:.1f} s: {total:,} rows", flush=True)
+
+
+def demo_db(scale: int, path: Path | None = None) -> Path:
+    """The cached ``demo --scale N --seed 1`` database, built on first use."""
+    target = path or DATA_DIR / f"demo-scale{scale}.db"
+    if not target.exists():
+        build_database(target, scale)
+    return target
+
+
+def empty_db(name: str = "empty.db") -> Path:
+    from wsjc_desktop.storage.database import open_database
+
+    target = DATA_DIR / name
+    if not target.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        open_database(target).dispose()
+    return target
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)

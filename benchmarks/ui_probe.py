@@ -1,0 +1,103 @@
+"""Child process for ui_startup.py: opens a window, says READY when usable, optionally visits tabs.
+
+    python benchmarks/ui_probe.py bare
+    python benchmarks/ui_probe.py app --db PATH [--tabs]
+
+Prints one JSON line: {"ready_s": seconds since the interpreter started, ...}.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def since_start() -> float:
+    # process start time from /proc (Linux); falls back to the time this module ran
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        boot = float(
+            next(
+                line for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime")
+            ).split()[1]
+        )
+        started = boot + ticks / os.sysconf("SC_CLK_TCK")
+        return time.time() - started
+    except (OSError, StopIteration, ValueError, IndexError):
+        return time.perf_counter() - _T0
+
+
+_T0 = time.perf_counter()
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bare() -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+
+    app = QApplication(sys.argv)
+    window = QMainWindow()
+    tabs = QTabWidget()
+    for title in ("监督单位", "廉政档案", "廉情提醒", "列席会议", "谈话记录"):
+        tabs.addTab(QWidget(), title)
+    window.setCentralWidget(tabs)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    window.grab()  # one real paint
+    return {"ready_s": since_start(), "rss_mb": rss_mb()}
+
+
+def app_window(db: Path, visit_tabs: bool) -> dict[str, object]:
+    from PySide6.QtWidgets import QApplication
+
+    from wsjc_desktop.ui.app import current_tab_loaded, open_main_window, setup_application
+
+    app = setup_application(crash_dialog=False)
+    assert isinstance(app, QApplication)
+    window, ctx = open_main_window(db)
+    window.resize(1280, 800)  # type: ignore[attr-defined]
+    while not current_tab_loaded(window):
+        app.processEvents()
+    app.processEvents()
+    window.grab()  # type: ignore[attr-defined]
+    result: dict[str, object] = {"ready_s": since_start(), "rss_mb": rss_mb()}
+    if visit_tabs:
+        tabs: dict[str, float] = {}
+        for title in window.pages:  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            window.show_tab(title)  # type: ignore[attr-defined]
+            while not current_tab_loaded(window):
+                app.processEvents()
+            app.processEvents()
+            window.grab()  # type: ignore[attr-defined]
+            tabs[title] = (time.perf_counter() - started) * 1000
+        result["tab_ms"] = tabs
+        result["rss_after_tabs_mb"] = rss_mb()
+    window.close()  # type: ignore[attr-defined]
+    ctx.db.dispose()  # type: ignore[attr-defined]
+    return result
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    if mode == "bare":
+        out: dict[str, object] = dict(bare())
+    else:
+        db = Path(sys.argv[sys.argv.index("--db") + 1])
+        out = app_window(db, "--tabs" in sys.argv)
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

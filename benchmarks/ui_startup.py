@@ -1,0 +1,93 @@
+"""Window benchmarks on a large demo database, each next to its floor measured in the same run.
+
+* cold start to a usable window (first tab loaded and painted) vs a bare PySide6 window with
+  five empty tabs (goal ≤ 1.5×), median of several fresh processes;
+* time to open each tab for the first time (goal ≤ 300 ms);
+* resident memory after visiting every tab, over the same on an empty database (goal ≤ +50 MB).
+
+    python benchmarks/ui_startup.py [--scale 100] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import demo_db, empty_db, median
+
+HERE = Path(__file__).resolve().parent
+PROBE = HERE / "ui_probe.py"
+RESULTS = HERE / "results"
+
+
+def probe(*args: str) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as data_dir:  # fresh: no remembered tab or layout
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WSJC_DATA_DIR": data_dir}
+        out = subprocess.run(
+            [sys.executable, str(PROBE), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=True,
+        )
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1]
+    return dict(json.loads(line))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    big = demo_db(args.scale)
+    empty = empty_db()
+
+    bare = [float(probe("bare")["ready_s"]) for _ in range(args.runs)]  # type: ignore[arg-type]
+    app = [float(probe("app", "--db", str(big))["ready_s"]) for _ in range(args.runs)]  # type: ignore[arg-type]
+    visit_big = probe("app", "--db", str(big), "--tabs")
+    visit_empty = probe("app", "--db", str(empty), "--tabs")
+
+    lines = [
+        f"# Window benchmarks (demo --scale {args.scale})",
+        "",
+        "| figure | measured | floor | ratio / goal | met |",
+        "|---|---|---|---|---|",
+    ]
+    start_ratio = median(app) / median(bare)
+    lines.append(
+        f"| cold start to usable window (median of {args.runs}) | {median(app) * 1000:.0f} ms"
+        f" | bare window with five empty tabs: {median(bare) * 1000:.0f} ms"
+        f" | {start_ratio:.2f}× (goal ≤ 1.5×)"
+        f" | {'yes' if start_ratio <= 1.5 else 'no'} |"
+    )
+    tab_ms: dict[str, float] = visit_big["tab_ms"]  # type: ignore[assignment]
+    for title, ms in tab_ms.items():
+        lines.append(
+            f"| open tab {title} | {ms:.0f} ms | – | goal ≤ 300 ms | {'yes' if ms <= 300 else 'no'} |"
+        )
+    rss_big = float(visit_big["rss_after_tabs_mb"])  # type: ignore[arg-type]
+    rss_empty = float(visit_empty["rss_after_tabs_mb"])  # type: ignore[arg-type]
+    extra = rss_big - rss_empty
+    lines.append(
+        f"| resident memory after all tabs | {rss_big:.0f} MB | empty database: {rss_empty:.0f} MB"
+        f" | +{extra:.0f} MB (goal ≤ +50 MB) | {'yes' if extra <= 50 else 'no'} |"
+    )
+    lines.append("")
+    lines.append(
+        f"cold starts (s): app {', '.join(f'{x:.2f}' for x in app)};"
+        f" bare {', '.join(f'{x:.2f}' for x in bare)}"
+    )
+    text = "\n".join(lines)
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "ui_startup.md").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

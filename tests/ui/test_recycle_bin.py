@@ -1,0 +1,187 @@
+"""回收站: lists what was deleted, restores it, and says why when it cannot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.support.builders import cadre, unit
+from tests.ui.modal import answer_modals
+from wsjc_desktop.services import records
+from wsjc_desktop.ui.context import AppContext
+from wsjc_desktop.ui.dialogs.recycle_bin import RecycleBinDialog
+from wsjc_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def make_dialog(ctx: AppContext, qtbot: QtBot) -> Iterator[Callable[[], RecycleBinDialog]]:
+    """Open the dialog (shown, not modal); it deletes itself when closed, so it is closed here."""
+    made: list[RecycleBinDialog] = []
+
+    def make() -> RecycleBinDialog:
+        dlg = RecycleBinDialog(ctx)
+        made.append(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        return dlg
+
+    yield make
+    for dlg in made:
+        if shiboken6.isValid(dlg):
+            dlg.close()
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Message boxes the dialog shows, captured instead of blocking."""
+    shown: list[tuple[str, str]] = []
+
+    def warning(parent: QWidget | None, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+        shown.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return shown
+
+
+def rows(dialog: RecycleBinDialog) -> list[tuple[str, str]]:
+    table = dialog.table
+    out = []
+    for row in range(table.rowCount()):
+        kind, title = table.item(row, 0), table.item(row, 1)
+        assert kind is not None and title is not None
+        out.append((kind.text(), title.text()))
+    return out
+
+
+def select(dialog: RecycleBinDialog, title: str) -> None:
+    """Click the row whose 名称 is ``title``."""
+    for row in range(dialog.table.rowCount()):
+        item = dialog.table.item(row, 1)
+        if item is not None and item.text() == title:
+            rect = dialog.table.visualItemRect(item)
+            QTest.mouseClick(
+                dialog.table.viewport(),
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+                rect.center(),
+            )
+            assert dialog.selected_item() is not None
+            assert dialog.selected_item().title == title  # type: ignore[union-attr]
+            return
+    raise AssertionError(f"{title} not listed")
+
+
+@pytest.fixture
+def deleted(ctx: AppContext) -> tuple[int, int]:
+    """A unit and its cadre, both in the recycle bin (the cadre first, as the unit must be empty)."""
+    unit_id = unit(ctx.db, "区财政局")
+    cadre_id = cadre(ctx.db, unit_id, "张三")
+    records.delete(ctx.db, "cadres", cadre_id)
+    records.delete(ctx.db, "units", unit_id)
+    return unit_id, cadre_id
+
+
+def test_lists_deleted_records_newest_first(
+    deleted: tuple[int, int], make_dialog: Callable[[], RecycleBinDialog]
+) -> None:
+    dialog = make_dialog()
+    assert rows(dialog) == [("监督单位", "区财政局"), ("监察对象", "张三")]
+    times = [dialog.table.item(r, 2).text() for r in range(2)]  # type: ignore[union-attr]
+    assert all(len(t) == len("2026-06-15 09:30") for t in times)
+    assert dialog.count_label.text() == "共 2 条"
+    assert not dialog.restore_button.isEnabled()  # nothing selected yet
+
+
+def test_restore_order_parent_first(
+    ctx: AppContext,
+    deleted: tuple[int, int],
+    make_dialog: Callable[[], RecycleBinDialog],
+    warnings: list[tuple[str, str]],
+) -> None:
+    unit_id, cadre_id = deleted
+    dialog = make_dialog()
+
+    select(dialog, "张三")
+    QTest.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert len(warnings) == 1
+    title, text = warnings[0]
+    assert title == "无法恢复"
+    assert "区财政局" in text and "回收站" in text and "请先恢复" in text
+    assert len(rows(dialog)) == 2
+    assert records.list_records(ctx.db, "cadres") == []
+
+    select(dialog, "区财政局")
+    QTest.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert rows(dialog) == [("监察对象", "张三")]
+    assert dialog.status.text() == "已恢复监督单位“区财政局”。"
+
+    select(dialog, "张三")
+    QTest.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert rows(dialog) == []
+    assert dialog.count_label.text() == "回收站是空的"
+    assert len(warnings) == 1
+    assert [r["id"] for r in records.list_records(ctx.db, "units")] == [unit_id]
+    assert [r["id"] for r in records.list_records(ctx.db, "cadres")] == [cadre_id]
+
+
+def test_filter_by_type_and_follow_changes(
+    ctx: AppContext, deleted: tuple[int, int], make_dialog: Callable[[], RecycleBinDialog]
+) -> None:
+    dialog = make_dialog()
+    labels = [dialog.type_filter.itemText(i) for i in range(dialog.type_filter.count())]
+    assert labels == ["全部类型（2）", "监督单位（1）", "监察对象（1）"]
+    dialog.type_filter.setCurrentIndex(labels.index("监察对象（1）"))
+    assert rows(dialog) == [("监察对象", "张三")]
+    assert dialog.count_label.text() == "显示 1 条，共 2 条"
+
+    # a delete elsewhere shows up at once, and the chosen type stays chosen
+    other_unit = unit(ctx.db, "区审计局")
+    other = cadre(ctx.db, other_unit, "李四")
+    records.delete(ctx.db, "cadres", other)
+    assert rows(dialog) == [("监察对象", "李四"), ("监察对象", "张三")]
+    assert dialog.type_filter.currentData() == "cadres"
+    # and a restore elsewhere takes it away
+    records.restore(ctx.db, "cadres", other)
+    assert rows(dialog) == [("监察对象", "张三")]
+
+
+def test_children_deleted_with_their_parent_come_back_with_it(
+    ctx: AppContext, make_dialog: Callable[[], RecycleBinDialog]
+) -> None:
+    cadre_id = cadre(ctx.db, unit(ctx.db), "王五")
+    records.create(ctx.db, "family_members", {"cadre_id": cadre_id, "relation": "配偶", "name": "赵六"})
+    records.delete(ctx.db, "cadres", cadre_id)
+    dialog = make_dialog()
+    assert rows(dialog) == [("监察对象", "王五")]  # the relative is not listed on its own
+    select(dialog, "王五")
+    QTest.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert rows(dialog) == []
+    assert [r["name"] for r in records.list_records(ctx.db, "family_members")] == ["赵六"]
+
+
+def test_opened_from_the_window(
+    window: MainWindow, deleted: tuple[int, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    found: list[list[tuple[str, str]]] = []
+
+    def look_and_close(widget: QWidget) -> None:
+        assert isinstance(widget, RecycleBinDialog)
+        found.append(rows(widget))
+        widget.reject()
+
+    seen = answer_modals(look_and_close)
+    window.act_bin.trigger()
+    assert found == [[("监督单位", "区财政局"), ("监察对象", "张三")]]
+    # closed, it goes away (and stops listening for changes)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(seen[0])
+    records.restore(window.ctx.db, "units", deleted[0])
+    assert "change listener failed" not in caplog.text
