@@ -115,6 +115,9 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
                 waited[0] += 1
                 QTimer.singleShot(50, shoot)
                 return
+            select_first = getattr(window.tabs.currentWidget(), "select_first", None)
+            if select_first is not None:
+                select_first()  # show the detail pane filled, not empty
             app.processEvents()
             window.grab().save(str(screenshot))
             window.close()

@@ -126,6 +126,16 @@ class RecordEditing:
             return int(dialog.result_value)
         return None
 
+    def delete_current(self, view: QTableView, model: RecordTableModel) -> bool:
+        """Delete the record on the view's selected row, after asking."""
+        index = view.currentIndex()
+        if not index.isValid() or not view.selectionModel().isRowSelected(index.row()):
+            return False
+        record_id, row = model.id_at(index.row()), model.row_data(index.row())
+        if record_id is None or row is None:
+            return False
+        return self.delete_record(record_id, str(row.get(self.spec.title_field) or "")[:20])
+
     def delete_record(self, record_id: int, title: str) -> bool:
         question = f"将{self.spec.label}“{title}”移入回收站？\n\n可在“回收站”中恢复。"
         if not confirm(self.dialog_widget(), "删除", question):
@@ -212,11 +222,7 @@ class RecordListPanel(QWidget, RecordEditing):
             self.open_dialog(record_id)
 
     def delete(self) -> None:
-        record_id = self.selected_id()
-        if record_id is None:
-            return
-        row = self.model.row_data(self.view.currentIndex().row()) or {}
-        self.delete_record(record_id, str(row.get(self.spec.title_field) or "")[:20])
+        self.delete_current(self.view, self.model)
 
     def _on_changes(self, changes: ChangeSet) -> None:
         self.model.on_changes(changes)
@@ -478,11 +484,13 @@ class RecordTab(QWidget, RecordEditing):
             self.open_dialog(record_id)
 
     def delete_selected(self) -> None:
-        record_id = self.selected_id()
-        row = self.selected_row()
-        if record_id is None or row is None:
-            return
-        self.delete_record(record_id, str(row.get(self.spec.title_field) or "")[:20])
+        self.delete_current(self.view, self.model)
+
+    def select_first(self) -> None:
+        """Select the top row if nothing is selected (screenshots, first visit)."""
+        first = self.model.id_at(0)
+        if self.selected_id() is None and first is not None:
+            self.select_id(first)
 
     def can_print(self) -> bool:
         return False
