@@ -378,3 +378,37 @@ def test_keyboard_shortcuts_reach_the_current_tab(window: MainWindow, ctx: AppCo
     records.update(ctx.db, "units", unit_id, {"short_name": "审计"})
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert table_texts(page, "short_name") == ["审计"]
+
+
+def test_dossier_shows_the_talk_and_the_notice_and_opens_them(
+    window: MainWindow, ctx: AppContext, qtbot: QtBot
+) -> None:
+    from datetime import date
+
+    from wsjc_desktop.services import notices
+
+    unit_id = unit(ctx.db, "区审计局")
+    a, b = cadre(ctx.db, unit_id, "张三"), cadre(ctx.db, unit_id, "李四")
+    talk_id = records.create(
+        ctx.db,
+        "talks",
+        {"held_on": "2026-05-05", "kind": "integrity", "cadre_ids": [a, b], "reason": "任职廉政谈话"},
+    )
+    notice_id = records.create(
+        ctx.db,
+        "alert_notices",
+        {"kind": "reminder_letter", "unit_id": unit_id, "cadre_id": a, "title": "关于严格财经纪律的提醒函"},
+    )
+    number = notices.issue(ctx.db, notice_id, issued_on=date(2026, 6, 1))
+    assert window.show_record("cadres", a)
+    dossier = window.tabs.currentWidget()
+    timeline = dossier.timeline  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: timeline.rowCount() == 2)
+    rows = [[timeline.item(r, c).text() for c in range(3)] for r in range(2)]
+    assert rows[0][0] == "2026-06-01" and number in rows[0][2]
+    assert rows[1] == ["2026-05-05", "廉政谈话", "任职廉政谈话"]
+    assert window.show_record("cadres", b)
+    qtbot.waitUntil(lambda: timeline.rowCount() == 1)  # the same talk, in the other person's file
+    dossier.open_related.emit("talks", talk_id)  # type: ignore[attr-defined]
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "谈话记录"
+    assert window.tabs.currentWidget().selected_id() == talk_id  # type: ignore[attr-defined]

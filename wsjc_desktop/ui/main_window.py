@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
         signal = getattr(page, "status_message", None)
         if signal is not None:
             signal.connect(self._show_count)
+        related = getattr(page, "open_related", None)  # e.g. a dossier's timeline entry
+        if related is not None:
+            related.connect(self.show_record)
 
     # --- actions ---------------------------------------------------------------------
 

@@ -1,16 +1,1109 @@
-"""廉政档案: one dossier per cadre (to be completed: sections and timeline)."""
+"""廉政档案: units and their cadres on the left; the chosen cadre's whole dossier on the right.
+
+The dossier reads top to bottom like the paper file: who the cadre is and when the file was
+last brought up to date, the basics, one editable table per section, the attachments, and a
+timeline of every talk, meeting opinion and notice about the cadre.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from wsjc_desktop.domain.fields import CADRE
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    QTemporaryDir,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QIcon, QPainter, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wsjc_desktop.domain.changes import ChangeSet
+from wsjc_desktop.domain.enums import CadreStatus, ClueDisposal, PersonalMattersCheck, RiskLevel
+from wsjc_desktop.domain.fields import ATTACHMENT, CADRE, DOSSIER_SECTIONS, FieldKind, RecordSpec
+from wsjc_desktop.errors import NotFoundError, UserError
+from wsjc_desktop.services import attachments, dossier
+from wsjc_desktop.services.dossier import Dossier
+from wsjc_desktop.services.records import RecordFilter, Row
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.record_tab import RecordTab
+from wsjc_desktop.ui.display import display_value, format_date
+from wsjc_desktop.ui.errors import show_user_error
+from wsjc_desktop.ui.record_tab import RecordEditing, RecordListPanel
+from wsjc_desktop.ui.table_model import Column, spec_columns
+
+Index = QModelIndex | QPersistentModelIndex
+
+STALE_COLOR = QColor("#c0580e")
+MUTED = "#6b7785"
+STALE_TIP = "本年度档案未更新"
+#: Records shown on the timeline: a change to any of them redraws it.
+TIMELINE_TABLES = {"talks", "meetings", "meeting_opinions", "alert_notices"}
+SECTION_TABLES = {spec.table for spec in DOSSIER_SECTIONS}
+#: Up to this many cadres changed at once are redrawn in place; more rebuild the tree.
+IN_PLACE_LIMIT = 200
 
 
-class DossierTab(RecordTab):
+# --- the tree of units and cadres ------------------------------------------------------
+
+
+@dataclass
+class _CadreEntry:
+    cadre_id: int
+    name: str
+    stale: bool
+    unit_id: int
+
+
+@dataclass
+class _UnitEntry:
+    unit_id: int
+    name: str
+    cadres: list[_CadreEntry] = field(default_factory=list)
+
+    @property
+    def stale_count(self) -> int:
+        return sum(1 for c in self.cadres if c.stale)
+
+
+class CadreTreeModel(QAbstractItemModel):
+    """Units, each with its cadres beneath. Units are top-level rows (internal id 0); a cadre's
+    internal id is its unit's row + 1. Holds plain entries only, built from one service call."""
+
+    KEY_ROLE = Qt.ItemDataRole.UserRole  # ("units" | "cadres", id)
+    STALE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._units: list[_UnitEntry] = []
+        self._shown: list[tuple[_UnitEntry, list[_CadreEntry]]] = []
+        self._filtered = False
+        self._unit_rows: dict[int, int] = {}
+        self._cadre_rows: dict[int, tuple[int, int]] = {}
+        self._cadres: dict[int, _CadreEntry] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._dots: dict[bool, QIcon] = {}
+
+    # --- content ---------------------------------------------------------------------
+
+    def set_tree(self, tree: Sequence[tuple[int, str, Sequence[tuple[int, str, bool]]]]) -> None:
+        self._units = [
+            _UnitEntry(
+                unit_id, name, [_CadreEntry(cid, cname, stale, unit_id) for cid, cname, stale in cadres]
+            )
+            for unit_id, name, cadres in tree
+        ]
+        self._cadres = {c.cadre_id: c for u in self._units for c in u.cadres}
+        self._show(None, set())
+
+    def set_visible(self, cadre_ids: set[int] | None, unit_ids: set[int] | None = None) -> None:
+        """Show only these cadres, and every cadre of these units (None: show everything)."""
+        self._show(cadre_ids, unit_ids or set())
+
+    def _show(self, cadre_ids: set[int] | None, unit_ids: set[int]) -> None:
+        self.beginResetModel()
+        self._filtered = cadre_ids is not None
+        if cadre_ids is None:
+            self._shown = [(u, u.cadres) for u in self._units]
+        else:
+            self._shown = []
+            for unit in self._units:
+                if unit.unit_id in unit_ids:
+                    self._shown.append((unit, unit.cadres))
+                    continue
+                matched = [c for c in unit.cadres if c.cadre_id in cadre_ids]
+                if matched:
+                    self._shown.append((unit, matched))
+        self._unit_rows = {u.unit_id: row for row, (u, _c) in enumerate(self._shown)}
+        self._cadre_rows = {
+            c.cadre_id: (row, pos)
+            for row, (_u, cadres) in enumerate(self._shown)
+            for pos, c in enumerate(cadres)
+        }
+        self.endResetModel()
+
+    def update_cadre(self, cadre_id: int, name: str, stale: bool) -> None:
+        entry = self._cadres.get(cadre_id)
+        if entry is None or (entry.name, entry.stale) == (name, stale):
+            return
+        entry.name, entry.stale = name, stale
+        index = self.index_of_cadre(cadre_id)
+        if index.isValid():
+            self.dataChanged.emit(index, index)
+            parent = index.parent()
+            self.dataChanged.emit(parent, parent)
+
+    # --- lookups ---------------------------------------------------------------------
+
+    @property
+    def is_filtered(self) -> bool:
+        return self._filtered
+
+    def has_cadre(self, cadre_id: int) -> bool:
+        return cadre_id in self._cadres
+
+    def unit_of(self, cadre_id: int) -> int | None:
+        entry = self._cadres.get(cadre_id)
+        return entry.unit_id if entry else None
+
+    def cadre_count(self) -> int:
+        return len(self._cadres)
+
+    def stale_count(self) -> int:
+        return sum(1 for c in self._cadres.values() if c.stale)
+
+    def shown_cadre_count(self) -> int:
+        return len(self._cadre_rows)
+
+    def unit_name(self, unit_id: int) -> str:
+        row = self._unit_rows.get(unit_id)
+        if row is not None:
+            return self._shown[row][0].name
+        return next((u.name for u in self._units if u.unit_id == unit_id), "")
+
+    def unit_summary(self, unit_id: int) -> tuple[int, int]:
+        """(cadres, of which stale) of a unit."""
+        unit = next((u for u in self._units if u.unit_id == unit_id), None)
+        return (len(unit.cadres), unit.stale_count) if unit else (0, 0)
+
+    def containing(self, text: str) -> tuple[set[int], set[int]]:
+        """(cadres, units) whose name contains ``text``, ignoring case."""
+        needle = text.lower()
+        units = {u.unit_id for u in self._units if needle in u.name.lower()}
+        cadres = {c.cadre_id for c in self._cadres.values() if needle in c.name.lower()}
+        return cadres, units
+
+    def index_of_cadre(self, cadre_id: int) -> QModelIndex:
+        found = self._cadre_rows.get(cadre_id)
+        if found is None:
+            return QModelIndex()
+        return self.createIndex(found[1], 0, found[0] + 1)
+
+    def index_of_unit(self, unit_id: int) -> QModelIndex:
+        row = self._unit_rows.get(unit_id)
+        return QModelIndex() if row is None else self.createIndex(row, 0, 0)
+
+    def key(self, index: Index) -> tuple[str, int] | None:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return "units", self._shown[index.row()][0].unit_id
+        return "cadres", self._shown[index.internalId() - 1][1][index.row()].cadre_id
+
+    def first_cadre(self) -> int | None:
+        for _unit, cadres in self._shown:
+            if cadres:
+                return cadres[0].cadre_id
+        return None
+
+    def _dot(self, stale: bool) -> QIcon:
+        """An orange dot before a stale file's name; a blank of the same size keeps names aligned."""
+        icon = self._dots.get(stale)
+        if icon is None:
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            if stale:
+                painter = QPainter(pixmap)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(STALE_COLOR)
+                painter.drawEllipse(2, 2, 8, 8)
+                painter.end()
+            icon = self._dots[stale] = QIcon(pixmap)
+        return icon
+
+    # --- Qt model --------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column != 0 or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, 0, 0) if row < len(self._shown) else QModelIndex()
+        if parent.internalId() != 0 or not 0 <= parent.row() < len(self._shown):
+            return QModelIndex()
+        cadres = self._shown[parent.row()][1]
+        return self.createIndex(row, 0, parent.row() + 1) if row < len(cadres) else QModelIndex()
+
+    def parent(self, child: Index | None = None) -> Any:
+        if child is None:  # QObject.parent()
+            return super().parent()
+        if not child.isValid() or child.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._shown)
+        if parent.column() != 0 or parent.internalId() != 0:
+            return 0
+        return len(self._shown[parent.row()][1])
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            unit, shown = self._shown[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole:
+                count = f"{len(shown)}/{len(unit.cadres)}" if self._filtered else str(len(unit.cadres))
+                stale = unit.stale_count
+                return f"{unit.name}（{count}人" + (f"，{stale}份未更新）" if stale else "）")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                stale = unit.stale_count
+                tip = f"{unit.name}：{len(unit.cadres)} 名干部"
+                return tip + (f"，其中 {stale} 份档案本年度未更新" if stale else "，档案均已更新")
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+            if role == self.KEY_ROLE:
+                return ("units", unit.unit_id)
+            return None
+        cadre = self._shown[index.internalId() - 1][1][index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cadre.name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._dot(cadre.stale)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return STALE_COLOR if cadre.stale else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return STALE_TIP if cadre.stale else None
+        if role == self.KEY_ROLE:
+            return ("cadres", cadre.cadre_id)
+        if role == self.STALE_ROLE:
+            return cadre.stale
+        return None
+
+
+# --- the dossier's parts -----------------------------------------------------------------
+
+
+def _muted(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet(f"color: {MUTED};")
+    return label
+
+
+def section_columns(spec: RecordSpec) -> list[Column]:
+    """A section's columns without the cadre and unit: they are the dossier's own (a clue or risk
+    point naming another unit still shows it in its form)."""
+    return [c for c in spec_columns(spec) if c.key not in ("cadre_id", "unit_id")]
+
+
+def _file_size(row: Row) -> str:
+    size = int(row.get("size") or 0)
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _added_on(row: Row) -> str:
+    stamp = row.get("created_at")
+    return format_date(stamp.date()) if isinstance(stamp, datetime) else ""
+
+
+ATTACHMENT_COLUMNS = [
+    Column("filename", "文件名", ATTACHMENT.field("filename"), width=24),
+    Column("size", "大小", compute=_file_size, width=6),
+    Column("created_at", "添加日期", compute=_added_on, width=6),
+    Column("note", "说明", ATTACHMENT.field("note"), width=18),
+]
+
+
+class SectionPanel(RecordListPanel):
+    """One section of the dossier: a compact table as tall as its rows (up to a limit)."""
+
+    MAX_ROWS = 6
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        spec: RecordSpec,
+        *,
+        columns: Sequence[Column] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        columns = list(columns) if columns is not None else section_columns(spec)
+        super().__init__(ctx, spec, columns=columns, parent=parent)
+        self.setObjectName(f"section_{spec.table}")
+        self.cadre_id: int | None = None
+        self.unit_id: int | None = None
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.setSpacing(2)
+        header = self.view.horizontalHeader()
+        stretch = [
+            i for i, c in enumerate(columns) if c.field is not None and c.field.kind is FieldKind.LONG_TEXT
+        ]
+        for i in stretch:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(not stretch)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._size_columns(columns)
+        self.model.modelReset.connect(self._fit)
+        # the table grows by a scroll bar's height when its columns no longer fit, and back
+        self.view.horizontalScrollBar().rangeChanged.connect(lambda *_: self._fit())
+        self._fit()
+
+    def show_cadre(self, cadre_id: int | None, unit_id: int | None = None) -> None:
+        self.cadre_id, self.unit_id = cadre_id, unit_id
+        if cadre_id is None:
+            self.set_parent_values({})
+        elif self.spec.parent is not None:
+            self.set_parent_values({"cadre_id": cadre_id})
+        else:  # clues and risk points name the cadre without belonging to it
+            self.set_parent_values({"cadre_id": cadre_id}, RecordFilter(cadre_id=cadre_id))
+
+    def fixed_values(self) -> dict[str, Any]:
+        # a clue or risk point gets the cadre as a default the user may change, not a fixed value
+        return super().fixed_values() if self.spec.parent is not None else {}
+
+    def new_defaults(self) -> dict[str, Any]:
+        today = self.ctx.today
+        table = self.spec.table
+        if table == "personal_matters_reports":
+            return {"year": today.year, "check_result": PersonalMattersCheck.NOT_CHECKED}
+        if table == "duty_reports":
+            return {"year": today.year}
+        if table == "integrity_opinions":
+            return {"request_date": today}
+        if table == "clues":
+            return {
+                "cadre_id": self.cadre_id,
+                "unit_id": self.unit_id,
+                "received_on": today,
+                "disposal": ClueDisposal.PENDING,
+            }
+        if table == "risk_points":
+            return {
+                "cadre_id": self.cadre_id,
+                "unit_id": self.unit_id,
+                "year": today.year,
+                "level": RiskLevel.MEDIUM,
+            }
+        return {}
+
+    def _size_columns(self, columns: Sequence[Column]) -> None:
+        """Narrower than in a register: a section shares the page with seven others."""
+        metrics = self.view.fontMetrics()
+        char = metrics.horizontalAdvance("汉")
+        samples = {FieldKind.DATE: "0000-00-00", FieldKind.MONTH: "0000-00", FieldKind.YEAR: "0000"}
+        for i, column in enumerate(columns):
+            width = max(metrics.horizontalAdvance(column.label) + 24, int(column.width * char * 0.8) + 12)
+            if column.field is not None and column.field.kind in samples:
+                width = max(width, metrics.horizontalAdvance(samples[column.field.kind]) + 20)
+            self.view.setColumnWidth(i, width)
+
+    def _fit(self) -> None:
+        rows = self.model.rowCount()
+        note = f"{rows} 条" if rows else ("暂无记录" if self.cadre_id is not None else "")
+        self.title.setText(f"<b>{self.spec.label}</b><span style='color:{MUTED}'>　{note}</span>")
+        self.view.setVisible(rows > 0)
+        if rows:
+            shown = min(rows, self.MAX_ROWS)
+            height = (
+                self.view.horizontalHeader().sizeHint().height()
+                + shown * self.view.verticalHeader().defaultSectionSize()
+                + 2 * self.view.frameWidth()
+            )
+            scrollbar = self.view.horizontalScrollBar()
+            if scrollbar.maximum() > scrollbar.minimum():
+                height += scrollbar.sizeHint().height()
+            self.view.setFixedHeight(height)
+
+
+class AttachmentsPanel(SectionPanel):
+    """附件: files kept in the database; open (through a private temporary copy) or save a copy."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, ATTACHMENT, columns=ATTACHMENT_COLUMNS, parent=parent)
+        self._temp: QTemporaryDir | None = None
+        self.add_button.setText("添加附件…")
+        self.edit_button.setText("打开")
+        self.edit_button.setToolTip("用本机的关联程序打开（双击亦可）")
+        self.save_button = QPushButton("另存为…")
+        self.save_button.clicked.connect(self.save_selected)
+        self.save_button.setEnabled(bool(self.parent_values))
+        layout = self.layout()
+        assert layout is not None
+        item = layout.itemAt(0)
+        bar = item.layout() if item is not None else None
+        assert isinstance(bar, QHBoxLayout)
+        bar.insertWidget(bar.indexOf(self.delete_button), self.save_button)
+
+    def set_parent_values(self, values: dict[str, Any], flt: RecordFilter | None = None) -> None:
+        super().set_parent_values(values, flt)
+        if hasattr(self, "save_button"):
+            self.save_button.setEnabled(bool(values))
+
+    def add(self) -> None:
+        if self.cadre_id is None:
+            return
+        paths, _filter = QFileDialog.getOpenFileNames(self, "添加附件", "", "所有文件 (*)")
+        for path in paths:
+            try:
+                attachments.add_attachment(self.ctx.db, self.cadre_id, Path(path))
+            except UserError as exc:
+                show_user_error(self, exc, "无法添加附件")
+                return
+
+    def edit(self) -> None:
+        """“Edit” here opens the file: that is what double-click and Enter mean for a file."""
+        self.open_selected()
+
+    def temporary_copy(self, attachment_id: int) -> Path:
+        """The attachment written to this session's private temporary folder (removed on exit)."""
+        if self._temp is None or not self._temp.isValid():
+            self._temp = QTemporaryDir()
+        folder = Path(self._temp.path()) / str(attachment_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        return attachments.save_attachment(self.ctx.db, attachment_id, folder)
+
+    def open_selected(self) -> None:
+        attachment_id = self.selected_id()
+        if attachment_id is None:
+            return
+        try:
+            path = self.temporary_copy(attachment_id)
+        except UserError as exc:
+            show_user_error(self, exc, "无法打开附件")
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            QMessageBox.warning(
+                self, "无法打开附件", f"本机没有能打开“{path.name}”的程序。\n\n可用“另存为…”保存后再处理。"
+            )
+
+    def save_selected(self) -> None:
+        attachment_id = self.selected_id()
+        if attachment_id is None:
+            return
+        row = self.model.row_data(self.view.currentIndex().row()) or {}
+        name = str(row.get("filename") or "附件")
+        target, _filter = QFileDialog.getSaveFileName(self, "附件另存为", name, "所有文件 (*)")
+        if not target:
+            return
+        try:
+            attachments.save_attachment(self.ctx.db, attachment_id, Path(target))
+        except UserError as exc:
+            show_user_error(self, exc, "无法保存附件")
+
+
+class DossierHeader(QFrame):
+    """Name, unit, post and rank; when the file was last updated, with a flag when it is due."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dossier_header")
+        self.setStyleSheet(
+            "#dossier_header { background: #f4f6f9; border: 1px solid #dde3ea; border-radius: 4px; }"
+        )
+        self.name = QLabel()
+        self.name.setObjectName("dossier_name")
+        font = QFont(self.name.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.name.setFont(font)
+        self.badges = QLabel()
+        self.details = _muted()
+        self.details.setObjectName("dossier_details")
+        self.updated = QLabel()
+        self.updated.setObjectName("dossier_updated")
+        self.flag = QLabel("本年度未更新")
+        self.flag.setObjectName("dossier_stale_flag")
+        self.flag.setStyleSheet(
+            "color: #a04000; background: #fdebd0; border: 1px solid #f0b27a;"
+            " border-radius: 3px; padding: 1px 6px;"
+        )
+        self.mark_button = QPushButton("标记为已更新")
+        self.mark_button.setObjectName("mark_updated")
+        self.mark_button.setToolTip("将档案更新日期记为今天")
+
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(self.name)
+        top.addWidget(self.badges)
+        top.addStretch(1)
+        top.addWidget(self.updated)
+        top.addWidget(self.flag)
+        top.addWidget(self.mark_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 10, 8)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+
+    def show_dossier(self, file: Dossier, ctx: AppContext) -> None:
+        cadre = file.cadre
+        self.name.setText(file.name)
+        badges = []
+        if cadre.get("is_top_leader"):
+            badges.append("一把手")
+        elif cadre.get("is_leader"):
+            badges.append("班子成员")
+        status = cadre.get("status")
+        if status is not None and CadreStatus.parse(status) is not CadreStatus.SERVING:
+            badges.append(CadreStatus.parse(status).label)
+        self.badges.setText("".join(f"<span style='color:#1f5f99'>［{b}］</span>" for b in badges))
+        parts = [
+            file.unit_name,
+            cadre.get("position") or "",
+            display_value(CADRE.field("rank"), cadre.get("rank")),
+        ]
+        self.details.setText("　·　".join(p for p in parts if p))
+        when = format_date(file.last_updated) if file.last_updated else "从未更新"
+        self.updated.setText(f"档案更新：{when}")
+        marked = format_date(cadre.get("file_updated_on")) or "未标记"
+        self.updated.setToolTip(f"最近标记更新：{marked}\n（也计入基本信息及各栏目的最近修改）")
+        self.flag.setVisible(file.stale)
+        self.flag.setToolTip(f"{ctx.today.year}年尚未更新本档案" if file.stale else "")
+
+
+class BasicsPanel(QFrame):
+    """The cadre's basics as a read-only grid, labels in Chinese."""
+
+    COLUMNS = 4
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dossier_basics")
+        self.title = QLabel("<b>基本信息</b>")
+        self.edit_button = QPushButton("编辑基本信息")
+        self.values: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        # the file's update date is in the header, with the changes it takes into account
+        fields = [
+            f for f in CADRE.fields if f.kind is not FieldKind.LONG_TEXT and f.name != "file_updated_on"
+        ]
+        for n, fld in enumerate(fields):
+            row, col = divmod(n, self.COLUMNS)
+            label = _muted(f"{fld.label}：")
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value = self._value_label(fld.name)
+            grid.addWidget(label, row, col * 2)
+            grid.addWidget(value, row, col * 2 + 1)
+        last = (len(fields) + self.COLUMNS - 1) // self.COLUMNS
+        for fld in (f for f in CADRE.fields if f.kind is FieldKind.LONG_TEXT):
+            label = _muted(f"{fld.label}：")
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            value = self._value_label(fld.name)
+            value.setWordWrap(True)
+            grid.addWidget(label, last, 0)
+            grid.addWidget(value, last, 1, 1, self.COLUMNS * 2 - 1)
+            last += 1
+        for col in range(self.COLUMNS):
+            grid.setColumnStretch(col * 2 + 1, 1)
+        bar = QHBoxLayout()
+        bar.addWidget(self.title)
+        bar.addStretch(1)
+        bar.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addLayout(grid)
+
+    def _value_label(self, name: str) -> QLabel:
+        value = QLabel()
+        value.setObjectName(f"basic_{name}")
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.values[name] = value
+        return value
+
+    def show_row(self, cadre: Row, ctx: AppContext) -> None:
+        for fld in CADRE.fields:
+            if fld.name not in self.values:
+                continue
+            text = display_value(fld, cadre.get(fld.name), ctx.lookups)
+            if fld.kind is FieldKind.LONG_TEXT:
+                text = str(cadre.get(fld.name) or "")
+            label = self.values[fld.name]
+            label.setText(text or "—")
+            label.setToolTip(text if len(text) > 12 else "")
+
+
+class TimelineTable(QTableWidget):
+    """Every talk, meeting opinion and notice about the cadre, newest first."""
+
+    open_related = Signal(str, int)
+    MAX_ROWS = 10
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 3, parent)
+        self.setObjectName("dossier_timeline")
+        self.setHorizontalHeaderLabels(["日期", "类型", "标题"])
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(26)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        width = self.fontMetrics().horizontalAdvance("汉")
+        self.setColumnWidth(0, width * 7)
+        self.setColumnWidth(1, width * 8)
+        self.setToolTip("双击打开对应记录")
+        self.itemDoubleClicked.connect(self._open)
+
+    def show_items(self, items: Sequence[dossier.TimelineItem]) -> None:
+        self.setRowCount(len(items))
+        for row, item in enumerate(items):
+            cells = (format_date(item.on), item.kind, item.title)
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, (item.table, item.record_id))
+                if col == 2 and len(text) > 40:
+                    cell.setToolTip(text)
+                self.setItem(row, col, cell)
+        shown = max(1, min(len(items), self.MAX_ROWS))
+        self.setFixedHeight(
+            self.horizontalHeader().sizeHint().height()
+            + shown * self.verticalHeader().defaultSectionSize()
+            + 2 * self.frameWidth()
+        )
+
+    def _open(self, item: QTableWidgetItem) -> None:
+        table, record_id = item.data(Qt.ItemDataRole.UserRole)
+        self.open_related.emit(str(table), int(record_id))
+
+
+# --- the tab ---------------------------------------------------------------------------
+
+
+class DossierTab(QWidget, RecordEditing):
+    """廉政档案: the unit → cadre tree and one cadre's dossier."""
+
+    status_message = Signal(str)
+    open_related = Signal(str, int)  # (table, id) of a timeline item to open in its own tab
     tab_title = "廉政档案"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, CADRE, parent=parent)
+        super().__init__(parent)
+        self.ctx = ctx
+        self.spec = CADRE
+        self.setObjectName("tab_cadres")
+        self._loaded = False
+        self._cadre_id: int | None = None
+        self._unit_id: int | None = None  # of the selected tree item (a unit, or a cadre's unit)
+        self.file: Dossier | None = None
+
+        # left: filter, tree, legend
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("dossier_filter")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setPlaceholderText("筛选：姓名、单位或拼音首字母")
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(self._debounce.start)
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        self.tree_model = CadreTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("dossier_tree")
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.count_label = _muted()
+        self.count_label.setWordWrap(True)
+        legend = QLabel(f"<span style='color:{STALE_COLOR.name()}'>● 橙色</span>：本年度档案尚未更新")
+        legend.setStyleSheet(f"color: {MUTED};")
+        legend.setWordWrap(True)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 4, 0)
+        left_layout.addWidget(self.filter_edit)
+        left_layout.addWidget(self.tree, 1)
+        left_layout.addWidget(self.count_label)
+        left_layout.addWidget(legend)
+
+        # right: the dossier
+        self.header = DossierHeader()
+        self.header.mark_button.clicked.connect(self.mark_updated)
+        self.basics = BasicsPanel()
+        self.basics.edit_button.clicked.connect(self.edit_selected)
+        self.sections: dict[str, SectionPanel] = {}
+        for spec in DOSSIER_SECTIONS:
+            panel = AttachmentsPanel(ctx) if spec.table == "attachments" else SectionPanel(ctx, spec)
+            self.sections[spec.table] = panel
+        self.timeline = TimelineTable()
+        self.timeline.open_related.connect(self.open_related)
+        self.timeline_title = QLabel("<b>谈话、会议意见及廉情提醒</b>")
+
+        self.placeholder = _muted()
+        self.placeholder.setObjectName("dossier_placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.page = QWidget()
+        self.page.setObjectName("dossier_page")
+        page_layout = QVBoxLayout(self.page)
+        page_layout.setContentsMargins(8, 4, 8, 8)
+        page_layout.setSpacing(6)
+        page_layout.addWidget(self.header)
+        page_layout.addWidget(self.basics)
+        for panel in self.sections.values():
+            page_layout.addWidget(_rule())
+            page_layout.addWidget(panel)
+        page_layout.addWidget(_rule())
+        timeline_bar = QHBoxLayout()
+        timeline_bar.setContentsMargins(0, 4, 0, 0)
+        timeline_bar.addWidget(self.timeline_title)
+        timeline_bar.addStretch(1)
+        self.timeline_hint = _muted("双击可打开对应记录")
+        timeline_bar.addWidget(self.timeline_hint)
+        page_layout.addLayout(timeline_bar)
+        page_layout.addWidget(self.timeline)
+        self.timeline_empty = _muted("暂无记录")
+        self.timeline_empty.setContentsMargins(4, 2, 0, 6)
+        page_layout.addWidget(self.timeline_empty)
+        page_layout.addStretch(1)
+        host = QWidget()
+        host_layout = QVBoxLayout(host)
+        host_layout.setContentsMargins(0, 0, 0, 0)
+        host_layout.addWidget(self.page)
+        host_layout.addWidget(self.placeholder, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("dossier_scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(host)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.scroll_area)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([250, 1000])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+        ctx.hub.changed.connect(self._on_changes)
+        self._show_file(None)
+
+    # --- loading ---------------------------------------------------------------------
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self._rebuild_tree()
+            if self._cadre_id is None:
+                first = self.tree_model.first_cadre()
+                if first is not None:
+                    self.open_record(first)
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._loaded
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.ensure_loaded()
+
+    def refresh(self) -> None:
+        self.ctx.lookups.invalidate()
+        if not self._loaded:
+            self.ensure_loaded()
+            return
+        self._rebuild_tree()
+        self._reload_file()
+        for panel in self.sections.values():
+            panel.model.reload()
+
+    def _rebuild_tree(self) -> None:
+        tree = dossier.cadres_by_unit(self.ctx.db, today=self.ctx.today)
+        expanded = self._expanded_units()
+        self.tree_model.set_tree(tree)
+        self._refilter(expanded)
+        self._announce()
+
+    def _expanded_units(self) -> set[int]:
+        out: set[int] = set()
+        model = self.tree_model
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if self.tree.isExpanded(index):
+                key = model.key(index)
+                if key is not None:
+                    out.add(key[1])
+        return out
+
+    def _announce(self) -> None:
+        model = self.tree_model
+        total, stale = model.cadre_count(), model.stale_count()
+        count = f"共 {total} 名干部"
+        if model.is_filtered:
+            count += f"，筛选出 {model.shown_cadre_count()} 名"
+        files = f"{stale} 份档案本年度未更新" if stale else "档案均已更新"
+        self.count_label.setText(f"{count}\n{files}")
+        self.status_message.emit(f"{count}；{files}")
+
+    # --- the filter ------------------------------------------------------------------
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        self._refilter(self._expanded_units())
+        self._announce()
+
+    def _refilter(self, expanded: set[int]) -> None:
+        text = self.filter_edit.text().strip()
+        selected = self._cadre_id
+        if not text:
+            self.tree_model.set_visible(None)
+        else:
+            cadre_ids, unit_ids = self._matches(text)
+            self.tree_model.set_visible(cadre_ids, unit_ids)
+            if self.tree_model.rowCount() <= 50 or self.tree_model.shown_cadre_count() <= 500:
+                # few hits: show them all at once (one layout pass, not one per unit)
+                self.tree.expandAll()
+                for unit_id in unit_ids - expanded:  # a unit found by its name stays folded
+                    self.tree.setExpanded(self.tree_model.index_of_unit(unit_id), False)
+                expanded = set()
+        for unit_id in expanded:
+            index = self.tree_model.index_of_unit(unit_id)
+            if index.isValid():
+                self.tree.setExpanded(index, True)
+        if selected is not None:
+            self._select_in_tree(selected)
+
+    def _matches(self, text: str) -> tuple[set[int], set[int]]:
+        """Cadres whose name (or its pinyin) matches, and units whose name contains the text."""
+        from wsjc_desktop.services.search import search
+
+        cadres, units = self.tree_model.containing(text)
+        hits = search(self.ctx.db, text, kinds=["cadres"], limit=100000)
+        cadres.update(hit.record_id for hit in hits)
+        return cadres, units
+
+    # --- selection -------------------------------------------------------------------
+
+    def _select_in_tree(self, cadre_id: int) -> bool:
+        index = self.tree_model.index_of_cadre(cadre_id)
+        if not index.isValid():
+            return False
+        self.tree.setExpanded(index.parent(), True)
+        self.tree.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.tree.scrollTo(index)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        key = self.tree_model.key(current)
+        if key is None:
+            return
+        table, record_id = key
+        if table == "units":
+            self._unit_id = record_id
+            self._show_unit(record_id)
+        else:
+            self._unit_id = self.tree_model.unit_of(record_id)
+            if record_id != self._cadre_id or self.file is None:
+                self._show_cadre(record_id)
+
+    def selected_id(self) -> int | None:
+        """The cadre whose dossier is shown."""
+        return self._cadre_id if self.file is not None else None
+
+    def open_record(self, record_id: int) -> bool:
+        """Select a cadre in the tree (clearing a filter that hides it) and show the dossier."""
+        self.ensure_loaded()
+        if not self.tree_model.has_cadre(record_id):
+            self._rebuild_tree()  # created a moment ago, before the change reached us
+        if not self.tree_model.has_cadre(record_id):
+            return False
+        if not self.tree_model.index_of_cadre(record_id).isValid():
+            self.filter_edit.blockSignals(True)
+            self.filter_edit.clear()
+            self.filter_edit.blockSignals(False)
+            self.apply_filter()
+        if not self._select_in_tree(record_id):
+            return False
+        if self._cadre_id != record_id or self.file is None:
+            self._show_cadre(record_id)
+        return True
+
+    # --- showing the dossier ---------------------------------------------------------
+
+    def _show_cadre(self, cadre_id: int) -> None:
+        self._cadre_id = cadre_id
+        self._reload_file()
+
+    def _show_unit(self, unit_id: int) -> None:
+        self._cadre_id = None
+        self._show_file(None)
+        total, stale = self.tree_model.unit_summary(unit_id)
+        name = self.tree_model.unit_name(unit_id)
+        line = f"{name}：{total} 名干部" + (f"，其中 {stale} 份档案本年度未更新" if stale else "")
+        self.placeholder.setText(f"{line}\n\n请在左侧选择一名干部，查看其廉政档案。")
+
+    def _reload_file(self) -> None:
+        if self._cadre_id is None:
+            self._show_file(None)
+            return
+        try:
+            file = dossier.dossier(self.ctx.db, self._cadre_id, today=self.ctx.today)
+        except NotFoundError:
+            self._cadre_id = None
+            file = None
+        self._show_file(file)
+        if file is not None:
+            self.tree_model.update_cadre(file.cadre_id, file.name, file.stale)
+
+    def _show_file(self, file: Dossier | None) -> None:
+        previous = self.file.cadre_id if self.file is not None else None
+        self.file = file
+        self.page.setVisible(file is not None)
+        self.placeholder.setVisible(file is None)
+        if file is None:
+            self.placeholder.setText("请在左侧选择一名干部，查看其廉政档案。")
+            for panel in self.sections.values():
+                panel.show_cadre(None)
+            return
+        self.header.show_dossier(file, self.ctx)
+        self.basics.show_row(file.cadre, self.ctx)
+        if previous != file.cadre_id:
+            unit_id = int(file.cadre["unit_id"])
+            for panel in self.sections.values():
+                panel.show_cadre(file.cadre_id, unit_id)
+            self.scroll_area.verticalScrollBar().setValue(0)
+        self.timeline.show_items(file.timeline)
+        self.timeline.setVisible(bool(file.timeline))
+        self.timeline_hint.setVisible(bool(file.timeline))
+        self.timeline_empty.setVisible(not file.timeline)
+
+    # --- keeping up with changes -----------------------------------------------------
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if not self._loaded:
+            return
+        tables = changes.tables
+        if tables & {"units", "cadres"}:
+            self._update_tree(changes)
+        if self._cadre_id is not None and tables & (TIMELINE_TABLES | SECTION_TABLES | {"units", "cadres"}):
+            self._reload_file()
+
+    def _update_tree(self, changes: ChangeSet) -> None:
+        """Redraw a few edited cadres in place; rebuild the tree when cadres come, go or move."""
+        structural = "units" in changes.tables or any(
+            "cadres" in bucket for bucket in (changes.created, changes.deleted, changes.restored)
+        )
+        updated = changes.updated.get("cadres", set())
+        if not structural and len(updated) <= IN_PLACE_LIMIT:
+            states = dossier.cadre_states(self.ctx.db, updated, today=self.ctx.today)
+            moved = any(
+                state.unit_id != self.tree_model.unit_of(cadre_id) for cadre_id, state in states.items()
+            ) or len(states) != len(updated)
+            if not moved:
+                for cadre_id, state in states.items():
+                    self.tree_model.update_cadre(cadre_id, state.name, state.stale)
+                self._announce()
+                return
+        self._rebuild_tree()
+
+    # --- actions ---------------------------------------------------------------------
+
+    def new_defaults(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"status": CadreStatus.SERVING}
+        if self._unit_id is not None:
+            values["unit_id"] = self._unit_id
+        return values
+
+    def new_record(self) -> None:
+        record_id = self.open_dialog(None)
+        if record_id is not None:
+            self.open_record(record_id)
+
+    def edit_selected(self) -> None:
+        cadre_id = self.selected_id()
+        if cadre_id is not None:
+            self.open_dialog(cadre_id)
+
+    def delete_selected(self) -> None:
+        cadre_id = self.selected_id()
+        if cadre_id is None or self.file is None:
+            return
+        self.delete_record(cadre_id, self.file.name)
+
+    def mark_updated(self) -> None:
+        cadre_id = self.selected_id()
+        if cadre_id is None:
+            return
+        try:
+            dossier.mark_file_updated(self.ctx.db, cadre_id, self.ctx.today)
+        except UserError as exc:
+            show_user_error(self, exc)
+
+    def can_print(self) -> bool:
+        return False
+
+    def print_selected(self) -> None:
+        """The printing work adds the dossier printout."""
+
+    def can_export(self) -> bool:
+        return False
+
+    def export_view(self) -> None:
+        """The Excel work adds a ledger."""
+
+    # --- remembered layout -----------------------------------------------------------
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("tabs/dossier/splitter", self.splitter.saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value("tabs/dossier/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+
+
+def _rule() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setStyleSheet("color: #e3e7ec;")
+    return line
+
+
+__all__ = ["CadreTreeModel", "DossierTab"]

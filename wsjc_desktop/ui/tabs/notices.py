@@ -127,3 +127,14 @@ class NoticesTab(RecordTab):
             notices.mark_rectified(self.ctx.db, record_id)
         except UserError as exc:
             show_user_error(self, exc)
+
+    def select_first(self) -> None:
+        """Prefer a notice that already has feedback, so the lower pane shows something."""
+        if self.selected_id() is not None:
+            return
+        for position in range(min(self.model.rowCount(), 200)):
+            row = self.model.row_data(position)
+            if row is not None and row["status"] in (NoticeStatus.FED_BACK, NoticeStatus.RECTIFIED):
+                self.select_id(int(row["id"]))
+                return
+        super().select_first()

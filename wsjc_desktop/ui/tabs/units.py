@@ -21,7 +21,7 @@ class UnitsTab(RecordTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         self._totals: dict[int, UnitTotals] | None = None
         year = ctx.today.year
-        base = [c for c in spec_columns(UNIT) if c.key not in ("party_org_name", "sort_order")]
+        base = [c for c in spec_columns(UNIT) if c.key not in ("party_org_name", "sort_order", "in_scope")]
         totals = [
             Column("cadres", "干部数", compute=lambda r: str(self._total(r).cadres), width=5),
             Column(
