@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
+import shiboken6
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from wsjc_desktop.storage.database import Database
@@ -35,3 +37,21 @@ def window(ctx: AppContext, qtbot: QtBot) -> Iterator[object]:
     qtbot.waitExposed(win)
     yield win
     win.close()
+
+
+@pytest.fixture
+def open_dialog(ctx: AppContext, qtbot: QtBot) -> Iterator[Callable[[type[QWidget]], QWidget]]:
+    """Show a (self-deleting) dialog class non-modally; whatever a test leaves open is closed."""
+    made: list[QWidget] = []
+
+    def make(cls: type[QWidget]) -> QWidget:
+        dlg = cls(ctx)  # type: ignore[call-arg]
+        made.append(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        return dlg
+
+    yield make
+    for dlg in made:
+        if shiboken6.isValid(dlg):
+            dlg.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,7 +10,6 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QWidget
-from pytestqt.qtbot import QtBot
 
 from tests.support.builders import cadre, unit
 from tests.ui.modal import answer_modals
@@ -21,21 +20,9 @@ from wsjc_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def make_dialog(ctx: AppContext, qtbot: QtBot) -> Iterator[Callable[[], RecycleBinDialog]]:
-    """Open the dialog (shown, not modal); it deletes itself when closed, so it is closed here."""
-    made: list[RecycleBinDialog] = []
-
-    def make() -> RecycleBinDialog:
-        dlg = RecycleBinDialog(ctx)
-        made.append(dlg)
-        dlg.show()
-        qtbot.waitExposed(dlg)
-        return dlg
-
-    yield make
-    for dlg in made:
-        if shiboken6.isValid(dlg):
-            dlg.close()
+def make_dialog(open_dialog: Callable[[type[QWidget]], QWidget]) -> Callable[[], RecycleBinDialog]:
+    """Open the dialog (shown, not modal); the shared fixture closes what a test leaves open."""
+    return lambda: open_dialog(RecycleBinDialog)  # type: ignore[return-value]
 
 
 @pytest.fixture

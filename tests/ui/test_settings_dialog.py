@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -26,22 +26,9 @@ COPY = NoticeKind.COPY_NOTICE
 
 
 @pytest.fixture
-def make_dialog(ctx: AppContext, qtbot: QtBot) -> Iterator[Callable[[], SettingsDialog]]:
-    """Open the dialog (shown, not modal). It deletes itself when closed, so it is not handed to
-    ``qtbot.addWidget``; whatever a test leaves open is closed here."""
-    made: list[SettingsDialog] = []
-
-    def make() -> SettingsDialog:
-        dlg = SettingsDialog(ctx)
-        made.append(dlg)
-        dlg.show()
-        qtbot.waitExposed(dlg)
-        return dlg
-
-    yield make
-    for dlg in made:
-        if shiboken6.isValid(dlg):
-            dlg.close()
+def make_dialog(open_dialog: Callable[[type[QWidget]], QWidget]) -> Callable[[], SettingsDialog]:
+    """Open the dialog (shown, not modal); the shared fixture closes what a test leaves open."""
+    return lambda: open_dialog(SettingsDialog)  # type: ignore[return-value]
 
 
 @pytest.fixture
