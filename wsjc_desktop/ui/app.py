@@ -12,16 +12,21 @@ log = logging.getLogger(__name__)
 FALLBACK_FAMILY = "WenQuanYi Micro Hei"
 
 
+#: Fonts the window needs (the printing fonts under resources/fonts/ are for PDFs only and
+#: would cost start-up time if Qt parsed them too).
+UI_FONT_FILES = ("wqy-microhei.ttc",)
+
+
 def register_fonts() -> list[str]:
-    """Register every bundled font so Chinese text never renders as boxes. Returns the families."""
+    """Register the bundled UI font so Chinese text never renders as boxes. Returns the families."""
     from PySide6.QtGui import QFontDatabase
 
     from wsjc_desktop.resources import resources_root
 
     families: list[str] = []
-    folder = resources_root() / "fonts"
-    for path in sorted(folder.glob("*.tt[fc]")) if folder.is_dir() else []:
-        font_id = QFontDatabase.addApplicationFont(str(path))
+    for name in UI_FONT_FILES:
+        path = resources_root() / "fonts" / name
+        font_id = QFontDatabase.addApplicationFont(str(path)) if path.exists() else -1
         if font_id < 0:
             log.warning("could not load font %s", path)
             continue
