@@ -64,7 +64,41 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quick", action="store_true", help="快速检查（quick_check）")
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
     check.set_defaults(handler=cmd_check)
+
+    _add_print_parser(sub, db_parent)
     return parser
+
+
+#: ``print`` subcommands: (name, help, what the ID names).
+PRINT_KINDS = (
+    (
+        "notice",
+        "廉情提醒（廉情抄告单、提醒函、提示函、建议书、节前提醒）",
+        "廉情提醒的编号或文号，如 驻X纪抄〔2026〕3号",
+    ),
+    ("talk", "谈话记录", "谈话记录的编号"),
+    ("meeting", "列席会议记录", "会议记录的编号"),
+    ("opinion", "党风廉政意见回复（同一来函涉及的人员合并为一份回复）", "意见回复记录的编号"),
+    ("file", "干部廉政档案", "干部的编号"),
+)
+
+
+def _add_print_parser(sub: Any, db_parent: argparse.ArgumentParser) -> None:
+    printing = sub.add_parser("print", parents=[db_parent], help="打印：按公文格式生成 PDF")
+    kinds = printing.add_subparsers(dest="print_kind", metavar="类别", required=True)
+    for name, help_text, id_help in PRINT_KINDS:
+        one = kinds.add_parser(name, parents=[db_parent], help=help_text)
+        one.add_argument("id", metavar="ID", help=id_help)
+        one.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="保存 PDF 的文件路径")
+        one.set_defaults(handler=cmd_print)
+    holiday = kinds.add_parser(
+        "holiday-reminder", parents=[db_parent], help="节前廉政提醒：给每个监督单位各发出一份，合成一个 PDF"
+    )
+    holiday.add_argument("--holiday", required=True, metavar="节日", help="节日名称，如 春节、中秋")
+    holiday.add_argument("--year", type=int, required=True, metavar="年度", help="节日所在年度，如 2026")
+    holiday.add_argument("--issued-on", metavar="日期", help="发出日期（默认今天），如 2026-02-10")
+    holiday.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="保存 PDF 的文件路径")
+    holiday.set_defaults(handler=cmd_print_holiday)
 
 
 def resolve_db(args: argparse.Namespace) -> Path:
@@ -152,6 +186,68 @@ def cmd_check(args: argparse.Namespace) -> int:
             say(f"问题：{problem}")
         say("检查结果：ok" if report.ok else "检查结果：发现问题")
     return 0 if report.ok else 1
+
+
+def _open_existing(args: argparse.Namespace) -> Any:
+    """The database at ``--db``; printing never creates an empty one by mistake."""
+    from wsjc_desktop.storage.database import open_database
+
+    path = resolve_db(args)
+    if not path.exists():
+        raise UserError(f"数据库文件不存在：{path}")
+    return open_database(path)
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from wsjc_desktop.services import printing
+
+    kind: str = args.print_kind
+    ref: str = args.id.strip()
+    if kind != "notice" and not ref.isdigit():
+        raise UserError(f"编号“{ref}”有误：请填写记录的编号（数字）。")
+    db = _open_existing(args)
+    try:
+        if kind == "notice":
+            printing.print_notice(db, ref, args.out)
+        elif kind == "talk":
+            printing.print_talk(db, int(ref), args.out)
+        elif kind == "meeting":
+            printing.print_meeting(db, int(ref), args.out)
+        elif kind == "opinion":
+            printing.print_opinion(db, int(ref), args.out)
+        else:
+            printing.print_file(db, int(ref), args.out)
+    finally:
+        db.dispose()
+    say(f"已生成 PDF：{Path(args.out).expanduser()}")
+    return 0
+
+
+def cmd_print_holiday(args: argparse.Namespace) -> int:
+    from wsjc_desktop.domain.validation import parse_date
+    from wsjc_desktop.services import printing
+
+    issued_on = parse_date(args.issued_on, field="issued_on", label="发出日期") if args.issued_on else None
+    db = _open_existing(args)
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.buffer.write(f"\r生成 PDF {done}/{total}".encode())
+        sys.stderr.flush()
+
+    try:
+        issued = printing.holiday_reminders(
+            db, holiday=args.holiday, year=args.year, out=args.out, issued_on=issued_on, progress=progress
+        )
+    finally:
+        db.dispose()
+    sys.stderr.write("\n")
+    what = f"{args.year}年{args.holiday.strip()}节前廉政提醒"
+    if issued:
+        say(f"已发出{what} {len(issued)} 份。")
+    else:
+        say(f"{what}此前已全部发出，本次未新发出。")
+    say(f"已生成 PDF：{Path(args.out).expanduser()}")
+    return 0
 
 
 # --- entry ----------------------------------------------------------------------------

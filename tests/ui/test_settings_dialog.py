@@ -67,7 +67,7 @@ def test_shows_the_stored_settings(ctx: AppContext, make_dialog: Callable[[], Se
         "基本信息",
         "文号",
         "组内人员",
-        "文件夹",
+        "文件夹与字体",
     ]
     dlg.reject()
 
@@ -248,3 +248,19 @@ def test_opened_from_the_window(
     assert not shiboken6.isValid(seen[0])
     member(ctx.db, "赵敏")
     assert "change listener failed" not in caplog.text
+
+
+def test_print_font_files_are_checked_and_saved(
+    make_dialog: Callable[[], SettingsDialog], ctx: AppContext, tmp_path: Path
+) -> None:
+    dialog = make_dialog()
+    edit = dialog.font_edits["print.font.fangsong"]
+    edit.setText(str(tmp_path / "missing.ttf"))
+    dialog.save()
+    assert dialog.isVisible()  # refused, nothing saved
+    assert settings.get(ctx.db, "print.font.fangsong") == ""
+    font = tmp_path / "simfang.ttf"
+    font.write_bytes(b"\0")
+    edit.setText(str(font))
+    dialog.save()
+    assert settings.get(ctx.db, "print.font.fangsong") == str(font)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +24,12 @@ DEFAULTS: dict[str, Any] = {
     "notice.default_deadline_days": 15,
     "folders.export": "",
     "folders.backup": "",
+    # font files for printing, by role; empty: the system's 仿宋/宋体/黑体/楷体, else the bundled ones
+    "print.font.fangsong": "",
+    "print.font.xiaobiaosong": "",
+    "print.font.hei": "",
+    "print.font.kai": "",
+    "print.font.song": "",
 }
 
 #: Per-kind overrides: ``doc_number.prefix.<kind>`` and ``doc_number.template.<kind>``.
@@ -81,6 +88,10 @@ def _check(key: str, value: Any) -> None:
         check_template(str(value))
     if key == "group.name" and not str(value or "").strip():
         raise UserError("请填写纪检监察组名称。", field=key)
+    if key.startswith("print.font.") and value:
+        path = Path(str(value))
+        if not path.is_file() or path.suffix.lower() not in (".ttf", ".ttc"):
+            raise UserError(f"字体文件“{value}”不存在或不是 TrueType 字体（.ttf / .ttc）。", field=key)
 
 
 def check_value(key: str, value: Any) -> None:

@@ -47,6 +47,14 @@ PREVIEW_STYLE = "color: #1a5276;"
 
 BASIC_KEYS = ("group.name", "group.agency_code", "notice.signatory", "notice.default_deadline_days")
 FOLDER_KEYS = ("folders.export", "folders.backup")
+FONT_ROLES = (
+    ("fangsong", "正文（仿宋）"),
+    ("xiaobiaosong", "标题（小标宋）"),
+    ("hei", "一级标题（黑体）"),
+    ("kai", "二级标题（楷体）"),
+    ("song", "宋体"),
+)
+FONT_KEYS = tuple(f"print.font.{role}" for role, _label in FONT_ROLES)
 
 
 def _hint(text: str) -> QLabel:
@@ -143,7 +151,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.basic_page, "基本信息")
         self.tabs.addTab(self.numbers_page, "文号")
         self.tabs.addTab(self.members_page, "组内人员")
-        self.tabs.addTab(self.folders_page, "文件夹")
+        self.tabs.addTab(self.folders_page, "文件夹与字体")
 
         self.general_error = _error_label()
         self.general_error.setObjectName("settings_error")
@@ -336,13 +344,37 @@ class SettingsDialog(QDialog):
                 "数据涉密，请不要选择网盘同步文件夹或公共共享文件夹。"
             )
         )
+        self.font_edits: dict[str, QLineEdit] = {}
+        for key, (role, label) in zip(FONT_KEYS, FONT_ROLES, strict=True):
+            edit = QLineEdit()
+            edit.setObjectName(f"font_{role}")
+            edit.setPlaceholderText("（默认：系统字体，缺少时用程序自带字体）")
+            button = QPushButton("浏览…")
+            button.clicked.connect(lambda _=False, e=edit, t=label: self.browse_font(e, t))
+            row = QWidget()
+            box = QHBoxLayout(row)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(edit, 1)
+            box.addWidget(button)
+            self._field(form, key, f"打印字体·{label}", row, page)
+            self.font_edits[key] = edit
+        form.addRow(_hint("打印文书时使用的字体文件。缺字时程序会自动逐字改用其他字体，确保每个字都能打印。"))
         return page
+
+    def browse_font(self, edit: QLineEdit, title: str) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _filter = QFileDialog.getOpenFileName(
+            self, f"选择{title}字体文件", edit.text(), "字体 (*.ttf *.ttc)"
+        )
+        if path:
+            edit.setText(path)
 
     # --- values ----------------------------------------------------------------------
 
     def _load(self) -> dict[str, Any]:
         stored = settings.get_all(self.ctx.db)
-        keys = (*BASIC_KEYS, "doc_number.template", *settings.per_kind_keys(), *FOLDER_KEYS)
+        keys = (*BASIC_KEYS, "doc_number.template", *settings.per_kind_keys(), *FOLDER_KEYS, *FONT_KEYS)
         out: dict[str, Any] = {}
         for key in keys:
             value = stored.get(key)
@@ -363,6 +395,8 @@ class SettingsDialog(QDialog):
             row.template.setText(values[settings.template_key(kind)])
         self.export_folder.setText(values["folders.export"])
         self.backup_folder.setText(values["folders.backup"])
+        for key, edit in self.font_edits.items():
+            edit.setText(values[key])
 
     def values(self) -> dict[str, Any]:
         """Every value on the pages, as it would be stored."""
@@ -378,6 +412,8 @@ class SettingsDialog(QDialog):
         for kind, row in self.kind_rows.items():
             out[settings.prefix_key(kind)] = row.prefix.text().strip()
             out[settings.template_key(kind)] = row.template.text().strip()
+        for key, edit in self.font_edits.items():
+            out[key] = edit.text().strip()
         return out
 
     def changed_values(self) -> dict[str, Any]:

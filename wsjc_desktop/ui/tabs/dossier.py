@@ -1077,10 +1077,38 @@ class DossierTab(QWidget, RecordEditing):
             show_user_error(self, exc)
 
     def can_print(self) -> bool:
-        return False
+        # the window enables 打印 per tab, not per selection: print_selected asks for a cadre
+        return True
 
     def print_selected(self) -> None:
-        """The printing work adds the dossier printout."""
+        """The cadre's 廉政档案; or, when a row of 党风廉政意见回复 has the focus, that reply letter."""
+        from wsjc_desktop.services import printing
+        from wsjc_desktop.ui.print_preview import preview
+
+        db, today = self.ctx.db, self.ctx.today
+        opinions = self.sections.get("integrity_opinions")
+        opinion_id = opinions.selected_id() if opinions is not None and opinions.view.hasFocus() else None
+        if opinion_id is not None and opinions is not None:
+            row = opinions.model.row_data(opinions.view.currentIndex().row()) or {}
+            unit = str(row.get("requesting_unit") or "")
+
+            def make_reply(path: Path) -> None:
+                printing.print_opinion(db, opinion_id, path)
+
+            preview(
+                self, self.ctx, make_reply, f"党风廉政意见回复 {unit}", file_name=f"党风廉政意见回复-{unit}"
+            )
+            return
+        cadre_id = self.selected_id()
+        if cadre_id is None or self.file is None:
+            QMessageBox.information(self, "打印", "请先在左侧选择一名干部。")
+            return
+        name = self.file.name
+
+        def make_file(path: Path) -> None:
+            printing.print_file(db, cadre_id, path, today=today)
+
+        preview(self, self.ctx, make_file, f"廉政档案 {name}", file_name=f"廉政档案-{name}")
 
     def can_export(self) -> bool:
         return False

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from wsjc_desktop.domain.enums import OpinionFollowUp
 from wsjc_desktop.domain.fields import MEETING, MEETING_OPINION
@@ -33,3 +34,24 @@ class MeetingsTab(RecordTab):
     def new_defaults(self) -> dict[str, Any]:
         member = self.ctx.db.member_id
         return {"held_on": self.ctx.today, "attendee_ids": [member] if member else []}
+
+    def can_print(self) -> bool:
+        # the window enables 打印 per tab, not per selection: print_selected asks for one
+        return True
+
+    def print_selected(self) -> None:
+        record_id, row = self.selected_id(), self.selected_row()
+        if record_id is None or row is None:
+            QMessageBox.information(self, "打印", "请先在列表中选择要打印的会议记录。")
+            return
+        from wsjc_desktop.services import printing
+        from wsjc_desktop.ui.print_preview import preview
+
+        unit = self.ctx.lookups.name("units", row["unit_id"])
+        when = f"{row['held_on']:%Y-%m-%d}"
+        db = self.ctx.db
+
+        def make(path: Path) -> None:
+            printing.print_meeting(db, record_id, path)
+
+        preview(self, self.ctx, make, f"列席会议记录 {unit} {when}", file_name=f"列席会议记录-{unit}-{when}")

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wsjc_desktop.domain.enums import NoticeKind, NoticeStatus, RectificationStatus
 from wsjc_desktop.domain.fields import ALERT_NOTICE, RECTIFICATION
@@ -44,6 +58,81 @@ def record_feedback_dialog(parent: QWidget, ctx: AppContext, notice_id: int) -> 
     return int(dialog.result_value) if dialog.exec() else None
 
 
+#: The holidays offered for 节前廉政提醒 (another name may be typed); as services.printing has them,
+#: kept here so the tab does not load the printing service (and reportlab) before it prints.
+HOLIDAYS = ("元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆")
+#: The holiday most likely meant in each month: (holiday, years ahead).
+NEXT_HOLIDAY = {
+    1: ("春节", 0),
+    2: ("春节", 0),
+    3: ("清明", 0),
+    4: ("劳动节", 0),
+    5: ("端午", 0),
+    6: ("端午", 0),
+    7: ("中秋", 0),
+    8: ("中秋", 0),
+    9: ("国庆", 0),
+    10: ("元旦", 1),
+    11: ("元旦", 1),
+    12: ("元旦", 1),
+}
+
+
+class PrintCancelled(Exception):
+    """The user stopped a bulk print; its transaction rolls back."""
+
+
+class HolidayReminderDialog(QDialog):
+    """Asks which holiday (and year) the 节前廉政提醒 are for."""
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("holiday_reminder_dialog")
+        self.setWindowTitle("节前廉政提醒")
+        self.holiday = QComboBox()
+        self.holiday.setObjectName("holiday")
+        self.holiday.setEditable(True)
+        self.holiday.addItems(HOLIDAYS)
+        holiday, ahead = NEXT_HOLIDAY[today.month]
+        self.holiday.setCurrentText(holiday)
+        self.year = QSpinBox()
+        self.year.setObjectName("year")
+        self.year.setRange(2000, 2100)
+        self.year.setSuffix(" 年")
+        self.year.setValue(today.year + ahead)
+        intro = QLabel(
+            "为每个在监督范围内、尚未收到本次提醒的单位新建一份节前廉政提醒，"
+            "逐一编发文号并标记为已发出，然后合成一个 PDF 供打印。"
+            "已发出的不会重复发出，但会一并打印。"
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("节日：", self.holiday)
+        form.addRow("年度：", self.year)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("发出并打印")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+
+    def accept(self) -> None:
+        if not self.holiday.currentText().strip():
+            QMessageBox.warning(self, "节前廉政提醒", "请填写节日名称。")
+            return
+        super().accept()
+
+    def values(self) -> tuple[str, int]:
+        return self.holiday.currentText().strip(), self.year.value()
+
+
 class NoticesTab(RecordTab):
     tab_title = "廉情提醒"
 
@@ -57,6 +146,12 @@ class NoticesTab(RecordTab):
             "登记反馈", self.record_feedback, tip="登记被监督单位的整改反馈"
         )
         self.rectified_button = self.add_button("标记已整改", self.mark_rectified)
+        self.holiday_button = self.add_button(
+            "节前提醒…",
+            self.send_holiday_reminders,
+            tip="给每个监督单位各发出一份节前廉政提醒，并合成一个 PDF 打印",
+        )
+        self.holiday_button.setObjectName("holiday_reminders")
         self.on_selected(None)
 
     def build_detail(self) -> QWidget:
@@ -127,6 +222,86 @@ class NoticesTab(RecordTab):
             notices.mark_rectified(self.ctx.db, record_id)
         except UserError as exc:
             show_user_error(self, exc)
+
+    # --- printing --------------------------------------------------------------------
+
+    def can_print(self) -> bool:
+        # The window enables 打印 per tab (it is not told when the selection moves), so this
+        # says the tab prints; print_selected asks for a selection when there is none.
+        return True
+
+    def print_selected(self) -> None:
+        record_id, row = self.selected_id(), self.selected_row()
+        if record_id is None or row is None:
+            QMessageBox.information(self, "打印", "请先在列表中选择要打印的廉情提醒。")
+            return
+        from wsjc_desktop.services import printing
+        from wsjc_desktop.ui.print_preview import preview
+
+        kind = NoticeKind.parse(row["kind"]).label
+        number = row.get("doc_number") or "草稿"
+        db = self.ctx.db
+
+        def make(path: Path) -> None:
+            printing.print_notice(db, record_id, path)
+
+        preview(self, self.ctx, make, f"{kind} {number}", file_name=f"{kind}-{number}-{row['title'][:30]}")
+
+    def send_holiday_reminders(self) -> None:
+        """Ask for the holiday, issue every unit's 节前廉政提醒 with a progress bar, then preview."""
+        dialog = HolidayReminderDialog(self.ctx.today, self)
+        accepted = dialog.exec()
+        holiday, year = dialog.values()
+        dialog.deleteLater()
+        if not accepted:
+            return
+        from wsjc_desktop.services import printing
+        from wsjc_desktop.ui.print_preview import render_to_temp, show_preview
+
+        progress = QProgressDialog("正在发出并生成节前廉政提醒…", "取消", 0, 0, self)
+        progress.setObjectName("holiday_progress")
+        progress.setWindowTitle("节前廉政提醒")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+
+        def report(done: int, total: int) -> None:
+            if progress.wasCanceled():
+                raise PrintCancelled
+            progress.setMaximum(total)
+            progress.setValue(done)
+            progress.setLabelText(f"正在生成第 {done}/{total} 份…")
+
+        issued: list[int] = []
+        db, today = self.ctx.db, self.ctx.today
+
+        def make(path: Path) -> None:
+            issued.extend(
+                printing.holiday_reminders(
+                    db, holiday=holiday, year=year, out=path, issued_on=today, progress=report
+                )
+            )
+
+        what = f"{year}年{holiday}节前廉政提醒"
+        try:
+            path = render_to_temp(make, what)
+        except PrintCancelled:
+            return
+        except UserError as exc:
+            show_user_error(self, exc, "无法发出节前提醒")
+            return
+        finally:
+            progress.close()
+            progress.deleteLater()
+        note = (
+            f"已新发出 {len(issued)} 份，每份均已编发文号。"
+            if issued
+            else "各单位的本次提醒此前均已发出，未新发出；以下为已发出的提醒。"
+        )
+        self.status_message.emit(f"{what}：{note}")
+        show_preview(self, self.ctx, path, what, note=note)
 
     def select_first(self) -> None:
         """Prefer a notice that already has feedback, so the lower pane shows something."""

@@ -1,0 +1,778 @@
+"""The slips: each function lays out one kind of document from plain values and writes a PDF.
+
+Letters (notices, 建议书, 节前提醒, 党廉意见回复) follow GB/T 9704-2012; records (谈话记录,
+列席会议记录, 廉政档案) are ruled forms on the same page. A PDF is built in memory and written
+only when complete, so a failure (an unprintable character, say) leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.printing import wording as W
+from wsjc_desktop.printing.fonts import FontSet, unprintable
+from wsjc_desktop.printing.layout import (
+    ASCENT,
+    BODY_SIZE,
+    BOTTOM,
+    CHAR_PITCH,
+    FORM_SIZE,
+    LEFT,
+    LINE_PITCH,
+    LINES_PER_PAGE,
+    MM,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RED,
+    RIGHT,
+    SMALL_SIZE,
+    TITLE_SIZE,
+    TOP,
+    TYPE_WIDTH,
+    Line,
+    Span,
+    TextSetter,
+    Writer,
+)
+from wsjc_desktop.printing.tables import Cell, Row, Table, draw_table, fit_widths, label, table_height
+from wsjc_desktop.printing.text import (
+    chinese_ordinal,
+    format_date,
+    format_time,
+    heading_level,
+    heading_split,
+    paragraphs,
+    title_breaks,
+    units,
+)
+from wsjc_desktop.printing.values import (
+    DossierSection,
+    DossierValues,
+    MeetingValues,
+    NoticeValues,
+    OpinionReplyValues,
+    TalkValues,
+)
+
+__all__ = [
+    "FontSet",
+    "UnprintableError",
+    "render_dossier",
+    "render_meeting",
+    "render_notice",
+    "render_notices",
+    "render_opinion_reply",
+    "render_talk",
+    "unprintable_characters",
+]
+
+Output = Path | str | os.PathLike[str] | BinaryIO
+
+
+class UnprintableError(UserError):
+    """Characters that no font has: raised before anything is written."""
+
+    def __init__(self, characters: Sequence[str]) -> None:
+        self.characters = list(characters)
+        named = "、".join(_describe(ch) for ch in self.characters)
+        super().__init__(
+            f"以下字符无法打印：{named}。请修改这些字符，或在设置中指定包含它们的字体。",
+            field="fonts",
+        )
+
+
+def _describe(ch: str) -> str:
+    return f"“{ch}”（U+{ord(ch):04X}）"
+
+
+def unprintable_characters(texts: Iterable[str], *, fonts: FontSet | None = None) -> list[str]:
+    """The distinct characters of ``texts`` that no available font can print (first seen first)."""
+    return unprintable(texts, fonts or FontSet.load())
+
+
+# --------------------------------------------------------------------------- public renderers
+
+
+def render_notice(values: NoticeValues, out: Output, *, fonts: FontSet | None = None) -> None:
+    """One 抄告单 / 提醒函 / 提示函 / 建议书 / 节前提醒, with its 回执 when ``with_receipt``."""
+    _render(
+        out,
+        fonts,
+        _meta(values.title or values.kind_label, values.group_name, values.kind_label),
+        lambda w: _notice(w, values),
+    )
+
+
+def render_notices(
+    values: Sequence[NoticeValues],
+    out: Output,
+    *,
+    fonts: FontSet | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Many notices in one PDF (节前廉政提醒 to every unit): each starts on a new page, numbered
+    from 1. ``progress(done, total)`` is called after each notice."""
+    if not values:
+        raise UserError("没有要打印的提醒。")
+    first = values[0]
+
+    def build(w: Writer) -> None:
+        for done, notice in enumerate(values, start=1):
+            _notice(w, notice)
+            if progress is not None:
+                progress(done, len(values))
+
+    _render(out, fonts, _meta(first.title or first.kind_label, first.group_name, first.kind_label), build)
+
+
+def render_talk(values: TalkValues, out: Output, *, fonts: FontSet | None = None) -> None:
+    """谈话记录: a ruled form whose cells grow with the text and flow onto further pages."""
+    _render(
+        out,
+        fonts,
+        _meta(W.TALK_WORDING.title, values.group_name, values.kind_label),
+        lambda w: _talk(w, values),
+    )
+
+
+def render_meeting(values: MeetingValues, out: Output, *, fonts: FontSet | None = None) -> None:
+    """列席会议记录."""
+    _render(
+        out,
+        fonts,
+        _meta(W.MEETING_WORDING.title, values.group_name, values.type_label),
+        lambda w: _meeting(w, values),
+    )
+
+
+def render_opinion_reply(values: OpinionReplyValues, out: Output, *, fonts: FontSet | None = None) -> None:
+    """党风廉政意见回复: a letter to the requesting unit with a table of persons and conclusions."""
+    _render(
+        out,
+        fonts,
+        _meta(_opinion_title(values), values.group_name, W.OPINION_WORDING.masthead),
+        lambda w: _opinion(w, values),
+    )
+
+
+def render_dossier(values: DossierValues, out: Output, *, fonts: FontSet | None = None) -> None:
+    """A cadre's 廉政档案: basics, every section and the timeline."""
+    _render(
+        out,
+        fonts,
+        _meta(f"{W.DOSSIER_WORDING.title}（{values.name}）", values.group_name, W.DOSSIER_WORDING.title),
+        lambda w: _dossier(w, values),
+    )
+
+
+# ----------------------------------------------------------------------------- the machinery
+
+
+def _meta(title: str, author: str, subject: str) -> dict[str, str]:
+    return {"title": title, "author": author, "subject": subject}
+
+
+def _render(
+    out: Output, fonts: FontSet | None, meta: dict[str, str], build: Callable[[Writer], None]
+) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    fonts = fonts or FontSet.load()
+    buffer = io.BytesIO()
+    # invariant: no timestamps or random ids, so the same values give the same bytes
+    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, invariant=1)
+    canvas.setTitle(meta["title"])
+    canvas.setAuthor(meta["author"])
+    canvas.setSubject(meta["subject"])
+    canvas.setCreator("WSJC Desktop")
+    setter = TextSetter(fonts)
+    writer = Writer(canvas, fonts, setter)
+    build(writer)
+    writer.finish()
+    if setter.missing:
+        raise UnprintableError(list(setter.missing))
+    canvas.save()
+    _deliver(out, buffer.getvalue())
+
+
+def _deliver(out: Output, data: bytes) -> None:
+    if not isinstance(out, (str, os.PathLike)):
+        out.write(data)
+        return
+    path = Path(out)
+    try:
+        # a temporary file beside the target, then a rename: a reader never sees half a PDF
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UserError(
+            f"无法写入文件“{path}”：{exc.strerror or exc}。如该文件已在其他程序中打开，请先关闭后重试。",
+            field="out",
+        ) from exc
+
+
+# ------------------------------------------------------------------------------ shared parts
+
+
+def _measure(w: Writer, spans: Sequence[Span], size: float = BODY_SIZE) -> Line:
+    pitch = CHAR_PITCH if size == BODY_SIZE else size
+    lines = w.setter.lines(spans, 1e9, size=size, pitch=pitch, justify=False)
+    return lines[0] if lines else Line((), 0.0)
+
+
+def _letter_head(
+    w: Writer, group_name: str, masthead: str, doc_number: str | None, signatory: str | None
+) -> None:
+    """Masthead (group name and kind in red), 文号 and the red rule (GB/T 9704 7.2)."""
+    bold = w.fonts.needs_emboldening()
+    # the group's name on grid line 0, as large as fits (at most 2号 plus)
+    size = 26.0
+    natural = _measure(w, [(group_name, "xiaobiaosong")], size).width
+    if natural > TYPE_WIDTH * 0.96:
+        size = max(12.0, size * TYPE_WIDTH * 0.96 / natural)
+    w.text_at(
+        [(group_name, "xiaobiaosong")],
+        LEFT,
+        w.baseline_on(0, size),
+        size,
+        align="center",
+        width=TYPE_WIDTH,
+        color=RED,
+        bold=bold,
+    )
+    # the kind in large, spaced red characters over grid lines 1 and 2
+    size = 40.0
+    n = max(1, len(masthead))
+    natural = _measure(w, [(masthead, "xiaobiaosong")], size).width
+    if natural > TYPE_WIDTH * 0.9:
+        size *= TYPE_WIDTH * 0.9 / natural
+        natural = TYPE_WIDTH * 0.9
+    spacing = 0.0 if n == 1 else max(0.0, min(size * 0.5, (TYPE_WIDTH * 0.6 - natural) / (n - 1)))
+    baseline = TOP + LINE_PITCH + (2 * LINE_PITCH - size) / 2 + ASCENT * size
+    w.text_at(
+        [(masthead, "xiaobiaosong")],
+        LEFT,
+        baseline,
+        size,
+        align="center",
+        width=TYPE_WIDTH,
+        color=RED,
+        bold=bold,
+        letter_spacing=spacing,
+    )
+    # 文号 on grid line 3: centred, or left with the 签发人 right (GB/T 9704 7.2.4-7.2.5)
+    number = doc_number or W.DRAFT_NUMBER
+    baseline = w.baseline_on(3, BODY_SIZE)
+    if signatory:
+        w.text_at([(number, "fangsong")], LEFT + CHAR_PITCH, baseline, BODY_SIZE)
+        spans: list[Span] = [(W.SIGNATURE_WORDING.signatory_label, "fangsong"), (signatory, "kai")]
+        width = _measure(w, spans).width
+        w.text_at(spans, RIGHT - CHAR_PITCH - width, baseline, BODY_SIZE)
+    else:
+        w.text_at([(number, "fangsong")], LEFT, baseline, BODY_SIZE, align="center", width=TYPE_WIDTH)
+    # the red rule 4 mm below the 文号, as wide as the type area
+    w.rule(baseline + (1 - ASCENT) * BODY_SIZE + 4 * MM, width=1.5, color=RED)
+    w.y = TOP + 4 * LINE_PITCH
+    w.skip_lines(1)
+
+
+def _title(w: Writer, text: str, keep: Sequence[str] = ()) -> None:
+    """2号 小标宋, centred; a long title breaks where its sense allows into lines of about equal
+    length (GB/T 9704 7.3.1)."""
+    role = "xiaobiaosong"
+    bold = w.fonts.needs_emboldening()
+    pieces = units(text)
+    widths = [w.setter.natural_width(p, role, TITLE_SIZE) for p in pieces]
+    cuts = title_breaks(pieces, widths, TYPE_WIDTH, TITLE_SIZE, keep) if sum(widths) > TYPE_WIDTH else []
+    if cuts or sum(widths) <= TYPE_WIDTH:
+        bounds = [0, *cuts, len(pieces)]
+        lines = [
+            _measure(w, [("".join(pieces[a:b]), role)], TITLE_SIZE) for a, b in itertools.pairwise(bounds)
+        ]
+    else:
+        lines = w.setter.lines([(text, role)], TYPE_WIDTH, size=TITLE_SIZE, justify=False)
+    for line in lines:
+        index = w.grid_index()
+        if index >= LINES_PER_PAGE:
+            w.new_page()
+            index = 0
+        w.draw_line(
+            line,
+            LEFT + (TYPE_WIDTH - line.width) / 2,
+            w.baseline_on(index, TITLE_SIZE),
+            TITLE_SIZE,
+            bold=bold,
+        )
+        w.y = TOP + (index + 1) * LINE_PITCH
+
+
+def _addressee(w: Writer, name: str) -> None:
+    """主送: flush left, ending with a full-width colon (GB/T 9704 7.3.2)."""
+    w.grid_paragraph([(name.rstrip("：:") + "：", "fangsong")], indent_cells=0)
+
+
+def _body(w: Writer, texts: Iterable[str]) -> None:
+    """Paragraphs indented two characters; “一、” headings in 黑体, “（一）” in 楷体."""
+    for paragraph in texts:
+        level = heading_level(paragraph)
+        if level:
+            split = heading_split(paragraph)
+            role = "hei" if level == 1 else "kai"
+            spans: list[Span] = [(paragraph[:split], role)]
+            if paragraph[split:]:
+                spans.append((paragraph[split:], "fangsong"))
+        else:
+            spans = [(paragraph, "fangsong")]
+        w.grid_paragraph(spans)
+
+
+def _signature(w: Writer, group_name: str, day: date | None) -> None:
+    """The group's name, then the date under it, 右空二字 (GB/T 9704 7.3.5.2)."""
+    w.skip_lines(1)
+    w.ensure_lines(2)
+    name = _measure(w, [(group_name, "fangsong")])
+    when = _measure(w, [(format_date(day, blank=W.TALK_WORDING.date_blank), "fangsong")])
+    two = 2 * CHAR_PITCH
+    if when.width + two > name.width:
+        date_x = RIGHT - two - when.width
+        name_x = date_x - two
+    else:
+        name_x = RIGHT - two - name.width
+        date_x = name_x + two
+    name_x = max(LEFT, name_x)
+    for line, x in ((name, name_x), (when, date_x)):
+        index = w.grid_index()
+        w.draw_line(line, x, w.baseline_on(index, BODY_SIZE), BODY_SIZE)
+        w.y = TOP + (index + 1) * LINE_PITCH
+
+
+# ------------------------------------------------------------------------------------ notices
+
+
+def _notice(w: Writer, v: NoticeValues) -> None:
+    w.start_document()
+    _letter_head(w, v.group_name, v.kind_label, v.doc_number, v.signatory)
+    if v.kind == "holiday_reminder":
+        h = W.HOLIDAY_WORDING
+        fill = {"holiday": v.holiday or "节日", "year": str((v.issued_on or v.deadline or date.today()).year)}
+        _title(w, v.title or h.title.format(**fill))
+        w.skip_lines(1)
+        _addressee(w, v.unit_name)
+        texts = [h.lead.format(**fill)]
+        if v.cadre_name:
+            texts.append(W.NOTICE_WORDING["copy_notice"].cadre_line.format(cadre=v.cadre_name))
+        texts += paragraphs(v.problems)
+        texts += paragraphs(v.requirements) or list(h.items)
+        texts.append(h.closing.format(**fill))
+        if v.deadline:
+            texts.append(h.deadline.format(deadline=format_date(v.deadline), **fill))
+    else:
+        n = W.NOTICE_WORDING.get(v.kind, W.NOTICE_WORDING["copy_notice"])
+        _title(w, v.title or v.kind_label, keep=[v.unit_name, v.cadre_name or ""])
+        w.skip_lines(1)
+        _addressee(w, v.unit_name)
+        texts = []
+        if v.cadre_name:
+            texts.append(n.cadre_line.format(cadre=v.cadre_name))
+        # a lead sentence ends in “：”, so it is printed only when something follows it
+        problems, requirements = paragraphs(v.problems), paragraphs(v.requirements)
+        if problems:
+            texts += [n.problems_heading] if n.problems_heading else []
+            texts += [n.lead, *problems]
+        if requirements:
+            texts += [n.requirements_heading] if n.requirements_heading else []
+            texts += [n.requirements_lead, *requirements]
+        if v.deadline:
+            if n.deadline_heading:
+                texts.append(n.deadline_heading)
+            texts.append(n.deadline.format(deadline=format_date(v.deadline)))
+        if n.closing:
+            texts.append(n.closing)
+    _body(w, texts)
+    _signature(w, v.group_name, v.issued_on)
+    if v.with_receipt:
+        _receipt(w, v)
+
+
+def _receipt(w: Writer, v: NoticeValues) -> None:
+    """The tear-off 回执 below a dashed cut line: right under the letter when it fits on the page
+    (its 整改情况 box then fills the page), else on a page of its own."""
+    r = W.RECEIPT_WORDING
+    leading = 21.0
+    pad = (LINE_PITCH - leading) / 2  # one-line rows are one grid line tall
+    widths = [34 * MM, 44 * MM, 34 * MM, 44 * MM]
+    head = Table(
+        widths,
+        [
+            Row([label(r.unit), Cell(v.unit_name, span=3)]),
+            Row([label(r.person), Cell(""), label(r.date), Cell(r.date_blank, align="center")]),
+        ],
+        size=FORM_SIZE,
+        leading=leading,
+        pad_y=pad,
+    )
+    box_lines = 2  # the least room left for 整改情况 before the receipt moves to a page of its own
+    needed = 2 * LINE_PITCH + table_height(w, head) + box_lines * leading + 2 * pad
+    free = (LINES_PER_PAGE - w.grid_index()) * LINE_PITCH  # what is left of this page
+    own_page = needed > free + 0.01
+    if own_page:
+        w.new_page()
+    elif needed + LINE_PITCH <= free + 0.01:
+        w.skip_lines(1)  # a blank line between the signature and the cut line, where there is room
+    index = w.grid_index()
+    # the cut line: dashes across the type area, the scissors and the words in a gap
+    size = SMALL_SIZE
+    middle = TOP + index * LINE_PITCH + LINE_PITCH / 2
+    words = _measure(w, [(r.cut_line, "kai")], size)
+    gap_left = LEFT + (TYPE_WIDTH - words.width) / 2 - 6
+    gap_right = gap_left + words.width + 12
+    w.rule(middle, x1=gap_left, dash=(4, 3), width=0.8)
+    w.rule(middle, x0=gap_right, dash=(4, 3), width=0.8)
+    w.draw_line(words, gap_left + 6, middle + (ASCENT - 0.5) * size, size)
+    w.y = TOP + (index + 1) * LINE_PITCH
+    # the title, and the 文号 it answers at the right of the same line (or under it, if long)
+    index = w.grid_index()
+    title = _measure(w, [(r.title, "xiaobiaosong")], TITLE_SIZE)
+    w.draw_line(
+        title,
+        LEFT + (TYPE_WIDTH - title.width) / 2,
+        w.baseline_on(index, TITLE_SIZE),
+        TITLE_SIZE,
+        bold=w.fonts.needs_emboldening(),
+    )
+    number = _measure(w, [(r.doc_line.format(doc_number=v.doc_number or W.DRAFT_NUMBER), "fangsong")], size)
+    if number.width <= (TYPE_WIDTH - title.width) / 2 - size:
+        w.draw_line(number, RIGHT - number.width, w.baseline_on(index, TITLE_SIZE), size)
+        w.y = TOP + (index + 1) * LINE_PITCH
+    else:
+        w.y = TOP + (index + 1) * LINE_PITCH
+        w.grid_paragraph(
+            [(r.doc_line.format(doc_number=v.doc_number or W.DRAFT_NUMBER), "fangsong")],
+            size=size,
+            indent_cells=0,
+            align="center",
+        )
+    draw_table(w, head)
+    lines = int((BOTTOM - w.y - 2 * pad) // leading)
+    lines = max(box_lines, min(lines, 10) if own_page else lines)
+    box = Row([label(f"{r.rectification}\n{r.rectification_note}"), Cell("", min_lines=lines)])
+    draw_table(w, Table([widths[0], sum(widths[1:])], [box], size=FORM_SIZE, leading=leading, pad_y=pad))
+
+
+# -------------------------------------------------------------------------------------- forms
+
+
+def _form_head(w: Writer, title: str, subtitle: str) -> None:
+    w.start_document()
+    _title(w, title)
+    if subtitle:
+        index = w.grid_index()
+        w.text_at(
+            [(subtitle, "kai")],
+            LEFT,
+            w.baseline_on(index, BODY_SIZE),
+            BODY_SIZE,
+            align="center",
+            width=TYPE_WIDTH,
+        )
+        w.y = TOP + (index + 1) * LINE_PITCH
+
+
+def _talk(w: Writer, v: TalkValues) -> None:
+    t = W.TALK_WORDING
+    _form_head(w, t.title, v.group_name)
+    when = format_date(v.held_on)
+    if v.start_time and v.end_time:
+        when += " " + t.time_range.format(start=format_time(v.start_time), end=format_time(v.end_time))
+    elif v.start_time:
+        when += " " + format_time(v.start_time)
+    rows = [
+        Row([label(t.time), Cell(when, span=5)]),
+        Row([label(t.place), Cell(v.location, span=2), label(t.kind), Cell(v.kind_label, span=2)]),
+        Row([label(t.talker), Cell(v.talker, span=2), label(t.recorder), Cell(v.recorder, span=2)]),
+        Row([label(t.persons), label(t.person_name), label(t.person_unit, 2), label(t.person_position, 2)]),
+    ]
+    for person in v.persons or ():
+        rows.append(
+            Row(
+                [
+                    Cell(merge_up=True),
+                    Cell(person.name, align="center"),
+                    Cell(person.unit, span=2),
+                    Cell(person.position, span=2),
+                ]
+            )
+        )
+    if not v.persons:
+        rows.append(Row([Cell(merge_up=True), Cell(""), Cell("", span=2), Cell("", span=2)]))
+    rows += [
+        Row([label(t.reason), Cell(v.reason, span=5)]),
+        Row([label(t.summary), Cell(v.summary, span=5, indent=True, min_lines=6)]),
+        Row([label(t.response), Cell(v.response, span=5, indent=True, min_lines=2)]),
+        Row([label(t.handling), Cell(v.handling or t.none, span=5)]),
+        Row([label(t.follow_up), Cell(v.follow_up, span=5, indent=True, min_lines=2)]),
+        Row(
+            [label(t.talker_sign), Cell("", span=2, min_lines=2), label(t.person_sign), Cell("", span=2)],
+            keep=True,
+        ),
+        Row(
+            [
+                label(t.recorder_sign),
+                Cell("", span=2, min_lines=2),
+                label(t.sign_date),
+                Cell(t.date_blank, span=2, align="center", middle=True),
+            ],
+            keep=True,
+        ),
+    ]
+    widths = [w_ * MM for w_ in (30, 23, 25, 30, 24, 24)]
+    # a blank form (to fill in by hand) still fits on one page
+    draw_table(w, Table(widths, rows, size=FORM_SIZE, pad_x=3.0, pad_y=3.0))
+
+
+def _meeting(w: Writer, v: MeetingValues) -> None:
+    m = W.MEETING_WORDING
+    _form_head(w, m.title, v.group_name)
+    widths = [w_ * MM for w_ in (30, 48, 30, 48)]
+    rows = [
+        Row([label(m.unit), Cell(v.unit_name, span=3)]),
+        Row([label(m.name), Cell(v.title, span=3)]),
+        Row([label(m.date), Cell(format_date(v.held_on)), label(m.kind), Cell(v.type_label)]),
+        Row(
+            [
+                label(m.place),
+                Cell(v.location),
+                label(m.major_count),
+                Cell(m.major_count_value.format(count=v.major_topic_count), middle=True),
+            ]
+        ),
+        Row([label(m.attendees), Cell("、".join(v.attendees), span=3)]),
+        Row([label(m.topics), Cell(v.topics, span=3, min_lines=3)]),
+    ]
+    draw_table(w, Table(widths, rows))
+    widths = [w_ * MM for w_ in (14, 66, 24, 26, 26)]
+    header = [
+        Row([Cell(m.opinions, span=5, align="center", role="hei", shade=True)]),
+        Row(
+            [
+                label(m.opinion_number, shade=True),
+                label(m.opinion_content, shade=True),
+                label(m.opinion_cadre, shade=True),
+                label(m.opinion_follow_up, shade=True),
+                label(m.opinion_note, shade=True),
+            ]
+        ),
+    ]
+    body = [
+        Row(
+            [
+                Cell(str(i), align="center", middle=True),
+                Cell(o.content),
+                Cell(o.cadre, align="center", middle=True),
+                Cell(o.follow_up, align="center", middle=True),
+                Cell(o.note),
+            ]
+        )
+        for i, o in enumerate(v.opinions, start=1)
+    ] or [Row([Cell(m.none, span=5, align="center")])]
+    draw_table(w, Table(widths, header + body, header=2))
+    draw_table(
+        w,
+        Table([30 * MM, 126 * MM], [Row([label(m.follow_up), Cell(v.follow_up, indent=True, min_lines=2)])]),
+    )
+
+
+def _opinion_names(v: OpinionReplyValues) -> str:
+    o = W.OPINION_WORDING
+    names = [p.name for p in v.persons]
+    if len(names) > 3:
+        return o.names_many.format(names="、".join(names[:3]), count=len(names))
+    return "、".join(names)
+
+
+def _opinion_title(v: OpinionReplyValues) -> str:
+    return W.OPINION_WORDING.title.format(names=_opinion_names(v))
+
+
+def _opinion(w: Writer, v: OpinionReplyValues) -> None:
+    o = W.OPINION_WORDING
+    w.start_document()
+    _letter_head(w, v.group_name, o.masthead, v.doc_number, None)
+    _title(w, _opinion_title(v), keep=[p.name for p in v.persons])
+    w.skip_lines(1)
+    _addressee(w, v.requesting_unit)
+    when = o.request_date.format(date=format_date(v.request_date)) if v.request_date else ""
+    _body(w, [o.lead.format(names=_opinion_names(v), reason=v.reason_label, date=when)])
+    headers = (o.number, o.name, o.unit, o.position, o.conclusion)
+    values = [(str(i), p.name, p.unit, p.position, p.conclusion) for i, p in enumerate(v.persons, start=1)]
+    widths = _auto_widths(w, headers, values, FORM_SIZE)
+    rows = [Row([label(h, shade=True) for h in headers])]
+    rows += [
+        Row(
+            [
+                Cell(str(i), align="center", middle=True),
+                Cell(p.name, align="center", middle=True),
+                Cell(p.unit),
+                Cell(p.position),
+                Cell(p.conclusion),
+            ]
+        )
+        for i, p in enumerate(v.persons, start=1)
+    ]
+    draw_table(w, Table(widths, rows, header=1))
+    _body(w, [o.note, o.closing])
+    _signature(w, v.group_name, v.reply_date)
+
+
+def _dossier(w: Writer, v: DossierValues) -> None:
+    d = W.DOSSIER_WORDING
+    w.start_document()
+    bold = w.fonts.needs_emboldening()
+    w.text_at(
+        [(v.group_name, "kai")],
+        LEFT,
+        w.baseline_on(0, BODY_SIZE),
+        BODY_SIZE,
+        align="center",
+        width=TYPE_WIDTH,
+    )
+    w.text_at(
+        [(d.title, "xiaobiaosong")],
+        LEFT,
+        w.baseline_on(1, TITLE_SIZE),
+        TITLE_SIZE,
+        align="center",
+        width=TYPE_WIDTH,
+        bold=bold,
+        letter_spacing=TITLE_SIZE,
+    )
+    spans: list[Span] = [
+        (f"{d.name}：", "hei"),
+        (v.name, "fangsong"),
+        ("　　", "fangsong"),
+        (f"{d.unit}：", "hei"),
+        (v.unit_name, "fangsong"),
+    ]
+    w.text_at(spans, LEFT, w.baseline_on(2, BODY_SIZE), BODY_SIZE, align="center", width=TYPE_WIDTH)
+    # the dates under a thin rule: last update left, printing date right
+    baseline = w.baseline_on(3, SMALL_SIZE)
+    w.rule(TOP + 3 * LINE_PITCH + 2, width=0.75)
+    if v.last_updated:
+        w.text_at(
+            [(d.last_updated.format(date=format_date(v.last_updated)), "fangsong")],
+            LEFT,
+            baseline,
+            SMALL_SIZE,
+        )
+    w.text_at(
+        [(d.printed_on.format(date=format_date(v.printed_on)), "fangsong")],
+        LEFT,
+        baseline,
+        SMALL_SIZE,
+        align="right",
+        width=TYPE_WIDTH,
+    )
+    w.y = TOP + 4 * LINE_PITCH
+
+    number = 1
+    _section_heading(w, number, d.basics, 3)
+    draw_table(w, _basics_table(w, v.basics))
+    for section in v.sections:
+        number += 1
+        _section_heading(w, number, section.title, 3)
+        draw_table(w, _section_table(w, section, d.empty))
+    number += 1
+    _section_heading(w, number, d.timeline, 3)
+    timeline = DossierSection(d.timeline, d.timeline_headers, tuple(tuple(row) for row in v.timeline))
+    draw_table(w, _section_table(w, timeline, d.empty))
+
+
+def _section_heading(w: Writer, number: int, title: str, keep_rows: int) -> None:
+    """“一、…” in 黑体, kept on the page with the table's first rows."""
+    row_height = SMALL_SIZE * 1.5 + 8
+    if w.y > TOP + 1e-6:
+        w.skip_lines(0)
+        if w.room < LINE_PITCH * 1.5 + keep_rows * row_height:
+            w.new_page()
+    index = w.grid_index()
+    if index >= LINES_PER_PAGE:
+        w.new_page()
+        index = 0
+    w.text_at(
+        [(f"{chinese_ordinal(number)}、{title}", "hei")], LEFT, w.baseline_on(index, BODY_SIZE), BODY_SIZE
+    )
+    w.y = TOP + (index + 1) * LINE_PITCH
+
+
+def _auto_widths(
+    w: Writer, headers: Sequence[str], rows: Sequence[Sequence[str]], size: float, pad: float = 4.0
+) -> list[float]:
+    """Column widths from the content: long columns get more room, none below its header's
+    first four characters."""
+    natural: list[float] = []
+    minimum: list[float] = []
+    for i, head in enumerate(headers):
+        head_width = _natural(w, head, "hei", size)
+        longest = max([head_width] + [_natural(w, row[i], size=size) for row in rows])
+        natural.append(min(longest, TYPE_WIDTH * 0.6) + 2 * pad + 1)
+        minimum.append(max(2 * size, min(head_width, 4 * size)) + 2 * pad + 1)
+    return fit_widths(natural, minimum)
+
+
+def _natural(w: Writer, text: str, role: str = "fangsong", size: float = SMALL_SIZE) -> float:
+    return max((w.setter.natural_width(p, role, size) for p in paragraphs(text)), default=0.0)
+
+
+def _basics_table(w: Writer, basics: Sequence[tuple[str, str]]) -> Table:
+    widths = [28 * MM, 50 * MM, 28 * MM, 50 * MM]
+    pad = 4.0
+    rows: list[Row] = []
+    pending: tuple[str, str] | None = None
+
+    def cells(pair: tuple[str, str], span: int) -> list[Cell]:
+        return [label(pair[0], shade=True), Cell(pair[1], span=span)]
+
+    for pair in basics:
+        wide = _natural(w, pair[1]) > widths[1] - 2 * pad
+        if wide:
+            if pending:
+                rows.append(Row(cells(pending, 3)))
+                pending = None
+            rows.append(Row(cells(pair, 3)))
+        elif pending:
+            rows.append(Row(cells(pending, 1) + cells(pair, 1)))
+            pending = None
+        else:
+            pending = pair
+    if pending:
+        rows.append(Row(cells(pending, 3)))
+    if not rows:
+        rows.append(Row([Cell(W.DOSSIER_WORDING.empty, span=4, align="center")]))
+    return Table(widths, rows, size=SMALL_SIZE)
+
+
+def _section_table(w: Writer, section: DossierSection, empty: str) -> Table:
+    headers = list(section.headers) or [""]
+    count = len(headers)
+    body_rows = [tuple(row[:count]) + ("",) * (count - len(row)) for row in section.rows]
+    widths = _auto_widths(w, headers, body_rows, SMALL_SIZE)
+    rows = [Row([label(h, role="hei", shade=True) for h in headers])]
+    if body_rows:
+        rows += [Row([Cell(value) for value in row]) for row in body_rows]
+    else:
+        rows.append(Row([Cell(empty, span=count, align="center")]))
+    return Table(widths, rows, header=1, size=SMALL_SIZE)

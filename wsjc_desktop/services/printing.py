@@ -1,0 +1,616 @@
+"""Printing: the plain values of a record, gathered in one read, laid out as a PDF slip.
+
+Each ``print_*`` function reads what its slip shows in one unit of work, hands the values to
+:mod:`wsjc_desktop.printing.slips` and writes the PDF into a temporary file beside ``out``,
+moved into place only once it is complete: an unprintable character (reported before anything
+is written), a full disk or a file held open by a PDF reader never leaves half a file behind.
+Every print is noted in the audit log.
+
+:func:`holiday_reminders` is the one print that also writes: it creates and issues the
+节前廉政提醒 of every supervised unit and prints them all, in one transaction.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain.enums import AuditAction, LabeledEnum, NoticeKind, NoticeStatus
+from wsjc_desktop.domain.fields import ALERT_NOTICE, CADRE, DOSSIER_SECTIONS, Field, FieldKind, RecordSpec
+from wsjc_desktop.errors import NotFoundError, UserError
+from wsjc_desktop.printing.values import (
+    DossierSection,
+    DossierValues,
+    MeetingOpinionLine,
+    MeetingValues,
+    NoticeValues,
+    OpinionPerson,
+    OpinionReplyValues,
+    TalkPerson,
+    TalkValues,
+)
+from wsjc_desktop.services import dossier as dossier_service
+from wsjc_desktop.services import notices, records, settings
+from wsjc_desktop.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FONT_ROLES",
+    "HOLIDAYS",
+    "Progress",
+    "dossier_values",
+    "holiday_reminders",
+    "holiday_requirements",
+    "holiday_title",
+    "meeting_values",
+    "notice_values",
+    "opinion_values",
+    "print_file",
+    "print_meeting",
+    "print_notice",
+    "print_opinion",
+    "print_talk",
+    "resolve_notice",
+    "talk_values",
+]
+
+Progress = Callable[[int, int], None]
+OutPath = Path | str
+
+#: The font roles a setting ``print.font.<role>`` may point at another font file for.
+FONT_ROLES = ("fangsong", "xiaobiaosong", "hei", "kai", "song")
+
+#: The holidays offered for 节前廉政提醒 (any other name may be typed).
+HOLIDAYS = ("元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆")
+
+#: Notice kinds whose slip carries a tear-off 回执 for the unit to sign and return.
+RECEIPT_KINDS = frozenset({NoticeKind.COPY_NOTICE, NoticeKind.REMINDER_LETTER, NoticeKind.PROMPT_LETTER})
+
+# --- shared helpers ---------------------------------------------------------------------
+
+
+def _group_name(session: Session) -> str:
+    return str(settings.get_in(session, "group.name") or settings.DEFAULTS["group.name"])
+
+
+def _font_overrides(session: Session) -> dict[str, str]:
+    """Font files named in settings, by role. Only keys the settings know are read: until
+    ``print.font.<role>`` is among :data:`settings.DEFAULTS` there is nothing to read."""
+    out: dict[str, str] = {}
+    for role in FONT_ROLES:
+        key = f"print.font.{role}"
+        if key in settings.DEFAULTS:
+            value = settings.get_in(session, key)
+            if value:
+                out[role] = str(value)
+    return out
+
+
+def _fonts(overrides: Mapping[str, str]) -> Any:
+    """The FontSet to print with; None lets the slips use their default fonts."""
+    if not overrides:
+        return None
+    from wsjc_desktop.printing.fonts import FontSet
+
+    return FontSet.load(overrides)
+
+
+def _first_line(text: str | None, limit: int = 30) -> str:
+    line = (text or "").strip().split("\n", 1)[0].strip()
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _cn_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def _translate_os_error(exc: OSError, out: Path) -> UserError:
+    if isinstance(exc, PermissionError):
+        return UserError(
+            f"无法写入“{out}”：没有写入权限，或文件正被其他程序（如 PDF 阅读器）打开。"
+            "请关闭后重试，或另选位置。"
+        )
+    if exc.errno == errno.ENOSPC:
+        return UserError(f"磁盘空间已满，未能保存“{out.name}”。请清理磁盘后重试。")
+    if isinstance(exc, FileNotFoundError):
+        return UserError(f"文件夹不存在：{out.parent}")
+    return UserError(f"无法写入“{out}”：{exc.strerror or exc}")
+
+
+@contextmanager
+def _atomic_file(out: OutPath) -> Iterator[Path]:
+    """A temporary file beside ``out`` to write into; it replaces ``out`` only if the block
+    finishes, and is removed whatever happens."""
+    target = Path(out).expanduser()
+    if not target.parent.is_dir():
+        raise UserError(f"文件夹不存在：{target.parent}")
+    if target.is_dir():
+        raise UserError(f"“{target}”是一个文件夹，请给出 PDF 文件名。")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _translate_os_error(exc, target) from exc
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    except OSError as exc:
+        raise _translate_os_error(exc, target) from exc
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _note_print(db: Database, summary: str, table: str, record_id: int | None) -> None:
+    """An audit entry for a print. A file opened read-only, or one busy with another writer,
+    still prints: the note is then only logged."""
+    if db.readonly:
+        log.info("printed (not audited, read-only database): %s", summary)
+        return
+    try:
+        with db.uow() as uow:
+            uow.add_audit(AuditAction.PRINT, summary, table_name=table, record_id=record_id)
+            uow.commit()
+    except UserError as exc:
+        log.warning("print not audited (%s): %s", exc.message, summary)
+
+
+# --- 廉情提醒 -------------------------------------------------------------------------------
+
+
+def resolve_notice(db: Database, ref: int | str) -> int:
+    """A notice's id from its id (``12``, ``"12"``) or its 文号 (``驻X纪抄〔2026〕3号``)."""
+    if isinstance(ref, int):
+        return ref
+    text = ref.strip()
+    if text.isdigit():
+        return int(text)
+    found = notices.find_by_number(db, text)
+    if found is None:
+        raise NotFoundError(f"没有找到文号为“{text}”的廉情提醒。")
+    return found
+
+
+def notice_values(session: Session, notice: m.AlertNotice, group_name: str) -> NoticeValues:
+    kind = NoticeKind.parse(notice.kind)
+    cadre = session.get(m.Cadre, notice.cadre_id) if notice.cadre_id is not None else None
+    signatory = notice.signatory or str(settings.get_in(session, "notice.signatory") or "") or None
+    return NoticeValues(
+        kind=kind.value,
+        kind_label=kind.label,
+        group_name=group_name,
+        doc_number=notice.doc_number,
+        unit_name=notice.unit.full_name,
+        title=notice.title,
+        problems=notice.problems or "",
+        requirements=notice.requirements or "",
+        deadline=notice.deadline,
+        issued_on=notice.issued_on,
+        signatory=signatory,
+        cadre_name=cadre.name if cadre is not None else None,
+        holiday=notice.holiday,
+        with_receipt=kind in RECEIPT_KINDS,
+    )
+
+
+def _load_notice(session: Session, notice_id: int) -> m.AlertNotice:
+    notice = session.get(m.AlertNotice, notice_id)
+    if notice is None or notice.deleted_at is not None:
+        raise NotFoundError(f"廉情提醒（编号 {notice_id}）不存在或已被删除。")
+    return notice
+
+
+def print_notice(db: Database, notice: int | str, out: OutPath) -> None:
+    """廉情抄告单 / 提醒函 / 提示函 / 纪检监察建议书 / 节前廉政提醒, by id or 文号."""
+    from wsjc_desktop.printing.slips import render_notice
+
+    notice_id = resolve_notice(db, notice)
+    with db.read() as uow:
+        row = _load_notice(uow.session, notice_id)
+        values = notice_values(uow.session, row, _group_name(uow.session))
+        overrides = _font_overrides(uow.session)
+    with _atomic_file(out) as temp:
+        render_notice(values, temp, fonts=_fonts(overrides))
+    what = values.doc_number or f"{values.title}（草稿）"
+    _note_print(db, f"打印{values.kind_label} {what}", "alert_notices", notice_id)
+
+
+# --- 谈话记录 --------------------------------------------------------------------------------
+
+
+def talk_values(session: Session, talk: m.Talk, group_name: str) -> TalkValues:
+    persons = tuple(
+        TalkPerson(name=c.name, unit=c.unit.full_name, position=c.position or "")
+        for c in sorted(talk.cadres, key=lambda c: c.id)
+    )
+    return TalkValues(
+        group_name=group_name,
+        kind_label=talk.kind.label,
+        held_on=talk.held_on,
+        start_time=talk.start_time,
+        end_time=talk.end_time,
+        location=talk.location or "",
+        talker=talk.talker.name if talk.talker is not None else "",
+        recorder=talk.recorder.name if talk.recorder is not None else "",
+        persons=persons,
+        reason=talk.reason or "",
+        summary=talk.summary or "",
+        response=talk.response or "",
+        follow_up=talk.follow_up or "",
+        handling=talk.handling.label if talk.handling is not None else "",
+    )
+
+
+def print_talk(db: Database, talk_id: int, out: OutPath) -> None:
+    """谈话记录: a ruled form."""
+    from wsjc_desktop.printing.slips import render_talk
+
+    with db.read() as uow:
+        talk = uow.session.get(m.Talk, talk_id)
+        if talk is None or talk.deleted_at is not None:
+            raise NotFoundError(f"谈话记录（编号 {talk_id}）不存在或已被删除。")
+        values = talk_values(uow.session, talk, _group_name(uow.session))
+        overrides = _font_overrides(uow.session)
+    with _atomic_file(out) as temp:
+        render_talk(values, temp, fonts=_fonts(overrides))
+    names = "、".join(p.name for p in values.persons)
+    _note_print(db, f"打印谈话记录 {_cn_date(values.held_on)} {names}", "talks", talk_id)
+
+
+# --- 列席会议记录 ----------------------------------------------------------------------------
+
+
+def meeting_values(session: Session, meeting: m.Meeting, group_name: str) -> MeetingValues:
+    attendees = sorted(meeting.attendees, key=lambda member: (member.sort_order, member.id))
+    lines = []
+    for opinion in sorted(meeting.opinions, key=lambda o: o.id):
+        if opinion.deleted_at is not None:
+            continue
+        cadre = session.get(m.Cadre, opinion.cadre_id) if opinion.cadre_id is not None else None
+        lines.append(
+            MeetingOpinionLine(
+                content=opinion.content,
+                cadre=cadre.name if cadre is not None else "",
+                follow_up=opinion.follow_up.label,
+                note=opinion.follow_up_note or "",
+            )
+        )
+    return MeetingValues(
+        group_name=group_name,
+        unit_name=meeting.unit.full_name,
+        held_on=meeting.held_on,
+        type_label=meeting.meeting_type.label,
+        title=meeting.title or "",
+        topics=meeting.topics or "",
+        major_topic_count=meeting.major_topic_count or 0,
+        location=meeting.location or "",
+        attendees=tuple(member.name for member in attendees),
+        opinions=tuple(lines),
+        follow_up=meeting.follow_up or "",
+    )
+
+
+def print_meeting(db: Database, meeting_id: int, out: OutPath) -> None:
+    """列席会议记录, with the opinions raised and how they were followed up."""
+    from wsjc_desktop.printing.slips import render_meeting
+
+    with db.read() as uow:
+        meeting = uow.session.get(m.Meeting, meeting_id)
+        if meeting is None or meeting.deleted_at is not None:
+            raise NotFoundError(f"会议记录（编号 {meeting_id}）不存在或已被删除。")
+        values = meeting_values(uow.session, meeting, _group_name(uow.session))
+        overrides = _font_overrides(uow.session)
+    with _atomic_file(out) as temp:
+        render_meeting(values, temp, fonts=_fonts(overrides))
+    summary = f"打印列席会议记录 {values.unit_name} {_cn_date(values.held_on)} {values.type_label}"
+    _note_print(db, summary, "meetings", meeting_id)
+
+
+# --- 党风廉政意见回复 ------------------------------------------------------------------------
+
+
+def _letter_rows(session: Session, opinion: m.IntegrityOpinion) -> list[m.IntegrityOpinion]:
+    """The rows answered in one letter with ``opinion``: same 来函单位, 来函日期 and 回复文号.
+    A row with neither a date nor a number cannot be matched to others and stands alone."""
+    if opinion.request_date is None and not opinion.doc_number:
+        return [opinion]
+    query = (
+        select(m.IntegrityOpinion)
+        .join(m.Cadre, m.Cadre.id == m.IntegrityOpinion.cadre_id)
+        .where(
+            m.IntegrityOpinion.deleted_at.is_(None),
+            m.Cadre.deleted_at.is_(None),
+            m.IntegrityOpinion.requesting_unit == opinion.requesting_unit,
+        )
+        .order_by(m.IntegrityOpinion.id)
+    )
+    query = query.where(
+        m.IntegrityOpinion.request_date.is_(None)
+        if opinion.request_date is None
+        else m.IntegrityOpinion.request_date == opinion.request_date
+    )
+    query = query.where(
+        m.IntegrityOpinion.doc_number.is_(None) | (m.IntegrityOpinion.doc_number == "")
+        if not opinion.doc_number
+        else m.IntegrityOpinion.doc_number == opinion.doc_number
+    )
+    rows = list(session.scalars(query))
+    return rows if opinion in rows else [opinion, *rows]
+
+
+def opinion_values(session: Session, opinion: m.IntegrityOpinion, group_name: str) -> OpinionReplyValues:
+    rows = _letter_rows(session, opinion)
+    persons = []
+    for row in rows:
+        cadre = session.get(m.Cadre, row.cadre_id)
+        assert cadre is not None
+        persons.append(
+            OpinionPerson(
+                name=cadre.name,
+                unit=cadre.unit.full_name,
+                position=cadre.position or "",
+                conclusion=row.conclusion.label if row.conclusion is not None else "",
+            )
+        )
+    reasons = list(dict.fromkeys(row.reason.label for row in rows))
+    replies = [row.reply_date for row in rows if row.reply_date is not None]
+    return OpinionReplyValues(
+        group_name=group_name,
+        requesting_unit=opinion.requesting_unit,
+        reason_label="、".join(reasons),
+        persons=tuple(persons),
+        doc_number=opinion.doc_number or None,
+        request_date=opinion.request_date,
+        reply_date=opinion.reply_date or (max(replies) if replies else None),
+    )
+
+
+def print_opinion(db: Database, opinion_id: int, out: OutPath) -> None:
+    """党风廉政意见回复: one letter answering the request that names this person (and everyone
+    else the same request named)."""
+    from wsjc_desktop.printing.slips import render_opinion_reply
+
+    with db.read() as uow:
+        opinion = uow.session.get(m.IntegrityOpinion, opinion_id)
+        if opinion is None or opinion.deleted_at is not None:
+            raise NotFoundError(f"党风廉政意见回复（编号 {opinion_id}）不存在或已被删除。")
+        values = opinion_values(uow.session, opinion, _group_name(uow.session))
+        overrides = _font_overrides(uow.session)
+    with _atomic_file(out) as temp:
+        render_opinion_reply(values, temp, fonts=_fonts(overrides))
+    names = "、".join(p.name for p in values.persons)
+    summary = f"打印党风廉政意见回复 {values.requesting_unit} {names}"
+    _note_print(db, summary, "integrity_opinions", opinion_id)
+
+
+# --- 廉政档案 --------------------------------------------------------------------------------
+
+
+def field_text(fld: Field, value: Any, names: Mapping[tuple[str, int], str]) -> str:
+    """The full text a printed form shows for a stored value (long text is not shortened)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, LabeledEnum):
+        return value.label
+    kind = fld.kind
+    if kind is FieldKind.ENUM and fld.enum is not None:
+        try:
+            return fld.enum.parse(value).label
+        except ValueError:
+            return str(value)
+    if kind is FieldKind.BOOL:
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m}" if kind is FieldKind.MONTH else f"{value:%Y-%m-%d}"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    if kind is FieldKind.REF and fld.ref:
+        return names.get((fld.ref, int(value)), "")
+    if kind is FieldKind.REFS and fld.ref:
+        return "、".join(names.get((fld.ref, int(v)), "") for v in value)
+    return str(value).strip()
+
+
+def _section_fields(spec: RecordSpec) -> tuple[Field, ...]:
+    # the cadre is the dossier's own; an attachment's type is a program detail
+    return tuple(f for f in spec.fields if f.name not in ("cadre_id", "mime_type"))
+
+
+def dossier_values(
+    file: dossier_service.Dossier, group_name: str, names: Mapping[tuple[str, int], str], printed_on: date
+) -> DossierValues:
+    cadre = file.cadre
+    basics = tuple((fld.label, field_text(fld, cadre.get(fld.name), names)) for fld in CADRE.fields)
+    sections = []
+    for spec in DOSSIER_SECTIONS:
+        fields = _section_fields(spec)
+        rows = tuple(
+            tuple(field_text(fld, row.get(fld.name), names) for fld in fields)
+            for row in file.sections.get(spec.table, [])
+        )
+        sections.append(DossierSection(spec.label, tuple(f.label for f in fields), rows))
+    timeline = tuple((f"{item.on:%Y-%m-%d}", item.kind, item.title) for item in file.timeline)
+    return DossierValues(
+        group_name=group_name,
+        name=file.name,
+        unit_name=names.get(("units", int(cadre["unit_id"])), file.unit_name),
+        basics=basics,
+        sections=tuple(sections),
+        timeline=timeline,
+        last_updated=file.last_updated,
+        printed_on=printed_on,
+    )
+
+
+def print_file(db: Database, cadre_id: int, out: OutPath, *, today: date | None = None) -> None:
+    """A cadre's 廉政档案: the basics, every section and the timeline."""
+    from wsjc_desktop.printing.slips import render_dossier
+
+    today = today or date.today()
+    file = dossier_service.dossier(db, cadre_id, today=today)
+    unit_ids = {int(file.cadre["unit_id"])}
+    unit_ids |= {int(r["unit_id"]) for rows in file.sections.values() for r in rows if r.get("unit_id")}
+    with db.read() as uow:
+        s = uow.session
+        names: dict[tuple[str, int], str] = {
+            ("units", i): full
+            for i, full in s.execute(select(m.Unit.id, m.Unit.full_name).where(m.Unit.id.in_(unit_ids)))
+        }
+        names[("cadres", file.cadre_id)] = file.name
+        group_name = _group_name(s)
+        overrides = _font_overrides(s)
+    values = dossier_values(file, group_name, names, today)
+    with _atomic_file(out) as temp:
+        render_dossier(values, temp, fonts=_fonts(overrides))
+    _note_print(db, f"打印廉政档案 {values.name}（{values.unit_name}）", "cadres", cadre_id)
+
+
+# --- 节前廉政提醒 ----------------------------------------------------------------------------
+
+
+def holiday_title(holiday: str, year: int) -> str:
+    from wsjc_desktop.printing.wording import HOLIDAY_WORDING
+
+    return HOLIDAY_WORDING.title.format(holiday=holiday, year=year)
+
+
+def holiday_requirements(holiday: str, year: int) -> str:
+    """The standard requirements, kept on each new reminder: it reprints as it was sent even
+    after the wording is edited, and can be adapted per unit before it goes out."""
+    from wsjc_desktop.printing.wording import HOLIDAY_WORDING
+
+    return "\n".join(item.format(holiday=holiday, year=year) for item in HOLIDAY_WORDING.items)
+
+
+def _holiday_window(holiday: str, year: int) -> tuple[date, date]:
+    """When the reminders for a holiday of ``year`` are usually written: 元旦's in the December
+    before; every other holiday's within its own year."""
+    if holiday == "元旦":
+        return date(year - 1, 7, 1), date(year, 6, 30)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+@dataclass
+class _Plan:
+    unit: m.Unit
+    notice: m.AlertNotice | None  # the unit's reminder for this holiday, if written already
+
+
+def _plan(session: Session, holiday: str, year: int) -> list[_Plan]:
+    units = list(
+        session.scalars(
+            select(m.Unit)
+            .where(m.Unit.deleted_at.is_(None), m.Unit.in_scope.is_(True))
+            .order_by(m.Unit.sort_order, m.Unit.id)
+        )
+    )
+    if not units:
+        raise UserError("没有在监督范围内的单位，无法发出节前廉政提醒。")
+    start, end = _holiday_window(holiday, year)
+    found = session.scalars(
+        select(m.AlertNotice)
+        .where(
+            m.AlertNotice.kind == NoticeKind.HOLIDAY_REMINDER,
+            m.AlertNotice.holiday == holiday,
+            m.AlertNotice.deleted_at.is_(None),
+            m.AlertNotice.unit_id.in_([u.id for u in units]),
+        )
+        .order_by(m.AlertNotice.id)
+    )
+    by_unit: dict[int, m.AlertNotice] = {}
+    for notice in found:
+        written = notice.issued_on or notice.created_at.date()
+        # the title names the holiday's year (a draft may be written weeks ahead, across New Year)
+        if not (start <= written <= end or f"{year}年" in notice.title):
+            continue
+        # an issued reminder wins over a draft; among equals the latest
+        known = by_unit.get(notice.unit_id)
+        if known is None or known.status == NoticeStatus.DRAFT or notice.status != NoticeStatus.DRAFT:
+            by_unit[notice.unit_id] = notice
+    return [_Plan(unit, by_unit.get(unit.id)) for unit in units]
+
+
+def holiday_reminders(
+    db: Database,
+    *,
+    holiday: str,
+    year: int,
+    out: OutPath,
+    issued_on: date | None = None,
+    progress: Progress | None = None,
+) -> list[int]:
+    """节前廉政提醒 to every supervised unit at once, printed as one PDF.
+
+    Every unit in scope that has no reminder for this holiday and year gets one, drafts
+    already written are issued, each with its own 文号; the PDF holds the reminder of every
+    unit (so running it again prints the same set and creates nothing). All of it is one
+    transaction, committed only once the PDF is complete. Returns the ids issued by this run.
+    """
+    from wsjc_desktop.printing.slips import render_notices
+
+    name = " ".join(holiday.split())
+    if not name:
+        raise UserError("请填写节日名称。", field="holiday")
+    if len(name) > 20:
+        raise UserError("节日名称不能超过20个字。", field="holiday")
+    if not 2000 <= year <= 2100:
+        raise UserError(f"年度“{year}”不是有效年份。", field="year")
+    when = issued_on or date.today()
+    with db.uow() as uow:
+        s = uow.session
+        group_name = _group_name(s)
+        overrides = _font_overrides(s)
+        days = int(settings.get_in(s, "notice.default_deadline_days") or 15)
+        deadline = when + timedelta(days=days)
+        issued: list[int] = []
+        printed: list[m.AlertNotice] = []
+        for plan in _plan(s, name, year):
+            notice = plan.notice
+            if notice is None:
+                notice_id = records.create_in(
+                    s,
+                    ALERT_NOTICE,
+                    {
+                        "kind": NoticeKind.HOLIDAY_REMINDER,
+                        "unit_id": plan.unit.id,
+                        "title": holiday_title(name, year),
+                        "requirements": holiday_requirements(name, year),
+                        "deadline": deadline,
+                        "holiday": name,
+                    },
+                )
+                notice = _load_notice(s, notice_id)
+            if notice.status == NoticeStatus.DRAFT:
+                if notice.deadline is not None and notice.deadline < when:
+                    notice.deadline = deadline  # a draft written long ago: its deadline has passed
+                number = notices.issue_in(s, notice.id, issued_on=when)
+                uow.add_audit(
+                    AuditAction.ISSUE, f"发出 {number}", table_name="alert_notices", record_id=notice.id
+                )
+                issued.append(notice.id)
+            printed.append(notice)
+        values: Sequence[NoticeValues] = [notice_values(s, notice, group_name) for notice in printed]
+        with _atomic_file(out) as temp:
+            render_notices(values, temp, fonts=_fonts(overrides), progress=progress)
+            uow.add_audit(
+                AuditAction.PRINT,
+                f"打印{year}年{name}节前廉政提醒 {len(values)} 份（新发出 {len(issued)} 份）",
+                table_name="alert_notices",
+            )
+            uow.commit()
+    return issued
