@@ -65,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
     check.set_defaults(handler=cmd_check)
 
+    from wsjc_desktop import roster_cli
+
+    roster_cli.add_parser(sub, [db_parent])
+
     _add_print_parser(sub, db_parent)
+    _add_export_parser(sub, db_parent)
     return parser
 
 
@@ -247,6 +252,49 @@ def cmd_print_holiday(args: argparse.Namespace) -> int:
     else:
         say(f"{what}此前已全部发出，本次未新发出。")
     say(f"已生成 PDF：{Path(args.out).expanduser()}")
+    return 0
+
+
+#: ``export`` ledgers: the names the command line takes (as in services.ledgers.LEDGERS).
+EXPORT_LEDGERS = ("units", "cadres", "notices", "meetings", "talks", "opinions", "clues")
+
+
+def _add_export_parser(sub: Any, db_parent: argparse.ArgumentParser) -> None:
+    export = sub.add_parser("export", parents=[db_parent], help="导出 Excel 台账")
+    export.add_argument(
+        "ledger",
+        metavar="LEDGER",
+        help="台账：units 监督单位、cadres 监察对象花名册、notices 廉情提醒及整改台账、"
+        "meetings 列席会议台账、talks 谈话台账、opinions 党风廉政意见回复台账、clues 问题线索台账",
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="保存 Excel 的文件路径")
+    export.add_argument("--year", type=int, metavar="年度", help="只导出该年度的记录，如 2026")
+    export.add_argument("--unit", metavar="单位", help="只导出该单位的记录（单位全称或简称）")
+    export.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from wsjc_desktop.services import ledgers
+
+    ledger: str = args.ledger.strip()
+    if ledger not in EXPORT_LEDGERS:
+        raise UserError(f"没有名为“{ledger}”的台账，可选：{'、'.join(EXPORT_LEDGERS)}。")
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"请给出 .xlsx 文件名：{out}")
+    db = _open_existing(args)
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.buffer.write(f"\r写入 {done}/{total}".encode())
+        sys.stderr.flush()
+
+    try:
+        unit_id = ledgers.find_unit(db, args.unit) if args.unit else None
+        written = ledgers.export_ledger(db, ledger, out, year=args.year, unit_id=unit_id, progress=progress)
+    finally:
+        db.dispose()
+    sys.stderr.write("\n")
+    say(f"已导出 {written} 条：{out}")
     return 0
 
 

@@ -442,7 +442,7 @@ def test_window_shows_the_tab_and_opens_a_cadre(
     qtbot.waitExposed(window)
     page = window.show_tab("廉政档案")
     assert isinstance(page, DossierTab) and page.is_loaded
-    assert page.can_print() and not page.can_export()
+    assert page.can_print() and page.can_export()
     assert window.show_record("cadres", office["teacher"])
     assert page.header.name.text() == "周老师"
 

@@ -412,3 +412,17 @@ def test_dossier_shows_the_talk_and_the_notice_and_opens_them(
     dossier.open_related.emit("talks", talk_id)  # type: ignore[attr-defined]
     assert window.tabs.tabText(window.tabs.currentIndex()) == "谈话记录"
     assert window.tabs.currentWidget().selected_id() == talk_id  # type: ignore[attr-defined]
+
+
+def test_roster_import_opens_from_the_file_menu(window: MainWindow, qtbot: QtBot) -> None:
+    titles: list[str] = []
+
+    def note_and_close(dialog: QWidget) -> None:
+        titles.append(dialog.windowTitle())
+        dialog.close()
+
+    answer_modals(note_and_close)
+    window.act_import.trigger()
+    assert titles == ["导入花名册"]
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.act_import in file_menu.actions()  # type: ignore[union-attr]

@@ -8,8 +8,8 @@ from datetime import date
 from PySide6.QtCore import QSettings
 
 from wsjc_desktop.paths import data_dir
+from wsjc_desktop.services.display import Lookups
 from wsjc_desktop.storage.database import Database
-from wsjc_desktop.ui.display import Lookups
 from wsjc_desktop.ui.hub import ChangeHub
 
 

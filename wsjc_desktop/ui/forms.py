@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.domain.fields import Field, FieldKind, RecordSpec
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.ui.display import Lookups, display_value
+from wsjc_desktop.services.display import Lookups, display_value
 
 ERROR_STYLE = "color: #c0392b;"
 PLACEHOLDERS = {

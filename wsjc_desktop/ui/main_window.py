@@ -130,9 +130,11 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action("设置", self.open_settings, "Ctrl+,", sp.SP_FileDialogListView)
         self.act_about = self._action("关于", self.show_about, None, sp.SP_MessageBoxInformation)
         self.act_quit = self._action("退出", self.close, "Ctrl+Q")
+        self.act_import = self._action("导入花名册…", self.open_roster_import, "Ctrl+I", sp.SP_ArrowDown)
 
         menu = self.menuBar()
         file_menu = menu.addMenu("文件(&F)")
+        file_menu.addAction(self.act_import)
         for act in (self.act_print, self.act_export):
             file_menu.addAction(act)
         file_menu.addSeparator()
@@ -267,6 +269,11 @@ class MainWindow(QMainWindow):
         page = self.show_tab(title)
         opener = getattr(page, "open_record", None)
         return bool(opener(record_id)) if opener is not None else False
+
+    def open_roster_import(self) -> None:
+        from wsjc_desktop.ui.dialogs.roster_import import RosterImportDialog
+
+        RosterImportDialog(self.ctx, self).exec()
 
     def open_recycle_bin(self) -> None:
         from wsjc_desktop.ui.dialogs.recycle_bin import RecycleBinDialog

@@ -14,9 +14,9 @@ from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import NoticeStatus
 from wsjc_desktop.domain.fields import Field, RecordSpec
 from wsjc_desktop.services import records
+from wsjc_desktop.services.display import Lookups, display_value, notice_status
 from wsjc_desktop.services.records import RecordFilter, Row
 from wsjc_desktop.storage.database import Database
-from wsjc_desktop.ui.display import Lookups, display_value, notice_status
 
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex

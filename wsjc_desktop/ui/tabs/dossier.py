@@ -52,10 +52,10 @@ from wsjc_desktop.domain.enums import CadreStatus, ClueDisposal, PersonalMatters
 from wsjc_desktop.domain.fields import ATTACHMENT, CADRE, DOSSIER_SECTIONS, FieldKind, RecordSpec
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.services import attachments, dossier
+from wsjc_desktop.services.display import display_value, format_date
 from wsjc_desktop.services.dossier import Dossier
 from wsjc_desktop.services.records import RecordFilter, Row
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.display import display_value, format_date
 from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.record_tab import RecordEditing, RecordListPanel
 from wsjc_desktop.ui.table_model import Column, spec_columns
@@ -1111,10 +1111,13 @@ class DossierTab(QWidget, RecordEditing):
         preview(self, self.ctx, make_file, f"廉政档案 {name}", file_name=f"廉政档案-{name}")
 
     def can_export(self) -> bool:
-        return False
+        return True
 
     def export_view(self) -> None:
-        """The Excel work adds a ledger."""
+        """The 监察对象花名册 ledger."""
+        from wsjc_desktop.ui.export import export_ledger
+
+        export_ledger(self, self.ctx, "cadres")
 
     # --- remembered layout -----------------------------------------------------------
 

@@ -55,3 +55,11 @@ class MeetingsTab(RecordTab):
             printing.print_meeting(db, record_id, path)
 
         preview(self, self.ctx, make, f"列席会议记录 {unit} {when}", file_name=f"列席会议记录-{unit}-{when}")
+
+    def can_export(self) -> bool:
+        return True
+
+    def export_view(self) -> None:
+        from wsjc_desktop.ui.export import export_tab
+
+        export_tab(self, "meetings")

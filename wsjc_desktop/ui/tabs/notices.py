@@ -24,9 +24,9 @@ from wsjc_desktop.domain.enums import NoticeKind, NoticeStatus, RectificationSta
 from wsjc_desktop.domain.fields import ALERT_NOTICE, RECTIFICATION
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import notices
+from wsjc_desktop.services.display import format_cn_date, notice_status
 from wsjc_desktop.services.records import OPEN_NOTICES
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.display import format_cn_date, notice_status
 from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.forms import RecordDialog, confirm
 from wsjc_desktop.ui.record_tab import RecordListPanel, RecordTab
@@ -313,3 +313,11 @@ class NoticesTab(RecordTab):
                 self.select_id(int(row["id"]))
                 return
         super().select_first()
+
+    def can_export(self) -> bool:
+        return True
+
+    def export_view(self) -> None:
+        from wsjc_desktop.ui.export import export_tab
+
+        export_tab(self, "notices")

@@ -42,3 +42,11 @@ class TalksTab(RecordTab):
             printing.print_talk(db, record_id, path)
 
         preview(self, self.ctx, make, f"谈话记录 {when} {names}", file_name=f"谈话记录-{when}-{names[:30]}")
+
+    def can_export(self) -> bool:
+        return True
+
+    def export_view(self) -> None:
+        from wsjc_desktop.ui.export import export_tab
+
+        export_tab(self, "talks")

@@ -62,3 +62,11 @@ class UnitsTab(RecordTab):
             self.cadres.set_parent_values({})
         else:
             self.cadres.set_parent_values({"unit_id": record_id}, RecordFilter(unit_id=record_id))
+
+    def can_export(self) -> bool:
+        return True
+
+    def export_view(self) -> None:
+        from wsjc_desktop.ui.export import export_tab
+
+        export_tab(self, "units")

@@ -1,4 +1,4 @@
-"""How stored values read on screen: labels for enums, 是/否, dates, and names behind ids."""
+"""How stored values read in tables, ledgers and slips: labels, 是/否, dates, names (no Qt)."""
 
 from __future__ import annotations
 

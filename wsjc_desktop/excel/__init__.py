@@ -1,0 +1,1 @@
+"""Excel adapters: ledgers out (:mod:`.writer`), rosters in. Imports no Qt and no database."""

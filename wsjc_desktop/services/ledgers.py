@@ -1,0 +1,326 @@
+"""Ledgers (台账): every register as an Excel sheet, filtered by year and unit.
+
+The columns come from the field specs (:mod:`wsjc_desktop.domain.fields`), with 序号 first,
+and the values read as they do on screen (enum labels, 是/否, names for ids) except that
+dates stay dates and numbers stay numbers, so the sheet sorts and filters properly. Some
+ledgers join what belongs to a record: a notice's 整改反馈, a meeting's 意见建议, a talk's
+谈话对象. One read gathers the values; :mod:`wsjc_desktop.excel.writer` writes the file.
+Every export is noted in the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain.enums import AuditAction, NoticeStatus
+from wsjc_desktop.domain.fields import (
+    ALERT_NOTICE,
+    CADRE,
+    CLUE,
+    INTEGRITY_OPINION,
+    MEETING,
+    MEETING_OPINION,
+    RECTIFICATION,
+    TALK,
+    UNIT,
+    Field,
+    FieldKind,
+    RecordSpec,
+)
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.excel.writer import ColumnKind, LedgerColumn, LedgerSheet, Progress, write_ledgers
+
+# display.py is Qt-free (the ui package's __init__ imports nothing): the ledger shares its
+# wording with the table on screen rather than keeping a second copy of it.
+from wsjc_desktop.services.display import Lookups, display_value, format_month
+from wsjc_desktop.services.records import REFS_TABLES, RecordFilter, build_query
+from wsjc_desktop.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+__all__ = ["LEDGERS", "Ledger", "export_ledger", "find_unit", "ledger_file_name", "ledger_sheet"]
+
+Row = list[Any]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    key: str  # the command line's name: talks
+    title: str  # 谈话台账
+    spec: RecordSpec
+    fields: tuple[Field, ...]
+    extra: tuple[LedgerColumn, ...] = ()  # columns joined from other records, after the fields
+
+    @property
+    def dated(self) -> bool:
+        """Whether a year filter applies."""
+        return bool(self.spec.date_field) or self.spec.has_field("year")
+
+
+def _table_fields(spec: RecordSpec, *, drop: Sequence[str] = ()) -> tuple[Field, ...]:
+    return tuple(f for f in spec.table_fields if f.name not in drop)
+
+
+def _label(spec: RecordSpec, name: str) -> str:
+    return spec.field(name).label
+
+
+LEDGERS: dict[str, Ledger] = {
+    ledger.key: ledger
+    for ledger in (
+        Ledger("units", "监督单位", UNIT, _table_fields(UNIT)),
+        # a roster carries every particular of a person, not only the table's columns
+        Ledger(
+            "cadres",
+            "监察对象花名册",
+            CADRE,
+            tuple(f for f in CADRE.fields if f.kind is not FieldKind.LONG_TEXT),
+        ),
+        Ledger(
+            "notices",
+            "廉情提醒及整改台账",
+            ALERT_NOTICE,
+            _table_fields(ALERT_NOTICE),
+            (
+                LedgerColumn(_label(RECTIFICATION, "feedback_date"), ColumnKind.DATE),
+                LedgerColumn(_label(RECTIFICATION, "measures"), ColumnKind.LONG_TEXT, 30),
+                LedgerColumn(_label(RECTIFICATION, "status"), ColumnKind.TEXT),
+                LedgerColumn("是否逾期", ColumnKind.TEXT),
+            ),
+        ),
+        Ledger(
+            "meetings",
+            "列席会议台账",
+            MEETING,
+            _table_fields(MEETING),
+            (
+                LedgerColumn(f"{MEETING_OPINION.label}条数", ColumnKind.NUMBER),
+                LedgerColumn(MEETING_OPINION.label, ColumnKind.LONG_TEXT, 30),
+            ),
+        ),
+        Ledger("talks", "谈话台账", TALK, _table_fields(TALK), (LedgerColumn("人次", ColumnKind.NUMBER),)),
+        Ledger("opinions", "党风廉政意见回复台账", INTEGRITY_OPINION, _table_fields(INTEGRITY_OPINION)),
+        Ledger("clues", "问题线索台账", CLUE, _table_fields(CLUE)),
+    )
+}
+
+
+def _column(fld: Field) -> LedgerColumn:
+    if fld.kind is FieldKind.DATE:
+        kind = ColumnKind.DATE
+    elif fld.kind in (FieldKind.INT, FieldKind.YEAR):
+        kind = ColumnKind.NUMBER
+    elif fld.kind is FieldKind.LONG_TEXT:
+        kind = ColumnKind.LONG_TEXT
+    else:
+        kind = ColumnKind.TEXT
+    return LedgerColumn(fld.label, kind, fld.width * 2 if fld.kind is FieldKind.LONG_TEXT else 0)
+
+
+def _value(fld: Field, value: Any, lookups: Lookups) -> Any:
+    """A stored value as the ledger holds it: dates and numbers stay themselves."""
+    if value is None or value == "":
+        return None
+    kind = fld.kind
+    if kind is FieldKind.DATE:
+        return value if isinstance(value, date) else None
+    if kind is FieldKind.MONTH:
+        return format_month(value) or None
+    if kind in (FieldKind.INT, FieldKind.YEAR) and isinstance(value, int):
+        return value
+    if kind is FieldKind.LONG_TEXT:
+        return str(value).strip() or None
+    return display_value(fld, value, lookups) or None
+
+
+def find_unit(db: Database, name: str) -> int:
+    """A unit's id by its full or short name (the command line's ``--unit``)."""
+    wanted = name.strip()
+    with db.read() as uow:
+        rows = uow.session.execute(
+            select(m.Unit.id, m.Unit.full_name, m.Unit.short_name).where(m.Unit.deleted_at.is_(None))
+        ).all()
+    for unit_id, full, short in rows:
+        if wanted in (full, short):
+            return int(unit_id)
+    raise UserError(f"没有找到名为“{wanted}”的监督单位（请填写单位全称或简称）。")
+
+
+def _title(ledger: Ledger, year: int | None, unit_name: str | None) -> str:
+    parts = [p for p in (unit_name, f"{year}年" if year is not None and ledger.dated else None) if p]
+    return f"{ledger.title}（{'，'.join(parts)}）" if parts else ledger.title
+
+
+def ledger_file_name(ledger: str, year: int | None = None, unit_name: str | None = None) -> str:
+    """A default file name: 谈话台账-2026.xlsx, 谈话台账-某局-2026.xlsx."""
+    found = _ledger(ledger)
+    parts = [found.title, unit_name or "", str(year) if year is not None and found.dated else ""]
+    return "-".join(p for p in parts if p) + ".xlsx"
+
+
+def _ledger(key: str) -> Ledger:
+    try:
+        return LEDGERS[key]
+    except KeyError:
+        names = "、".join(LEDGERS)
+        raise UserError(f"没有名为“{key}”的台账，可选：{names}。") from None
+
+
+def _query(ledger: Ledger, flt: RecordFilter) -> Select[Any]:
+    spec = ledger.spec
+    model: Any = spec.model
+    columns = [model.id] + [getattr(model, f.name) for f in ledger.fields if f.kind is not FieldKind.REFS]
+    return build_query(spec, flt).with_only_columns(*columns)
+
+
+def _refs(session: Session, ledger: Ledger, ids_query: Select[Any]) -> dict[str, dict[int, list[int]]]:
+    """The ids behind each many-to-many field, by record, in one query per field."""
+    out: dict[str, dict[int, list[int]]] = {}
+    for fld in ledger.fields:
+        if fld.kind is not FieldKind.REFS:
+            continue
+        assoc, own, other = REFS_TABLES[(ledger.spec.table, fld.name)]
+        by_record: dict[int, list[int]] = defaultdict(list)
+        pairs = session.execute(
+            select(assoc.c[own], assoc.c[other])
+            .where(assoc.c[own].in_(ids_query))
+            .order_by(assoc.c[own], assoc.c[other])
+        )
+        for record_id, ref_id in pairs:
+            by_record[record_id].append(ref_id)
+        out[fld.name] = by_record
+    return out
+
+
+def _notice_extras(session: Session, ids_query: Select[Any], today: date) -> Callable[[dict[str, Any]], Row]:
+    feedback: dict[int, list[m.Rectification]] = defaultdict(list)
+    query = (
+        select(m.Rectification)
+        .where(m.Rectification.notice_id.in_(ids_query), m.Rectification.deleted_at.is_(None))
+        .order_by(m.Rectification.feedback_date, m.Rectification.id)
+    )
+    for rect in session.scalars(query):
+        feedback[rect.notice_id].append(rect)
+
+    def extras(row: dict[str, Any]) -> Row:
+        items = feedback.get(row["id"], [])
+        deadline: date | None = row["deadline"]
+        if items:
+            latest = items[-1]
+            late = deadline is not None and items[0].feedback_date > deadline
+            measures = "\n".join(r.measures.strip() for r in items if r.measures)
+            return [latest.feedback_date, measures or None, latest.status.label, "是" if late else "否"]
+        status = m.effective_notice_status(row["status"], deadline, today)
+        if status is NoticeStatus.DRAFT:
+            return [None, None, None, None]
+        return [None, None, None, "是" if status is NoticeStatus.OVERDUE else "否"]
+
+    return extras
+
+
+def _meeting_extras(session: Session, ids_query: Select[Any]) -> Callable[[dict[str, Any]], Row]:
+    opinions: dict[int, list[str]] = defaultdict(list)
+    query = (
+        select(m.MeetingOpinion.meeting_id, m.MeetingOpinion.content)
+        .where(m.MeetingOpinion.meeting_id.in_(ids_query), m.MeetingOpinion.deleted_at.is_(None))
+        .order_by(m.MeetingOpinion.meeting_id, m.MeetingOpinion.id)
+    )
+    for meeting_id, content in session.execute(query):
+        opinions[meeting_id].append((content or "").strip())
+
+    def extras(row: dict[str, Any]) -> Row:
+        texts = opinions.get(row["id"], [])
+        if len(texts) > 1:
+            text = "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
+        else:
+            text = texts[0] if texts else ""
+        return [len(texts), text or None]
+
+    return extras
+
+
+def ledger_sheet(
+    db: Database,
+    ledger: str,
+    *,
+    year: int | None = None,
+    unit_id: int | None = None,
+    today: date | None = None,
+) -> LedgerSheet:
+    """The ledger's sheet: title, columns and every row, read in one unit of work."""
+    found = _ledger(ledger)
+    spec = found.spec
+    today = today or date.today()
+    sort = spec.date_field  # a ledger reads oldest first, numbered down the page
+    flt = RecordFilter(year=year, unit_id=unit_id, today=today, sort=sort)
+    lookups = Lookups(db)
+    unit_name = lookups.name("units", unit_id) if unit_id is not None else None
+    names = [f.name for f in found.fields if f.kind is not FieldKind.REFS]
+    rows: list[Row] = []
+    with db.read() as uow:
+        session = uow.session
+        ids_query = build_query(spec, flt).order_by(None).with_only_columns(spec.model.id)
+        refs = _refs(session, found, ids_query)
+        extras: Callable[[dict[str, Any]], Row] | None = None
+        if found.key == "notices":
+            extras = _notice_extras(session, ids_query, today)
+        elif found.key == "meetings":
+            extras = _meeting_extras(session, ids_query)
+        for number, record in enumerate(session.execute(_query(found, flt)), start=1):
+            values = dict(zip(["id", *names], record, strict=True))
+            row: Row = [number]
+            for fld in found.fields:
+                if fld.kind is FieldKind.REFS:
+                    row.append(display_value(fld, refs[fld.name].get(values["id"], []), lookups) or None)
+                elif found.key == "notices" and fld.name == "status":
+                    status = m.effective_notice_status(values["status"], values["deadline"], today)
+                    row.append(status.label)
+                else:
+                    row.append(_value(fld, values[fld.name], lookups))
+            if found.key == "talks":
+                row.append(len(refs["cadre_ids"].get(values["id"], [])))
+            if extras is not None:
+                row.extend(extras(values))
+            rows.append(row)
+    columns = (LedgerColumn("序号", ColumnKind.NUMBER), *(_column(f) for f in found.fields), *found.extra)
+    return LedgerSheet(name=found.title, title=_title(found, year, unit_name), columns=columns, rows=rows)
+
+
+def export_ledger(
+    db: Database,
+    ledger: str,
+    out: Path,
+    *,
+    year: int | None = None,
+    unit_id: int | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> int:
+    """Write one ledger to ``out`` (.xlsx); returns the rows written."""
+    sheet = ledger_sheet(db, ledger, year=year, unit_id=unit_id, today=today)
+    written = write_ledgers(out, [sheet], progress=progress)
+    _note_export(db, f"导出{sheet.title} {written} 条：{Path(out).name}", LEDGERS[ledger].spec.table)
+    return written
+
+
+def _note_export(db: Database, summary: str, table: str) -> None:
+    """An audit entry; a database opened read-only (or busy) still exports, and only logs it."""
+    if db.readonly:
+        log.info("exported (not audited, read-only database): %s", summary)
+        return
+    try:
+        with db.uow() as uow:
+            uow.add_audit(AuditAction.EXPORT, summary, table_name=table)
+            uow.commit()
+    except UserError as exc:
+        log.warning("export not audited (%s): %s", exc.message, summary)

@@ -1,0 +1,476 @@
+"""Importing a cadre roster: a preview of every row first, then one transaction for the valid rows.
+
+A cadre already present (same ID number, else same name + birth month + unit) is updated,
+not duplicated; re-importing the same file changes nothing. Units named in the file that
+do not exist yet are created. Blank cells never clear a stored value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import validation as v
+from wsjc_desktop.domain.enums import AuditAction, CadreRank, Gender, UnitType
+from wsjc_desktop.domain.fields import CADRE, UNIT, FieldKind
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.excel.roster import LABELS, RawRow, read_roster, write_template
+from wsjc_desktop.services import records, rules
+from wsjc_desktop.storage.database import Database
+
+Progress = Callable[[int, int], None]
+
+
+class RowAction(StrEnum):
+    NEW = "新增"
+    UPDATE = "更新"
+    UNCHANGED = "无变化"
+    SKIP = "跳过"
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    column: str  # the Chinese column label ("" for the row as a whole)
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class PreviewRow:
+    row: int  # row number in the sheet, as Excel shows it
+    values: dict[str, Any]  # cleaned cadre values (unit as its name under "unit")
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    action: RowAction = RowAction.SKIP
+    cadre_id: int | None = None
+    changes: dict[str, Any] = field(default_factory=dict)  # 新增: the checked values; 更新: what differs
+    parsed: tuple[int, int] = (0, 0)  # how many errors and warnings came from the cells themselves
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("name") or "")
+
+    @property
+    def unit_name(self) -> str:
+        return str(self.values.get("unit") or "")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class RosterPreview:
+    path: Path
+    sheet_name: str
+    header_row: int
+    rows: list[PreviewRow]
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole
+    new_units: list[str] = field(default_factory=list)
+    fingerprint: tuple[Any, ...] = ()  # the state of the database the rows were matched against
+
+    def count(self, action: RowAction) -> int:
+        return sum(1 for r in self.rows if r.action is action)
+
+    @property
+    def error_rows(self) -> int:
+        return sum(1 for r in self.rows if r.errors)
+
+    def summary(self) -> str:
+        return (
+            f"共 {len(self.rows)} 行：新增 {self.count(RowAction.NEW)}，更新 {self.count(RowAction.UPDATE)}，"
+            f"无变化 {self.count(RowAction.UNCHANGED)}，有错误 {self.error_rows}（将跳过）"
+        )
+
+    def issues(self) -> tuple[list[Issue], list[Issue]]:
+        errors = [Issue(r.row, col, msg) for r in self.rows for col, msg in r.errors]
+        warnings = [Issue(0, "", msg) for msg in self.warnings]
+        warnings += [Issue(r.row, col, msg) for r in self.rows for col, msg in r.warnings]
+        return errors, warnings
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
+
+
+# --- cell values → stored values --------------------------------------------------------
+
+_SCIENTIFIC_RE = re.compile(r"[+-]?\d+(?:\.\d+)?E[+-]?\d+", re.IGNORECASE)
+_ID_AS_NUMBER = "身份证号以数字格式保存，后几位已丢失，请把该列设为“文本”格式后重新填写"
+
+
+def _text(value: Any) -> str:
+    """A cell as stripped half-width text; integral numbers without “.0”."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", v.to_halfwidth(str(value))).strip()
+
+
+def id_number_cell(value: Any) -> str | None:
+    """The checked 18-character ID number in a cell; None for a blank cell.
+
+    A number (or its text in scientific notation, 1.10105E+17) has lost digits in Excel: an error.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise UserError(_ID_AS_NUMBER, field="id_number")
+    text = v.to_halfwidth(str(value)).strip()
+    if _SCIENTIFIC_RE.fullmatch(text) or re.fullmatch(r"\d+\.\d+", text):
+        raise UserError(_ID_AS_NUMBER, field="id_number")
+    return v.normalize_id_number(text)
+
+
+def month_cell(value: Any, name: str) -> date | None:
+    """A year-month (or full date) cell: 1975.03, 1975.3, 1975年3月, 197503, 1975-03-15, a real date."""
+    if isinstance(value, str):
+        # “1975 年 3 月” → “1975年3月”, but a time of day keeps its separator
+        text = re.sub(r"\s+(?=\d{1,2}:\d{2})", "T", v.to_halfwidth(value).strip())
+        value = re.sub(r"\s+", "", text)
+    return v.parse_month(value, field=name, label=LABELS[name])
+
+
+def _gender(value: Any) -> Gender | None:
+    text = re.sub(r"\s+", "", _text(value))
+    if not text:
+        return None
+    if text in ("男", "男性", "M"):
+        return Gender.MALE
+    if text in ("女", "女性", "F"):
+        return Gender.FEMALE
+    raise UserError(f"性别“{text}”应为“男”或“女”", field="gender")
+
+
+def _rank(value: Any) -> CadreRank | None:
+    text = re.sub(r"\s+", "", _text(value))
+    if not text:
+        return None
+    for rank in CadreRank:
+        if text == rank.label:
+            return rank
+    if "厅" in text or "局级" in text or "司级" in text:
+        return CadreRank.BUREAU
+    if "处" in text or "县级" in text:
+        return CadreRank.DIVISION
+    if "科级" in text or "乡" in text:
+        return CadreRank.SECTION
+    if text in ("科员", "办事员", "一般", "一般干部", "干部"):
+        return CadreRank.STAFF
+    raise UserError(f"职级“{text}”无法识别（可选：厅级、处级、科级、一般干部），未导入该项", field="rank")
+
+
+def _bool_cell(value: Any, name: str) -> bool | None:
+    text = re.sub(r"\s+", "", _text(value))
+    return records._as_bool(CADRE.field(name), text) if text else None
+
+
+_TEXT_FIELDS = ("ethnicity", "native_place", "political_status", "education", "position")
+_MONTH_FIELDS = ("birth_date", "party_join_date", "work_start_date", "position_start_date")
+
+
+def clean_row(raw: RawRow) -> PreviewRow:
+    """Parse one raw row; errors and warnings per column, no database needed."""
+    out = PreviewRow(row=raw.row, values={})
+    cells = raw.cells
+
+    def attempt(name: str, parse: Callable[[Any], Any], *, warn: bool = False) -> None:
+        if name not in cells:
+            return
+        try:
+            value = parse(cells[name])
+        except UserError as exc:
+            (out.warnings if warn else out.errors).append((LABELS[name], exc.message.rstrip("。")))
+            return
+        if value is not None and value != "":
+            out.values[name] = value
+
+    attempt("name", lambda c: v.normalize_name(_text(c)))
+    attempt("unit", lambda c: re.sub(r"\s+", "", _text(c)))
+    attempt("gender", _gender)
+    for name in _MONTH_FIELDS:
+        attempt(name, partial(month_cell, name=name))
+    for name in _TEXT_FIELDS:
+        attempt(name, _text)
+    attempt("note", lambda c: str(c).strip() if c is not None else None)
+    attempt("rank", _rank, warn=True)
+    for name in ("is_leader", "is_top_leader"):
+        attempt(name, partial(_bool_cell, name=name))
+    attempt("id_number", id_number_cell)
+    attempt("phone", lambda c: v.normalize_phone(_text(c)) if _text(c) else None)
+    if "name" not in out.values and not any(col == LABELS["name"] for col, _ in out.errors):
+        out.errors.append((LABELS["name"], "请填写姓名"))
+    if "unit" not in out.values:
+        out.errors.append((LABELS["unit"], "请填写单位"))
+    # lengths and anything else the stored columns demand
+    for name, value in list(out.values.items()):
+        if name == "unit" or not isinstance(value, str):
+            continue
+        limit = records._column_length(CADRE, name)
+        if limit and len(value) > limit:
+            out.errors.append((LABELS[name], f"{LABELS[name]}不能超过{limit}个字"))
+    out.parsed = (len(out.errors), len(out.warnings))
+    return out
+
+
+# --- matching against the database ------------------------------------------------------
+
+_COMPARED = tuple(f.name for f in CADRE.fields if f.editable and f.kind is not FieldKind.REFS)
+
+
+@dataclass
+class _Index:
+    units: dict[str, int]  # full name and short name → id
+    by_id_number: dict[str, m.Cadre]
+    by_person: dict[tuple[str, int, int, int], m.Cadre]  # name, year, month, unit id
+
+    @classmethod
+    def load(cls, session: Session) -> _Index:
+        units: dict[str, int] = {}
+        for unit in session.scalars(select(m.Unit).where(m.Unit.deleted_at.is_(None))):
+            units.setdefault(unit.full_name, unit.id)
+            if unit.short_name:
+                units.setdefault(unit.short_name, unit.id)
+        by_id: dict[str, m.Cadre] = {}
+        by_person: dict[tuple[str, int, int, int], m.Cadre] = {}
+        for cadre in session.scalars(select(m.Cadre).where(m.Cadre.deleted_at.is_(None))):
+            if cadre.id_number:
+                by_id[cadre.id_number] = cadre
+            if cadre.birth_date:
+                key = (cadre.name, cadre.birth_date.year, cadre.birth_date.month, cadre.unit_id)
+                by_person[key] = cadre
+        return cls(units, by_id, by_person)
+
+
+def _plan(session: Session, rows: list[PreviewRow]) -> list[str]:
+    """Decide each row's action against the database; returns the units that will be created."""
+    index = _Index.load(session)
+    new_units: list[str] = []
+    seen_ids: dict[str, int] = {}
+    seen_people: dict[tuple[str, int, int, str], int] = {}
+    for row in rows:
+        row.action, row.cadre_id, row.changes = RowAction.SKIP, None, {}
+        del row.errors[row.parsed[0] :], row.warnings[row.parsed[1] :]
+        if row.errors:
+            continue
+        vals = row.values
+        unit_name = vals["unit"]
+        unit_id = index.units.get(unit_name)
+        if unit_id is None and unit_name not in new_units:
+            new_units.append(unit_name)
+            row.warnings.append((LABELS["unit"], f"系统中没有单位“{unit_name}”，导入时将新建"))
+        # the same person twice in one file
+        birth = vals.get("birth_date")
+        id_number = vals.get("id_number")
+        if id_number and id_number in seen_ids:
+            row.errors.append(("重复", f"与第{seen_ids[id_number]}行身份证号相同"))
+            continue
+        person = (vals["name"], birth.year, birth.month, unit_name) if birth else None
+        if person and person in seen_people:
+            row.errors.append(("重复", f"与第{seen_people[person]}行姓名、出生年月、单位相同"))
+            continue
+        if id_number:
+            seen_ids[id_number] = row.row
+        if person:
+            seen_people[person] = row.row
+
+        existing = index.by_id_number.get(id_number) if id_number else None
+        if existing is None and birth and unit_id is not None:
+            existing = index.by_person.get((vals["name"], birth.year, birth.month, unit_id))
+        values = {k: x for k, x in vals.items() if k != "unit"}
+        try:
+            if existing is None:
+                if unit_id is not None:
+                    values["unit_id"] = unit_id
+                rules.check(session, "cadres", values, None)
+            else:
+                values = _changes(existing, values, unit_id)
+                if values:
+                    rules.check(session, "cadres", values, existing)
+                    values = _changes(existing, values, unit_id)
+        except UserError as exc:
+            label = CADRE.field(exc.field).label if exc.field and CADRE.has_field(exc.field) else ""
+            row.errors.append((LABELS.get(exc.field or "", label), exc.message.rstrip("。")))
+            continue
+        if existing is None:
+            row.action = RowAction.NEW
+            row.changes = values  # as checked: birth date and gender may come from the ID number
+        else:
+            row.cadre_id = existing.id
+            row.changes = values
+            row.action = RowAction.UPDATE if values else RowAction.UNCHANGED
+    return new_units
+
+
+def _changes(existing: m.Cadre, values: dict[str, Any], unit_id: int | None) -> dict[str, Any]:
+    """The given values that differ from what is stored (a birth date only if its month differs)."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in _COMPARED:
+            continue
+        stored = getattr(existing, name)
+        same_month = stored is not None and value is not None and name == "birth_date"
+        if same_month and (stored.year, stored.month) == (value.year, value.month):
+            continue
+        if stored != value:
+            out[name] = value
+    if unit_id is not None and existing.unit_id != unit_id:
+        out["unit_id"] = unit_id
+    return out
+
+
+# --- the use cases -----------------------------------------------------------------------
+
+
+def preview_roster(db: Database, path: Path | str) -> RosterPreview:
+    """Read ``path`` and show what importing it would do; nothing is written."""
+    sheet = read_roster(path)
+    rows = [clean_row(raw) for raw in sheet.rows]
+    with db.read() as uow:
+        new_units = _plan(uow.session, rows)
+        fingerprint = _fingerprint(uow.session)
+    warnings: list[str] = []
+    if "unit" not in sheet.columns:
+        warnings.append("文件中没有“单位”列，所有行都将跳过")
+    if sheet.unknown_headers:
+        warnings.append("以下列不是花名册中的项目，不会导入：" + "、".join(sheet.unknown_headers))
+    return RosterPreview(
+        path=Path(path),
+        sheet_name=sheet.sheet_name,
+        header_row=sheet.header_row,
+        rows=rows,
+        warnings=warnings,
+        new_units=new_units,
+        fingerprint=fingerprint,
+    )
+
+
+def import_roster(
+    db: Database, preview: RosterPreview, *, only_valid: bool = True, progress: Progress | None = None
+) -> ImportResult:
+    """Write the valid rows of ``preview`` in one transaction; on any failure nothing is written.
+
+    If the cadres or units changed after the preview (someone added a cadre meanwhile), the
+    rows are matched again inside the write, so a stale preview cannot create a duplicate.
+    New cadres were checked by the same rules as a form's (``rules.check``) while matching,
+    inside this transaction or against an unchanged database, so they are added in bulk.
+    """
+    rows = preview.rows
+    with db.uow() as uow:
+        session = uow.session
+        new_units = preview.new_units
+        if not preview.fingerprint or _fingerprint(session) != preview.fingerprint:
+            new_units = _plan(session, rows)
+        errors, warnings = preview.issues()
+        if errors and not only_valid:
+            raise UserError(f"有{len({e.row for e in errors})}行存在错误，未导入任何数据。请改正后重试。")
+        unit_ids: dict[str, int] = {}
+        first_type = next(iter(UnitType))
+        for name in new_units:
+            unit_ids[name] = records.create_in(session, UNIT, {"full_name": name, "unit_type": first_type})
+        result = ImportResult(errors=errors, warnings=warnings)
+        known: dict[str, int] = {}
+        total = len(rows)
+        for done, row in enumerate(rows, start=1):
+            try:
+                if row.action is RowAction.NEW:
+                    unit_id = unit_ids.get(row.unit_name) or _unit_id(session, row.unit_name, known)
+                    session.add(new_cadre(row.changes, unit_id))
+                    result.imported += 1
+                elif row.action is RowAction.UPDATE:
+                    assert row.cadre_id is not None
+                    records.update_in(session, CADRE, row.cadre_id, row.changes)
+                    result.updated += 1
+                elif row.action is RowAction.UNCHANGED:
+                    result.unchanged += 1
+                else:
+                    result.skipped += 1
+            except UserError as exc:
+                raise UserError(f"导入失败，未写入任何数据。第{row.row}行：{exc.message}") from exc
+            if progress is not None and (done % 200 == 0 or done == total):
+                progress(done, total)
+        session.flush()
+        uow.add_audit(
+            AuditAction.IMPORT,
+            f"导入花名册“{preview.path.name}”：新增{result.imported}人，更新{result.updated}人，"
+            f"无变化{result.unchanged}人，跳过{result.skipped}行",
+            table_name="cadres",
+            after={"file": preview.path.name, "new_units": new_units, **_counts(result)},
+        )
+        uow.commit()
+    return result
+
+
+def _counts(result: ImportResult) -> dict[str, int]:
+    return {
+        "imported": result.imported,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "skipped": result.skipped,
+    }
+
+
+def new_cadre(values: dict[str, Any], unit_id: int) -> m.Cadre:
+    """A cadre object from checked values (with the defaults a form's create would add)."""
+    clean = {**rules.defaults("cadres"), **{k: x for k, x in values.items() if k != "unit_id"}}
+    return m.Cadre(**clean, unit_id=unit_id)
+
+
+def _fingerprint(session: Session) -> tuple[Any, ...]:
+    """Changes whenever a cadre or unit is added, changed or deleted."""
+    out: list[Any] = []
+    for model in (m.Cadre, m.Unit):
+        out.extend(session.execute(select(func.count(model.id), func.max(model.updated_at))).one())
+    return tuple(out)
+
+
+def _unit_id(session: Session, name: str, known: dict[str, int]) -> int:
+    if name in known:
+        return known[name]
+    found = session.scalar(
+        select(m.Unit.id).where(
+            (m.Unit.full_name == name) | (m.Unit.short_name == name), m.Unit.deleted_at.is_(None)
+        )
+    )
+    if found is None:  # pragma: no cover - _plan lists every unit it does not find
+        raise UserError(f"单位“{name}”不存在")
+    known[name] = int(found)
+    return known[name]
+
+
+def save_template(path: Path | str) -> None:
+    """A blank roster .xlsx with the headers the importer expects."""
+    try:
+        write_template(path)
+    except OSError as exc:
+        raise UserError(f"无法保存模板“{path}”：{exc.strerror or exc}") from exc
