@@ -10,7 +10,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-FIXTURE = Path(__file__).parents[2].parent / "shared/fixtures/roster_sample.xlsx"
+from tests.support.shared import ROSTER_SAMPLE
+
+FIXTURE = ROSTER_SAMPLE
 
 
 def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[bytes]:

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.support.shared import ROSTER_SAMPLE
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel.roster import LABELS, TEMPLATE_FIELDS, header_key, read_roster, write_template
 
-FIXTURE = Path(__file__).parents[2].parent / "shared/fixtures/roster_sample.xlsx"
+FIXTURE = ROSTER_SAMPLE
 
 
 def make_xlsx(

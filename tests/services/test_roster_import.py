@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.support.builders import cadre, id_number, unit
+from tests.support.shared import ROSTER_SAMPLE
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import AuditAction, CadreRank, Gender
 from wsjc_desktop.errors import UserError
@@ -29,7 +30,7 @@ from wsjc_desktop.services.roster_import import (
 )
 from wsjc_desktop.storage.database import Database
 
-FIXTURE = Path(__file__).parents[2].parent / "shared/fixtures/roster_sample.xlsx"
+FIXTURE = ROSTER_SAMPLE
 FUTURE_PARTY_ROWS = {14, 34}  # the sample has two 入党时间 in 2027
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from tests.support.shared import ROSTER_SAMPLE
 from tests.ui.modal import answer_modals, click_accept, message_text
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.errors import UserError
@@ -21,7 +22,7 @@ from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialogs.roster_import import ERROR_BACKGROUND, RosterImportDialog
 
-FIXTURE = Path(__file__).parents[2].parent / "shared/fixtures/roster_sample.xlsx"
+FIXTURE = ROSTER_SAMPLE
 
 
 def cadre_count(db: Database) -> int:
