@@ -207,10 +207,7 @@ def notice_values(session: Session, notice: m.AlertNotice, group_name: str) -> N
 
 
 def _load_notice(session: Session, notice_id: int) -> m.AlertNotice:
-    notice = session.get(m.AlertNotice, notice_id)
-    if notice is None or notice.deleted_at is not None:
-        raise NotFoundError(f"廉情提醒（编号 {notice_id}）不存在或已被删除。")
-    return notice
+    return records.load_live(session, m.AlertNotice, notice_id)
 
 
 def print_notice(db: Database, notice: int | str, out: OutPath) -> None:
@@ -259,9 +256,7 @@ def print_talk(db: Database, talk_id: int, out: OutPath) -> None:
     from wsjc_desktop.printing.slips import render_talk
 
     with db.read() as uow:
-        talk = uow.session.get(m.Talk, talk_id)
-        if talk is None or talk.deleted_at is not None:
-            raise NotFoundError(f"谈话记录（编号 {talk_id}）不存在或已被删除。")
+        talk = records.load_live(uow.session, m.Talk, talk_id)
         values = talk_values(uow.session, talk, _group_name(uow.session))
         overrides = _font_overrides(uow.session)
     with _atomic_file(out) as temp:
@@ -308,9 +303,7 @@ def print_meeting(db: Database, meeting_id: int, out: OutPath) -> None:
     from wsjc_desktop.printing.slips import render_meeting
 
     with db.read() as uow:
-        meeting = uow.session.get(m.Meeting, meeting_id)
-        if meeting is None or meeting.deleted_at is not None:
-            raise NotFoundError(f"会议记录（编号 {meeting_id}）不存在或已被删除。")
+        meeting = records.load_live(uow.session, m.Meeting, meeting_id)
         values = meeting_values(uow.session, meeting, _group_name(uow.session))
         overrides = _font_overrides(uow.session)
     with _atomic_file(out) as temp:
@@ -384,9 +377,7 @@ def print_opinion(db: Database, opinion_id: int, out: OutPath) -> None:
     from wsjc_desktop.printing.slips import render_opinion_reply
 
     with db.read() as uow:
-        opinion = uow.session.get(m.IntegrityOpinion, opinion_id)
-        if opinion is None or opinion.deleted_at is not None:
-            raise NotFoundError(f"党风廉政意见回复（编号 {opinion_id}）不存在或已被删除。")
+        opinion = records.load_live(uow.session, m.IntegrityOpinion, opinion_id)
         values = opinion_values(uow.session, opinion, _group_name(uow.session))
         overrides = _font_overrides(uow.session)
     with _atomic_file(out) as temp:

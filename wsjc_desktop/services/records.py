@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, String, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -24,6 +24,7 @@ from wsjc_desktop.services import rules
 from wsjc_desktop.storage.database import Database
 
 Row = dict[str, Any]
+RecordT = TypeVar("RecordT", bound=m.Record)
 
 #: The association behind each many-to-many field: (table, own key, other key).
 REFS_TABLES = {
@@ -72,6 +73,13 @@ def to_row(session: Session, spec: RecordSpec, obj: m.Record) -> Row:
                 session.scalars(select(assoc.c[other]).where(assoc.c[own] == obj.id).order_by(assoc.c[other]))
             )
     return row
+
+
+def load_live(session: Session, model: type[RecordT], record_id: int) -> RecordT:
+    """The record of this type, not in the recycle bin, or a NotFoundError naming its type."""
+    obj = _load(session, spec_for(model.__tablename__), record_id)
+    assert isinstance(obj, model)
+    return obj
 
 
 def _load(session: Session, spec: RecordSpec, record_id: int, *, include_deleted: bool = False) -> m.Record:
