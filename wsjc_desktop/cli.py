@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_print_parser(sub, db_parent)
     _add_export_parser(sub, db_parent)
+    _add_stats_parser(sub, db_parent)
     return parser
 
 
@@ -296,6 +297,86 @@ def cmd_export(args: argparse.Namespace) -> int:
     sys.stderr.write("\n")
     say(f"已导出 {written} 条：{out}")
     return 0
+
+
+def _add_stats_parser(sub: Any, db_parent: argparse.ArgumentParser) -> None:
+    stats = sub.add_parser("stats", parents=[db_parent], help="年度统计：年终总结所需的各项数字")
+    stats.add_argument("--year", type=int, metavar="年度", help="统计年度，如 2026（默认今年）")
+    stats.add_argument("--from", dest="start", metavar="日期", help="自定义时段的开始日期，如 2026-01-01")
+    stats.add_argument("--to", dest="end", metavar="日期", help="自定义时段的结束日期，如 2026-06-30")
+    stats.add_argument("--today", metavar="日期", help="判断逾期所用的日期（默认今天）")
+    stats.add_argument("--json", action="store_true", help="以 JSON 输出全部统计项（含分单位、分人员）")
+    stats.add_argument("--out", type=Path, metavar="FILE", help="导出到 .xlsx 或 .pdf 文件")
+    stats.set_defaults(handler=cmd_stats)
+
+
+def _stats_period(args: argparse.Namespace) -> Any:
+    from datetime import date
+
+    from wsjc_desktop.domain.validation import parse_date
+    from wsjc_desktop.services.stats import Period
+
+    if args.start or args.end:
+        if args.year is not None:
+            raise UserError("--year 与 --from/--to 只能选一种。")
+        if not (args.start and args.end):
+            raise UserError("自定义时段请同时给出 --from 和 --to。")
+        start = parse_date(args.start, field="start", label="开始日期")
+        end = parse_date(args.end, field="end", label="结束日期")
+        assert start is not None and end is not None
+        return Period(start, end)
+    return Period.year(args.year if args.year is not None else date.today().year)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from wsjc_desktop.domain.validation import parse_date
+    from wsjc_desktop.services import stats
+
+    period = _stats_period(args)
+    today = parse_date(args.today, field="today", label="日期") if args.today else None
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None and out.suffix.lower() not in (".xlsx", ".pdf"):
+        raise UserError(f"请给出 .xlsx 或 .pdf 文件名：{out}")
+    db = _open_existing(args)
+    try:
+        report = stats.compute(db, period, today=today)
+        if out is not None:
+            from wsjc_desktop.services import yearend
+
+            if out.suffix.lower() == ".xlsx":
+                yearend.export_xlsx(db, report, out)
+            else:
+                yearend.export_pdf(db, report, out)
+        if args.json:
+            print_json(report.as_json())
+        elif out is None:
+            _say_stats(report)
+    finally:
+        db.dispose()
+    if out is not None:
+        (sys.stderr.buffer if args.json else sys.stdout.buffer).write(f"已导出：{out}\n".encode())
+    return 0
+
+
+def _say_stats(report: Any) -> None:
+    from wsjc_desktop.services.stats import SECTIONS
+
+    say(f"{report.period.label}工作统计（逾期按 {report.today.isoformat()} 判断）")
+    figures = report.figures()
+    for section in SECTIONS:
+        say(f"【{section}】")
+        for fig in figures:
+            if fig.section == section:
+                say(f"  {fig.label}：{fig.value}")
+    say("【文字材料】")
+    for sentence in stats_sentences(report):
+        say(sentence)
+
+
+def stats_sentences(report: Any) -> list[str]:
+    from wsjc_desktop.services.stats import sentences
+
+    return list(sentences(report))
 
 
 # --- entry ----------------------------------------------------------------------------

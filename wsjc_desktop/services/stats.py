@@ -163,6 +163,11 @@ SECTION_FILES = "廉政档案"
 SECTION_CADRES = "监察对象"
 
 
+def people(rank: CadreRank) -> str:
+    """“处级干部”, and “一般干部” (not 一般干部干部)."""
+    return rank.label if rank.label.endswith("干部") else f"{rank.label}干部"
+
+
 def _definitions() -> list[FigureDef]:
     defs: list[FigureDef] = []
 
@@ -184,7 +189,7 @@ def _definitions() -> list[FigureDef]:
     for rank in CadreRank:
         add(
             f"talks.rank.{rank.value}",
-            f"谈话对象为{rank.label}干部（人次）",
+            f"谈话对象为{people(rank)}（人次）",
             SECTION_TALKS,
             "talk_persons",
             "人次",
@@ -380,7 +385,7 @@ def _definitions() -> list[FigureDef]:
     for rank in CadreRank:
         add(
             f"cadres.rank.{rank.value}",
-            f"{rank.label}干部（人）",
+            f"{people(rank)}（人）",
             SECTION_CADRES,
             "cadres",
             "人",
@@ -624,7 +629,7 @@ class _Loader:
             )
         }
 
-    def groups(self, source: str) -> list[_Group]:
+    def groups(self, source: str, session: Session | None = None) -> list[_Group]:
         _table, sql = SOURCE_SQL[source]
         width = len(SOURCE_ATTRS[source])
         names = [f"k{i}" for i in range(4 + width)] + [f"e{i}" for i in range(SOURCE_EXTRAS[source])]
@@ -633,7 +638,7 @@ class _Loader:
         query = f"WITH f({', '.join(names)}) AS ({unordered}) SELECT {keys}, count(*) FROM f GROUP BY {keys}"
         return [
             _Group(_ids(row[0], self._cache), _ids(row[1], self._cache), tuple(row[2:-1]), int(row[-1]))
-            for row in self.s.execute(text(query), self.params)
+            for row in (session or self.s).execute(text(query), self.params)
         ]
 
     def facts(self, source: str) -> list[Fact]:
@@ -923,7 +928,7 @@ def compute(db: Database | Session, period: Period, *, today: date | None = None
     database = db
     with database.read() as uow:
         loader = _Loader(uow.session, period, today)
-        groups = {s: loader.groups(s) for s in SOURCE_SQL}
+        groups = {source: loader.groups(source) for source in SOURCE_SQL}
 
     def fetch(source: str) -> list[Fact]:
         with database.read() as uow:
@@ -940,6 +945,8 @@ CN_DIGITS = "零一二三四五六七八九十"
 
 def cn_count(n: int) -> str:
     """Small counts the way a summary writes them (六个单位); larger ones in Arabic numerals."""
+    if n == 2:
+        return "两"  # 两个单位, not 二个
     if 0 <= n <= 10:
         return CN_DIGITS[n]
     if 11 <= n <= 19:
@@ -1031,7 +1038,7 @@ def sentences(report: Report) -> list[str]:
         f"对{units}个综合监督单位监察对象信息进行了全面采集更新，建立或更新廉政档案"
         f"{v('files.built_or_updated')}人。"
     )
-    ranks = _parts(report, [(f"cadres.rank.{r.value}", r.label + "干部") for r in CadreRank], "名")
+    ranks = _parts(report, [(f"cadres.rank.{r.value}", people(r)) for r in CadreRank], "名")
     cadres = f"{units}个被监督单位共有监察对象{v('cadres.count')}名"
     if ranks:
         cadres += f"，其中{ranks}"
