@@ -595,20 +595,25 @@ class _Group:
     count: int
 
 
+def sql_params(period: Period, today: date) -> dict[str, Any]:
+    """The named parameters of the sources' selects."""
+    return {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "start_at": datetime.combine(period.start, time.min).isoformat(" "),
+        "end_at": datetime.combine(period.end, time.max).isoformat(" "),
+        "today": today.isoformat(),
+        "first_year": period.start.year,
+        "last_year": period.end.year,
+    }
+
+
 class _Loader:
     """Runs the sources' selects for one period."""
 
     def __init__(self, session: Session, period: Period, today: date) -> None:
         self.s = session
-        self.params = {
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "start_at": datetime.combine(period.start, time.min).isoformat(" "),
-            "end_at": datetime.combine(period.end, time.max).isoformat(" "),
-            "today": today.isoformat(),
-            "first_year": period.start.year,
-            "last_year": period.end.year,
-        }
+        self.params = sql_params(period, today)
         self._cache: dict[str, tuple[int, ...]] = {}
         self.unit_names: dict[int, str] = {}
         self.in_scope: dict[int, str] = {}
