@@ -19,16 +19,13 @@ Rules (the ones a year-end summary relies on):
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
-
-from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import (
     CadreRank,
     ClueDisposal,
@@ -36,13 +33,19 @@ from wsjc_desktop.domain.enums import (
     FirstFormHandling,
     MeetingType,
     NoticeKind,
-    NoticeStatus,
     OpinionConclusion,
     OpinionFollowUp,
     TalkKind,
 )
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from wsjc_desktop.storage.database import Database
+
+#: Runs one SQL statement with named parameters and gives its rows.
+Runner = Callable[[str, Mapping[str, Any]], Iterable[Sequence[Any]]]
 
 # --- the period -----------------------------------------------------------------------
 
@@ -440,9 +443,11 @@ def figure(key: str) -> FigureDef:
 _LIVE_TALK = "t.deleted_at IS NULL AND t.held_on BETWEEN :start AND :end"
 _LIVE_MEETING = "mt.deleted_at IS NULL AND mt.held_on BETWEEN :start AND :end"
 _LIVE_NOTICE = "n.deleted_at IS NULL AND n.status <> 'draft' AND n.issued_on BETWEEN :start AND :end"
+#: Who of the group attended each meeting: joined as ``att`` (ids in order, comma-separated).
 _ATTENDEES = (
-    "(SELECT group_concat(member_id) FROM (SELECT ma.member_id FROM meeting_attendees ma"
-    " WHERE ma.meeting_id = mt.id ORDER BY ma.member_id))"
+    " LEFT JOIN (SELECT meeting_id, group_concat(member_id) AS ids FROM (SELECT meeting_id, member_id"
+    " FROM meeting_attendees ORDER BY meeting_id, member_id) GROUP BY meeting_id) att"
+    " ON att.meeting_id = mt.id"
 )
 _FEEDBACK = "FROM rectifications r WHERE r.notice_id = n.id AND r.deleted_at IS NULL"
 _FIRST_FEEDBACK = f"(SELECT min(r.feedback_date) {_FEEDBACK})"
@@ -456,16 +461,12 @@ _MEMBERS_OF = "coalesce(CAST({0} AS TEXT), '')"
 SOURCE_SQL: dict[str, tuple[str, str]] = {
     "talks": (
         "talks",
-        "SELECT t.id, t.held_on,"
-        " (SELECT group_concat(unit_id) FROM (SELECT DISTINCT c.unit_id FROM talk_cadres tc"
-        "  JOIN cadres c ON c.id = tc.cadre_id WHERE tc.talk_id = t.id AND c.deleted_at IS NULL"
-        "  ORDER BY c.unit_id)),"
+        "SELECT t.id, t.held_on, group_concat(DISTINCT c.unit_id),"
         " trim(coalesce(t.talker_id, '') || ',' || coalesce(t.recorder_id, ''), ','),"
-        " t.kind,"
-        " (SELECT group_concat(name, '、') FROM (SELECT c.name FROM talk_cadres tc"
-        "  JOIN cadres c ON c.id = tc.cadre_id WHERE tc.talk_id = t.id AND c.deleted_at IS NULL"
-        "  ORDER BY c.name))"
-        f" FROM talks t WHERE {_LIVE_TALK} ORDER BY t.held_on, t.id",
+        " t.kind, group_concat(c.name, '、')"
+        " FROM talks t LEFT JOIN talk_cadres tc ON tc.talk_id = t.id"
+        " LEFT JOIN cadres c ON c.id = tc.cadre_id AND c.deleted_at IS NULL"
+        f" WHERE {_LIVE_TALK} GROUP BY t.id ORDER BY t.held_on, t.id",
     ),
     "talk_persons": (
         "talks",
@@ -477,15 +478,15 @@ SOURCE_SQL: dict[str, tuple[str, str]] = {
     ),
     "meetings": (
         "meetings",
-        f"SELECT mt.id, mt.held_on, CAST(mt.unit_id AS TEXT), coalesce({_ATTENDEES}, ''),"
+        "SELECT mt.id, mt.held_on, CAST(mt.unit_id AS TEXT), coalesce(att.ids, ''),"
         " mt.meeting_type, coalesce(mt.major_topic_count, 0), mt.unit_id, mt.title"
-        f" FROM meetings mt WHERE {_LIVE_MEETING} ORDER BY mt.held_on, mt.id",
+        f" FROM meetings mt{_ATTENDEES} WHERE {_LIVE_MEETING} ORDER BY mt.held_on, mt.id",
     ),
     "opinions": (
         "meetings",
-        f"SELECT mt.id, mt.held_on, CAST(mt.unit_id AS TEXT), coalesce({_ATTENDEES}, ''),"
+        "SELECT mt.id, mt.held_on, CAST(mt.unit_id AS TEXT), coalesce(att.ids, ''),"
         " op.follow_up, mt.unit_id, op.content"
-        " FROM meeting_opinions op JOIN meetings mt ON mt.id = op.meeting_id"
+        f" FROM meeting_opinions op JOIN meetings mt ON mt.id = op.meeting_id{_ATTENDEES}"
         f" WHERE {_LIVE_MEETING} AND op.deleted_at IS NULL ORDER BY mt.held_on, mt.id, op.id",
     ),
     "notices": (
@@ -608,42 +609,44 @@ def sql_params(period: Period, today: date) -> dict[str, Any]:
     }
 
 
+def runner(conn: Session | sqlite3.Connection) -> Runner:
+    """Raw SQL on an SQLAlchemy session or a plain sqlite3 connection (the fast read-only path
+    of the command line, which need not import SQLAlchemy at all)."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn.execute
+    from sqlalchemy import text
+
+    return lambda sql, params: conn.execute(text(sql), params)
+
+
+UNITS_SQL = (
+    "SELECT id, full_name, short_name, in_scope FROM units WHERE deleted_at IS NULL ORDER BY sort_order, id"
+)
+MEMBERS_SQL = "SELECT id, name FROM members WHERE deleted_at IS NULL ORDER BY sort_order, id"
+
+
 class _Loader:
     """Runs the sources' selects for one period."""
 
-    def __init__(self, session: Session, period: Period, today: date) -> None:
-        self.s = session
+    def __init__(self, run: Runner, period: Period, today: date) -> None:
+        self.run = run
         self.params = sql_params(period, today)
         self._cache: dict[str, tuple[int, ...]] = {}
         self.unit_names: dict[int, str] = {}
         self.in_scope: dict[int, str] = {}
-        for uid, full, short, in_scope in session.execute(
-            select(m.Unit.id, m.Unit.full_name, m.Unit.short_name, m.Unit.in_scope)
-            .where(m.Unit.deleted_at.is_(None))
-            .order_by(m.Unit.sort_order, m.Unit.id)
-        ):
+        for uid, full, short, in_scope in run(UNITS_SQL, {}):
             self.unit_names[uid] = short or full
             if in_scope:
                 self.in_scope[uid] = short or full
-        self.members: dict[int, str] = {
-            mid: name
-            for mid, name in session.execute(
-                select(m.Member.id, m.Member.name)
-                .where(m.Member.deleted_at.is_(None))
-                .order_by(m.Member.sort_order, m.Member.id)
-            )
-        }
+        self.members: dict[int, str] = {mid: name for mid, name in run(MEMBERS_SQL, {})}
 
-    def groups(self, source: str, session: Session | None = None) -> list[_Group]:
-        _table, sql = SOURCE_SQL[source]
+    def groups(self, source: str) -> list[_Group]:
         width = len(SOURCE_ATTRS[source])
-        names = [f"k{i}" for i in range(4 + width)] + [f"e{i}" for i in range(SOURCE_EXTRAS[source])]
-        keys = ", ".join(names[2 : 4 + width])
-        unordered = sql[: sql.rindex(" ORDER BY ")]  # the order only matters when listing facts
-        query = f"WITH f({', '.join(names)}) AS ({unordered}) SELECT {keys}, count(*) FROM f GROUP BY {keys}"
+        keys = ", ".join(_column_names(source)[2 : 4 + width])
+        query = f"{_facts_cte(source)} SELECT {keys}, count(*) FROM f GROUP BY {keys}"
         return [
             _Group(_ids(row[0], self._cache), _ids(row[1], self._cache), tuple(row[2:-1]), int(row[-1]))
-            for row in (session or self.s).execute(text(query), self.params)
+            for row in self.run(query, self.params)
         ]
 
     def facts(self, source: str) -> list[Fact]:
@@ -660,8 +663,20 @@ class _Loader:
                 tuple(row[4 : 4 + width]),
                 tuple(row[4 + width :]),
             )
-            for row in self.s.execute(text(sql), self.params)
+            for row in self.run(sql, self.params)
         ]
+
+
+def _column_names(source: str) -> list[str]:
+    """k0 id, k1 day, k2 units, k3 members, then the attributes, then e0… the extras."""
+    width = len(SOURCE_ATTRS[source])
+    return [f"k{i}" for i in range(4 + width)] + [f"e{i}" for i in range(SOURCE_EXTRAS[source])]
+
+
+def _facts_cte(source: str) -> str:
+    """``WITH f(k0, …) AS (the source's select)``, unordered: order only matters when listing."""
+    sql = SOURCE_SQL[source][1]
+    return f"WITH f({', '.join(_column_names(source))}) AS ({sql[: sql.rindex(' ORDER BY ')]})"
 
 
 #: How many extra columns (naming the fact) each source's select has after its attributes.
@@ -920,24 +935,26 @@ def _zeros() -> Counts:
     return dict.fromkeys(FIGURE_BY_KEY, 0)
 
 
-def compute(db: Database | Session, period: Period, *, today: date | None = None) -> Report:
+def compute(
+    db: Database | Session | sqlite3.Connection, period: Period, *, today: date | None = None
+) -> Report:
     """Count the period's figures; what is behind a figure is fetched when asked for.
 
-    Given a Database, tracing opens its own read transaction later; given a Session, it
-    must still be open when :meth:`Report.trace` is called.
+    Given a Database, tracing opens its own read transaction later; given a Session or a
+    connection, it must still be open when :meth:`Report.trace` is called.
     """
     today = today or date.today()
-    if isinstance(db, Session):
-        loader = _Loader(db, period, today)
+    read = getattr(db, "read", None)
+    if read is None:
+        loader = _Loader(runner(db), period, today)  # type: ignore[arg-type]
         return Report(period, today, loader, {s: loader.groups(s) for s in SOURCE_SQL}, loader.facts)
-    database = db
-    with database.read() as uow:
-        loader = _Loader(uow.session, period, today)
+    with read() as uow:
+        loader = _Loader(runner(uow.session), period, today)
         groups = {source: loader.groups(source) for source in SOURCE_SQL}
 
     def fetch(source: str) -> list[Fact]:
-        with database.read() as uow:
-            loader.s = uow.session
+        with read() as uow:
+            loader.run = runner(uow.session)
             return loader.facts(source)
 
     return Report(period, today, loader, groups, fetch)
@@ -1067,31 +1084,19 @@ _SERIES_SOURCES = {
 
 
 def _series_counts(db: Database, year: int) -> dict[str, list[tuple[int, int, int]]]:
-    """(unit id, month, count) per series, straight from SQL (the charts need no trace)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    t, c, mt, n, o = m.Talk, m.Cadre, m.Meeting, m.AlertNotice, m.IntegrityOpinion
-    queries = {
-        SERIES_TALKS: select(c.unit_id, func.strftime("%m", t.held_on), func.count())
-        .select_from(m.talk_cadres)
-        .join(t, t.id == m.talk_cadres.c.talk_id)
-        .join(c, c.id == m.talk_cadres.c.cadre_id)
-        .where(t.deleted_at.is_(None), c.deleted_at.is_(None), t.held_on.between(start, end))
-        .group_by(c.unit_id, func.strftime("%m", t.held_on)),
-        SERIES_MEETINGS: select(mt.unit_id, func.strftime("%m", mt.held_on), func.count())
-        .where(mt.deleted_at.is_(None), mt.held_on.between(start, end))
-        .group_by(mt.unit_id, func.strftime("%m", mt.held_on)),
-        SERIES_NOTICES: select(n.unit_id, func.strftime("%m", n.issued_on), func.count())
-        .where(n.deleted_at.is_(None), n.status != NoticeStatus.DRAFT, n.issued_on.between(start, end))
-        .group_by(n.unit_id, func.strftime("%m", n.issued_on)),
-        SERIES_REPLIES: select(c.unit_id, func.strftime("%m", o.reply_date), func.count())
-        .join(c, c.id == o.cadre_id)
-        .where(o.deleted_at.is_(None), c.deleted_at.is_(None), o.reply_date.between(start, end))
-        .group_by(c.unit_id, func.strftime("%m", o.reply_date)),
-    }
+    """(unit id, month, count) per series, counted from the same facts as the year-end figures."""
+    params = sql_params(Period.year(year), date.today())
     out: dict[str, list[tuple[int, int, int]]] = {}
     with db.read() as uow:
-        for name, query in queries.items():
-            out[name] = [(unit_id, int(mon), int(n_)) for unit_id, mon, n_ in uow.session.execute(query)]
+        run = runner(uow.session)
+        for name, source in _SERIES_SOURCES.items():
+            query = f"{_facts_cte(source)} SELECT k2, substr(k1, 6, 2), count(*) FROM f GROUP BY 1, 2"
+            cache: dict[str, tuple[int, ...]] = {}
+            out[name] = [
+                (unit_id, int(month), int(count))
+                for units, month, count in run(query, params)
+                for unit_id in _ids(units, cache)
+            ]
     return out
 
 
@@ -1111,14 +1116,14 @@ def monthly_activity(db: Database, year: int, today: date | None = None) -> dict
 def unit_activity(db: Database, year: int) -> list[tuple[str, dict[str, int]]]:
     """(unit name, series label → count) for every unit under supervision, in unit order."""
     with db.read() as uow:
-        units = uow.session.execute(
-            select(m.Unit.id, m.Unit.full_name, m.Unit.short_name)
-            .where(m.Unit.deleted_at.is_(None), m.Unit.in_scope.is_(True))
-            .order_by(m.Unit.sort_order, m.Unit.id)
-        ).all()
-    totals: dict[int, dict[str, int]] = {uid: dict.fromkeys(SERIES, 0) for uid, _f, _s in units}
+        units = [
+            (uid, short or full)
+            for uid, full, short, in_scope in runner(uow.session)(UNITS_SQL, {})
+            if in_scope
+        ]
+    totals: dict[int, dict[str, int]] = {uid: dict.fromkeys(SERIES, 0) for uid, _name in units}
     for name, rows in _series_counts(db, year).items():
-        for unit_id, _mon, count in rows:
+        for unit_id, _month, count in rows:
             if unit_id in totals:
                 totals[unit_id][name] += count
-    return [(short or full, totals[uid]) for uid, full, short in units]
+    return [(name, totals[uid]) for uid, name in units]
