@@ -136,3 +136,30 @@ def test_find_by_number_accepts_other_brackets(db: Database) -> None:
     assert notices.find_by_number(db, "驻X纪抄[2026]1号") == nid
     assert notices.find_by_number(db, "驻X纪抄（2026）1号") == nid
     assert notices.find_by_number(db, "驻X纪建〔2026〕1号") is None
+
+
+def test_default_deadline_in_calendar_or_working_days(db: Database) -> None:
+    # calendar days by default
+    assert settings.get(db, "notice.deadline_working_days") is False
+    assert notices.default_deadline(db, date(2026, 2, 10)) == date(2026, 2, 25)
+    settings.set_many(db, {"notice.default_deadline_days": 5})
+    assert notices.default_deadline(db, date(2026, 2, 10)) == date(2026, 2, 15)
+    # working days: 11, 12, 13, 14 (Saturday, 调休上班), then 春节 until the 24th
+    settings.set_many(db, {"notice.deadline_working_days": True})
+    assert notices.default_deadline(db, date(2026, 2, 10)) == date(2026, 2, 24)
+    settings.set_many(db, {"notice.default_deadline_days": 15})
+    assert notices.default_deadline(db, date(2026, 9, 28)) == date(2026, 10, 23)  # across 国庆节
+    # the user's own 2027 schedule counts: a make-up Sunday, 1 and 2 February off
+    settings.set_many(
+        db,
+        {
+            "notice.default_deadline_days": 3,
+            "calendar.2027": {
+                "days_off": [["2027-02-01", "春节"], ["2027-02-02", "春节"]],
+                "workdays": ["2027-01-31"],
+            },
+        },
+    )
+    assert notices.default_deadline(db, date(2027, 1, 29)) == date(2027, 2, 4)  # 31st, 3rd, 4th
+    with pytest.raises(UserError, match="工作日"):
+        settings.set_many(db, {"notice.deadline_working_days": "yes"})

@@ -23,3 +23,34 @@ def test_bad_settings_are_refused(db: Database) -> None:
         settings.set_many(db, {"no.such": 1})
     with pytest.raises(ValueError, match="unknown setting"):
         settings.set_many(db, {"doc_number.prefix.no_such_kind": "x"})
+
+
+def test_holiday_calendar_keys_and_clearing(db: Database) -> None:
+    value = {"days_off": [["2027-02-05", "春节"], ["2027-02-06", "春节"]], "workdays": ["2027-02-14"]}
+    assert settings.get(db, "calendar.2027") is None
+    assert "calendar.2027" not in settings.get_all(db)
+    settings.set_many(db, {"calendar.2027": value, "notice.deadline_working_days": True})
+    assert settings.get(db, "calendar.2027") == value
+    assert settings.get_all(db)["calendar.2027"] == value
+    assert settings.get(db, "notice.deadline_working_days") is True
+
+    # one transaction: set one, clear another
+    settings.set_many(db, {"calendar.2028": {"days_off": [], "workdays": []}}, cleared=["calendar.2027"])
+    assert settings.get(db, "calendar.2027") is None
+    assert "calendar.2027" not in settings.get_all(db)
+    assert settings.get(db, "calendar.2028") == {"days_off": [], "workdays": []}
+    # stored again after clearing, then cleared for good; clearing what is not set is harmless
+    settings.set_many(db, {"calendar.2027": value})
+    assert settings.get(db, "calendar.2027") == value
+    settings.clear(db, "calendar.2027", "calendar.2029")
+    assert settings.get(db, "calendar.2027") is None
+    settings.clear(db, "notice.deadline_working_days")
+    assert settings.get(db, "notice.deadline_working_days") is False  # the default again
+
+    with pytest.raises(ValueError, match="unknown setting"):
+        settings.clear(db, "calendar.1999")
+    with pytest.raises(ValueError, match="both set and cleared"):
+        settings.set_many(db, {"calendar.2027": value}, cleared=["calendar.2027"])
+    with pytest.raises(UserError, match="2027年节假日安排") as caught:
+        settings.check_value("calendar.2027", {"days_off": [["2027-02-05", ""]], "workdays": []})
+    assert caught.value.field == "calendar.2027"

@@ -5,24 +5,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QLineEdit,
+    QTableWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.support.builders import member, unit
-from tests.ui.modal import answer_modals, type_text
+from tests.ui.modal import answer_modals, click_accept, type_text
 from wsjc_desktop.domain.enums import NoticeKind
-from wsjc_desktop.services import notices, records, settings
+from wsjc_desktop.services import notices, records, settings, workcalendar
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from wsjc_desktop.ui.dialogs.settings_dialog import HolidayCalendarPage, SettingsDialog
 from wsjc_desktop.ui.forms import RecordDialog
 from wsjc_desktop.ui.main_window import MainWindow
 
 COPY = NoticeKind.COPY_NOTICE
+EditorT = TypeVar("EditorT", bound=QWidget)
 
 
 @pytest.fixture
@@ -68,6 +78,7 @@ def test_shows_the_stored_settings(ctx: AppContext, make_dialog: Callable[[], Se
         "文号",
         "组内人员",
         "文件夹与字体",
+        "节假日",
     ]
     dlg.reject()
 
@@ -264,3 +275,229 @@ def test_print_font_files_are_checked_and_saved(
     edit.setText(str(font))
     dialog.save()
     assert settings.get(ctx.db, "print.font.fangsong") == str(font)
+
+
+# --- 节假日 ----------------------------------------------------------------------------------
+
+
+def row_of(table: QTableWidget, day: str) -> int:
+    rows = [r for r in range(table.rowCount()) if (item := table.item(r, 0)) and item.text() == day]
+    assert len(rows) == 1, (day, rows)
+    return rows[0]
+
+
+def cells(table: QTableWidget) -> list[list[str]]:
+    return [
+        [(item.text() if (item := table.item(r, c)) else "") for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def select_row(table: QTableWidget, row: int) -> None:
+    table.setCurrentCell(row, 0)
+    table.selectRow(row)
+
+
+def open_editor(table: QTableWidget, kind: type[EditorT]) -> EditorT:
+    """The cell editor open in ``table`` (closed ones linger until deleted later)."""
+    editors = [w for w in table.findChildren(kind) if w.isVisible()]
+    assert len(editors) == 1, editors
+    return editors[0]
+
+
+def edit_date(table: QTableWidget, row: int, day: QDate) -> None:
+    """Edit a date cell through its date box, as a user would, and press Enter."""
+    item = table.item(row, 0)
+    assert item is not None
+    table.setCurrentItem(item)
+    table.editItem(item)
+    editor = open_editor(table, QDateEdit)
+    editor.setDate(day)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the delegate commits and closes the editor queued
+    assert not editor.isVisible()
+    assert item.text() == day.toString("yyyy-MM-dd")
+
+
+def edit_name(table: QTableWidget, row: int, text: str) -> None:
+    """Retype a name cell in its drop-down, Chinese typed key by key, and press Enter."""
+    item = table.item(row, 2)
+    assert item is not None
+    table.setCurrentItem(item)
+    table.editItem(item)
+    editor = open_editor(table, QComboBox)
+    line = editor.lineEdit()
+    assert line is not None
+    line.selectAll()
+    QTest.keyClick(line, Qt.Key.Key_Delete)
+    type_text(line, text)
+    QTest.keyClick(line, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the delegate commits and closes the editor queued
+    assert not editor.isVisible()
+    assert item.text() == text
+
+
+def open_holidays(dlg: SettingsDialog) -> HolidayCalendarPage:
+    page = dlg.holidays_page
+    dlg.tabs.setCurrentWidget(page)
+    assert page.loaded
+    return page
+
+
+def test_holiday_page_edits_a_year_and_the_service_uses_it(
+    ctx: AppContext, qtbot: QtBot, make_dialog: Callable[[], SettingsDialog]
+) -> None:
+    ctx.today_override = date(2026, 11, 22)  # in the fourth quarter: next year is shown
+    dlg = make_dialog()
+    page = dlg.holidays_page
+    assert not page.loaded  # the holiday package is not touched until the page is shown
+    page = open_holidays(dlg)
+    assert page.year_spin.value() == 2027
+    assert page.status.text() == "2027年：使用节假日库估算（国务院办公厅通知发布后请核对）"
+    assert not page.restore_button.isEnabled()
+    days, work = page.days_table, page.work_table
+    estimate = workcalendar.package_calendar(2027)
+    assert len(cells(days)) == len(estimate.days_off)
+    assert cells(days)[row_of(days, "2027-02-05")] == ["2027-02-05", "星期五", "春节"]
+    assert "春节 2月5日至10日（6天）" in page.summary.text()
+
+    # the official notice moved 春节 a day later and made Sunday 14th a working day
+    click(page.fill_button)
+    assert "已修改" in page.status.text()
+    select_row(days, row_of(days, "2027-02-05"))
+    click(page.remove_day_button)
+    select_row(days, row_of(days, "2027-02-10"))
+    click(page.add_day_button)
+    click(page.add_day_button)
+    assert cells(days)[row_of(days, "2027-02-12")] == ["2027-02-12", "星期五", "春节"]
+    click(page.add_workday_button)
+    assert cells(work) == [["2027-01-02", "星期六"]]  # the first weekend day of the year
+    edit_date(work, 0, QDate(2027, 2, 14))
+    assert cells(work) == [["2027-02-14", "星期日"]]
+    assert "春节 2月6日至13日（8天）" in page.summary.text()
+
+    # a name left empty is refused beside the tables, and nothing is saved
+    edit_name(days, row_of(days, "2027-02-11"), "")
+    click(dlg.save_button)
+    assert dlg.isVisible()
+    assert page.error.isVisible()
+    assert page.error.text() == "2027年节假日安排：2027年2月11日的假日名称未填写。"
+    assert dlg.tabs.currentWidget() is page
+    assert settings.get(ctx.db, "calendar.2027") is None
+    edit_name(days, row_of(days, "2027-02-11"), "春节")
+    assert cells(days)[row_of(days, "2027-02-11")][2] == "春节"
+
+    with qtbot.waitSignal(ctx.hub.changed):
+        click(dlg.save_button)
+    assert not dlg.isVisible()
+    stored = settings.get(ctx.db, "calendar.2027")
+    assert stored["workdays"] == ["2027-02-14"]
+    assert ["2027-02-12", "春节"] in stored["days_off"]
+    assert ["2027-02-05", "春节"] not in stored["days_off"]
+    cal = workcalendar.year_calendar(ctx.db, 2027)
+    assert cal.source == "user"
+    assert workcalendar.is_working_day(ctx.db, date(2027, 2, 5))
+    assert workcalendar.is_working_day(ctx.db, date(2027, 2, 14))
+    assert not workcalendar.is_working_day(ctx.db, date(2027, 2, 12))
+    spring = next(h for h in workcalendar.holidays_of(ctx.db, 2027) if h.name == "春节")
+    assert (spring.first_day, spring.last_day) == (date(2027, 2, 6), date(2027, 2, 13))
+    assert settings.get(ctx.db, "group.name") == settings.DEFAULTS["group.name"]  # nothing else written
+
+    # reopened: the entry is shown as saved
+    again = make_dialog()
+    page = open_holidays(again)
+    assert page.status.text() == "2027年：使用已录入的放假安排"
+    assert cells(page.work_table) == [["2027-02-14", "星期日"]]
+    assert cells(page.days_table)[row_of(page.days_table, "2027-02-12")] == ["2027-02-12", "星期五", "春节"]
+    assert page.restore_button.isEnabled()
+    # 恢复为节假日库估算: the estimate is shown, and goes back into use on saving
+    click(page.restore_button)
+    assert page.status.text() == "2027年：保存后恢复为节假日库估算"
+    assert len(cells(page.days_table)) == len(estimate.days_off)
+    assert settings.get(ctx.db, "calendar.2027") is not None
+    click(again.save_button)
+    assert settings.get(ctx.db, "calendar.2027") is None
+    assert workcalendar.year_calendar(ctx.db, 2027).source == "package"
+    assert not workcalendar.is_working_day(ctx.db, date(2027, 2, 5))
+
+
+def test_holiday_edits_to_several_years_are_kept_until_saved(
+    ctx: AppContext, qtbot: QtBot, make_dialog: Callable[[], SettingsDialog]
+) -> None:
+    dlg = make_dialog()
+    page = open_holidays(dlg)
+    assert page.year_spin.value() == 2026  # June: this year
+    assert page.status.text().startswith("2026年：使用节假日库估算")
+    page.year_spin.setValue(2028)
+    click(page.add_workday_button)
+    # the first weekend day that is not a day off (Saturday 1st is 元旦)
+    assert cells(page.work_table) == [["2028-01-02", "星期日"]]
+    assert page.status.text() == "2028年：使用录入的放假安排（已修改，保存后生效）"
+    page.year_spin.setValue(2029)
+    assert cells(page.work_table) == []
+    assert page.status.text().startswith("2029年：使用节假日库估算")
+    page.year_spin.setValue(2028)
+    assert cells(page.work_table) == [["2028-01-02", "星期日"]]  # still there
+    click(dlg.cancel_button)
+    assert settings.get(ctx.db, "calendar.2028") is None
+
+    dlg = make_dialog()
+    page = open_holidays(dlg)
+    page.year_spin.setValue(2028)
+    click(page.add_workday_button)
+    page.year_spin.setValue(2029)
+    click(page.fill_button)
+    with qtbot.waitSignal(ctx.hub.changed) as blocker:
+        click(dlg.save_button)
+    assert not dlg.isVisible()
+    written = blocker.args[0]
+    assert written.tables - {"audit_entries"} == {"settings"}
+    assert len(written.created["settings"]) == 2  # both years in one transaction
+    assert settings.get(ctx.db, "calendar.2028")["workdays"] == ["2028-01-02"]
+    assert settings.get(ctx.db, "calendar.2029") == workcalendar.package_calendar(2029).to_setting()
+    assert settings.get(ctx.db, "calendar.2026") is None  # looked at, not changed
+
+
+def test_filling_over_an_edited_year_asks_first(
+    ctx: AppContext, make_dialog: Callable[[], SettingsDialog]
+) -> None:
+    settings.set_many(ctx.db, {"calendar.2026": {"days_off": [["2026-03-02", "春节"]], "workdays": []}})
+    dlg = make_dialog()
+    page = open_holidays(dlg)
+    assert page.status.text() == "2026年：使用已录入的放假安排"
+    assert cells(page.days_table) == [["2026-03-02", "星期一", "春节"]]
+
+    def refuse(widget: QWidget) -> None:
+        for button in widget.buttons():  # type: ignore[attr-defined]
+            if button.text() == "取消":
+                button.click()
+
+    seen = answer_modals(refuse)
+    click(page.fill_button)
+    assert len(seen) == 1
+    assert cells(page.days_table) == [["2026-03-02", "星期一", "春节"]]
+    seen = answer_modals(click_accept)
+    click(page.fill_button)
+    assert len(seen) == 1
+    assert len(cells(page.days_table)) == len(workcalendar.package_calendar(2026).days_off)
+    dlg.save()
+    assert settings.get(ctx.db, "calendar.2026") == workcalendar.package_calendar(2026).to_setting()
+
+
+def test_deadline_in_working_days(ctx: AppContext, make_dialog: Callable[[], SettingsDialog]) -> None:
+    dlg = make_dialog()
+    assert not dlg.deadline_working.isChecked()
+    assert dlg.deadline_days.suffix() == " 天"
+    click(dlg.deadline_working)
+    assert dlg.deadline_working.isChecked()
+    assert dlg.deadline_days.suffix() == " 个工作日"
+    dlg.deadline_days.setValue(5)
+    click(dlg.save_button)
+    assert settings.get(ctx.db, "notice.deadline_working_days") is True
+    assert not dlg.holidays_page.loaded
+    # 2026-02-10 plus 5 working days: 11, 12, 13, 14 (Saturday, 调休上班), 24 (after 春节)
+    assert notices.default_deadline(ctx.db, date(2026, 2, 10)) == date(2026, 2, 24)
+    again = make_dialog()
+    assert again.deadline_working.isChecked()
+    assert again.deadline_days.suffix() == " 个工作日"
+    again.reject()

@@ -141,8 +141,17 @@ def find_by_number(db: Database, text: str) -> int | None:
 
 
 def default_deadline(db: Database, start: date | None = None) -> date:
-    days = int(settings.get(db, "notice.default_deadline_days") or 15)
-    return (start or date.today()) + timedelta(days=days)
+    """``notice.default_deadline_days`` after ``start`` (today): working days when
+    ``notice.deadline_working_days`` is set (法定节假日 and 调休 observed), else calendar days."""
+    with db.read() as uow:
+        days = int(settings.get_in(uow.session, "notice.default_deadline_days") or 15)
+        working = bool(settings.get_in(uow.session, "notice.deadline_working_days"))
+        begin = start or date.today()
+        if working:
+            from wsjc_desktop.services import workcalendar
+
+            return workcalendar.add_working_days(uow.session, begin, days)
+    return begin + timedelta(days=days)
 
 
 def rectified_late(notice: m.AlertNotice) -> bool:

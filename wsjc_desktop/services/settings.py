@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain.docnumber import DEFAULT_AGENCY_CODE, DEFAULT_TEMPLATE, check_template
 from wsjc_desktop.domain.enums import NoticeKind
-from wsjc_desktop.domain.models import Setting
+from wsjc_desktop.domain.models import Setting, now
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.storage.database import Database
 
@@ -22,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "doc_number.template": DEFAULT_TEMPLATE,
     "notice.signatory": "",
     "notice.default_deadline_days": 15,
+    # count the default 反馈期限 in working days (法定节假日 and 调休 observed), not calendar days
+    "notice.deadline_working_days": False,
     "folders.export": "",
     "folders.backup": "",
     # font files for printing, by role; empty: the system's 仿宋/宋体/黑体/楷体, else the bundled ones
@@ -34,6 +37,21 @@ DEFAULTS: dict[str, Any] = {
 
 #: Per-kind overrides: ``doc_number.prefix.<kind>`` and ``doc_number.template.<kind>``.
 PER_KIND_KEYS = ("doc_number.prefix.", "doc_number.template.")
+
+#: Per-year holiday schedules: ``calendar.<year>`` (2000–2100), the user's entry from the
+#: 国务院办公厅 notice, JSON ``{"days_off": [["2027-02-05", "春节"], ...], "workdays": ["2027-02-14"]}``;
+#: see :mod:`wsjc_desktop.services.workcalendar`.
+CALENDAR_KEY = re.compile(r"calendar\.(\d{4})")
+CALENDAR_YEARS = (2000, 2100)
+
+
+def calendar_year(key: str) -> int | None:
+    """The year of a ``calendar.<year>`` key, else None."""
+    match = CALENDAR_KEY.fullmatch(key)
+    if match is None:
+        return None
+    year = int(match.group(1))
+    return year if CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1] else None
 
 
 def prefix_key(kind: NoticeKind) -> str:
@@ -52,7 +70,7 @@ def per_kind_keys() -> list[str]:
 
 
 def _known(key: str) -> bool:
-    if key in DEFAULTS:
+    if key in DEFAULTS or calendar_year(key) is not None:
         return True
     for start in PER_KIND_KEYS:
         if key.startswith(start):
@@ -92,6 +110,13 @@ def _check(key: str, value: Any) -> None:
         path = Path(str(value))
         if not path.is_file() or path.suffix.lower() not in (".ttf", ".ttc"):
             raise UserError(f"字体文件“{value}”不存在或不是 TrueType 字体（.ttf / .ttc）。", field=key)
+    if key == "notice.deadline_working_days" and not isinstance(value, bool):
+        raise UserError("“反馈期限按工作日计算”只能是“是”或“否”。", field=key)
+    year = calendar_year(key)
+    if year is not None:
+        from wsjc_desktop.services import workcalendar  # it imports this module
+
+        workcalendar.check_entry(year, value)
 
 
 def check_value(key: str, value: Any) -> None:
@@ -103,10 +128,19 @@ def check_value(key: str, value: Any) -> None:
         raise UserError(exc.message, field=key) from exc
 
 
-def set_many(db: Database, values: Mapping[str, Any]) -> None:
-    """Store several settings in one transaction, after checking them."""
+def set_many(db: Database, values: Mapping[str, Any], *, cleared: Iterable[str] = ()) -> None:
+    """Store several settings in one transaction, after checking them; the ``cleared`` keys go
+    back to their defaults (their rows are soft-deleted) in the same transaction."""
     for key, value in values.items():
         _check(key, value)
+    gone = list(dict.fromkeys(cleared))
+    for key in gone:
+        if not _known(key):
+            raise ValueError(f"unknown setting {key!r}")
+        if key in values:
+            raise ValueError(f"setting {key!r} both set and cleared")
+    if not values and not gone:
+        return
     with db.uow() as uow:
         for key, value in values.items():
             row = uow.session.scalar(select(Setting).where(Setting.key == key))
@@ -116,4 +150,15 @@ def set_many(db: Database, values: Mapping[str, Any]) -> None:
             elif row.value != text or row.deleted_at is not None:
                 row.value = text
                 row.deleted_at = None
+        stamp = now()
+        for key in gone:
+            row = uow.session.scalar(select(Setting).where(Setting.key == key, Setting.deleted_at.is_(None)))
+            if row is not None:
+                row.deleted_at = stamp
         uow.commit()
+
+
+def clear(db: Database, *keys: str) -> None:
+    """Put settings back to their defaults (a ``calendar.<year>`` back to the package estimate),
+    in one transaction."""
+    set_many(db, {}, cleared=keys)
