@@ -337,6 +337,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser() if args.out else None
     if out is not None and out.suffix.lower() not in (".xlsx", ".pdf"):
         raise UserError(f"请给出 .xlsx 或 .pdf 文件名：{out}")
+    path = resolve_db(args)
+    if out is None:
+        from wsjc_desktop.storage import quickread
+
+        conn = quickread.connect(path)  # no SQLAlchemy needed to read figures
+        if conn is not None:
+            try:
+                _show_stats(stats.compute(conn, period, today=today), as_json=args.json)
+            finally:
+                conn.close()
+            return 0
     db = _open_existing(args)
     try:
         report = stats.compute(db, period, today=today)
@@ -347,15 +358,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 yearend.export_xlsx(db, report, out)
             else:
                 yearend.export_pdf(db, report, out)
-        if args.json:
-            print_json(report.as_json())
-        elif out is None:
-            _say_stats(report)
+        if args.json or out is None:
+            _show_stats(report, as_json=args.json)
     finally:
         db.dispose()
     if out is not None:
         (sys.stderr.buffer if args.json else sys.stdout.buffer).write(f"已导出：{out}\n".encode())
     return 0
+
+
+def _show_stats(report: Any, *, as_json: bool) -> None:
+    if as_json:
+        print_json(report.as_json())
+    else:
+        _say_stats(report)
 
 
 def _say_stats(report: Any) -> None:

@@ -76,3 +76,24 @@ def test_a_missing_database_is_not_created(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "数据库文件不存在" in result.stderr.decode("utf-8")
     assert not path.exists()
+
+
+def test_an_older_file_takes_the_full_path_and_is_upgraded(tmp_path: Path) -> None:
+    """The quick read-only path only reads files of the current schema; anything else goes
+    through the normal opening (which upgrades, with a backup)."""
+    import sqlite3
+
+    from wsjc_desktop.storage import quickread
+
+    path = tmp_path / "old.db"
+    open_database(path).dispose()
+    assert quickread.connect(path) is not None
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    assert quickread.connect(path) is None
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_bytes(b"this is not a database" * 100)
+    assert quickread.connect(not_a_db) is None
+    result = run("stats", "--db", str(not_a_db), "--year", "2026")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr.decode("utf-8")

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.storage.migrate import HEAD, current_revision
+from wsjc_desktop.storage.migrate import current_revision
+from wsjc_desktop.storage.revision import HEAD
 
 COUNTED = (
     ("units", "监督单位"),

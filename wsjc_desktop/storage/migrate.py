@@ -16,11 +16,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 
 from wsjc_desktop.errors import SchemaTooNewError, UserError
 from wsjc_desktop.paths import backup_dir_for
+from wsjc_desktop.storage.revision import HEAD
 
 log = logging.getLogger(__name__)
-
-#: The newest schema revision this program knows (checked against the scripts by a test).
-HEAD = "0002"
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
