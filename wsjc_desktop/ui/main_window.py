@@ -22,6 +22,7 @@ from wsjc_desktop import APP_TITLE, __version__
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.ui.context import AppContext, ui_settings
 from wsjc_desktop.ui.record_tab import RecordTab, RecordTable
+from wsjc_desktop.ui.tabs.dashboard import DashboardTab
 from wsjc_desktop.ui.tabs.dossier import DossierTab
 from wsjc_desktop.ui.tabs.meetings import MeetingsTab
 from wsjc_desktop.ui.tabs.notices import NoticesTab
@@ -66,9 +67,14 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
         self.pages: dict[str, QWidget] = {}
-        for cls in (UnitsTab, DossierTab, NoticesTab, MeetingsTab, TalksTab):
+        for cls in (DashboardTab, UnitsTab, DossierTab, NoticesTab, MeetingsTab, TalksTab):
             page = cls(ctx)
             self.add_page(page)
+        self.dashboard = self.pages[DashboardTab.tab_title]
+        assert isinstance(self.dashboard, DashboardTab)
+        self.dashboard.open_unit.connect(self.show_unit)
+        self.dashboard.open_notices.connect(self.show_notices)
+        self.dashboard.holiday_reminders_requested.connect(self.send_holiday_reminders)
         self.setCentralWidget(self.tabs)
         self._build_actions()
         self._build_status_bar()
@@ -235,8 +241,9 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         self.act_print.setEnabled(tab is not None and tab.can_print())
         self.act_export.setEnabled(tab is not None and tab.can_export())
+        edits = tab is not None and getattr(tab, "edits_records", True)
         for act in (self.act_new, self.act_edit, self.act_delete):
-            act.setEnabled(tab is not None)
+            act.setEnabled(edits)
 
     def _show_count(self, text: str) -> None:
         self.count_label.setText(text)
@@ -269,6 +276,38 @@ class MainWindow(QMainWindow):
         page = self.show_tab(title)
         opener = getattr(page, "open_record", None)
         return bool(opener(record_id)) if opener is not None else False
+
+    def show_unit(self, title: str, unit_id: int) -> bool:
+        """Switch to a tab and select a unit there (0: only switch). In the 廉政档案 tab the unit
+        opens in the tree, with how many of its files are due."""
+        page = self.show_tab(title)
+        if not unit_id:
+            return False
+        opener = getattr(page, "open_unit", None)
+        if opener is not None:
+            return bool(opener(unit_id))
+        if isinstance(page, DossierTab):
+            index = page.tree_model.index_of_unit(unit_id)
+            if not index.isValid():
+                return False
+            page.tree.setCurrentIndex(index)
+            page.tree.expand(index)
+            page.tree.scrollTo(index)
+            page.tree.setFocus()
+            return True
+        return False
+
+    def show_notices(self, status: str) -> None:
+        """The 廉情提醒 register filtered by a status (逾期, 7日内到期, 已反馈 …)."""
+        page = self.show_tab(NoticesTab.tab_title)
+        assert isinstance(page, NoticesTab)
+        page.show_status(status)
+
+    def send_holiday_reminders(self, holiday: str, year: int) -> None:
+        """The 廉情提醒 tab's 节前提醒 flow, offering this holiday and year."""
+        page = self.pages[NoticesTab.tab_title]
+        assert isinstance(page, NoticesTab)
+        page.send_holiday_reminders(holiday, year)
 
     def open_roster_import(self) -> None:
         from wsjc_desktop.ui.dialogs.roster_import import RosterImportDialog
@@ -310,16 +349,17 @@ class MainWindow(QMainWindow):
             restore = getattr(page, "restore_state", None)
             if restore is not None:
                 restore(settings)
-        index = settings.value("window/tab")
-        if index is not None:
-            self.tabs.setCurrentIndex(int(index))
+        # by title: an index would point elsewhere whenever tabs are added (the 工作台 came first)
+        title = settings.value("window/tab_title")
+        if isinstance(title, str) and title in self.pages:
+            self.tabs.setCurrentWidget(self.pages[title])
         self._update_actions()
 
     def save_layout(self) -> None:
         settings = ui_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
-        settings.setValue("window/tab", self.tabs.currentIndex())
+        settings.setValue("window/tab_title", self.tabs.tabText(self.tabs.currentIndex()))
         for page in self.pages.values():
             save = getattr(page, "save_state", None)
             if save is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,21 +60,6 @@ def record_feedback_dialog(parent: QWidget, ctx: AppContext, notice_id: int) -> 
 #: The holidays offered for 节前廉政提醒 (another name may be typed); as services.printing has them,
 #: kept here so the tab does not load the printing service (and reportlab) before it prints.
 HOLIDAYS = ("元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆")
-#: The holiday most likely meant in each month: (holiday, years ahead).
-NEXT_HOLIDAY = {
-    1: ("春节", 0),
-    2: ("春节", 0),
-    3: ("清明", 0),
-    4: ("劳动节", 0),
-    5: ("端午", 0),
-    6: ("端午", 0),
-    7: ("中秋", 0),
-    8: ("中秋", 0),
-    9: ("国庆", 0),
-    10: ("元旦", 1),
-    11: ("元旦", 1),
-    12: ("元旦", 1),
-}
 
 
 class PrintCancelled(Exception):
@@ -85,7 +69,7 @@ class PrintCancelled(Exception):
 class HolidayReminderDialog(QDialog):
     """Asks which holiday (and year) the 节前廉政提醒 are for."""
 
-    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, holiday: str, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("holiday_reminder_dialog")
         self.setWindowTitle("节前廉政提醒")
@@ -93,13 +77,12 @@ class HolidayReminderDialog(QDialog):
         self.holiday.setObjectName("holiday")
         self.holiday.setEditable(True)
         self.holiday.addItems(HOLIDAYS)
-        holiday, ahead = NEXT_HOLIDAY[today.month]
         self.holiday.setCurrentText(holiday)
         self.year = QSpinBox()
         self.year.setObjectName("year")
         self.year.setRange(2000, 2100)
         self.year.setSuffix(" 年")
-        self.year.setValue(today.year + ahead)
+        self.year.setValue(year)
         intro = QLabel(
             "为每个在监督范围内、尚未收到本次提醒的单位新建一份节前廉政提醒，"
             "逐一编发文号并标记为已发出，然后合成一个 PDF 供打印。"
@@ -148,7 +131,7 @@ class NoticesTab(RecordTab):
         self.rectified_button = self.add_button("标记已整改", self.mark_rectified)
         self.holiday_button = self.add_button(
             "节前提醒…",
-            self.send_holiday_reminders,
+            lambda: self.send_holiday_reminders(),
             tip="给每个监督单位各发出一份节前廉政提醒，并合成一个 PDF 打印",
         )
         self.holiday_button.setObjectName("holiday_reminders")
@@ -247,9 +230,12 @@ class NoticesTab(RecordTab):
 
         preview(self, self.ctx, make, f"{kind} {number}", file_name=f"{kind}-{number}-{row['title'][:30]}")
 
-    def send_holiday_reminders(self) -> None:
-        """Ask for the holiday, issue every unit's 节前廉政提醒 with a progress bar, then preview."""
-        dialog = HolidayReminderDialog(self.ctx.today, self)
+    def send_holiday_reminders(self, holiday: str | None = None, year: int | None = None) -> None:
+        """Ask for the holiday (offering ``holiday`` of ``year``, else the next one on the calendar),
+        issue every unit's 节前廉政提醒 with a progress bar, then preview them."""
+        if holiday is None or year is None:
+            holiday, year = self._next_holiday()
+        dialog = HolidayReminderDialog(holiday, year, self)
         accepted = dialog.exec()
         holiday, year = dialog.values()
         dialog.deleteLater()
@@ -302,6 +288,33 @@ class NoticesTab(RecordTab):
         )
         self.status_message.emit(f"{what}：{note}")
         show_preview(self, self.ctx, path, what, note=note)
+
+    def _next_holiday(self) -> tuple[str, int]:
+        """The next holiday on the calendar, by the name its reminders go under (the one already
+        used for it this time, if any)."""
+        from wsjc_desktop.services.todo import next_holiday_reminders
+
+        upcoming = next_holiday_reminders(self.ctx.db, self.ctx.today)
+        if upcoming is None:
+            return HOLIDAYS[1], self.ctx.today.year + 1
+        return upcoming.reminder_name, upcoming.holiday.year
+
+    def show_status(self, status: str) -> None:
+        """List every notice (any year, unit or kind) with this status filter: 逾期, 7日内到期 …"""
+        self.ensure_loaded()
+        combos = self.filters
+        index = combos.status.findData(status)
+        if index < 0:
+            return
+        for combo, wanted in ((combos.year, 0), (combos.unit, 0), (combos.kind, 0), (combos.status, index)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(wanted)
+            combo.blockSignals(False)
+        combos.text.blockSignals(True)
+        combos.text.clear()
+        combos.text.blockSignals(False)
+        self.apply_filters()
+        self.view.setFocus()
 
     def select_first(self) -> None:
         """Prefer a notice that already has feedback, so the lower pane shows something."""

@@ -1,0 +1,264 @@
+"""The 工作台's to-do list and the next holiday's 节前廉政提醒, on real SQLite files."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from tests.support.builders import cadre, unit
+from wsjc_desktop.domain.enums import CadreRank, CadreStatus, NoticeKind, RectificationStatus
+from wsjc_desktop.services import notices, records, settings
+from wsjc_desktop.services.todo import (
+    Severity,
+    TodoKind,
+    TodoSection,
+    next_holiday_reminders,
+    reminder_names,
+    todo_list,
+)
+from wsjc_desktop.storage.database import Database
+
+TODAY = date(2026, 11, 22)
+
+
+def sections(db: Database, today: date = TODAY, limit: int = 200) -> dict[TodoKind, TodoSection]:
+    return {s.kind: s for s in todo_list(db, today, limit=limit)}
+
+
+def notice(
+    db: Database, unit_id: int, deadline: str, *, issued: str | None = "2026-11-01", **values: object
+) -> int:
+    kind = values.pop("kind", NoticeKind.COPY_NOTICE)
+    nid = records.create(
+        db,
+        "alert_notices",
+        {
+            "kind": kind,
+            "unit_id": unit_id,
+            "title": "关于公务用车管理不规范的廉情抄告",
+            "deadline": deadline,
+            **values,
+        },
+    )
+    if issued is not None:
+        notices.issue(db, nid, issued_on=date.fromisoformat(issued))
+    return nid
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+def test_notices_due_overdue_and_not_rectified(db: Database) -> None:
+    finance = unit(db, "区财政局")
+    health = unit(db, "区卫生健康委员会", short_name="区卫健委")
+    due_today = notice(db, finance, "2026-11-22")
+    due_in_7 = notice(db, health, "2026-11-29", kind=NoticeKind.PROMPT_LETTER)
+    notice(db, finance, "2026-11-30")  # the 8th day: not yet
+    overdue = notice(db, health, "2026-11-10", issued="2026-10-20")
+    notice(db, finance, "2026-11-25", issued=None)  # a draft is not the unit's to do
+    deleted = notice(db, finance, "2026-11-24")
+    records.delete(db, "alert_notices", deleted)
+    fed_back = notice(db, finance, "2026-11-15", issued="2026-11-01")
+    notices.record_feedback(db, fed_back, {"feedback_date": "2026-11-12", "measures": "已制定整改方案"})
+    done = notice(db, health, "2026-11-15", issued="2026-11-01")
+    notices.record_feedback(
+        db, done, {"feedback_date": "2026-11-12", "measures": "已整改", "status": RectificationStatus.DONE}
+    )
+    gone_back = notice(db, health, "2026-11-16", issued="2026-11-02")
+    notices.record_feedback(db, gone_back, {"feedback_date": "2026-11-12", "measures": "整改中"})
+    records.delete(db, "alert_notices", gone_back)
+
+    found = sections(db)
+    soon = found[TodoKind.DUE_SOON]
+    assert [(i.table, i.record_id) for i in soon.items] == [
+        ("alert_notices", due_today),
+        ("alert_notices", due_in_7),
+    ]
+    assert [i.text for i in soon.items] == [
+        "廉情抄告单 驻X纪抄〔2026〕1号 区财政局 反馈期限 11月22日（今天到期）",
+        "提示函 驻X纪示〔2026〕1号 区卫健委 反馈期限 11月29日（还有7天）",
+    ]
+    assert {i.severity for i in soon.items} == {Severity.DUE_SOON}
+    assert soon.count_text == "2 份"
+
+    late = found[TodoKind.OVERDUE]
+    assert [i.record_id for i in late.items] == [overdue]
+    assert late.items[0].text == "廉情抄告单 驻X纪抄〔2026〕3号 区卫健委 反馈期限 11月10日（已逾期12天）"
+    assert late.items[0].severity is Severity.OVERDUE
+    assert late.items[0].tip == "关于公务用车管理不规范的廉情抄告"
+
+    open_ = found[TodoKind.NOT_RECTIFIED]
+    assert [i.record_id for i in open_.items] == [fed_back]
+    assert open_.items[0].text.endswith("区财政局 已反馈，整改未完成")
+    assert open_.items[0].severity is Severity.NORMAL
+
+    # the 8th day comes within reach a day later; what was due today is then overdue
+    later = sections(db, date(2026, 11, 23))
+    assert [i.record_id for i in later[TodoKind.OVERDUE].items] == [overdue, due_today]
+    assert len(later[TodoKind.DUE_SOON].items) == 2
+    assert later[TodoKind.DUE_SOON].items[-1].text.endswith("反馈期限 11月30日（还有7天）")
+
+
+def test_a_long_section_lists_the_first_and_counts_all(db: Database) -> None:
+    finance = unit(db, "区财政局")
+    ids = [notice(db, finance, f"2026-11-{day:02d}", issued="2026-10-20") for day in range(1, 6)]
+    late = sections(db, limit=3)[TodoKind.OVERDUE]
+    assert [i.record_id for i in late.items] == ids[:3]  # the longest overdue first
+    assert (late.total, late.more, late.count_text) == (5, 2, "5 份")
+    # a deadline in another year says the year
+    assert "反馈期限 11月1日（已逾期21天）" in late.items[0].text
+    assert (
+        "反馈期限 2026年11月1日（已逾期62天）"
+        in sections(db, date(2027, 1, 2))[TodoKind.OVERDUE].items[0].text
+    )
+
+
+# --- cadres per unit --------------------------------------------------------------------------
+
+
+def test_files_not_updated_this_year_per_unit(db: Database) -> None:
+    # records are stamped with the real clock: judge them as of a day next year
+    year = datetime.now().year + 1
+    today = date(year, 3, 1)
+    finance = unit(db, "区财政局", sort_order=2)
+    health = unit(db, "区卫生健康委员会", short_name="区卫健委", sort_order=1)
+    outside = unit(db, "区档案馆", in_scope=False)
+    for name in ("张三", "李四"):
+        cadre(db, finance, name)  # never marked updated, not changed this year
+    cadre(db, finance, "王五", file_updated_on=f"{year}-01-05")  # brought up to date this year
+    cadre(db, finance, "赵六", file_updated_on=f"{year - 1}-12-31")  # last year
+    cadre(db, finance, "钱七", status=CadreStatus.RETIRED)  # no longer supervised
+    records.delete(db, "cadres", cadre(db, finance, "孙八"))  # in the recycle bin
+    cadre(db, health, "周九")
+    cadre(db, outside, "吴十")
+
+    stale = sections(db, today)[TodoKind.STALE_FILES]
+    assert [(i.table, i.record_id, i.count) for i in stale.items] == [
+        ("units", health, 1),
+        ("units", finance, 3),
+    ]
+    assert [i.text for i in stale.items] == [
+        "区卫健委：1 名干部的廉政档案本年度未更新",
+        "区财政局：3 名干部的廉政档案本年度未更新",
+    ]
+    assert stale.count_text == "4 人，2 个单位"
+
+    # in the year they were written, every file counts as updated (the dossier's rule)
+    assert sections(db, date(year - 1, 12, 31))[TodoKind.STALE_FILES].total == 0
+
+
+def test_duty_and_personal_matters_reports_missing_per_unit(db: Database) -> None:
+    finance = unit(db, "区财政局")
+    health = unit(db, "区卫健委")
+    head = cadre(db, finance, "张三", is_leader=True, is_top_leader=True, rank=CadreRank.DIVISION)
+    deputy = cadre(db, finance, "李四", is_leader=True, rank=CadreRank.DIVISION)
+    cadre(db, finance, "王五", is_leader=True, rank=CadreRank.SECTION)
+    cadre(db, finance, "赵六", rank=CadreRank.SECTION)  # neither a leader nor 处级
+    cadre(db, finance, "钱七", is_leader=True, rank=CadreRank.BUREAU, status=CadreStatus.TRANSFERRED)
+    other = cadre(db, health, "孙八", is_leader=True, rank=CadreRank.BUREAU)
+    records.create(db, "duty_reports", {"cadre_id": head, "year": 2026})
+    records.create(db, "duty_reports", {"cadre_id": deputy, "year": 2025})  # last year's only
+    gone = records.create(db, "duty_reports", {"cadre_id": other, "year": 2026})
+    records.delete(db, "duty_reports", gone)
+    records.create(
+        db, "personal_matters_reports", {"cadre_id": head, "year": 2026, "check_result": "not_checked"}
+    )
+    records.create(
+        db, "personal_matters_reports", {"cadre_id": other, "year": 2026, "check_result": "not_checked"}
+    )
+
+    found = sections(db)
+    duty = found[TodoKind.DUTY_REPORTS]
+    assert duty.title == "2026年度述责述廉未登记"
+    assert [(i.record_id, i.count) for i in duty.items] == [(finance, 2), (health, 1)]
+    assert duty.items[0].text == "区财政局：2 名班子成员未登记2026年度述责述廉"
+    personal = found[TodoKind.PERSONAL_MATTERS]
+    assert [(i.record_id, i.count) for i in personal.items] == [(finance, 1)]
+    assert personal.items[0].text == "区财政局：1 名厅级、处级干部未登记2026年度个人有关事项报告"
+    assert personal.count_text == "1 人，1 个单位"
+
+
+def test_an_empty_database_has_nothing_to_do(db: Database) -> None:
+    found = todo_list(db, TODAY)
+    assert [s.kind for s in found] == list(TodoKind)
+    assert all(s.total == 0 and not s.items for s in found)
+
+
+# --- the next holiday -------------------------------------------------------------------------
+
+CALENDARS = {
+    "calendar.2026": {"days_off": [[f"2026-10-0{d}", "国庆节"] for d in range(1, 8)]},
+    "calendar.2027": {"days_off": [["2027-01-01", "元旦"]]},  # a Friday: off until Sunday
+}
+
+
+@pytest.fixture
+def calendar(db: Database) -> Database:
+    settings.set_many(db, CALENDARS)
+    return db
+
+
+def reminder(db: Database, unit_id: int, holiday: str, title_year: int, *, issued: str | None) -> int:
+    nid = records.create(
+        db,
+        "alert_notices",
+        {
+            "kind": NoticeKind.HOLIDAY_REMINDER,
+            "unit_id": unit_id,
+            "title": f"关于{title_year}年{holiday}期间严守廉洁纪律的提醒",
+            "holiday": holiday,
+            "deadline": "2027-01-10",
+        },
+    )
+    if issued is not None:
+        notices.issue(db, nid, issued_on=date.fromisoformat(issued))
+    return nid
+
+
+def test_next_holiday_and_how_far_its_reminders_have_gone(calendar: Database) -> None:
+    db = calendar
+    a, b, c = unit(db, "区财政局"), unit(db, "区卫健委"), unit(db, "区教育局")
+    unit(db, "区档案馆", in_scope=False)
+    reminder(db, a, "元旦", 2027, issued="2026-11-20")
+    reminder(db, b, "元旦", 2027, issued=None)  # written, not sent yet
+    records.delete(db, "alert_notices", reminder(db, c, "元旦", 2027, issued=None))
+
+    state = next_holiday_reminders(db, TODAY)
+    assert state is not None
+    assert (state.holiday.name, state.holiday.year, state.holiday.days) == ("元旦", 2027, 3)
+    assert state.headline(TODAY) == "元旦 2027年1月1日（还有40天），放假3天"
+    assert (state.reminder_name, state.units_total, state.units_issued, state.units_drafted) == (
+        "元旦",
+        3,
+        1,
+        1,
+    )
+    assert state.progress_text == "节前廉政提醒已发出 1/3 个单位，另有 1 份草稿待发出。"
+    assert not state.done
+    during = next_holiday_reminders(db, date(2027, 1, 2))
+    assert during is not None
+    assert during.headline(date(2027, 1, 2)) == "元旦 2027年1月1日（正在放假），放假3天"
+
+
+def test_last_years_round_does_not_count_and_an_older_name_is_kept(calendar: Database) -> None:
+    db = calendar
+    a, b = unit(db, "区财政局"), unit(db, "区卫健委")
+    reminder(db, a, "元旦", 2026, issued="2025-12-20")  # last 元旦's
+    state = next_holiday_reminders(db, TODAY)
+    assert state is not None and (state.units_issued, state.units_drafted) == (0, 0)
+
+    # 国庆节 2026: this group sent one round for 中秋 and 国庆 together
+    for unit_id in (a, b):
+        reminder(db, unit_id, "中秋国庆", 2026, issued="2026-09-18")
+    before = date(2026, 9, 28)
+    state = next_holiday_reminders(db, before)
+    assert state is not None and state.holiday.name == "国庆节"
+    assert state.reminder_name == "中秋国庆"  # the one-click flow prints those, creating none
+    assert state.done and state.progress_text == "节前廉政提醒已向全部 2 个单位发出。"
+
+
+def test_reminder_names() -> None:
+    assert reminder_names("端午节")[0] == "端午"  # as the notices tab offers it
+    assert "五一" in reminder_names("劳动节")
+    assert reminder_names("抗战胜利纪念日") == ("抗战胜利纪念日",)
