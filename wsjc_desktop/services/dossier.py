@@ -163,7 +163,7 @@ def _section_rows_changed_since(since: datetime) -> CompoundSelect[tuple[int]]:
     return union(*parts)
 
 
-def _updated_this_year(since: datetime) -> Any:
+def updated_this_year(since: datetime) -> Any:
     """A column: the cadre's file was marked updated, or the cadre or a section row changed, since
     ``since``. The section tables are only read (once) if some cadre was not itself touched."""
     cadre = m.Cadre
@@ -187,7 +187,7 @@ def cadres_by_unit(
             unit.full_name,
             cadre.id,
             cadre.name,
-            _updated_this_year(datetime(today.year, 1, 1)),
+            updated_this_year(datetime(today.year, 1, 1)),
         )
         .select_from(unit)
         .outerjoin(cadre, and_(cadre.unit_id == unit.id, cadre.deleted_at.is_(None)))
@@ -218,7 +218,7 @@ def cadre_states(
     :func:`cadres_by_unit` has them: for updating a tree in place after a small change."""
     today = today or date.today()
     cadre = m.Cadre
-    query = select(cadre.id, cadre.unit_id, cadre.name, _updated_this_year(datetime(today.year, 1, 1))).where(
+    query = select(cadre.id, cadre.unit_id, cadre.name, updated_this_year(datetime(today.year, 1, 1))).where(
         cadre.id.in_(sorted(cadre_ids)), cadre.deleted_at.is_(None)
     )
     with db.read() as uow:

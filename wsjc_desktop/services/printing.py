@@ -488,7 +488,7 @@ def holiday_requirements(holiday: str, year: int) -> str:
     return "\n".join(item.format(holiday=holiday, year=year) for item in HOLIDAY_WORDING.items)
 
 
-def _holiday_window(holiday: str, year: int) -> tuple[date, date]:
+def holiday_window(holiday: str, year: int) -> tuple[date, date]:
     """When the reminders for a holiday of ``year`` are usually written: 元旦's in the December
     before; every other holiday's within its own year."""
     if holiday == "元旦":
@@ -512,7 +512,7 @@ def _plan(session: Session, holiday: str, year: int) -> list[_Plan]:
     )
     if not units:
         raise UserError("没有在监督范围内的单位，无法发出节前廉政提醒。")
-    start, end = _holiday_window(holiday, year)
+    start, end = holiday_window(holiday, year)
     found = session.scalars(
         select(m.AlertNotice)
         .where(

@@ -27,7 +27,7 @@ from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import CadreRank, CadreStatus, NoticeKind, NoticeStatus
 from wsjc_desktop.domain.fields import ALERT_NOTICE
 from wsjc_desktop.services import records, workcalendar
-from wsjc_desktop.services.dossier import _updated_this_year
+from wsjc_desktop.services.dossier import updated_this_year
 from wsjc_desktop.services.records import RecordFilter
 from wsjc_desktop.storage.database import Database
 
@@ -250,7 +250,7 @@ def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[
                 "廉政档案本年度未更新",
                 "名干部的廉政档案本年度未更新",
                 # the dossier's rule, so this count and the 廉政档案 tab's orange dots agree
-                [not_(_updated_this_year(datetime(year, 1, 1)))],
+                [not_(updated_this_year(datetime(year, 1, 1)))],
                 limit,
             ),
             _per_unit(
@@ -337,7 +337,7 @@ class HolidayReminders:
 def next_holiday_reminders(db: Database, today: date) -> HolidayReminders | None:
     """The next holiday (the ongoing one during a holiday) and its reminders; None when the
     calendar knows no holiday ahead."""
-    from wsjc_desktop.services.printing import _holiday_window
+    from wsjc_desktop.services.printing import holiday_window
 
     with db.read() as uow:
         s = uow.session
@@ -367,7 +367,7 @@ def next_holiday_reminders(db: Database, today: date) -> HolidayReminders | None
         ).all()
     year = holiday.year
     # which reminders are this holiday's: as the bulk print finds them (services.printing._plan)
-    start, end = _holiday_window(names[0], year)
+    start, end = holiday_window(names[0], year)
     found = [
         (unit_id, name, status)
         for unit_id, name, status, issued_on, created_at, title in rows
