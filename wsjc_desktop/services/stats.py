@@ -1083,47 +1083,46 @@ _SERIES_SOURCES = {
 }
 
 
-def _series_counts(db: Database, year: int) -> dict[str, list[tuple[int, int, int]]]:
-    """(unit id, month, count) per series, counted from the same facts as the year-end figures."""
+def _series_counts(db: Database, year: int) -> dict[str, list[tuple[tuple[int, ...], int, int]]]:
+    """(unit ids, month, count) per series, counted from the same facts as the year-end figures."""
     params = sql_params(Period.year(year), date.today())
-    out: dict[str, list[tuple[int, int, int]]] = {}
+    out: dict[str, list[tuple[tuple[int, ...], int, int]]] = {}
+    cache: dict[str, tuple[int, ...]] = {}
     with db.read() as uow:
         run = runner(uow.session)
         for name, source in _SERIES_SOURCES.items():
             query = f"{_facts_cte(source)} SELECT k2, substr(k1, 6, 2), count(*) FROM f GROUP BY 1, 2"
-            cache: dict[str, tuple[int, ...]] = {}
             out[name] = [
-                (unit_id, int(month), int(count))
-                for units, month, count in run(query, params)
-                for unit_id in _ids(units, cache)
+                (_ids(units, cache), int(month), int(count)) for units, month, count in run(query, params)
             ]
     return out
 
 
-def monthly_activity(db: Database, year: int, today: date | None = None) -> dict[str, list[int]]:
-    """Series label → 12 monthly counts for ``year`` (the same rules as the year-end figures).
-
-    ``today`` is accepted for symmetry with the dashboard; months after it are simply empty.
-    """
-    del today
-    out = {name: [0] * 12 for name in SERIES}
-    for name, rows in _series_counts(db, year).items():
-        for _unit, mon, count in rows:
-            out[name][mon - 1] += count
-    return out
-
-
-def unit_activity(db: Database, year: int) -> list[tuple[str, dict[str, int]]]:
-    """(unit name, series label → count) for every unit under supervision, in unit order."""
+def activity(db: Database, year: int) -> tuple[dict[str, list[int]], list[tuple[str, dict[str, int]]]]:
+    """Both chart data sets of the dashboard from one pass over the year: series label → 12
+    monthly counts, and (unit name, series label → count) per unit under supervision, in order."""
     with db.read() as uow:
         units = [
             (uid, short or full)
             for uid, full, short, in_scope in runner(uow.session)(UNITS_SQL, {})
             if in_scope
         ]
+    monthly = {name: [0] * 12 for name in SERIES}
     totals: dict[int, dict[str, int]] = {uid: dict.fromkeys(SERIES, 0) for uid, _name in units}
     for name, rows in _series_counts(db, year).items():
-        for unit_id, _month, count in rows:
-            if unit_id in totals:
-                totals[unit_id][name] += count
-    return [(name, totals[uid]) for uid, name in units]
+        for unit_ids, month, count in rows:
+            monthly[name][month - 1] += count
+            for unit_id in unit_ids:
+                if unit_id in totals:
+                    totals[unit_id][name] += count
+    return monthly, [(unit_name, totals[uid]) for uid, unit_name in units]
+
+
+def monthly_activity(db: Database, year: int) -> dict[str, list[int]]:
+    """Series label → 12 monthly counts for ``year`` (the same rules as the year-end figures)."""
+    return activity(db, year)[0]
+
+
+def unit_activity(db: Database, year: int) -> list[tuple[str, dict[str, int]]]:
+    """(unit name, series label → count) for every unit under supervision, in unit order."""
+    return activity(db, year)[1]

@@ -491,8 +491,7 @@ class DashboardTab(QWidget):
 
         if not self.charts:
             self._make_chart_views()
-        monthly = stats.monthly_activity(self.ctx.db, year, today=self.ctx.today)
-        units = stats.unit_activity(self.ctx.db, year)
+        monthly, units = stats.activity(self.ctx.db, year)
         self._fill_monthly(self.charts[0], year, monthly)
         self._fill_units(
             self.charts[1], year, units, (stats.SERIES_TALKS, stats.SERIES_MEETINGS, stats.SERIES_NOTICES)
