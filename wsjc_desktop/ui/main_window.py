@@ -137,6 +137,13 @@ class MainWindow(QMainWindow):
         self.act_about = self._action("关于", self.show_about, None, sp.SP_MessageBoxInformation)
         self.act_quit = self._action("退出", self.close, "Ctrl+Q")
         self.act_import = self._action("导入花名册…", self.open_roster_import, "Ctrl+I", sp.SP_ArrowDown)
+        self.act_stats = self._action(
+            "年度统计…",
+            self.open_stats,
+            "Ctrl+T",
+            sp.SP_FileDialogInfoView,
+            "年度统计：年终总结所需的各项数字",
+        )
 
         menu = self.menuBar()
         file_menu = menu.addMenu("文件(&F)")
@@ -154,6 +161,8 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("视图(&V)")
         view_menu.addAction(self.act_refresh)
         tools_menu = menu.addMenu("工具(&T)")
+        tools_menu.addAction(self.act_stats)
+        tools_menu.addSeparator()
         tools_menu.addAction(self.act_settings)
         help_menu = menu.addMenu("帮助(&H)")
         help_menu.addAction(self.act_about)
@@ -168,7 +177,7 @@ class MainWindow(QMainWindow):
         for act in (self.act_print, self.act_export):
             bar.addAction(act)
         bar.addSeparator()
-        for act in (self.act_find, self.act_bin, self.act_refresh, self.act_settings):
+        for act in (self.act_find, self.act_stats, self.act_bin, self.act_refresh, self.act_settings):
             bar.addAction(act)
         self.addToolBar(bar)
 
@@ -318,6 +327,32 @@ class MainWindow(QMainWindow):
         from wsjc_desktop.ui.dialogs.recycle_bin import RecycleBinDialog
 
         RecycleBinDialog(self.ctx, self).exec()
+
+    def open_stats(self) -> None:
+        """The 年度统计 window (non-modal; one at a time): a record behind a figure opens here."""
+        from wsjc_desktop.ui.dialogs.stats_dialog import open_stats_dialog
+
+        existing = getattr(self, "_stats_dialog", None)
+        if existing is not None and existing.isVisible():
+            existing.activateWindow()
+            return
+        dialog = open_stats_dialog(self, self.ctx)
+        dialog.open_record.connect(self._open_traced_record)
+        self._stats_dialog = dialog
+
+    def _open_traced_record(self, table: str, record_id: int) -> None:
+        """Open a record behind a figure: a dossier section (党廉回复, 线索) opens its cadre's file."""
+        if table not in TAB_FOR_TABLE:
+            from wsjc_desktop.services import records
+
+            row = records.get(self.ctx.db, table, record_id)
+            if row.get("cadre_id"):
+                table, record_id = "cadres", int(row["cadre_id"])
+            elif row.get("unit_id"):
+                self.show_unit(TAB_FOR_TABLE["cadres"], int(row["unit_id"]))
+                return
+        if not self.show_record(table, record_id):
+            self.statusBar().showMessage("未能打开该记录（可能已被删除）。", 5000)
 
     def open_settings(self) -> None:
         from wsjc_desktop.ui.dialogs.settings_dialog import SettingsDialog
