@@ -65,20 +65,32 @@ def setup_application(*, crash_dialog: bool = True) -> object:
 
 
 def open_main_window(db_path: Path, *, tab: str | None = None) -> tuple[object, object]:
-    """Open the database and show the main window on it. Returns (window, context).
+    """Open the database and show the main window on it, with no start-up dialogs (tests,
+    benchmarks). Returns (window, context). The program itself starts through :func:`run_gui`.
 
     Raises UserError for a file that cannot be opened, ValueError for an unknown tab.
     """
     from wsjc_desktop.storage.database import open_database
+
+    db = open_database(db_path)
+    try:
+        return _show_window(db, tab)
+    except ValueError:
+        db.dispose()
+        raise
+
+
+def _show_window(db: object, tab: str | None, member_id: int | None = None) -> tuple[object, object]:
+    from wsjc_desktop.storage.database import Database
     from wsjc_desktop.ui.context import AppContext
     from wsjc_desktop.ui.main_window import MainWindow
 
-    db = open_database(db_path)
+    assert isinstance(db, Database)
     ctx = AppContext.create(db)
+    ctx.member_id = member_id
     window = MainWindow(ctx)
     if tab is not None and tab not in window.pages:
         ctx.hub.close()
-        db.dispose()
         raise ValueError(f"没有名为“{tab}”的标签页，可选：{'、'.join(window.pages)}")
     window.show()
     if tab is not None:
@@ -91,44 +103,106 @@ def current_tab_loaded(window: object) -> bool:
     return bool(getattr(page, "is_loaded", True))
 
 
-def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = None) -> int:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+#: How often the writer lock's heartbeat is renewed (a lock silent for 10 minutes counts as stale).
+HEARTBEAT_MS = 60_000
 
-    from wsjc_desktop import APP_TITLE
-    from wsjc_desktop.errors import UserError
-    from wsjc_desktop.ui.context import AppContext
-    from wsjc_desktop.ui.main_window import MainWindow
+
+def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = None) -> int:
+    """The program: start-up steps (passphrase, check, lock, login, backup), the window, and at
+    exit a backup and the lock released. A restore chosen in the window closes the database,
+    restores, and starts again from the login."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from wsjc_desktop.ui.startup import restore_and_restart, start_session
 
     app = setup_application()
     assert isinstance(app, QApplication)
+    login = screenshot is None or not _group_has_logins(db_path)
+    while True:
+        session = start_session(db_path, login=login)
+        if session is None:
+            return 0
+        try:
+            window, ctx = _show_window(session.db, tab, session.member_id)
+        except ValueError as exc:
+            sys.stderr.write(f"错误：{exc}\n")
+            session.close(backup=False)
+            return 2
+        from wsjc_desktop.ui.main_window import MainWindow
+
+        assert isinstance(window, MainWindow)
+        window.start_session_services(session)
+        heartbeat = QTimer()
+        if session.writer_lock is not None:
+            heartbeat.timeout.connect(lambda current=session: _renew(current))
+            heartbeat.start(HEARTBEAT_MS)
+        if screenshot is not None:
+            _shoot_when_loaded(app, window, screenshot)
+        code = app.exec()
+        heartbeat.stop()
+        restore = window.restore_requested
+        ctx.hub.close()  # type: ignore[attr-defined]
+        window.deleteLater()
+        session.close(backup=restore is None)
+        if restore is None:
+            return int(code)
+        restore_and_restart(db_path, restore, session.key)
+
+
+def _renew(session: object) -> None:
+    from wsjc_desktop.errors import UserError
+    from wsjc_desktop.ui.startup import Session
+
+    assert isinstance(session, Session)
+    if session.writer_lock is None:
+        return
     try:
-        window, ctx = open_main_window(db_path, tab=tab)
-    except UserError as exc:
-        QMessageBox.critical(None, APP_TITLE, exc.message)
-        return 2
-    except ValueError as exc:
-        sys.stderr.write(f"错误：{exc}\n")
-        return 2
-    assert isinstance(window, MainWindow) and isinstance(ctx, AppContext)
-    if screenshot is not None:
-        window.resize(1280, 800)  # the same frame every time, whatever was remembered
-        waited = [0]
+        session.writer_lock.refresh()
+    except UserError as exc:  # the lock was taken over: say so, stop writing
+        log.error("writer lock lost: %s", exc.message)
 
-        def shoot() -> None:
-            if not current_tab_loaded(window) and waited[0] < 200:
-                waited[0] += 1
-                QTimer.singleShot(50, shoot)
-                return
-            select_first = getattr(window.tabs.currentWidget(), "select_first", None)
-            if select_first is not None:
-                select_first()  # show the detail pane filled, not empty
-            app.processEvents()
-            window.grab().save(str(screenshot))
-            window.close()
 
-        QTimer.singleShot(200, shoot)
-    code = app.exec()
-    ctx.hub.close()
-    ctx.db.dispose()
-    return int(code)
+def _group_has_logins(db_path: Path) -> bool:
+    """Whether the file's group has members with passwords (then even a screenshot logs in).
+    A file that cannot be read here (missing, encrypted) counts as having none: the start-up
+    steps deal with it."""
+    import sqlite3
+
+    path = Path(db_path)
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute(
+            "SELECT count(*) FROM members WHERE deleted_at IS NULL AND password_hash IS NOT NULL"
+        ).fetchone()
+        return bool(row and row[0])
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _shoot_when_loaded(app: object, window: object, screenshot: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    window.resize(1280, 800)  # type: ignore[attr-defined]  # the same frame every time
+    waited = [0]
+
+    def shoot() -> None:
+        if not current_tab_loaded(window) and waited[0] < 200:
+            waited[0] += 1
+            QTimer.singleShot(50, shoot)
+            return
+        select_first = getattr(window.tabs.currentWidget(), "select_first", None)  # type: ignore[attr-defined]
+        if select_first is not None:
+            select_first()  # show the detail pane filled, not empty
+        app.processEvents()  # type: ignore[attr-defined]
+        window.grab().save(str(screenshot))  # type: ignore[attr-defined]
+        window.close()  # type: ignore[attr-defined]
+
+    QTimer.singleShot(200, shoot)

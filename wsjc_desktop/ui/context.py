@@ -24,6 +24,11 @@ class AppContext:
     hub: ChangeHub
     lookups: Lookups
     today_override: date | None = None  # tests and screenshots may fix "today"
+    member_id: int | None = None  # who logged in (None: no logins set up, or tests)
+
+    @property
+    def readonly(self) -> bool:
+        return self.db.readonly
 
     @property
     def today(self) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QByteArray, Qt
@@ -137,6 +138,10 @@ class MainWindow(QMainWindow):
         self.act_about = self._action("关于", self.show_about, None, sp.SP_MessageBoxInformation)
         self.act_quit = self._action("退出", self.close, "Ctrl+Q")
         self.act_import = self._action("导入花名册…", self.open_roster_import, "Ctrl+I", sp.SP_ArrowDown)
+        self.act_backup = self._action("备份与恢复…", self.open_backups, None, sp.SP_DriveHDIcon)
+        self.act_audit = self._action("审计日志…", self.open_audit_log, None, sp.SP_FileDialogDetailedView)
+        self.act_lock = self._action("锁定", self.lock_now, "Ctrl+L", sp.SP_DialogNoButton, "离开时锁定程序")
+        self.act_password = self._action("修改口令…", self.change_password)
         self.act_stats = self._action(
             "年度统计…",
             self.open_stats,
@@ -151,6 +156,9 @@ class MainWindow(QMainWindow):
         for act in (self.act_print, self.act_export):
             file_menu.addAction(act)
         file_menu.addSeparator()
+        file_menu.addAction(self.act_backup)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_lock)
         file_menu.addAction(self.act_quit)
         edit_menu = menu.addMenu("编辑(&E)")
         for act in (self.act_new, self.act_edit, self.act_delete):
@@ -162,7 +170,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_refresh)
         tools_menu = menu.addMenu("工具(&T)")
         tools_menu.addAction(self.act_stats)
+        tools_menu.addAction(self.act_audit)
         tools_menu.addSeparator()
+        tools_menu.addAction(self.act_password)
         tools_menu.addAction(self.act_settings)
         help_menu = menu.addMenu("帮助(&H)")
         help_menu.addAction(self.act_about)
@@ -250,9 +260,10 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         self.act_print.setEnabled(tab is not None and tab.can_print())
         self.act_export.setEnabled(tab is not None and tab.can_export())
-        edits = tab is not None and getattr(tab, "edits_records", True)
+        edits = tab is not None and getattr(tab, "edits_records", True) and not self.ctx.readonly
         for act in (self.act_new, self.act_edit, self.act_delete):
             act.setEnabled(edits)
+        self.act_import.setEnabled(not self.ctx.readonly)
 
     def _show_count(self, text: str) -> None:
         self.count_label.setText(text)
@@ -327,6 +338,73 @@ class MainWindow(QMainWindow):
         from wsjc_desktop.ui.dialogs.recycle_bin import RecycleBinDialog
 
         RecycleBinDialog(self.ctx, self).exec()
+
+    # --- the session: who is working, locking, backups, the audit log -------------------
+
+    #: a backup the user chose to restore (the program restores it once the window has closed)
+    restore_requested: Path | None = None
+    idle_lock: Any = None
+
+    def start_session_services(self, session: Any) -> None:
+        """After login: the idle lock for the member, the window title, start-up notes."""
+        from wsjc_desktop.services import auth
+
+        self.ctx.member_id = session.member_id
+        who = ""
+        if session.member_id is not None:
+            who = auth.member_info(self.ctx.db, session.member_id).name
+            from wsjc_desktop.ui.idle_lock import IdleLock
+
+            self.idle_lock = IdleLock(self, self.ctx.db, session.member_id)
+        self._set_title(who)
+        self.act_lock.setEnabled(self.idle_lock is not None)
+        self.act_password.setEnabled(session.member_id is not None and not self.ctx.readonly)
+        self._update_actions()
+        if session.notes:
+            self.statusBar().showMessage("；".join(session.notes), 15000)
+
+    def _set_title(self, who: str) -> None:
+        parts = [APP_TITLE]
+        if who:
+            parts.append(who)
+        if self.ctx.readonly:
+            parts.append("只读")
+        self.setWindowTitle(" — ".join(parts))
+
+    def lock_now(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock_now()
+
+    def change_password(self) -> None:
+        if self.ctx.member_id is None:
+            return
+        from wsjc_desktop.ui.dialogs.login_dialog import run_password_dialog
+
+        run_password_dialog(self, self.ctx.db, self.ctx.member_id)
+
+    def open_backups(self) -> None:
+        from wsjc_desktop.ui.dialogs.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.ctx, self, restore_hook=self.request_restore)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+
+    def request_restore(self, backup_path: Path) -> None:
+        """Restoring replaces the open file: the window closes, the program restores and starts
+        again from the login."""
+        self.restore_requested = Path(backup_path)
+        self.close()
+
+    def open_audit_log(self) -> None:
+        from wsjc_desktop.ui.dialogs.audit_viewer import AuditViewer
+
+        dialog = AuditViewer(self.ctx, self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
 
     def open_stats(self) -> None:
         """The 年度统计 window (non-modal; one at a time): a record behind a figure opens here."""

@@ -1,0 +1,229 @@
+"""Opening the program on a database, safely, step by step.
+
+1. an encrypted file asks for its passphrase (three tries);
+2. a quick integrity check: a damaged file is never written to — the newest good backup is
+   offered instead (the damaged file is kept as it was, beside the backups);
+3. the writer lock: if another instance or PC holds the file, the user is told who and since
+   when and may open it read-only (a stale lock from a crash is cleared);
+4. the database is opened (upgraded first if older, with a backup);
+5. first start sets up the group and its members, every later start asks who is working;
+6. the day's first start makes a verified backup (rotation keeps 30 daily and 12 monthly).
+
+Every step that can fail tells the user in Chinese and leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from wsjc_desktop import APP_TITLE
+from wsjc_desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from wsjc_desktop.storage.database import Database
+    from wsjc_desktop.storage.lock import WriterLock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Session:
+    """What a start-up produced: the open database, who is working, the lock held."""
+
+    db: Database
+    member_id: int | None = None
+    key: str | None = None
+    writer_lock: WriterLock | None = None
+    notes: list[str] = field(default_factory=list)  # shown in the status bar once the window is up
+
+    @property
+    def readonly(self) -> bool:
+        return self.db.readonly
+
+    def close(self, *, backup: bool = True) -> None:
+        """At exit: a verified backup (if writable), then the lock is released and the file closed."""
+        try:
+            if backup and not self.db.readonly:
+                from wsjc_desktop.services import backup as backups
+
+                try:
+                    backups.auto_backup(self.db, "exit", key=self.key)
+                except UserError as exc:
+                    log.warning("backup at exit failed: %s", exc.message)
+        finally:
+            try:
+                self.db.dispose()
+            finally:
+                if self.writer_lock is not None:
+                    self.writer_lock.release()
+                    self.writer_lock = None
+
+
+def _tell(parent: QWidget | None, text: str, *, warning: bool = False) -> None:
+    box = QMessageBox.warning if warning else QMessageBox.critical
+    box(parent, APP_TITLE, text)
+
+
+def _ask_passphrase(parent: QWidget | None, path: Path) -> str | None:
+    from wsjc_desktop.storage import crypto
+
+    if not path.is_file() or not crypto.is_encrypted(path):
+        return None
+    from wsjc_desktop.ui.dialogs.passphrase_dialog import ask_passphrase
+
+    key = ask_passphrase(parent, path)
+    if key is None:
+        raise _Cancelled
+    return key
+
+
+class _Cancelled(Exception):
+    """The user chose not to go on (cancel, 退出)."""
+
+
+def _check_health(parent: QWidget | None, path: Path, key: str | None) -> list[str]:
+    """The start-up check; a damaged file is swapped for the newest good backup if the user agrees."""
+    from wsjc_desktop.storage import health
+
+    found = health.check_file(path, key)
+    if found.ok or found.kind is health.HealthKind.MISSING:
+        return []
+    log.error("start-up check failed for %s: %s", path, found.detail or found.problem)
+    if not found.damaged:
+        raise found.error()
+    from wsjc_desktop.services import backup as backups
+
+    folder = backups.default_backup_dir(path, key)
+    good = backups.newest_good_backup(folder, key, stem=path.stem)
+    if good is None:
+        raise UserError(f"{found.problem}\n\n在备份文件夹“{folder}”中没有找到完好的备份。")
+    counts = "，".join(f"{label} {n}" for label, n in _count_labels(good.counts))
+    answer = QMessageBox.question(
+        parent,
+        APP_TITLE,
+        f"{found.problem}\n\n最新的完好备份：{good.created:%Y年%m月%d日 %H:%M}（{counts}）。\n"
+        "是否用这个备份恢复？当前的损坏文件会原样另存一份以备查。",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        raise _Cancelled
+    safety = backups.restore(good.path, path, key=key)
+    kept = f"；损坏的文件另存为 {safety.name}" if safety is not None else ""
+    return [f"数据库已从 {good.created:%Y年%m月%d日 %H:%M} 的备份恢复{kept}。"]
+
+
+#: The counts a restore offer names, in this order.
+COUNT_LABELS = (("units", "单位"), ("cadres", "干部"), ("alert_notices", "廉情提醒"), ("talks", "谈话"))
+
+
+def _count_labels(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(label, counts[table]) for table, label in COUNT_LABELS if table in counts]
+
+
+def _take_lock(parent: QWidget | None, path: Path) -> WriterLock | None:
+    """The writer lock, or None to open read-only (the user was told who holds the file)."""
+    from wsjc_desktop.storage import lock
+
+    try:
+        return lock.acquire(path)
+    except lock.LockHeld as held:
+        from wsjc_desktop.ui.dialogs.lock_held_dialog import ask_lock_held
+
+        choice = ask_lock_held(parent, held.info)
+        if choice == "quit":
+            raise _Cancelled from None
+        if choice == "unlock":
+            return lock.acquire(path, take_over=held.info)
+        return None
+    except lock.LockUnavailable as exc:
+        _tell(parent, f"{exc.message}\n\n将以只读方式打开。", warning=True)
+        return None
+
+
+def _login(parent: QWidget | None, db: Database) -> int | None:
+    from wsjc_desktop.services import auth
+
+    if auth.needs_setup(db):
+        if db.readonly:
+            return None  # nobody can log in yet, and nothing can be set up in a read-only file
+        from wsjc_desktop.ui.dialogs.setup_wizard import run_setup
+
+        member_id = run_setup(parent, db)
+    else:
+        from wsjc_desktop.ui.dialogs.login_dialog import run_login
+
+        member_id = run_login(parent, db)
+    if member_id is None:
+        raise _Cancelled
+    return member_id
+
+
+def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool = True) -> Session | None:
+    """Run the start-up steps; the session, or None if the user stopped (every message shown).
+
+    ``login=False`` skips setup and login (only for ``gui --screenshot`` on a file whose group
+    has set no passwords yet).
+    """
+    from wsjc_desktop.storage.database import open_database
+
+    path = Path(db_path)
+    writer_lock: WriterLock | None = None
+    db: Database | None = None
+    try:
+        key = _ask_passphrase(parent, path)
+        notes = _check_health(parent, path, key) if path.exists() else []
+        writer_lock = _take_lock(parent, path)
+        db = open_database(path, readonly=writer_lock is None, key=key)
+        if db.readonly:
+            notes.append("数据库正由他人使用，已以只读方式打开：可以查看和打印，不能修改。")
+        member_id = _login(parent, db) if login else None
+        session = Session(db, member_id, key, writer_lock, notes)
+        if writer_lock is not None and member_id is not None:
+            from wsjc_desktop.services import auth
+
+            writer_lock.update_member(auth.member_info(db, member_id).name)
+        if not db.readonly:
+            _backup_at_start(session)
+        return session
+    except _Cancelled:
+        pass
+    except UserError as exc:
+        _tell(parent, exc.message)
+    if db is not None:
+        db.dispose()
+    if writer_lock is not None:
+        writer_lock.release()
+    return None
+
+
+def _backup_at_start(session: Session) -> None:
+    from wsjc_desktop.services import backup as backups
+
+    try:
+        made = backups.auto_backup(session.db, "start", key=session.key)
+    except UserError as exc:
+        log.warning("backup at start failed: %s", exc.message)
+        session.notes.append(f"今天的自动备份未能完成：{exc.message}")
+        return
+    if made is not None:
+        log.info("backup at start: %s", made.path)
+
+
+def restore_and_restart(db_path: Path, backup_path: Path, key: str | None) -> None:
+    """Restore a backup chosen in the window, once the window has closed the database (the
+    program then starts again from the login). The current file is kept as a safety copy."""
+    from wsjc_desktop.services import backup as backups
+
+    try:
+        safety = backups.restore(backup_path, db_path, key=key)
+    except UserError as exc:
+        _tell(None, f"恢复未完成，数据库保持原样。\n\n{exc.message}")
+        return
+    kept = f"恢复前的文件另存为：\n{safety}\n\n" if safety is not None else ""
+    QMessageBox.information(None, APP_TITLE, f"已从备份恢复数据库。{kept}请重新登录。")
