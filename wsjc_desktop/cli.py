@@ -31,6 +31,13 @@ def _db_parent() -> argparse.ArgumentParser:
         metavar="PATH",
         help="数据库文件路径（默认：用户数据目录中的 wsjc.db，可用环境变量 WSJC_DB 指定）",
     )
+    parent.add_argument(
+        "--portable",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="便携模式：数据库、备份、日志和界面设置都放在程序旁的 data 文件夹"
+        "（程序旁有 portable.txt 文件时自动启用）",
+    )
     return parent
 
 
@@ -72,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_print_parser(sub, db_parent)
     _add_export_parser(sub, db_parent)
     _add_stats_parser(sub, db_parent)
+    _add_backup_parsers(sub, db_parent)
     return parser
 
 
@@ -395,14 +403,130 @@ def stats_sentences(report: Any) -> list[str]:
     return list(sentences(report))
 
 
+# --- backup and restore -------------------------------------------------------------
+
+
+def _add_backup_parsers(sub: Any, db_parent: argparse.ArgumentParser) -> None:
+    made = sub.add_parser(
+        "backup", parents=[db_parent], help="备份数据库并校验备份（--list：列出已有的备份）"
+    )
+    made.add_argument(
+        "--to",
+        type=Path,
+        metavar="DIR",
+        help="备份到此文件夹（如 U 盘）；默认为设置中的备份文件夹，未设置时为数据库旁的 backups 文件夹",
+    )
+    made.add_argument(
+        "--list", action="store_true", help="列出备份文件夹中的备份：时间、类型、大小、记录数、是否完好"
+    )
+    made.set_defaults(handler=cmd_backup)
+
+    back = sub.add_parser(
+        "restore", parents=[db_parent], help="用一份备份恢复数据库（先把当前数据库另存为安全副本）"
+    )
+    back.add_argument("backup", type=Path, metavar="BACKUP", help="备份文件的路径")
+    back.add_argument("--yes", action="store_true", help="不询问，直接恢复")
+    back.set_defaults(handler=cmd_restore)
+
+
+def _backup_progress() -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        text = f"\r复制 {done}/{total} 页" if total else "\r正在校验备份…          "
+        sys.stderr.buffer.write(text.encode())
+        sys.stderr.flush()
+
+    return progress
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from wsjc_desktop.services import backup
+
+    if args.list:
+        path = resolve_db(args)
+        folder = Path(args.to).expanduser() if args.to else backup.default_backup_dir(path)
+        items = backup.list_backups(folder)
+        say(f"备份文件夹：{folder.absolute()}")
+        if not items:
+            say("没有备份。")
+        for item in items:
+            state = "完好" if item.verified else f"有问题：{item.problem}"
+            counts = backup.describe_counts(item.counts) or "-"
+            say(
+                f"{item.created:%Y-%m-%d %H:%M:%S}  {item.reason_label}  "
+                f"{backup.format_size(item.size)}  {counts}  {state}"
+            )
+            say(f"    {item.path.absolute()}")
+        return 0
+    db = _open_existing(args)
+    try:
+        info = backup.create_backup(db, args.to, reason="manual", progress=_backup_progress())
+    finally:
+        db.dispose()
+    sys.stderr.write("\n")
+    say(f"已备份并校验：{info.path.absolute()}")
+    say(f"大小：{backup.format_size(info.size)}")
+    say(f"记录数：{backup.describe_counts(info.counts)}")
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    sys.stdout.buffer.write(question.encode("utf-8"))
+    sys.stdout.flush()
+    answer = sys.stdin.readline()
+    if not sys.stdin.isatty():
+        say("")  # the answer was not echoed: end the question's line
+    return answer.strip().lower() in ("y", "yes", "是", "确定")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from wsjc_desktop.services import backup
+
+    path = resolve_db(args)
+    source = Path(args.backup).expanduser()
+    check = backup.verify_backup(source)
+    if not check.ok:
+        raise UserError(f"备份“{source.name}”有问题，不能用来恢复：{check.problem}")
+    when = f"{check.created:%Y年%m月%d日 %H:%M:%S}" if check.created else "未知"
+    say(f"备份文件：{source.absolute()}")
+    say(f"备份时间：{when}")
+    say(f"记录数：{backup.describe_counts(check.counts)}")
+    say(f"将用它替换数据库：{path.absolute()}（替换前先把当前数据库另存为安全副本）")
+    say("恢复前请关闭正在使用该数据库的程序。")
+    if not args.yes and not _confirm("确定恢复吗？输入 y 确认："):
+        say("已取消，没有做任何修改。")
+        return 1
+    safety = backup.restore(source, path)
+    say(f"已恢复到 {when} 的备份：{path.absolute()}")
+    if safety is not None:
+        say(f"恢复前的数据库已另存为：{safety.absolute()}")
+    return 0
+
+
 # --- entry ----------------------------------------------------------------------------
+
+
+def _ensure_std_streams() -> None:
+    """The windowed Windows executable has no console: ``sys.stdout``/``sys.stderr`` are None
+    there, and ``--version`` or any message would fail. Send them nowhere instead (the console
+    executable ``wsjc-cli.exe`` is the one for the command line)."""
+    import os
+
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from wsjc_desktop.logging_setup import install_cli_excepthook, setup_logging
 
+    _ensure_std_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "portable", False):
+        from wsjc_desktop.paths import set_portable
+
+        set_portable()
     handler: Handler = getattr(args, "handler", cmd_gui)
     log_path = setup_logging()
     install_cli_excepthook()

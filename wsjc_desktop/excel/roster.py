@@ -10,6 +10,7 @@ importer's job (:mod:`wsjc_desktop.services.roster_import`). No Qt, no database.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -160,7 +161,18 @@ def _csv_tables(path: Path) -> Iterator[Table]:
             continue
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise UserError(f"无法识别“{path.name}”的文字编码，请另存为UTF-8或GBK编码的CSV文件。")
-    yield path.stem, iter(csv.reader(text.splitlines()))
+    # newline="": only the file's own line ends end a row (not U+0085, U+2028 … inside a cell),
+    # and a quoted cell keeps its line breaks
+    yield path.stem, _csv_rows(csv.reader(io.StringIO(text, newline="")), path.name)
+
+
+def _csv_rows(reader: Any, name: str) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as exc:  # a cell over the csv module's size limit, a stray quote …
+        limit = csv.field_size_limit()
+        what = f"有单元格超过{limit}个字符" if "field larger" in str(exc) else "格式有误"
+        raise UserError(f"无法读取CSV文件“{name}”：第{reader.line_num}行{what}。") from exc
 
 
 def _tables(path: Path) -> Iterator[Table]:

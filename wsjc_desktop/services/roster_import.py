@@ -128,13 +128,23 @@ _SCIENTIFIC_RE = re.compile(r"[+-]?\d+(?:\.\d+)?E[+-]?\d+", re.IGNORECASE)
 _ID_AS_NUMBER = "身份证号以数字格式保存，后几位已丢失，请把该列设为“文本”格式后重新填写"
 
 
+#: Control characters (C0 and C1) other than tab and line breaks: invisible garbage from other
+#: programs (NUL, form feeds, escape codes) that no one typed and no search would find.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _text(value: Any) -> str:
-    """A cell as stripped half-width text; integral numbers without “.0”."""
+    """A cell as stripped half-width text on one line; integral numbers without “.0”."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", v.to_halfwidth(str(value))).strip()
+    return _CONTROL_RE.sub("", re.sub(r"\s+", " ", v.to_halfwidth(str(value)))).strip()
+
+
+def _note(value: Any) -> str | None:
+    """A 备注 cell: its line breaks kept, control characters dropped."""
+    return _CONTROL_RE.sub("", str(value)).strip() if value is not None else None
 
 
 def id_number_cell(value: Any) -> str | None:
@@ -222,7 +232,7 @@ def clean_row(raw: RawRow) -> PreviewRow:
         attempt(name, partial(month_cell, name=name))
     for name in _TEXT_FIELDS:
         attempt(name, _text)
-    attempt("note", lambda c: str(c).strip() if c is not None else None)
+    attempt("note", _note)
     attempt("rank", _rank, warn=True)
     for name in ("is_leader", "is_top_leader"):
         attempt(name, partial(_bool_cell, name=name))
@@ -232,11 +242,16 @@ def clean_row(raw: RawRow) -> PreviewRow:
         out.errors.append((LABELS["name"], "请填写姓名"))
     if "unit" not in out.values:
         out.errors.append((LABELS["unit"], "请填写单位"))
-    # lengths and anything else the stored columns demand
+    # lengths and anything else the stored columns demand (a unit not yet in the system is
+    # created with the name as its 全称)
     for name, value in list(out.values.items()):
-        if name == "unit" or not isinstance(value, str):
+        if not isinstance(value, str):
             continue
-        limit = records._column_length(CADRE, name)
+        limit = (
+            records._column_length(UNIT, "full_name")
+            if name == "unit"
+            else records._column_length(CADRE, name)
+        )
         if limit and len(value) > limit:
             out.errors.append((LABELS[name], f"{LABELS[name]}不能超过{limit}个字"))
     out.parsed = (len(out.errors), len(out.warnings))
@@ -286,9 +301,6 @@ def _plan(session: Session, rows: list[PreviewRow]) -> list[str]:
         vals = row.values
         unit_name = vals["unit"]
         unit_id = index.units.get(unit_name)
-        if unit_id is None and unit_name not in new_units:
-            new_units.append(unit_name)
-            row.warnings.append((LABELS["unit"], f"系统中没有单位“{unit_name}”，导入时将新建"))
         # the same person twice in one file
         birth = vals.get("birth_date")
         id_number = vals.get("id_number")
@@ -322,6 +334,10 @@ def _plan(session: Session, rows: list[PreviewRow]) -> list[str]:
             label = CADRE.field(exc.field).label if exc.field and CADRE.has_field(exc.field) else ""
             row.errors.append((LABELS.get(exc.field or "", label), exc.message.rstrip("。")))
             continue
+        # a unit is created only for a row that is imported, never for a skipped one
+        if unit_id is None and unit_name not in new_units:
+            new_units.append(unit_name)
+            row.warnings.append((LABELS["unit"], f"系统中没有单位“{unit_name}”，导入时将新建"))
         if existing is None:
             row.action = RowAction.NEW
             row.changes = values  # as checked: birth date and gender may come from the ID number

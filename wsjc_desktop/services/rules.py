@@ -58,9 +58,17 @@ _unit = _unique_name(m.Unit, "full_name", "单位“{name}”已存在。")
 _member = _unique_name(m.Member, "name", "组内人员“{name}”已存在。")
 
 
-def _cadre(session: Session, values: Values, obj: m.Record | None) -> None:
+def _normalize_person_name(values: Values) -> None:
+    """Tidy a given name (“张  三” → “张三”); one that tidies away to nothing (“·”, a zero-width
+    space) is as good as blank, so the required-field message applies."""
     if values.get("name"):
         values["name"] = v.normalize_name(values["name"])
+        if not values["name"]:
+            raise UserError("请填写姓名。", field="name")
+
+
+def _cadre(session: Session, values: Values, obj: m.Record | None) -> None:
+    _normalize_person_name(values)
     for name, label in (
         ("birth_date", "出生年月"),
         ("party_join_date", "入党时间"),
@@ -121,8 +129,7 @@ def check_cadre_duplicates(session: Session, values: Values, obj: m.Record | Non
 
 
 def _family_member(session: Session, values: Values, obj: m.Record | None) -> None:
-    if values.get("name"):
-        values["name"] = v.normalize_name(values["name"])
+    _normalize_person_name(values)
     _not_future(values, "birth_date", "出生年月")
 
 

@@ -33,7 +33,12 @@ DEFAULTS: dict[str, Any] = {
     "print.font.hei": "",
     "print.font.kai": "",
     "print.font.song": "",
+    # lock the window after this many minutes without keyboard or mouse input (1–120)
+    "security.idle_lock_minutes": 10,
 }
+
+#: The range ``security.idle_lock_minutes`` must lie in.
+IDLE_LOCK_MINUTES = (1, 120)
 
 #: Per-kind overrides: ``doc_number.prefix.<kind>`` and ``doc_number.template.<kind>``.
 PER_KIND_KEYS = ("doc_number.prefix.", "doc_number.template.")
@@ -112,6 +117,10 @@ def _check(key: str, value: Any) -> None:
             raise UserError(f"字体文件“{value}”不存在或不是 TrueType 字体（.ttf / .ttc）。", field=key)
     if key == "notice.deadline_working_days" and not isinstance(value, bool):
         raise UserError("“反馈期限按工作日计算”只能是“是”或“否”。", field=key)
+    if key == "security.idle_lock_minutes":
+        low, high = IDLE_LOCK_MINUTES
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise UserError(f"自动锁定时间须为 {low} 到 {high} 之间的整数（分钟）。", field=key)
     year = calendar_year(key)
     if year is not None:
         from wsjc_desktop.services import workcalendar  # it imports this module
@@ -126,6 +135,18 @@ def check_value(key: str, value: Any) -> None:
         _check(key, value)
     except UserError as exc:
         raise UserError(exc.message, field=key) from exc
+
+
+def store_in(session: Session, key: str, value: Any) -> None:
+    """Store one setting inside a caller's transaction (after checking it)."""
+    _check(key, value)
+    row = session.scalar(select(Setting).where(Setting.key == key))
+    text = json.dumps(value, ensure_ascii=False)
+    if row is None:
+        session.add(Setting(key=key, value=text))
+    elif row.value != text or row.deleted_at is not None:
+        row.value = text
+        row.deleted_at = None
 
 
 def set_many(db: Database, values: Mapping[str, Any], *, cleared: Iterable[str] = ()) -> None:
@@ -143,13 +164,7 @@ def set_many(db: Database, values: Mapping[str, Any], *, cleared: Iterable[str] 
         return
     with db.uow() as uow:
         for key, value in values.items():
-            row = uow.session.scalar(select(Setting).where(Setting.key == key))
-            text = json.dumps(value, ensure_ascii=False)
-            if row is None:
-                uow.session.add(Setting(key=key, value=text))
-            elif row.value != text or row.deleted_at is not None:
-                row.value = text
-                row.deleted_at = None
+            store_in(uow.session, key, value)
         stamp = now()
         for key in gone:
             row = uow.session.scalar(select(Setting).where(Setting.key == key, Setting.deleted_at.is_(None)))

@@ -2,7 +2,12 @@
 open any database file (a backup, a file to restore) read-only for checking.
 
 Encryption-aware callers pass the key; this module is the one place that knows how a file
-is opened raw, so the backup service never deals with drivers.
+is opened raw, so the backup service never deals with drivers. A backup of an encrypted
+database is encrypted with the same key (pages are re-encrypted as they are copied, under
+the copy's own salt), so it opens with the same passphrase and nothing else.
+
+A connection from ``open_raw`` on an encrypted file comes from ``sqlcipher3``, whose
+exceptions do not derive from ``sqlite3.Error``: catch ``db_errors()`` to cover both.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from wsjc_desktop.storage import crypto
 from wsjc_desktop.storage.database import Database
 
 #: pages copied per step of the online backup (the writer is never blocked for long)
@@ -20,16 +26,22 @@ PAGES_PER_STEP = 2048
 Progress = Callable[[int, int], None]
 
 
+def db_errors() -> tuple[type[Exception], ...]:
+    """The exception classes a raw connection of either driver raises."""
+    return crypto.driver_errors()
+
+
 def online_backup(db: Database, dest: Path, progress: Progress | None = None) -> None:
     """Copy the open database into ``dest`` (a new file) page by page while others may read
-    and write. ``dest`` must not exist; on any error it is removed."""
+    and write. ``dest`` must not exist; on any error it is removed. The copy of an encrypted
+    database is encrypted with the same key."""
     dest = Path(dest)
     if dest.exists():
         raise FileExistsError(dest)
     raw = db.engine.raw_connection()
     try:
         source: Any = raw.driver_connection
-        target = sqlite3.connect(dest)
+        target: Any = crypto.connect(dest, db.key) if db.key is not None else sqlite3.connect(dest)
         try:
 
             def step(status: int, remaining: int, total: int) -> None:
@@ -40,14 +52,25 @@ def online_backup(db: Database, dest: Path, progress: Progress | None = None) ->
         finally:
             target.close()
     except BaseException:
-        dest.unlink(missing_ok=True)
+        for leftover in (dest, Path(f"{dest}-journal"), Path(f"{dest}-wal"), Path(f"{dest}-shm")):
+            leftover.unlink(missing_ok=True)
         raise
     finally:
         raw.close()
 
 
 def open_raw(path: Path, key: str | None = None) -> sqlite3.Connection:
-    """``path`` opened read-only with the standard driver (``key`` is for encrypted files)."""
-    if key is not None:
-        raise NotImplementedError("encrypted files are opened by the SQLCipher driver")
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    """``path`` opened read-only; ``key`` is the passphrase of an encrypted file.
+
+    For an encrypted file the connection is ``sqlcipher3``'s (the same API as ``sqlite3``);
+    a wrong key raises ``crypto.PassphraseError``, and so does an encrypted file opened
+    without one. A key given for a plain file (an old backup from before encryption) is
+    not needed and not used.
+    """
+    path = Path(path)
+    if key is None and crypto.is_encrypted(path):
+        raise crypto.PassphraseError(crypto.MISSING_KEY)
+    if key is not None and crypto.is_encrypted(path):
+        conn: sqlite3.Connection = crypto.connect(path, key, readonly=True)
+        return conn
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)

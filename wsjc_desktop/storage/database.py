@@ -4,6 +4,11 @@ Every write is one transaction begun with ``BEGIN IMMEDIATE`` so two writers nev
 interleave; readers use WAL and are never blocked. A unit of work rolls back unless
 ``commit()`` was called, stamps who and when, writes the audit log, keeps the search
 index current and, after the commit, tells every subscriber what changed.
+
+An encrypted file (SQLCipher, see ``crypto``) is opened with its passphrase as ``key``; its
+engine keeps one connection open, so the key is derived once, when the file is opened.
+``open_database`` checks a file before opening it for writing (see ``health``) and never
+writes into a damaged one.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -28,6 +34,19 @@ from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import AuditAction
 from wsjc_desktop.domain.models import AuditEntry, Record, column_values, now
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.storage import crypto
+from wsjc_desktop.storage.crypto import PassphraseError
+from wsjc_desktop.storage.health import DamagedDatabaseError
+
+__all__ = [
+    "DamagedDatabaseError",
+    "Database",
+    "PassphraseError",
+    "UnitOfWork",
+    "is_open_here",
+    "open_database",
+    "translate_db_error",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +56,15 @@ BUSY_TIMEOUT_MS = 5000
 UNAUDITED = {"audit_entries"}
 
 Listener = Callable[[ChangeSet], None]
+
+#: Every Database of this process not yet disposed (a file being converted must not be open).
+_OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def is_open_here(path: Path | str) -> bool:
+    """True while a ``Database`` of this process has the file at ``path`` open."""
+    target = Path(path).resolve()
+    return any(db.path.resolve() == target for db in list(_OPEN))
 
 
 def _json_default(value: Any) -> Any:
@@ -70,24 +98,58 @@ def translate_db_error(exc: BaseException) -> UserError | None:
 
 
 class Database:
-    """One open database file. Holds the engine; hands out units of work."""
+    """One open database file. Holds the engine; hands out units of work.
 
-    def __init__(self, path: Path | str, *, readonly: bool = False, echo: bool = False) -> None:
+    ``key`` is the passphrase of an encrypted file (kept in memory while the file is open:
+    every further connection needs it); ``connection``, one already keyed by
+    ``crypto.connect``, becomes the engine's first connection.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        readonly: bool = False,
+        echo: bool = False,
+        key: str | None = None,
+        connection: Any = None,
+    ) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self.encrypted = key is not None
+        self._key = key
+        self._first_connection = connection
         self.member_id: int | None = None
         self._listeners: list[Listener] = []
         self.engine: Engine = self._make_engine(echo)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        _OPEN.add(self)
 
     # --- engine ---------------------------------------------------------------------
 
+    @property
+    def key(self) -> str | None:
+        """The passphrase of an encrypted file (None for a plain one); never log it."""
+        return self._key
+
     def _make_engine(self, echo: bool) -> Engine:
-        if self.readonly:
-            url = f"sqlite:///file:{self.path.as_posix()}?mode=ro&uri=true"
+        engine: Engine
+        if self._key is not None:
+            first, self._first_connection = self._first_connection, None
+            engine = crypto.engine(
+                self.path,
+                self._key,
+                readonly=self.readonly,
+                first=first,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                echo=echo,
+            )
         else:
-            url = f"sqlite:///{self.path.as_posix()}"
-        engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            if self.readonly:
+                url = f"sqlite:///file:{self.path.as_posix()}?mode=ro&uri=true"
+            else:
+                url = f"sqlite:///{self.path.as_posix()}"
+            engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         readonly = self.readonly
 
         @event.listens_for(engine, "connect")
@@ -120,6 +182,7 @@ class Database:
             except (OperationalError, DatabaseError):
                 pass
         self.engine.dispose()
+        _OPEN.discard(self)
 
     close = dispose
 
@@ -306,15 +369,84 @@ class UnitOfWork:
         )
 
 
-def open_database(path: Path | str, *, readonly: bool = False) -> Database:
-    """Open (creating or upgrading first, unless read-only) the database file at ``path``."""
-    from wsjc_desktop.storage.migrate import current_revision, ensure_schema
+def open_database(path: Path | str, *, readonly: bool = False, key: str | None = None) -> Database:
+    """Open the database file at ``path``: created (encrypted, with ``key``) if missing or
+    empty, checked and upgraded first unless read-only.
+
+    Raises ``PassphraseError`` for an encrypted file without its key or with a wrong one,
+    ``DamagedDatabaseError`` for a file that fails the integrity check (it is not written
+    to: opened read-only, it can still be read), ``SchemaTooNewError`` for a file of a newer
+    program and a plain ``UserError`` for anything else the user can put right.
+    """
+    from wsjc_desktop.storage import health
+    from wsjc_desktop.storage.migrate import current_revision, ensure_schema, revision_of
+    from wsjc_desktop.storage.revision import HEAD
 
     path = Path(path)
+    exists = path.is_file() and path.stat().st_size > 0
+    if readonly and not path.exists():
+        raise UserError(f"数据库文件不存在：{path}")
+    encrypted = crypto.is_encrypted(path)
+    if encrypted and key is None:
+        raise PassphraseError(crypto.MISSING_KEY)
+    if exists and not encrypted and key is not None and crypto.is_plain(path):
+        raise UserError(f"数据库“{path.name}”没有加密，打开它不需要口令。", field="passphrase")
+
     if readonly:
-        if not path.exists():
-            raise UserError(f"数据库文件不存在：{path}")
-        current_revision(path)
-    else:
-        ensure_schema(path)
-    return Database(path, readonly=readonly)
+        if key is None:
+            _check_readable(path, current_revision(path))
+            return Database(path, readonly=True)
+        conn = _connect_encrypted(path, key, readonly=True)
+        try:
+            _check_readable(path, revision_of(conn, path))
+        except BaseException:
+            conn.close()
+            raise
+        return Database(path, readonly=True, key=key, connection=conn)
+
+    if not exists:
+        if key is not None:
+            crypto.check_new_passphrase(key)
+        ensure_schema(path, key=key)
+        return Database(path, key=key)
+
+    conn = None
+    if key is not None:
+        conn = _connect_encrypted(path, key, readonly=False)
+    try:
+        checked = (
+            health.check_file(path) if conn is None else health.check_connection(conn, path, encrypted=True)
+        )
+        if not checked.ok:
+            log.warning("refused to open %s: %s (%s)", path, checked.kind, checked.detail)
+            raise checked.error()
+        if checked.revision != HEAD:
+            ensure_schema(path, key=key)
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+    return Database(path, key=key, connection=conn)
+
+
+def _check_readable(path: Path, revision: str | None) -> None:
+    """A file opened read-only cannot be created or upgraded: it must hold a schema this
+    program can read (an older one is read as it is)."""
+    from wsjc_desktop.errors import SchemaTooNewError
+    from wsjc_desktop.storage.health import too_new_message
+    from wsjc_desktop.storage.revision import HEAD
+
+    if revision is None:
+        raise UserError(f"“{path.name}”是空的数据库文件（可能复制或同步未完成），没有可读取的数据。")
+    if revision != HEAD:
+        from wsjc_desktop.storage.migrate import script_revisions
+
+        if revision not in script_revisions():
+            raise SchemaTooNewError(too_new_message(path.name, revision))
+
+
+def _connect_encrypted(path: Path, key: str, *, readonly: bool) -> Any:
+    try:
+        return crypto.connect(path, key, readonly=readonly, timeout=BUSY_TIMEOUT_MS / 1000)
+    except crypto.driver_errors() as exc:
+        raise translate_db_error(exc) or UserError(f"无法打开数据库文件：{path}") from exc

@@ -2,6 +2,9 @@
 
 Alembic is imported only when a file actually needs creating or upgrading, so a normal
 start (file already at ``HEAD``) reads one row and moves on.
+
+Every function takes the passphrase of an encrypted file as ``key`` (see ``crypto``); the
+copy made before an upgrade is encrypted with the same key.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from wsjc_desktop.errors import SchemaTooNewError, UserError
 from wsjc_desktop.paths import backup_dir_for
-from wsjc_desktop.storage.revision import HEAD
+from wsjc_desktop.storage import crypto
+from wsjc_desktop.storage.revision import HEAD as HEAD  # re-exported: callers use migrate.HEAD
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +52,34 @@ def script_head() -> str:
     return head
 
 
-def current_revision(path: Path) -> str | None:
-    """The file's schema revision; None for a file with no tables at all."""
+def _open_read_only(path: Path, key: str | None) -> Any:
+    """A read-only connection; for an encrypted file, checked against ``key``."""
+    if crypto.is_encrypted(path):
+        if key is None:
+            raise crypto.PassphraseError(crypto.MISSING_KEY)
+        try:
+            return crypto.connect(path, key, readonly=True)
+        except crypto.driver_errors() as exc:
+            raise UserError(f"无法打开数据库文件：{path}") from exc
     try:
-        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        return sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise UserError(f"无法打开数据库文件：{path}") from exc
+        from wsjc_desktop.storage.health import read_error
+
+        raise read_error(path, exc) from exc
+
+
+def current_revision(path: Path, key: str | None = None) -> str | None:
+    """The file's schema revision; None for a file with no tables at all."""
+    con = _open_read_only(path, key)
+    try:
+        return revision_of(con, path)
+    finally:
+        con.close()
+
+
+def revision_of(con: Any, path: Path) -> str | None:
+    """``current_revision`` on an open connection (of either driver)."""
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" in names:
@@ -61,15 +88,15 @@ def current_revision(path: Path) -> str | None:
         if names:
             raise UserError(f"“{path.name}”不是本程序的数据库文件（缺少版本信息）。")
         return None
-    except sqlite3.DatabaseError as exc:
-        raise UserError(f"“{path.name}”已损坏或不是本程序的数据库文件。") from exc
-    finally:
-        con.close()
+    except crypto.driver_errors() as exc:
+        from wsjc_desktop.storage.health import read_error
+
+        raise read_error(path, exc) from exc
 
 
-def _migration_engine(path: Path) -> Engine:
+def _migration_engine(path: Path, key: str | None = None) -> Engine:
     """An engine without foreign-key enforcement: batch migrations rebuild tables."""
-    engine = create_engine(f"sqlite:///{path.as_posix()}")
+    engine = crypto.engine(path, key) if key is not None else create_engine(f"sqlite:///{path.as_posix()}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -85,16 +112,26 @@ def _migration_engine(path: Path) -> Engine:
     return engine
 
 
-def backup_before_upgrade(path: Path, revision: str) -> Path:
-    """Copy the file (consistently, via SQLite's backup API) before touching its schema."""
+def backup_before_upgrade(path: Path, revision: str, key: str | None = None) -> Path:
+    """Copy the file (consistently, via SQLite's backup API) before touching its schema.
+
+    The copy of an encrypted file is encrypted with the same key."""
     folder = backup_dir_for(path)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix}"
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+    if key is not None:
+        src = crypto.connect(path, key)
+        dst = crypto.connect(target, key)
+    else:
+        src = sqlite3.connect(path)
+        dst = sqlite3.connect(target)
     try:
         src.backup(dst)
+    except BaseException:
+        dst.close()
+        target.unlink(missing_ok=True)
+        raise
     finally:
         dst.close()
         src.close()
@@ -102,11 +139,11 @@ def backup_before_upgrade(path: Path, revision: str) -> Path:
     return target
 
 
-def upgrade(path: Path, target: str = "head") -> Path | None:
+def upgrade(path: Path, target: str = "head", key: str | None = None) -> Path | None:
     """Bring the file to ``target``; return the backup made first (None if none was needed)."""
     from alembic import command
 
-    engine = _migration_engine(path)
+    engine = _migration_engine(path, key)
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), target)
@@ -119,23 +156,51 @@ def upgrade(path: Path, target: str = "head") -> Path | None:
     return None
 
 
-def ensure_schema(path: Path) -> Path | None:
+def ensure_schema(path: Path, *, key: str | None = None) -> Path | None:
     """Create or upgrade the file at ``path`` to HEAD. Returns the pre-upgrade backup, if any.
 
-    Raises SchemaTooNewError for a file written by a newer program.
+    With ``key`` a new file is created encrypted. Raises SchemaTooNewError for a file
+    written by a newer program, PassphraseError for an encrypted file without its key.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    revision = current_revision(path) if path.exists() else None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法创建文件夹“{path.parent}”：{exc.strerror or exc}") from exc
+    existed = path.exists()
+    revision = current_revision(path, key) if existed and path.stat().st_size > 0 else None
     if revision == HEAD:
         return None
-    if revision is None:
-        upgrade(path)
-        return None
-    if revision not in script_revisions():
-        raise SchemaTooNewError(
-            f"数据库“{path.name}”由更新版本的程序创建（结构版本 {revision}），"
-            "本程序无法打开。请升级程序后再试。"
-        )
-    backup = backup_before_upgrade(path, revision)
-    upgrade(path)
+    if revision is not None and revision not in script_revisions():
+        from wsjc_desktop.storage.health import too_new_message
+
+        raise SchemaTooNewError(too_new_message(path.name, revision))
+    try:
+        backup = backup_before_upgrade(path, revision, key) if revision is not None else None
+        upgrade(path, key=key)
+    except (SADatabaseError, PermissionError) as exc:
+        user = _user_error(path, exc, creating=not existed)
+        if user is None:
+            raise
+        raise user from exc
+    except crypto.driver_errors() as exc:  # the backup copy, made with the driver itself
+        user = _user_error(path, exc, creating=not existed)
+        if user is None:
+            raise
+        raise user from exc
     return backup
+
+
+def _user_error(path: Path, exc: BaseException, *, creating: bool) -> UserError | None:
+    """A Chinese message for a failure the user can put right (a read-only folder, a full
+    disk, a lock); None for anything else, which is a bug."""
+    from wsjc_desktop.storage.database import translate_db_error
+
+    text = str(getattr(exc, "orig", exc)).lower()
+    if creating and ("unable to open" in text or "readonly" in text or isinstance(exc, PermissionError)):
+        return UserError(f"无法在“{path.parent}”中创建数据库文件：文件夹可能是只读的，或没有写入权限。")
+    user = translate_db_error(exc)
+    if user is not None:
+        return user
+    if isinstance(exc, PermissionError):
+        return UserError(f"没有权限写入“{path}”。")
+    return None

@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 #: The newest schema revision this program knows (checked against the migration scripts by a test).
-HEAD = "0002"
+HEAD = "0003"

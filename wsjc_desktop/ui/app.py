@@ -118,7 +118,7 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
 
     app = setup_application()
     assert isinstance(app, QApplication)
-    login = screenshot is None or not _group_has_logins(db_path)
+    login = screenshot is None or _group_has_logins(db_path)
     while True:
         session = start_session(db_path, login=login)
         if session is None:

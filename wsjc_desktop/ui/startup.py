@@ -1,11 +1,11 @@
 """Opening the program on a database, safely, step by step.
 
-1. an encrypted file asks for its passphrase (three tries);
-2. a quick integrity check: a damaged file is never written to — the newest good backup is
-   offered instead (the damaged file is kept as it was, beside the backups);
-3. the writer lock: if another instance or PC holds the file, the user is told who and since
+1. the writer lock: if another instance or PC holds the file, the user is told who and since
    when and may open it read-only (a stale lock from a crash is cleared);
-4. the database is opened (upgraded first if older, with a backup);
+2. an encrypted file asks for its passphrase (three tries; the key is derived once);
+3. opening runs a quick integrity check: a damaged file is never written to — the newest good
+   backup is offered instead (the damaged file is kept as it was, beside the backups); an
+   older file is upgraded, with a backup first;
 5. first start sets up the group and its members, every later start asks who is working;
 6. the day's first start makes a verified backup (rotation keeps 30 daily and 12 monthly).
 
@@ -69,44 +69,43 @@ def _tell(parent: QWidget | None, text: str, *, warning: bool = False) -> None:
     box(parent, APP_TITLE, text)
 
 
-def _ask_passphrase(parent: QWidget | None, path: Path) -> str | None:
-    from wsjc_desktop.storage import crypto
-
-    if not path.is_file() or not crypto.is_encrypted(path):
-        return None
-    from wsjc_desktop.ui.dialogs.passphrase_dialog import ask_passphrase
-
-    key = ask_passphrase(parent, path)
-    if key is None:
-        raise _Cancelled
-    return key
-
-
 class _Cancelled(Exception):
     """The user chose not to go on (cancel, 退出)."""
 
 
-def _check_health(parent: QWidget | None, path: Path, key: str | None) -> list[str]:
-    """The start-up check; a damaged file is swapped for the newest good backup if the user agrees."""
-    from wsjc_desktop.storage import health
+def _open(parent: QWidget | None, path: Path, *, readonly: bool) -> tuple[Database, str | None]:
+    """The database opened (an encrypted one with the passphrase asked for; the key is
+    derived once, by the opening itself). Raises DamagedDatabaseError for a damaged file."""
+    from wsjc_desktop.storage import crypto
+    from wsjc_desktop.storage.database import open_database
 
-    found = health.check_file(path, key)
-    if found.ok or found.kind is health.HealthKind.MISSING:
-        return []
-    log.error("start-up check failed for %s: %s", path, found.detail or found.problem)
-    if not found.damaged:
-        raise found.error()
+    if not (path.is_file() and crypto.is_encrypted(path)):
+        return open_database(path, readonly=readonly), None
+    from wsjc_desktop.ui.dialogs.passphrase_dialog import ask_passphrase
+
+    opened: list[Database] = []
+    key = ask_passphrase(
+        parent, path, try_open=lambda k: opened.append(open_database(path, readonly=readonly, key=k))
+    )
+    if key is None or not opened:
+        raise _Cancelled
+    return opened[0], key
+
+
+def _offer_backup(parent: QWidget | None, path: Path, key: str | None, problem: str) -> str:
+    """A damaged file is never written to: offer the newest good backup in its place (the
+    damaged file is kept, byte for byte, beside the backups). Returns a note for the status bar."""
     from wsjc_desktop.services import backup as backups
 
     folder = backups.default_backup_dir(path, key)
     good = backups.newest_good_backup(folder, key, stem=path.stem)
     if good is None:
-        raise UserError(f"{found.problem}\n\n在备份文件夹“{folder}”中没有找到完好的备份。")
+        raise UserError(f"{problem}\n\n在备份文件夹“{folder}”中没有找到完好的备份。")
     counts = "，".join(f"{label} {n}" for label, n in _count_labels(good.counts))
     answer = QMessageBox.question(
         parent,
         APP_TITLE,
-        f"{found.problem}\n\n最新的完好备份：{good.created:%Y年%m月%d日 %H:%M}（{counts}）。\n"
+        f"{problem}\n\n最新的完好备份：{good.created:%Y年%m月%d日 %H:%M}（{counts}）。\n"
         "是否用这个备份恢复？当前的损坏文件会原样另存一份以备查。",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.Yes,
@@ -115,7 +114,7 @@ def _check_health(parent: QWidget | None, path: Path, key: str | None) -> list[s
         raise _Cancelled
     safety = backups.restore(good.path, path, key=key)
     kept = f"；损坏的文件另存为 {safety.name}" if safety is not None else ""
-    return [f"数据库已从 {good.created:%Y年%m月%d日 %H:%M} 的备份恢复{kept}。"]
+    return f"数据库已从 {good.created:%Y年%m月%d日 %H:%M} 的备份恢复{kept}。"
 
 
 #: The counts a restore offer names, in this order.
@@ -170,16 +169,26 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
     ``login=False`` skips setup and login (only for ``gui --screenshot`` on a file whose group
     has set no passwords yet).
     """
-    from wsjc_desktop.storage.database import open_database
+    from wsjc_desktop.storage.health import DamagedDatabaseError
 
     path = Path(db_path)
     writer_lock: WriterLock | None = None
     db: Database | None = None
     try:
-        key = _ask_passphrase(parent, path)
-        notes = _check_health(parent, path, key) if path.exists() else []
-        writer_lock = _take_lock(parent, path)
-        db = open_database(path, readonly=writer_lock is None, key=key)
+        writer_lock = _take_lock(parent, path)  # before opening: an upgrade happens under the lock
+        notes: list[str] = []
+        try:
+            db, key = _open(parent, path, readonly=writer_lock is None)
+        except DamagedDatabaseError as exc:
+            log.error("start-up check failed for %s: %s", path, exc.message)
+            key = None
+            if path.is_file():
+                from wsjc_desktop.storage import crypto
+
+                if crypto.is_encrypted(path):
+                    raise  # a damaged encrypted file: its key cannot be checked; restore by hand
+            notes.append(_offer_backup(parent, path, key, exc.message))
+            db, key = _open(parent, path, readonly=writer_lock is None)
         if db.readonly:
             notes.append("数据库正由他人使用，已以只读方式打开：可以查看和打印，不能修改。")
         member_id = _login(parent, db) if login else None

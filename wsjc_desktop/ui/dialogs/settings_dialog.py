@@ -1,9 +1,11 @@
-"""设置: the group's name and agency code, 文号 formats per notice kind, the group's members, folders,
-and each year's public holidays (节假日).
+"""设置: the group's name and agency code, the idle lock, 文号 formats per notice kind, the group's
+members and their passwords, folders, and each year's public holidays (节假日).
 
 Everything except the members is saved by 保存 in one ``settings.set_many`` call (one
 transaction); a bad value is shown in red beside its input and nothing is written. The
-members list writes at once, like every other record list. Settings live in the database,
+members list writes at once, like every other record list, and so does 设置口令… (a member's
+password: the logged-in member's own after the current one, another's after the logged-in
+member's own password; see ``services.auth``). Settings live in the database,
 so every reader sees a saved change at once, without a restart.
 """
 
@@ -66,6 +68,7 @@ BASIC_KEYS = (
     "notice.signatory",
     "notice.default_deadline_days",
     "notice.deadline_working_days",
+    "security.idle_lock_minutes",
 )
 FOLDER_KEYS = ("folders.export", "folders.backup")
 FONT_ROLES = (
@@ -129,6 +132,14 @@ class MembersPanel(RecordListPanel):
 
     def add(self) -> None:
         self.open_dialog(None)
+
+    def set_password(self) -> None:
+        """设置口令… for the selected member."""
+        from wsjc_desktop.ui.dialogs.login_dialog import run_password_dialog
+
+        member_id = self.selected_id()
+        if member_id is not None:
+            run_password_dialog(self, self.ctx.db, member_id)
 
 
 class KindRow:
@@ -736,6 +747,11 @@ class SettingsDialog(QDialog):
         deadline_box.addSpacing(12)
         deadline_box.addWidget(self.deadline_working)
         deadline_box.addStretch(1)
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setObjectName("idle_lock_minutes")
+        self.idle_lock.setRange(*settings.IDLE_LOCK_MINUTES)
+        self.idle_lock.setSuffix(" 分钟")
+        self.idle_lock.setMinimumWidth(self.idle_lock.fontMetrics().horizontalAdvance("120 分钟") + 48)
         self._field(
             form, "group.name", "* 纪检监察组全称", self.group_name, page, "打印在每一份文书和回执上。"
         )
@@ -771,6 +787,14 @@ class SettingsDialog(QDialog):
         self.inputs["notice.deadline_working_days"] = (
             self.deadline_working,
             *self.inputs["notice.default_deadline_days"][1:],
+        )
+        self._field(
+            form,
+            "security.idle_lock_minutes",
+            "无操作自动锁定",
+            self.idle_lock,
+            page,
+            "超过这段时间没有键盘或鼠标操作，程序自动锁定，须输入本人口令才能继续；未保存的内容不会丢失。",
         )
         return page
 
@@ -829,10 +853,24 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(page)
         self.members = MembersPanel(self.ctx)
         layout.addWidget(self.members, 1)
+        self.password_button = QPushButton("设置口令…")
+        self.password_button.setObjectName("member_password_button")
+        self.password_button.setToolTip("修改本人的登录口令，或为其他人员设置新口令（例如其忘记了口令）")
+        self.password_button.setEnabled(False)
+        self.password_button.clicked.connect(self.members.set_password)
+        self.members.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.password_button.setEnabled(self.members.selected_id() is not None)
+        )
+        bar = QHBoxLayout()
+        bar.addWidget(self.password_button)
+        bar.addStretch(1)
+        layout.addLayout(bar)
         layout.addWidget(
             _hint(
                 "组内人员是谈话人、记录人、列席人的选择范围。在此添加、编辑、删除的人员立即保存，"
                 "不受下方“取消”影响；删除的人员可在回收站中恢复。"
+                "忘记口令的，由另一名人员登录后选中其姓名点“设置口令…”重新设置；"
+                "全部人员的口令都遗失时无法找回。"
             )
         )
         return page
@@ -906,6 +944,8 @@ class SettingsDialog(QDialog):
                 out[key] = int(value or settings.DEFAULTS[key])
             elif key == "notice.deadline_working_days":
                 out[key] = bool(value)
+            elif key == "security.idle_lock_minutes":
+                out[key] = int(value or settings.DEFAULTS[key])
             else:
                 out[key] = "" if value is None else str(value)
         return out
@@ -916,6 +956,7 @@ class SettingsDialog(QDialog):
         self.signatory.setEditText(values["notice.signatory"])
         self.deadline_days.setValue(values["notice.default_deadline_days"])
         self.deadline_working.setChecked(values["notice.deadline_working_days"])
+        self.idle_lock.setValue(values["security.idle_lock_minutes"])
         self.template.setText(values["doc_number.template"])
         for kind, row in self.kind_rows.items():
             row.prefix.setText(values[settings.prefix_key(kind)])
@@ -933,6 +974,7 @@ class SettingsDialog(QDialog):
             "notice.signatory": self.signatory.currentText().strip(),
             "notice.default_deadline_days": self.deadline_days.value(),
             "notice.deadline_working_days": self.deadline_working.isChecked(),
+            "security.idle_lock_minutes": self.idle_lock.value(),
             "doc_number.template": self.template.text().strip(),
             "folders.export": self.export_folder.text().strip(),
             "folders.backup": self.backup_folder.text().strip(),

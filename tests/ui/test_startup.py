@@ -1,0 +1,226 @@
+"""The program's start-up and exit steps, end to end on real files with the real dialogs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.support.builders import cadre, unit
+from tests.ui.modal import answer_modals, type_text
+from wsjc_desktop.services import auth, backup, records
+from wsjc_desktop.services.auth import NewMember
+from wsjc_desktop.storage import crypto, lock
+from wsjc_desktop.storage.database import open_database
+from wsjc_desktop.ui.startup import start_session
+
+GROUP = "区纪委监委驻区财政局纪检监察组"
+
+
+@pytest.fixture(autouse=True)
+def _app(qapp: object) -> None:
+    from wsjc_desktop.ui.app import setup_application
+
+    setup_application(crash_dialog=False)
+
+
+def find(widget: QWidget, cls: type, name: str) -> QWidget:
+    found = widget.findChild(cls, name)
+    assert found is not None, name
+    return found
+
+
+def password(edit: QWidget, text: str) -> None:
+    assert isinstance(edit, QLineEdit)
+    edit.setFocus()
+    edit.clear()
+    QTest.keyClicks(edit, text)  # ASCII passwords only
+
+
+def fill_setup(wizard: QWidget) -> None:
+    """First start: the group's name, then two members with passwords."""
+    name = find(wizard, QLineEdit, "setup_group_name")
+    assert isinstance(name, QLineEdit)
+    name.clear()
+    type_text(name, GROUP)
+    find(wizard, QPushButton, "next_button").click()  # type: ignore[attr-defined]
+    for index, (who, secret) in enumerate((("王建国", "jianguo-1"), ("李秀英", "xiuying-1"))):
+        edit = find(wizard, QLineEdit, f"member_name_{index}")
+        assert isinstance(edit, QLineEdit)
+        edit.clear()
+        type_text(edit, who)
+        password(find(wizard, QLineEdit, f"member_password_{index}"), secret)
+        password(find(wizard, QLineEdit, f"member_confirm_{index}"), secret)
+    find(wizard, QPushButton, "finish_button").click()  # type: ignore[attr-defined]
+
+
+def log_in(dialog: QWidget, who: int = 0, secret: str = "jianguo-1") -> None:
+    box = find(dialog, QComboBox, "login_member")
+    assert isinstance(box, QComboBox)
+    box.setCurrentIndex(who)
+    password(find(dialog, QLineEdit, "login_password"), secret)
+    find(dialog, QPushButton, "login_button").click()  # type: ignore[attr-defined]
+
+
+def set_up(path: Path) -> tuple[int, int]:
+    db = open_database(path)
+    try:
+        ids = auth.setup_group(
+            db, GROUP, [NewMember("王建国", "组长", "jianguo-1"), NewMember("李秀英", "组员", "xiuying-1")]
+        )
+        unit_id = unit(db)
+        cadre(db, unit_id, "张三")
+    finally:
+        db.dispose()
+    return ids[0], ids[1]
+
+
+def backups_of(path: Path, reason: str) -> list[Path]:
+    return sorted(p for p in (path.parent / "backups").glob(f"{path.stem}-*-{reason}*.db"))
+
+
+def test_first_start_sets_up_the_group_and_exit_backs_up(tmp_path: Path, qtbot: QtBot) -> None:
+    path = tmp_path / "wsjc.db"
+    seen = answer_modals(fill_setup)
+    session = start_session(path)
+    assert session is not None, "start-up stopped"
+    assert [w.objectName() for w in seen] == ["setup_wizard"]
+    try:
+        assert session.member_id is not None
+        assert auth.member_info(session.db, session.member_id).name == "王建国"
+        assert not session.readonly
+        held = lock.read_lock(path)
+        assert held is not None and held.member == "王建国"
+        assert len(backups_of(path, "start")) == 1  # the day's first start backs up
+        records.create(session.db, "units", {"full_name": "区教育局", "unit_type": "agency"})
+    finally:
+        session.close()
+    assert lock.read_lock(path) is None  # released at exit
+    exits = backups_of(path, "exit")
+    assert len(exits) == 1
+    assert backup.verify_backup(exits[0]).counts["units"] == 1  # the exit backup has the day's work
+
+
+def test_every_later_start_asks_who_is_working(tmp_path: Path, qtbot: QtBot) -> None:
+    path = tmp_path / "wsjc.db"
+    _first, second = set_up(path)
+    answer_modals(lambda dialog: log_in(dialog, 1, "xiuying-1"))
+    session = start_session(path)
+    assert session is not None
+    try:
+        assert session.member_id == second
+        assert session.db.member_id == second  # every change is stamped with her
+        unit_id = records.create(session.db, "units", {"full_name": "区卫健委", "unit_type": "agency"})
+        assert records.get(session.db, "units", unit_id)["created_by_id"] == second
+    finally:
+        session.close()
+
+
+def test_cancelling_the_login_stops_and_releases_everything(tmp_path: Path, qtbot: QtBot) -> None:
+    path = tmp_path / "wsjc.db"
+    set_up(path)
+    answer_modals(lambda dialog: find(dialog, QPushButton, "quit_button").click())  # type: ignore[attr-defined]
+    assert start_session(path) is None
+    assert lock.read_lock(path) is None
+
+
+def test_a_file_held_elsewhere_opens_read_only(tmp_path: Path, qtbot: QtBot) -> None:
+    path = tmp_path / "wsjc.db"
+    set_up(path)
+    other = lock.acquire(path, "李秀英")  # the other member's PC has it open
+    try:
+        names: list[str] = []
+
+        def read_only(dialog: QWidget) -> None:
+            names.append(dialog.objectName())
+            find(dialog, QPushButton, "lock_readonly").click()  # type: ignore[attr-defined]
+
+        def login(dialog: QWidget) -> None:
+            names.append(dialog.objectName())
+            log_in(dialog)
+
+        answer_modals(read_only, login)
+        session = start_session(path)
+        assert session is not None
+        assert names == ["lock_held_dialog", "login_dialog"]
+        try:
+            assert session.readonly and session.writer_lock is None
+            assert records.count(session.db, "cadres") == 1  # reading works
+            assert lock.read_lock(path).member == "李秀英"  # type: ignore[union-attr]
+            assert backups_of(path, "start") == []  # nothing is written to a file held elsewhere
+        finally:
+            session.close()
+        assert lock.read_lock(path) is not None  # still hers
+    finally:
+        other.release()
+
+
+def test_a_damaged_file_is_not_written_and_the_newest_good_backup_is_offered(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    path = tmp_path / "wsjc.db"
+    set_up(path)
+    db = open_database(path)
+    try:
+        backup.create_backup(db, reason="manual")
+    finally:
+        db.dispose()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(2 * page, len(data) - page, page):  # scribble over every page but the first
+        data[offset + 100 : offset + 400] = b"\xff" * 300
+    path.write_bytes(bytes(data))
+    damaged = hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def refuse(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        assert "损坏" in box.text() and "最新的完好备份" in box.text()
+        box.button(QMessageBox.StandardButton.No).click()  # type: ignore[union-attr]
+
+    answer_modals(refuse)
+    assert start_session(path) is None
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == damaged  # never written to
+
+    def accept(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Yes).click()  # type: ignore[union-attr]
+
+    answer_modals(accept, log_in)
+    session = start_session(path)
+    assert session is not None
+    try:
+        assert records.count(session.db, "cadres") == 1  # the backup's data is back
+        assert any("恢复" in note for note in session.notes)
+    finally:
+        session.close()
+    kept = list((path.parent / "backups").glob("*before-restore*"))
+    assert kept and hashlib.sha256(kept[0].read_bytes()).hexdigest() == damaged  # the damaged file is kept
+
+
+def test_an_encrypted_file_asks_for_its_passphrase(tmp_path: Path, qtbot: QtBot) -> None:
+    path = tmp_path / "secret.db"
+    crypto.create_encrypted(path, "correct horse 1")
+    db = open_database(path, key="correct horse 1")
+    try:
+        auth.setup_group(db, GROUP, [NewMember("王建国", "组长", "jianguo-1")])
+    finally:
+        db.dispose()
+
+    def passphrase(dialog: QWidget) -> None:
+        edit = dialog.findChild(QLineEdit)
+        password(edit, "correct horse 1")  # type: ignore[arg-type]
+        dialog.open_button.click()  # type: ignore[attr-defined]
+
+    answer_modals(passphrase, log_in)
+    session = start_session(path)
+    assert session is not None
+    try:
+        assert session.db.encrypted and session.key == "correct horse 1"
+        assert backups_of(path, "start")  # the start backup is made (and stays encrypted)
+        assert crypto.is_encrypted(backups_of(path, "start")[0])
+    finally:
+        session.close()
