@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_parser(sub, db_parent)
     _add_stats_parser(sub, db_parent)
     _add_backup_parsers(sub, db_parent)
+    encrypt = sub.add_parser(
+        "encrypt", parents=[db_parent], help="加密数据库（SQLCipher）；已加密的数据库则修改口令"
+    )
+    encrypt.set_defaults(handler=cmd_encrypt)
     return parser
 
 
@@ -167,9 +171,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from wsjc_desktop.services.search import KIND_LABELS, search
-    from wsjc_desktop.storage.database import open_database
 
-    db = open_database(resolve_db(args))
+    db = _open_existing(args, reading=True)
     try:
         hits = search(db, args.text, limit=args.limit)
     finally:
@@ -202,14 +205,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _open_existing(args: argparse.Namespace) -> Any:
-    """The database at ``--db``; printing never creates an empty one by mistake."""
+def _open_existing(args: argparse.Namespace, *, reading: bool = False) -> Any:
+    """The database at ``--db``; a command never creates an empty one by mistake, and one that
+    only reads (``reading``) refuses an empty file rather than writing a schema into it. An
+    encrypted file's passphrase comes from ``WSJC_PASSPHRASE`` or is asked for on the terminal."""
+    from wsjc_desktop.storage import crypto
     from wsjc_desktop.storage.database import open_database
 
     path = resolve_db(args)
     if not path.exists():
         raise UserError(f"数据库文件不存在：{path}")
-    return open_database(path)
+    if reading and path.stat().st_size == 0:
+        raise UserError(f"空的数据库文件：{path}（没有任何数据，请检查是否选错了文件）")
+    key = passphrase_for(path) if crypto.is_encrypted(path) else None
+    return open_database(path, key=key)
+
+
+def passphrase_for(path: Path) -> str:
+    """The passphrase of an encrypted file: ``WSJC_PASSPHRASE``, else asked (without echo)."""
+    import os
+
+    key = os.environ.get("WSJC_PASSPHRASE")
+    if key:
+        return key
+    if not sys.stdin.isatty():
+        raise UserError("该数据库已加密：请在终端运行并输入口令，或设置环境变量 WSJC_PASSPHRASE。")
+    import getpass
+
+    return getpass.getpass(f"数据库“{path.name}”的口令：")
 
 
 def cmd_print(args: argparse.Namespace) -> int:
@@ -356,7 +379,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             finally:
                 conn.close()
             return 0
-    db = _open_existing(args)
+    db = _open_existing(args, reading=out is None)
     try:
         report = stats.compute(db, period, today=today)
         if out is not None:
@@ -404,6 +427,44 @@ def stats_sentences(report: Any) -> list[str]:
 
 
 # --- backup and restore -------------------------------------------------------------
+
+
+def _new_passphrase() -> str:
+    """The new passphrase: ``WSJC_NEW_PASSPHRASE``, else asked twice on the terminal."""
+    import os
+
+    from wsjc_desktop.storage import crypto
+
+    key = os.environ.get("WSJC_NEW_PASSPHRASE")
+    if key:
+        crypto.check_new_passphrase(key)
+        return key
+    if not sys.stdin.isatty():
+        raise UserError("请在终端运行并输入新口令，或设置环境变量 WSJC_NEW_PASSPHRASE。")
+    import getpass
+
+    first = getpass.getpass("新口令（至少8个字符）：")
+    crypto.check_new_passphrase(first, getpass.getpass("再输入一次："))
+    return first
+
+
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    """Encrypt a plain database in place (or change an encrypted one's passphrase), holding the
+    writer lock so no other instance is using it meanwhile."""
+    from wsjc_desktop.storage import crypto, lock
+
+    path = resolve_db(args)
+    if not path.is_file() or path.stat().st_size == 0:
+        raise UserError(f"数据库文件不存在或是空的：{path}")
+    with lock.acquire(path):
+        if crypto.is_encrypted(path):
+            old = passphrase_for(path)
+            crypto.change_passphrase(path, old, _new_passphrase())
+            say(f"已修改数据库口令：{path}")
+        else:
+            crypto.encrypt_existing(path, _new_passphrase())
+            say(f"数据库已加密：{path}。请牢记口令：口令丢失将无法恢复数据。")
+    return 0
 
 
 def _add_backup_parsers(sub: Any, db_parent: argparse.ArgumentParser) -> None:

@@ -162,3 +162,41 @@ def test_user_errors_exit_2_in_chinese(tmp_path: Path) -> None:
 
     nothing = run("restore", str(tmp_path / "no-such-backup.db"), "--db", str(db), "--yes")
     assert nothing.returncode == 2 and "备份文件不存在" in nothing.stderr.decode()
+
+
+def test_encrypt_then_use_with_the_passphrase(tmp_path: Path) -> None:
+    """``encrypt`` converts a plain file in place; later commands need the passphrase
+    (WSJC_PASSPHRASE here, a prompt on a terminal); ``encrypt`` again changes it."""
+    from wsjc_desktop.storage import crypto
+
+    path = tmp_path / "wsjc.db"
+    assert run("demo", "--db", str(path)).returncode == 0
+    assert "区".encode() in path.read_bytes()  # the plain file shows the names
+    env = {**os.environ, "WSJC_NEW_PASSPHRASE": "correct horse 1"}
+
+    def cli(*args: str, **extra: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "wsjc_desktop", *args],
+            capture_output=True,
+            env={**env, **extra},
+            timeout=120,
+        )
+
+    done = cli("encrypt", "--db", str(path))
+    assert done.returncode == 0, done.stderr.decode()
+    assert crypto.is_encrypted(path)
+    assert "区".encode() not in path.read_bytes()  # every unit is called 区…: no plaintext is left
+    refused = cli("search", "张", "--db", str(path))
+    assert refused.returncode == 2 and "加密" in refused.stderr.decode()
+    found = cli("search", "区", "--db", str(path), "--json", WSJC_PASSPHRASE="correct horse 1")
+    assert found.returncode == 0, found.stderr.decode()
+    changed = cli(
+        "encrypt",
+        "--db",
+        str(path),
+        WSJC_PASSPHRASE="correct horse 1",
+        WSJC_NEW_PASSPHRASE="battery staple 2",
+    )
+    assert changed.returncode == 0, changed.stderr.decode()
+    wrong = cli("search", "区", "--db", str(path), WSJC_PASSPHRASE="correct horse 1")
+    assert wrong.returncode == 2 and "口令不正确" in wrong.stderr.decode()

@@ -184,11 +184,6 @@ def test_every_command_refuses_a_bad_file_in_chinese_and_leaves_it_alone(
         assert count(path, "cadres") == count(demo, "cadres") > 100
 
 
-@pytest.mark.xfail(
-    reason="services/check.py: `check` on a file of a newer program says “打开时将自动升级” "
-    "although opening refuses it (SchemaTooNewError); it should say the program is too old",
-    strict=False,
-)
 def test_check_does_not_promise_to_upgrade_a_newer_file(demo: Path, tmp_path: Path) -> None:
     path = tmp_path / "wsjc.db"
     newer(demo, path)
@@ -208,12 +203,6 @@ def test_a_dry_run_against_a_zero_byte_file_is_a_chinese_error(roster: Path, tmp
     assert path.stat().st_size == 0
 
 
-@pytest.mark.xfail(
-    reason="storage/CLI: a zero-byte file is taken for a new database by every command, so "
-    "`search` (which only reads) writes a whole empty schema into it; an empty file "
-    "where data is expected (a failed copy or sync) should be reported, not initialised",
-    strict=False,
-)
 def test_a_reading_command_leaves_a_zero_byte_file_alone(tmp_path: Path) -> None:
     path = tmp_path / "wsjc.db"
     path.write_bytes(b"")

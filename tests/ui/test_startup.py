@@ -224,3 +224,32 @@ def test_an_encrypted_file_asks_for_its_passphrase(tmp_path: Path, qtbot: QtBot)
         assert crypto.is_encrypted(backups_of(path, "start")[0])
     finally:
         session.close()
+
+
+def test_encrypting_from_the_window_converts_the_file_in_place(tmp_path: Path, qtbot: QtBot) -> None:
+    """工具 → 加密数据库…: once the window has closed the file, the new passphrase is asked
+    (twice, with the loss warning acknowledged) and the file is converted under the lock."""
+    from wsjc_desktop.ui.startup import encrypt_and_restart
+
+    path = tmp_path / "wsjc.db"
+    set_up(path)
+
+    def new_passphrase(dialog: QWidget) -> None:
+        password(dialog.edit, "correct horse 1")  # type: ignore[attr-defined]
+        password(dialog.confirm_edit, "correct horse 1")  # type: ignore[attr-defined]
+        dialog.understood.setChecked(True)  # type: ignore[attr-defined]
+        dialog.ok_button.click()  # type: ignore[attr-defined]
+
+    def done(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and "数据库已加密" in box.text()
+        box.accept()
+
+    answer_modals(new_passphrase, done)
+    encrypt_and_restart(path, None)
+    assert crypto.is_encrypted(path)
+    assert lock.read_lock(path) is None
+    db = open_database(path, key="correct horse 1")
+    try:
+        assert records.count(db, "cadres") == 1
+    finally:
+        db.dispose()

@@ -25,6 +25,8 @@ class LabeledEnum(StrEnum):
         """The member with this stored value (a ValueError if none)."""
         if isinstance(value, cls):
             return value
+        if not isinstance(value, str):
+            raise ValueError(value)
         member = cls._value2member_map_.get(value)
         if member is None:
             raise ValueError(value)

@@ -10,6 +10,9 @@ from wsjc_desktop.errors import UserError
 from wsjc_desktop.storage.migrate import current_revision
 from wsjc_desktop.storage.revision import HEAD
 
+#: Every revision this program can upgrade from (the migration scripts' names start with them).
+KNOWN_REVISIONS = frozenset(f"{n:04d}" for n in range(1, int(HEAD) + 1))
+
 COUNTED = (
     ("units", "监督单位"),
     ("cadres", "监察对象"),
@@ -58,7 +61,11 @@ def check_database(path: Path, *, quick: bool = False) -> CheckReport:
         problems.append(f"完整性检查未通过：{integrity}")
     if fk_problems:
         problems.append(f"有 {fk_problems} 处外键引用失效")
-    if revision != HEAD:
+    if revision is None:
+        problems.append("数据库是空的（尚未建立结构）")
+    elif revision != HEAD and revision not in KNOWN_REVISIONS:
+        problems.append(f"结构版本为 {revision}，由更新版本的程序创建，本程序无法打开，请升级程序")
+    elif revision != HEAD:
         problems.append(f"结构版本为 {revision}，本程序的版本为 {HEAD}（打开时将自动升级）")
     return CheckReport(
         path=str(path),

@@ -81,6 +81,16 @@ def to_json(values: dict[str, Any]) -> str:
     return json.dumps(values, ensure_ascii=False, default=_json_default, sort_keys=True)
 
 
+#: Columns never copied into the audit log (a password hash must not outlive a password change).
+SECRET_COLUMNS = frozenset({"password_hash"})
+
+
+def _without_secrets(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {k: ("<已隐藏>" if k in SECRET_COLUMNS else v) for k, v in values.items()}
+
+
 def translate_db_error(exc: BaseException) -> UserError | None:
     """A Chinese UserError for database failures the user can cause, else None."""
     text = str(getattr(exc, "orig", exc)).lower()
@@ -356,6 +366,7 @@ class UnitOfWork:
         if table in UNAUDITED:
             return
         self._touched.add((table, obj.id))
+        before, after = _without_secrets(before), _without_secrets(after)
         self._audit.append(
             AuditEntry(
                 member_id=self.db.member_id,

@@ -114,7 +114,7 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from wsjc_desktop.ui.startup import restore_and_restart, start_session
+    from wsjc_desktop.ui.startup import encrypt_and_restart, restore_and_restart, start_session
 
     app = setup_application()
     assert isinstance(app, QApplication)
@@ -142,12 +142,16 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
         code = app.exec()
         heartbeat.stop()
         restore = window.restore_requested
+        encrypt = window.encryption_requested
         ctx.hub.close()  # type: ignore[attr-defined]
         window.deleteLater()
         session.close(backup=restore is None)
-        if restore is None:
+        if restore is not None:
+            restore_and_restart(db_path, restore, session.key)
+        elif encrypt:
+            encrypt_and_restart(db_path, session.key)
+        else:
             return int(code)
-        restore_and_restart(db_path, restore, session.key)
 
 
 def _renew(session: object) -> None:

@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         self.act_audit = self._action("审计日志…", self.open_audit_log, None, sp.SP_FileDialogDetailedView)
         self.act_lock = self._action("锁定", self.lock_now, "Ctrl+L", sp.SP_DialogNoButton, "离开时锁定程序")
         self.act_password = self._action("修改口令…", self.change_password)
+        self.act_encrypt = self._action(
+            "加密数据库…", self.request_encryption, None, None, "用口令加密数据库文件"
+        )
         self.act_stats = self._action(
             "年度统计…",
             self.open_stats,
@@ -173,6 +176,7 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.act_audit)
         tools_menu.addSeparator()
         tools_menu.addAction(self.act_password)
+        tools_menu.addAction(self.act_encrypt)
         tools_menu.addAction(self.act_settings)
         help_menu = menu.addMenu("帮助(&H)")
         help_menu.addAction(self.act_about)
@@ -343,6 +347,8 @@ class MainWindow(QMainWindow):
 
     #: a backup the user chose to restore (the program restores it once the window has closed)
     restore_requested: Path | None = None
+    #: the user asked to encrypt the file (or change its passphrase), done once the window has closed
+    encryption_requested = False
     idle_lock: Any = None
 
     def start_session_services(self, session: Any) -> None:
@@ -359,6 +365,9 @@ class MainWindow(QMainWindow):
         self._set_title(who)
         self.act_lock.setEnabled(self.idle_lock is not None)
         self.act_password.setEnabled(session.member_id is not None and not self.ctx.readonly)
+        self.act_encrypt.setEnabled(not self.ctx.readonly)
+        if self.ctx.db.encrypted:
+            self.act_encrypt.setText("修改数据库口令…")
         self._update_actions()
         if session.notes:
             self.statusBar().showMessage("；".join(session.notes), 15000)
@@ -395,6 +404,20 @@ class MainWindow(QMainWindow):
         """Restoring replaces the open file: the window closes, the program restores and starts
         again from the login."""
         self.restore_requested = Path(backup_path)
+        self.close()
+
+    def request_encryption(self) -> None:
+        """Encrypting replaces the open file: after a confirmation the window closes, the program
+        asks for the new passphrase, converts the file and starts again."""
+        what = "修改数据库口令" if self.ctx.db.encrypted else "加密数据库文件"
+        answer = QMessageBox.question(
+            self,
+            what,
+            f"{what}需要先关闭数据库（未保存的输入请先保存）。完成后程序将重新打开。是否继续？",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.encryption_requested = True
         self.close()
 
     def open_audit_log(self) -> None:

@@ -236,3 +236,25 @@ def restore_and_restart(db_path: Path, backup_path: Path, key: str | None) -> No
         return
     kept = f"恢复前的文件另存为：\n{safety}\n\n" if safety is not None else ""
     QMessageBox.information(None, APP_TITLE, f"已从备份恢复数据库。{kept}请重新登录。")
+
+
+def encrypt_and_restart(db_path: Path, key: str | None) -> None:
+    """Encrypt the file (or change its passphrase) once the window has closed it, holding the
+    writer lock meanwhile; the program then starts again from the passphrase and login."""
+    from wsjc_desktop.storage import crypto, lock
+    from wsjc_desktop.ui.dialogs.passphrase_dialog import ask_new_passphrase
+
+    new = ask_new_passphrase(None, path=db_path)
+    if new is None:
+        return
+    try:
+        with lock.acquire(db_path):
+            if key is None:
+                crypto.encrypt_existing(db_path, new)
+            else:
+                crypto.change_passphrase(db_path, key, new)
+    except UserError as exc:
+        _tell(None, f"未能完成，数据库保持原样。\n\n{exc.message}")
+        return
+    done = "数据库已加密" if key is None else "数据库口令已修改"
+    QMessageBox.information(None, APP_TITLE, f"{done}。请牢记口令：口令丢失将无法恢复数据。\n\n请重新打开。")
