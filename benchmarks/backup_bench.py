@@ -119,8 +119,8 @@ def real_volume() -> tuple[float, float, int]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main() -> int:
-    cached = demo_db(100)
+def measure(cached: Path, runs: int = RUNS) -> dict[str, float]:
+    """Medians (s) of KEYS for a copy of ``cached`` (never written), plus its ``size`` in bytes."""
     work = Path(tempfile.mkdtemp(prefix="wsjc-backup-bench-"))
     stress = work / "wsjc.db"
     out = work / "out"
@@ -134,7 +134,7 @@ def main() -> int:
         try:
             assert backup.create_backup(db, out, reason="manual").verified
             clear(out)
-            for run in range(RUNS + 1):  # the first run warms the page cache and is not counted
+            for run in range(runs + 1):  # the first run warms the page cache and is not counted
                 measured = one_run(db, stress, out)
                 if run:
                     for key, value in zip(KEYS, measured, strict=True):
@@ -143,9 +143,13 @@ def main() -> int:
             db.dispose()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return {**{k: median(v) for k, v in times.items()}, "size": float(size)}
 
+
+def main() -> int:
+    m = measure(demo_db(100))
+    size = m["size"]
     small = real_volume()
-    m = {k: median(v) for k, v in times.items()}
     floor_s = m["floor"]
     ratio = m["create"] / floor_s
     with_quick = m["with_quick"] / floor_s

@@ -48,14 +48,15 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def main() -> int:
-    db: Database = open_database(demo_db(100), readonly=True)
+def measure(path: Path, runs: int = RUNS) -> dict[str, object]:
+    """Medians (s) of bare openpyxl, write_ledgers, export_ledger and the read, on ``path`` (read-only)."""
+    db: Database = open_database(path, readonly=True)
     folder = Path(tempfile.mkdtemp(prefix="wsjc-excel-bench-"))
     try:
         sheet = ledger_sheet(db, LEDGER, year=YEAR)
         rows, cells = len(sheet.rows), len(sheet.rows) * len(sheet.columns)
         times: dict[str, list[float]] = {"bare": [], "writer": [], "export": [], "read": []}
-        for run in range(RUNS + 1):  # the first run warms caches and is not counted
+        for run in range(runs + 1):  # the first run warms caches and is not counted
             t_bare = timed(lambda: bare_openpyxl(sheet, folder / "bare.xlsx"))
             t_writer = timed(lambda: write_ledgers(folder / "writer.xlsx", [sheet]))
             t_export = timed(lambda: export_ledger(db, LEDGER, folder / "export.xlsx", year=YEAR))
@@ -69,12 +70,20 @@ def main() -> int:
             path.unlink()
         folder.rmdir()
 
-    bare, writer, export, read = (median(times[k]) for k in ("bare", "writer", "export", "read"))
+    out: dict[str, object] = {k: median(v) for k, v in times.items()}
+    out.update(rows=rows, cells=cells, columns=len(sheet.columns), runs=runs)
+    return out
+
+
+def main() -> int:
+    figures = measure(demo_db(100))
+    bare, writer, export, read = (float(figures[k]) for k in ("bare", "writer", "export", "read"))  # type: ignore[arg-type]
+    rows, cells, columns = (int(figures[k]) for k in ("rows", "cells", "columns"))  # type: ignore[call-overload]
     lines = [
         "# Excel ledger export",
         "",
         f"廉情提醒及整改台账 {YEAR} from the scale-100 demo database: {rows:,} rows × "
-        f"{len(sheet.columns)} columns = {cells:,} cells. Median of {RUNS} runs after one warm-up.",
+        f"{columns} columns = {cells:,} cells. Median of {RUNS} runs after one warm-up.",
         "",
         "| what | seconds | × bare openpyxl |",
         "|---|---:|---:|",

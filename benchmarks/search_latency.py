@@ -144,6 +144,35 @@ def measure(db: Database, con: sqlite3.Connection, qc: QueryClass) -> tuple[list
     return ours_ms, raw_ms, hits
 
 
+def measure_all(path: Path, queries: int = 60, seed: int = 7) -> list[dict[str, object]]:
+    """Per query class: search() and raw-query p50/p95 in ms, mean hits and example queries.
+
+    ``path`` is opened as the program opens it (it may be upgraded): pass a copy of the cache.
+    """
+    db = open_database(path)
+    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    out: list[dict[str, object]] = []
+    try:
+        for qc in query_classes(con, queries, seed):
+            ours_ms, raw_ms, hits = measure(db, con, qc)
+            out.append(
+                {
+                    "name": qc.name,
+                    "p50": percentile(ours_ms, 50),
+                    "p95": percentile(ours_ms, 95),
+                    "raw_p50": percentile(raw_ms, 50),
+                    "raw_p95": percentile(raw_ms, 95),
+                    "hits": hits,
+                    "examples": qc.queries[:4],
+                    "count": len(qc.queries),
+                }
+            )
+    finally:
+        con.close()
+        db.dispose()
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -162,7 +163,10 @@ def grams_of(title: str, short_text: str) -> dict[str, int]:
     return tiers
 
 
-def _pinyin_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _pinyin_tokens(name: str) -> tuple[str, ...]:
+    """The pinyin syllables of a name, cached: a roster import indexes thousands of names whose
+    given names (and surnames) repeat, and pypinyin costs ~0.1 ms a call."""
     tokens = []
     from pypinyin import lazy_pinyin  # heavy (~0.3 s): loaded when a name is first indexed
 
@@ -170,7 +174,7 @@ def _pinyin_tokens(name: str) -> list[str]:
         letters = "".join(ch for ch in fold(token) if "a" <= ch <= "z")
         if letters:
             tokens.append(letters)
-    return tokens
+    return tuple(tokens)
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:

@@ -49,6 +49,13 @@ def setup_application(*, crash_dialog: bool = True) -> object:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setOrganizationName("WSJC")
+    from PySide6.QtGui import QIcon
+
+    from wsjc_desktop.resources import resources_root
+
+    icon = resources_root() / "icons" / "wsjc.ico"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     families = register_fonts()
     font = QFont(app.font())
     fallback = FALLBACK_FAMILY if FALLBACK_FAMILY in families else (families[0] if families else None)
