@@ -190,8 +190,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from wsjc_desktop.services.check import check_database
+    from wsjc_desktop.storage import crypto
 
-    report = check_database(resolve_db(args), quick=args.quick)
+    path = resolve_db(args)
+    key = passphrase_for(path) if path.is_file() and crypto.is_encrypted(path) else None
+    report = check_database(path, quick=args.quick, key=key)
     if args.json:
         print_json(asdict(report))
     else:
@@ -456,9 +459,14 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
     path = resolve_db(args)
     if not path.is_file() or path.stat().st_size == 0:
         raise UserError(f"数据库文件不存在或是空的：{path}")
+    from wsjc_desktop.storage.database import open_database
+
     with lock.acquire(path):
-        if crypto.is_encrypted(path):
-            old = passphrase_for(path)
+        old = passphrase_for(path) if crypto.is_encrypted(path) else None
+        # opened and closed once for writing: a write-ahead log left by a read-only reader
+        # (``check``) is folded back into the file, so the conversion finds it alone
+        open_database(path, key=old).dispose()
+        if old is not None:
             crypto.change_passphrase(path, old, _new_passphrase())
             say(f"已修改数据库口令：{path}")
         else:

@@ -171,7 +171,7 @@ def test_encrypt_then_use_with_the_passphrase(tmp_path: Path) -> None:
 
     path = tmp_path / "wsjc.db"
     assert run("demo", "--db", str(path)).returncode == 0
-    assert "区".encode() in path.read_bytes()  # the plain file shows the names
+    assert "区财政局".encode() in path.read_bytes()  # the plain file shows the names
     env = {**os.environ, "WSJC_NEW_PASSPHRASE": "correct horse 1"}
 
     def cli(*args: str, **extra: str) -> subprocess.CompletedProcess[bytes]:
@@ -185,11 +185,14 @@ def test_encrypt_then_use_with_the_passphrase(tmp_path: Path) -> None:
     done = cli("encrypt", "--db", str(path))
     assert done.returncode == 0, done.stderr.decode()
     assert crypto.is_encrypted(path)
-    assert "区".encode() not in path.read_bytes()  # every unit is called 区…: no plaintext is left
+    assert "区财政局".encode() not in path.read_bytes()  # no plaintext is left
     refused = cli("search", "张", "--db", str(path))
     assert refused.returncode == 2 and "加密" in refused.stderr.decode()
     found = cli("search", "区", "--db", str(path), "--json", WSJC_PASSPHRASE="correct horse 1")
     assert found.returncode == 0, found.stderr.decode()
+    checked = cli("check", "--db", str(path), "--json", WSJC_PASSPHRASE="correct horse 1")
+    assert checked.returncode == 0, checked.stderr.decode() + checked.stdout.decode()
+    assert '"integrity": "ok"' in checked.stdout.decode()
     changed = cli(
         "encrypt",
         "--db",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.storage.migrate import current_revision
@@ -35,12 +36,23 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
 
 
-def check_database(path: Path, *, quick: bool = False) -> CheckReport:
-    """Read-only: never writes to the file it checks."""
+def _db_errors() -> tuple[type[Exception], ...]:
+    from wsjc_desktop.storage.backupio import db_errors
+
+    return db_errors()
+
+
+def check_database(path: Path, *, quick: bool = False, key: str | None = None) -> CheckReport:
+    """Read-only: never writes to the file it checks (``key``: an encrypted file's passphrase)."""
     if not path.exists():
         raise UserError(f"数据库文件不存在：{path}")
-    revision = current_revision(path)
-    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    revision = current_revision(path, key=key)
+    if key is not None:
+        from wsjc_desktop.storage.backupio import open_raw
+
+        con: Any = open_raw(path, key)
+    else:
+        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
     try:
         pragma = "quick_check" if quick else "integrity_check"
         rows = [r[0] for r in con.execute(f"PRAGMA {pragma}")]
@@ -52,7 +64,7 @@ def check_database(path: Path, *, quick: bool = False) -> CheckReport:
             if table in tables:
                 (n,) = con.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()
                 counts[table] = int(n)
-    except sqlite3.DatabaseError as exc:
+    except _db_errors() as exc:
         raise UserError(f"数据库文件已损坏：{exc}") from exc
     finally:
         con.close()
