@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class UserError(Exception):
     """Bad input, a missing record, a locked file: shown to the user, nothing is written.
@@ -29,3 +31,20 @@ class DuplicateError(UserError):
 
 class SchemaTooNewError(UserError):
     """The file was written by a newer program version than this one."""
+
+
+def write_error(exc: OSError, out: Path, holder: str) -> UserError:
+    """A Chinese message for a file that could not be written; ``holder`` names the program
+    likely to hold it open (Excel、WPS, a PDF reader)."""
+    import errno
+
+    if isinstance(exc, PermissionError):
+        return UserError(
+            f"无法写入“{out}”：没有写入权限，或文件正被其他程序（如 {holder}）打开。"
+            "请关闭后重试，或另选位置。"
+        )
+    if exc.errno == errno.ENOSPC:
+        return UserError(f"磁盘空间已满，未能保存“{out.name}”。请清理磁盘后重试。")
+    if isinstance(exc, FileNotFoundError):
+        return UserError(f"文件夹不存在：{out.parent}")
+    return UserError(f"无法写入“{out}”：{exc.strerror or exc}")

@@ -12,7 +12,6 @@ or ``+1`` that openpyxl would otherwise store as a formula.
 
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 import unicodedata
@@ -31,7 +30,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from wsjc_desktop.errors import UserError
+from wsjc_desktop.errors import UserError, write_error
 
 __all__ = [
     "DATE_FORMAT",
@@ -257,16 +256,7 @@ class _Cells:
 
 
 def _translate_os_error(exc: OSError, out: Path) -> UserError:
-    if isinstance(exc, PermissionError):
-        return UserError(
-            f"无法写入“{out}”：没有写入权限，或文件正被其他程序（如 Excel、WPS）打开。"
-            "请关闭后重试，或另选位置。"
-        )
-    if exc.errno == errno.ENOSPC:
-        return UserError(f"磁盘空间已满，未能保存“{out.name}”。请清理磁盘后重试。")
-    if isinstance(exc, FileNotFoundError):
-        return UserError(f"文件夹不存在：{out.parent}")
-    return UserError(f"无法写入“{out}”：{exc.strerror or exc}")
+    return write_error(exc, out, "Excel、WPS")
 
 
 def write_ledgers(out: Path | str, sheets: Sequence[LedgerSheet], progress: Progress | None = None) -> int:

@@ -12,7 +12,6 @@ Every print is noted in the audit log.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import tempfile
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import AuditAction, LabeledEnum, NoticeKind, NoticeStatus
 from wsjc_desktop.domain.fields import ALERT_NOTICE, CADRE, DOSSIER_SECTIONS, Field, FieldKind, RecordSpec
-from wsjc_desktop.errors import NotFoundError, UserError
+from wsjc_desktop.errors import NotFoundError, UserError, write_error
 from wsjc_desktop.printing.values import (
     DossierSection,
     DossierValues,
@@ -118,16 +117,7 @@ def _cn_date(value: date | None) -> str:
 
 
 def _translate_os_error(exc: OSError, out: Path) -> UserError:
-    if isinstance(exc, PermissionError):
-        return UserError(
-            f"无法写入“{out}”：没有写入权限，或文件正被其他程序（如 PDF 阅读器）打开。"
-            "请关闭后重试，或另选位置。"
-        )
-    if exc.errno == errno.ENOSPC:
-        return UserError(f"磁盘空间已满，未能保存“{out.name}”。请清理磁盘后重试。")
-    if isinstance(exc, FileNotFoundError):
-        return UserError(f"文件夹不存在：{out.parent}")
-    return UserError(f"无法写入“{out}”：{exc.strerror or exc}")
+    return write_error(exc, out, "PDF 阅读器")
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
@@ -467,8 +467,8 @@ def _counts(result: ImportResult) -> dict[str, int]:
     }
 
 
-_CADRES = m.Cadre.__table__
-_AUDIT = m.AuditEntry.__table__
+_CADRES: Table = m.Cadre.__table__  # type: ignore[assignment]  # a Table: declared models map tables
+_AUDIT: Table = m.AuditEntry.__table__  # type: ignore[assignment]
 _FILLED = ("uid", "created_at", "updated_at", "created_by_id", "updated_by_id")
 
 
