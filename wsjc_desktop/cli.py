@@ -124,8 +124,12 @@ def resolve_db(args: argparse.Namespace) -> Path:
     return Path(path).expanduser() if path else default_db_path()
 
 
-def print_json(data: Any) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+def print_json(data: Any, *, compact: bool = False) -> None:
+    """UTF-8 JSON on stdout; ``compact`` (no indentation) for big answers read by programs."""
+    if compact:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
     sys.stdout.flush()
 
@@ -403,7 +407,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def _show_stats(report: Any, *, as_json: bool) -> None:
     if as_json:
-        print_json(report.as_json())
+        # every unit's and member's figures: compact unless a person is reading the terminal
+        print_json(report.as_json(), compact=not sys.stdout.isatty())
     else:
         _say_stats(report)
 
