@@ -14,7 +14,7 @@ written; each is noted in the audit log. No Qt here.
 from __future__ import annotations
 
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,27 @@ def sentences_text(report: stats.Report) -> str:
 # --- the workbook ---------------------------------------------------------------------------
 
 
+def _split_sheet(
+    name: str,
+    title: str,
+    who: str,
+    entries: dict[int, str],
+    keys: Sequence[str],
+    values_of: Callable[[int], dict[str, int]],
+) -> LedgerSheet:
+    """One row per unit (or member): 序号, the name, then the chosen figures."""
+    rows: list[list[Any]] = []
+    for number, (entry_id, entry_name) in enumerate(entries.items(), start=1):
+        values = values_of(entry_id)
+        rows.append([number, entry_name, *(values[k] for k in keys)])
+    return LedgerSheet(
+        name=name,
+        title=title,
+        columns=(LedgerColumn("序号", ColumnKind.NUMBER), LedgerColumn(who), *_figure_columns(keys)),
+        rows=rows,
+    )
+
+
 def _figure_columns(keys: Sequence[str]) -> list[LedgerColumn]:
     return [LedgerColumn(stats.figure(k).label, ColumnKind.NUMBER) for k in keys]
 
@@ -108,33 +129,21 @@ def workbook_sheets(report: stats.Report) -> list[LedgerSheet]:
         ),
         rows=[[f.section, f.label, f.value, f.measure_unit] for f in report.figures()],
     )
-    unit_rows: list[list[Any]] = []
-    for number, (unit_id, name) in enumerate(report.units.items(), start=1):
-        values = report.values(unit_id=unit_id)
-        unit_rows.append([number, name, *(values[k] for k in UNIT_FIGURES)])
-    by_unit = LedgerSheet(
-        name="分单位",
-        title=f"{title}分单位统计",
-        columns=(
-            LedgerColumn("序号", ColumnKind.NUMBER),
-            LedgerColumn("单位"),
-            *_figure_columns(UNIT_FIGURES),
-        ),
-        rows=unit_rows,
+    by_unit = _split_sheet(
+        "分单位",
+        f"{title}分单位统计",
+        "单位",
+        report.units,
+        UNIT_FIGURES,
+        lambda unit_id: report.values(unit_id=unit_id),
     )
-    member_rows: list[list[Any]] = []
-    for number, (member_id, name) in enumerate(report.members.items(), start=1):
-        values = report.values(member_id=member_id)
-        member_rows.append([number, name, *(values[k] for k in MEMBER_FIGURES)])
-    by_member = LedgerSheet(
-        name="分人员",
-        title=f"{title}分人员统计",
-        columns=(
-            LedgerColumn("序号", ColumnKind.NUMBER),
-            LedgerColumn("姓名"),
-            *_figure_columns(MEMBER_FIGURES),
-        ),
-        rows=member_rows,
+    by_member = _split_sheet(
+        "分人员",
+        f"{title}分人员统计",
+        "姓名",
+        report.members,
+        MEMBER_FIGURES,
+        lambda member_id: report.values(member_id=member_id),
     )
     texts = LedgerSheet(
         name="文字材料",
