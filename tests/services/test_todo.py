@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -262,3 +263,99 @@ def test_reminder_names() -> None:
     assert reminder_names("端午节")[0] == "端午"  # as the notices tab offers it
     assert "五一" in reminder_names("劳动节")
     assert reminder_names("抗战胜利纪念日") == ("抗战胜利纪念日",)
+
+
+# --- the plain SQL agrees with the registers' own rules -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    from wsjc_desktop.services.demo import generate_demo
+    from wsjc_desktop.storage.database import open_database
+
+    path = tmp_path_factory.mktemp("todo") / "demo.db"
+    database = open_database(path)
+    generate_demo(database, scale=1, seed=3)
+    # every record was written today: age them so the 2026 list has files of each kind — marked
+    # updated, changed through a section row only, and stale
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        old = "2025-05-01 09:00:00.000000"
+        conn.execute(
+            "UPDATE cadres SET updated_at = ?,"
+            " file_updated_on = CASE WHEN id % 5 = 0 THEN '2026-03-01' ELSE '2025-03-01' END",
+            (old,),
+        )
+        for table in ("family_members", "duty_reports", "personal_matters_reports", "integrity_opinions"):
+            conn.execute(f"UPDATE {table} SET updated_at = ? WHERE id % 3 <> 0", (old,))
+    yield database
+    database.dispose()
+
+
+def test_the_section_tables_are_the_dossier_sections() -> None:
+    from wsjc_desktop.domain.fields import DOSSIER_SECTIONS
+    from wsjc_desktop.services.todo import SECTION_TABLES
+
+    assert tuple(spec.table for spec in DOSSIER_SECTIONS) == SECTION_TABLES
+
+
+@pytest.mark.parametrize(
+    "today", [date(2025, 3, 10), date(2026, 6, 30), date(2026, 11, 22), date(2027, 2, 1)]
+)
+def test_the_lists_notices_are_the_notices_tabs_filters(demo: Database, today: date) -> None:
+    """The list is read with plain SQL; the notices tab filters through the ORM
+    (``records.build_query``): the same notices, whatever the day."""
+    from wsjc_desktop.domain.enums import NoticeStatus
+    from wsjc_desktop.services.records import RecordFilter
+
+    got = {s.kind: s for s in todo_list(demo, today, limit=100_000)}
+    filters = {
+        TodoKind.OVERDUE: RecordFilter(status=NoticeStatus.OVERDUE, today=today),
+        TodoKind.DUE_SOON: RecordFilter(due_within_days=7, today=today),
+        TodoKind.NOT_RECTIFIED: RecordFilter(status=NoticeStatus.FED_BACK, today=today),
+    }
+    seen = 0
+    for kind, flt in filters.items():
+        expected = set(records.list_ids(demo, "alert_notices", flt))
+        listed = [item.record_id for item in got[kind].items]
+        assert set(listed) == expected, kind
+        assert got[kind].total == len(expected)
+        seen += len(expected)
+    assert seen, "the demo has notices to list on this day"
+
+
+@pytest.mark.parametrize("today", [date(2026, 6, 30), date(2026, 11, 22)])
+def test_the_lists_stale_files_follow_the_dossiers_rule(demo: Database, today: date) -> None:
+    """Per unit, the serving cadres whose file is stale by ``dossier.updated_this_year`` (the
+    rule behind the 廉政档案 tab's orange dots), counted with the ORM."""
+    from sqlalchemy import func, not_, select
+
+    from wsjc_desktop.domain import models as m
+    from wsjc_desktop.services.dossier import updated_this_year
+
+    with demo.read() as uow:
+        expected = dict(
+            uow.session.execute(
+                select(m.Unit.id, func.count(m.Cadre.id))
+                .join(m.Cadre, m.Cadre.unit_id == m.Unit.id)
+                .where(
+                    m.Unit.deleted_at.is_(None),
+                    m.Unit.in_scope.is_(True),
+                    m.Cadre.deleted_at.is_(None),
+                    m.Cadre.status == CadreStatus.SERVING,
+                    not_(updated_this_year(datetime(today.year, 1, 1))),
+                )
+                .group_by(m.Unit.id)
+            ).all()
+        )
+    got = {s.kind: s for s in todo_list(demo, today, limit=100_000)}[TodoKind.STALE_FILES]
+    assert expected, "the demo has stale files on this day"
+    fresh_by_section = (
+        "SELECT count(*) FROM cadres WHERE file_updated_on < '2026-01-01' AND id IN"
+        " (SELECT cadre_id FROM family_members WHERE updated_at >= '2026' AND deleted_at IS NULL)"
+    )
+    with demo.raw_read() as conn:
+        assert conn.execute(fresh_by_section).fetchone()[0], "some files are fresh through a section only"
+    assert {item.record_id: item.count for item in got.items} == expected
+    assert got.people == sum(expected.values())

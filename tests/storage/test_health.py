@@ -215,3 +215,67 @@ def test_health_error_kinds() -> None:
     assert isinstance(health.Health(False, "x", kind=HealthKind.TOO_NEW).error(), SchemaTooNewError)
     assert isinstance(health.Health(False, "x", kind=HealthKind.NEEDS_KEY).error(), PassphraseError)
     assert type(health.Health(False, "x", kind=HealthKind.FOREIGN).error()) is UserError
+
+
+# --- the check behind the first screen ------------------------------------------------------
+
+
+def test_a_background_check_lets_reads_through_and_holds_writes_until_it_has_passed(
+    good_plain: Path, tmp_path: Path
+) -> None:
+    from tests.support.builders import unit as add_unit
+
+    path = copy_of(good_plain, tmp_path)
+    db = open_database(path, check_in_background=True)
+    try:
+        with db.raw_read() as conn:  # the first screen reads at once
+            assert conn.execute("SELECT count(*) FROM units").fetchone()[0] == 40
+        db.wait_checked()
+        assert not db.check_pending and not db.check_failed
+        add_unit(db, "检查通过后新建的单位")  # writes work once it has passed
+        with db.raw_read() as conn:
+            assert conn.execute("SELECT count(*) FROM units").fetchone()[0] == 41
+    finally:
+        db.dispose()
+
+
+def test_a_background_check_that_fails_refuses_every_write_and_writes_nothing(
+    good_plain: Path, tmp_path: Path
+) -> None:
+    from tests.support.builders import unit as add_unit
+
+    path = copy_of(good_plain, tmp_path)
+    corrupt_middle(path)
+    damaged = path.read_bytes()
+    db = open_database(path, check_in_background=True)  # the schema page is intact: it opens
+    try:
+        with pytest.raises(DamagedDatabaseError) as refused:
+            add_unit(db, "不应写入")  # the write waits for the check, which fails
+        assert refused.value.message.startswith("数据库文件已损坏")
+        assert db.check_failed
+        with pytest.raises(DamagedDatabaseError):
+            db.wait_checked()  # and keeps failing
+        with pytest.raises(DamagedDatabaseError):
+            add_unit(db, "再试一次")
+    finally:
+        db.dispose()
+    assert path.read_bytes() == damaged  # byte for byte
+    assert (
+        not path.with_name(path.name + "-wal").exists()
+        or path.with_name(path.name + "-wal").stat().st_size == 0
+    )
+
+
+def test_files_that_are_not_current_are_checked_before_opening_even_in_the_background_mode(
+    good_plain: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"not a database at all" * 200)
+    with pytest.raises(DamagedDatabaseError):
+        open_database(path, check_in_background=True)  # unreadable: the usual check, at once
+    new = tmp_path / "new.db"
+    db = open_database(new, check_in_background=True)  # created: nothing to check
+    try:
+        assert not db.check_pending and not db.check_failed
+    finally:
+        db.dispose()

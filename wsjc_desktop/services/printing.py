@@ -42,6 +42,7 @@ from wsjc_desktop.printing.values import (
 )
 from wsjc_desktop.services import dossier as dossier_service
 from wsjc_desktop.services import notices, records, settings
+from wsjc_desktop.services.workcalendar import holiday_window as holiday_window
 from wsjc_desktop.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -476,14 +477,6 @@ def holiday_requirements(holiday: str, year: int) -> str:
     from wsjc_desktop.printing.wording import HOLIDAY_WORDING
 
     return "\n".join(item.format(holiday=holiday, year=year) for item in HOLIDAY_WORDING.items)
-
-
-def holiday_window(holiday: str, year: int) -> tuple[date, date]:
-    """When the reminders for a holiday of ``year`` are usually written: 元旦's in the December
-    before; every other holiday's within its own year."""
-    if holiday == "元旦":
-        return date(year - 1, 7, 1), date(year, 6, 30)
-    return date(year, 1, 1), date(year, 12, 31)
 
 
 @dataclass

@@ -612,7 +612,7 @@ def sql_params(period: Period, today: date) -> dict[str, Any]:
 def runner(conn: Session | sqlite3.Connection) -> Runner:
     """Raw SQL on an SQLAlchemy session or a plain sqlite3 connection (the fast read-only path
     of the command line, which need not import SQLAlchemy at all)."""
-    if isinstance(conn, sqlite3.Connection):
+    if isinstance(conn, sqlite3.Connection) or not hasattr(conn, "get_bind"):  # DB-API (or SQLCipher)
         return conn.execute
     from sqlalchemy import text
 
@@ -1088,8 +1088,8 @@ def _series_counts(db: Database, year: int) -> dict[str, list[tuple[tuple[int, .
     params = sql_params(Period.year(year), date.today())
     out: dict[str, list[tuple[tuple[int, ...], int, int]]] = {}
     cache: dict[str, tuple[int, ...]] = {}
-    with db.read() as uow:
-        run = runner(uow.session)
+    with db.raw_read() as conn:
+        run = runner(conn)
         for name, source in _SERIES_SOURCES.items():
             query = f"{_facts_cte(source)} SELECT k2, substr(k1, 6, 2), count(*) FROM f GROUP BY 1, 2"
             out[name] = [
@@ -1101,11 +1101,9 @@ def _series_counts(db: Database, year: int) -> dict[str, list[tuple[tuple[int, .
 def activity(db: Database, year: int) -> tuple[dict[str, list[int]], list[tuple[str, dict[str, int]]]]:
     """Both chart data sets of the dashboard from one pass over the year: series label → 12
     monthly counts, and (unit name, series label → count) per unit under supervision, in order."""
-    with db.read() as uow:
+    with db.raw_read() as conn:
         units = [
-            (uid, short or full)
-            for uid, full, short, in_scope in runner(uow.session)(UNITS_SQL, {})
-            if in_scope
+            (uid, short or full) for uid, full, short, in_scope in runner(conn)(UNITS_SQL, {}) if in_scope
         ]
     monthly = {name: [0] * 12 for name in SERIES}
     totals: dict[int, dict[str, int]] = {uid: dict.fromkeys(SERIES, 0) for uid, _name in units}

@@ -14,22 +14,16 @@ only counted, per unit, in SQL. Records in the recycle bin never appear.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, func, not_, select
-from sqlalchemy.orm import Session
-
-from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import CadreRank, CadreStatus, NoticeKind, NoticeStatus
-from wsjc_desktop.domain.fields import ALERT_NOTICE
-from wsjc_desktop.services import records, workcalendar
-from wsjc_desktop.services.dossier import updated_this_year
-from wsjc_desktop.services.records import RecordFilter
-from wsjc_desktop.storage.database import Database
+
+if TYPE_CHECKING:
+    from wsjc_desktop.services import workcalendar
+    from wsjc_desktop.storage.database import Database
 
 __all__ = [
     "DUE_SOON_DAYS",
@@ -120,43 +114,102 @@ def _due_text(deadline: date, today: date) -> str:
     return f"已逾期{-days}天"
 
 
-# --- notices ------------------------------------------------------------------------------
+# --- the list, in plain SQL ----------------------------------------------------------------
+#
+# The list is the first thing the window shows, so it is read with plain SQL on a DB-API
+# connection (``Database.raw_read``) and needs neither SQLAlchemy nor the models: importing them
+# costs more than the bare window takes to appear. The conditions are the notices tab's status
+# filters (``records._status_condition``) and the dossier's rule ``dossier.updated_this_year``;
+# tests check that both give the same records as those.
 
+#: Tables of a cadre's 廉政档案 sections (``fields.DOSSIER_SECTIONS``; a test keeps them equal).
+SECTION_TABLES = (
+    "family_members",
+    "personal_matters_reports",
+    "duty_reports",
+    "integrity_opinions",
+    "discipline_records",
+    "clues",
+    "risk_points",
+    "attachments",
+)
 
-def _notice_rows(session: Session, flt: RecordFilter) -> list[Any]:
-    """(id, kind, 文号, unit short and full name, title, deadline) of the notices ``flt`` lists in
-    the notices tab, earliest deadline first."""
-    notice, unit = m.AlertNotice, m.Unit
-    query = (
-        records.build_query(ALERT_NOTICE, flt)
-        .with_only_columns(
-            notice.id,
-            notice.kind,
-            notice.doc_number,
-            unit.short_name,
-            unit.full_name,
-            notice.title,
-            notice.deadline,
-        )
-        .join_from(notice, unit, unit.id == notice.unit_id)
-        .order_by(None)
-        .order_by(notice.deadline.nulls_last(), notice.id)
+_NOTICES_SQL = """
+SELECT n.id, n.kind, n.doc_number, u.short_name, u.full_name, n.title, n.deadline
+FROM alert_notices AS n JOIN units AS u ON u.id = n.unit_id
+WHERE n.deleted_at IS NULL AND {condition}
+ORDER BY n.deadline IS NULL, n.deadline, n.id
+"""
+
+_NOTICE_CONDITIONS = {
+    # records._status_condition(OVERDUE): issued, past its deadline
+    TodoKind.OVERDUE: "n.status = :issued AND n.deadline IS NOT NULL AND n.deadline < :today",
+    # RecordFilter(due_within_days=N): issued, deadline from today to N days ahead
+    TodoKind.DUE_SOON: "n.status = :issued AND n.deadline BETWEEN :today AND :due_by",
+    TodoKind.NOT_RECTIFIED: "n.status = :fed_back",
+}
+
+_PER_UNIT_SQL = """
+SELECT u.id, u.short_name, u.full_name, count(c.id)
+FROM units AS u JOIN cadres AS c ON c.unit_id = u.id
+WHERE u.deleted_at IS NULL AND u.in_scope = 1 AND c.deleted_at IS NULL AND c.status = :serving
+  AND {condition}
+GROUP BY u.id
+ORDER BY u.sort_order, u.id
+"""
+
+#: dossier.updated_this_year: the file marked updated, or the cadre or a section row changed
+_UPDATED_THIS_YEAR = (
+    "CASE WHEN (c.file_updated_on >= :since_day OR c.updated_at >= :since) THEN 1 ELSE c.id IN ("
+    + " UNION ".join(
+        f"SELECT cadre_id FROM {table}"
+        " WHERE cadre_id IS NOT NULL AND deleted_at IS NULL AND updated_at >= :since"
+        for table in SECTION_TABLES
     )
-    return list(session.execute(query))
+    + ") END"
+)
+
+
+def _no_report_of(table: str) -> str:
+    # NOT IN, not NOT EXISTS: SQLite then reads the year's reports once, not once per cadre
+    return f"c.id NOT IN (SELECT cadre_id FROM {table} WHERE year = :year AND deleted_at IS NULL)"
+
+
+def _params(today: date) -> dict[str, Any]:
+    since = datetime(today.year, 1, 1)
+    return {
+        "today": today.isoformat(),
+        "due_by": (today + timedelta(days=DUE_SOON_DAYS)).isoformat(),
+        "issued": NoticeStatus.ISSUED.value,
+        "fed_back": NoticeStatus.FED_BACK.value,
+        "serving": CadreStatus.SERVING.value,
+        "since_day": since.date().isoformat(),
+        "since": since.isoformat(sep=" ", timespec="microseconds"),  # as the ORM stores them
+        "year": today.year,
+        "bureau": CadreRank.BUREAU.value,
+        "division": CadreRank.DIVISION.value,
+    }
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _notice_section(
-    session: Session,
+    conn: Any,
+    params: dict[str, Any],
     kind: TodoKind,
     title: str,
     severity: Severity,
-    flt: RecordFilter,
     today: date,
     limit: int,
 ) -> TodoSection:
-    rows = _notice_rows(session, flt)
+    rows = conn.execute(_NOTICES_SQL.format(condition=_NOTICE_CONDITIONS[kind]), params).fetchall()
     items = []
-    for notice_id, notice_kind, number, short, full, notice_title, deadline in rows[:limit]:
+    for notice_id, notice_kind, number, short, full, notice_title, deadline_value in rows[:limit]:
+        deadline = _as_date(deadline_value)
         head = f"{NoticeKind.parse(notice_kind).label} {number or '（未编号）'} {short or full}"
         if kind is TodoKind.NOT_RECTIFIED:
             text = f"{head} 已反馈，整改未完成"
@@ -168,32 +221,17 @@ def _notice_section(
     return TodoSection(kind, title, severity, tuple(items), len(rows))
 
 
-# --- cadres, counted per unit -------------------------------------------------------------
-
-
 def _per_unit(
-    session: Session,
+    conn: Any,
+    params: dict[str, Any],
     kind: TodoKind,
     title: str,
     what: str,
-    conditions: Sequence[ColumnElement[bool]],
+    condition: str,
     limit: int,
 ) -> TodoSection:
-    """One line per unit under supervision with serving cadres matching ``conditions``."""
-    cadre, unit = m.Cadre, m.Unit
-    rows = session.execute(
-        select(unit.id, unit.short_name, unit.full_name, func.count(cadre.id))
-        .join(cadre, cadre.unit_id == unit.id)
-        .where(
-            unit.deleted_at.is_(None),
-            unit.in_scope.is_(True),
-            cadre.deleted_at.is_(None),
-            cadre.status == CadreStatus.SERVING,
-            *conditions,
-        )
-        .group_by(unit.id)
-        .order_by(unit.sort_order, unit.id)
-    ).all()
+    """One line per unit under supervision with serving cadres matching ``condition``."""
+    rows = conn.execute(_PER_UNIT_SQL.format(condition=condition), params).fetchall()
     items = tuple(
         TodoItem(kind, f"{short or full}：{n} {what}", Severity.NORMAL, "units", unit_id, count=n)
         for unit_id, short, full, n in rows[:limit]
@@ -202,78 +240,48 @@ def _per_unit(
     return TodoSection(kind, title, Severity.NORMAL, items, len(rows), people)
 
 
-def _no_report_of(
-    model: type[m.DutyReport] | type[m.PersonalMattersReport], year: int
-) -> ColumnElement[bool]:
-    # NOT IN, not NOT EXISTS: SQLite then reads the year's reports once, not once per cadre
-    reported = select(model.cadre_id).where(model.year == year, model.deleted_at.is_(None))
-    return m.Cadre.id.not_in(reported)
-
-
 def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[TodoSection]:
     """Every section of the list as of ``today`` (empty ones included), most urgent first."""
     year = today.year
-    cadre = m.Cadre
-    with db.read() as uow:
-        s = uow.session
-        sections = [
+    params = _params(today)
+    with db.raw_read() as conn:
+        return [
+            _notice_section(conn, params, TodoKind.OVERDUE, "逾期未反馈", Severity.OVERDUE, today, limit),
             _notice_section(
-                s,
-                TodoKind.OVERDUE,
-                "逾期未反馈",
-                Severity.OVERDUE,
-                RecordFilter(status=NoticeStatus.OVERDUE, today=today),
-                today,
-                limit,
+                conn, params, TodoKind.DUE_SOON, f"{DUE_SOON_DAYS}日内到期", Severity.DUE_SOON, today, limit
             ),
             _notice_section(
-                s,
-                TodoKind.DUE_SOON,
-                f"{DUE_SOON_DAYS}日内到期",
-                Severity.DUE_SOON,
-                RecordFilter(due_within_days=DUE_SOON_DAYS, today=today),
-                today,
-                limit,
-            ),
-            _notice_section(
-                s,
-                TodoKind.NOT_RECTIFIED,
-                "已反馈，整改未完成",
-                Severity.NORMAL,
-                RecordFilter(status=NoticeStatus.FED_BACK, today=today),
-                today,
-                limit,
+                conn, params, TodoKind.NOT_RECTIFIED, "已反馈，整改未完成", Severity.NORMAL, today, limit
             ),
             _per_unit(
-                s,
+                conn,
+                params,
                 TodoKind.STALE_FILES,
                 "廉政档案本年度未更新",
                 "名干部的廉政档案本年度未更新",
                 # the dossier's rule, so this count and the 廉政档案 tab's orange dots agree
-                [not_(updated_this_year(datetime(year, 1, 1)))],
+                f"NOT ({_UPDATED_THIS_YEAR})",
                 limit,
             ),
             _per_unit(
-                s,
+                conn,
+                params,
                 TodoKind.DUTY_REPORTS,
                 f"{year}年度述责述廉未登记",
                 f"名班子成员未登记{year}年度述责述廉",
-                [cadre.is_leader.is_(True), _no_report_of(m.DutyReport, year)],
+                f"c.is_leader = 1 AND {_no_report_of('duty_reports')}",
                 limit,
             ),
             _per_unit(
-                s,
+                conn,
+                params,
                 TodoKind.PERSONAL_MATTERS,
                 f"{year}年度个人有关事项报告未登记",
                 f"名厅级、处级干部未登记{year}年度个人有关事项报告",
-                [
-                    cadre.rank.in_([CadreRank.BUREAU, CadreRank.DIVISION]),
-                    _no_report_of(m.PersonalMattersReport, year),
-                ],
+                f"c.rank IN (:bureau, :division) AND {_no_report_of('personal_matters_reports')}",
                 limit,
             ),
         ]
-    return sections
 
 
 # --- the next holiday and its 节前廉政提醒 ------------------------------------------------
@@ -308,6 +316,8 @@ class HolidayReminders:
 
     def headline(self, today: date) -> str:
         """元旦 2027年1月1日（还有40天），放假3天"""
+        from wsjc_desktop.services import workcalendar
+
         h = self.holiday
         days = (h.first_day - today).days
         if days > 0:
@@ -336,47 +346,41 @@ class HolidayReminders:
 
 def next_holiday_reminders(db: Database, today: date) -> HolidayReminders | None:
     """The next holiday (the ongoing one during a holiday) and its reminders; None when the
-    calendar knows no holiday ahead."""
-    from wsjc_desktop.services.printing import holiday_window
+    calendar knows no holiday ahead. Plain SQL, like the list (it is drawn with it)."""
+    from wsjc_desktop.services import workcalendar
+    from wsjc_desktop.services.workcalendar import holiday_window
 
-    with db.read() as uow:
-        s = uow.session
-        holiday = workcalendar.next_holiday(s, today)
+    with db.raw_read() as conn:
+        holiday = workcalendar.next_holiday(conn, today)
         if holiday is None:
             return None
         names = reminder_names(holiday.name)
-        units = set(
-            s.scalars(select(m.Unit.id).where(m.Unit.deleted_at.is_(None), m.Unit.in_scope.is_(True)))
-        )
-        notice = m.AlertNotice
-        rows = s.execute(
-            select(
-                notice.unit_id,
-                notice.holiday,
-                notice.status,
-                notice.issued_on,
-                notice.created_at,
-                notice.title,
+        units = {
+            row[0] for row in conn.execute("SELECT id FROM units WHERE deleted_at IS NULL AND in_scope = 1")
+        }
+        marks = ", ".join("?" * len(names))
+        rows = [
+            (unit_id, name, status, _as_date(issued_on), _as_date(created_at), title or "")
+            for unit_id, name, status, issued_on, created_at, title in conn.execute(
+                "SELECT unit_id, holiday, status, issued_on, created_at, title FROM alert_notices"
+                f" WHERE kind = ? AND holiday IN ({marks}) AND deleted_at IS NULL ORDER BY id",
+                (NoticeKind.HOLIDAY_REMINDER.value, *names),
             )
-            .where(
-                notice.kind == NoticeKind.HOLIDAY_REMINDER,
-                notice.holiday.in_(names),
-                notice.deleted_at.is_(None),
-            )
-            .order_by(notice.id)
-        ).all()
+        ]
     year = holiday.year
     # which reminders are this holiday's: as the bulk print finds them (services.printing._plan)
     start, end = holiday_window(names[0], year)
     found = [
         (unit_id, name, status)
         for unit_id, name, status, issued_on, created_at, title in rows
-        if unit_id in units and (start <= (issued_on or created_at.date()) <= end or f"{year}年" in title)
+        if unit_id in units and (start <= (issued_on or created_at) <= end or f"{year}年" in title)
     ]
     used = Counter(name for _unit, name, _status in found)
     reminder_name = max(names, key=lambda n: (used[n], -names.index(n)))
     issued = {
-        unit_id for unit_id, name, status in found if name == reminder_name and status != NoticeStatus.DRAFT
+        unit_id
+        for unit_id, name, status in found
+        if name == reminder_name and status != NoticeStatus.DRAFT.value
     }
     drafted = {unit_id for unit_id, name, status in found if name == reminder_name} - issued
     return HolidayReminders(holiday, reminder_name, len(units), len(issued), len(drafted))

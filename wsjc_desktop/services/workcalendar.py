@@ -14,6 +14,7 @@ Every function takes a :class:`~wsjc_desktop.storage.database.Database` or an op
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
@@ -21,13 +22,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import settings
-from wsjc_desktop.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ _MAX_BLOCK = 40
 
 _WEEKDAYS = "一二三四五六日"
 
-SessionOrDb = Database | Session
+#: A Database, an ORM session, or a DB-API connection (the 工作台 reads with plain SQL)
+SessionOrDb = Any
 
 
 def setting_key(year: int) -> str:
@@ -273,9 +275,19 @@ def check_entry(year: int, value: Any) -> None:
     parse_entry(year, value)
 
 
+def _setting(source: Any, key: str) -> Any:
+    """A stored setting through an ORM session or a DB-API connection (None when not set)."""
+    if hasattr(source, "get_bind"):  # an ORM session
+        from wsjc_desktop.services import settings
+
+        return settings.get_in(source, key)
+    row = source.execute("SELECT value FROM settings WHERE key = ? AND deleted_at IS NULL", (key,)).fetchone()
+    return json.loads(row[0]) if row is not None else None
+
+
 def _load(session: Session, year: int) -> YearCalendar:
     if FIRST_YEAR <= year <= LAST_YEAR:
-        value = settings.get_in(session, setting_key(year))
+        value = _setting(session, setting_key(year))
         if value:
             try:
                 return parse_entry(year, value)
@@ -376,11 +388,11 @@ def _order(holiday: Holiday) -> tuple[date, int, str]:
 
 @contextmanager
 def _calendars(source: SessionOrDb) -> Iterator[_Calendars]:
-    if isinstance(source, Session):
-        yield _Calendars(source)
+    if hasattr(source, "raw_read"):  # a Database: the settings are read with plain SQL
+        with source.raw_read() as conn:
+            yield _Calendars(conn)
     else:
-        with source.read() as uow:
-            yield _Calendars(uow.session)
+        yield _Calendars(source)
 
 
 # --- the public functions ------------------------------------------------------------------
@@ -455,3 +467,11 @@ def working_days_between(source: SessionOrDb, start: date, end: date) -> int:
                 count += 1
             day += one
     return count
+
+
+def holiday_window(holiday: str, year: int) -> tuple[date, date]:
+    """When the reminders for a holiday of ``year`` are usually written: 元旦's in the December
+    before; every other holiday's within its own year."""
+    if holiday == "元旦":
+        return date(year - 1, 7, 1), date(year, 6, 30)
+    return date(year, 1, 1), date(year, 12, 31)

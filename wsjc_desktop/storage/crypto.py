@@ -25,12 +25,12 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import URL, Engine, create_engine
-from sqlalchemy.pool import QueuePool
+from typing import TYPE_CHECKING, Any
 
 from wsjc_desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +210,9 @@ def engine(
     of one) hands that connection to one unit of work at a time, from any thread; a second
     unit of work open at the same moment gets an extra connection, closed when given back.
     """
+    from sqlalchemy import URL, create_engine
+    from sqlalchemy.pool import QueuePool
+
     path = Path(path)
     pending = [first] if first is not None else []
 

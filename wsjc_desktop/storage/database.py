@@ -1,5 +1,9 @@
 """The one local SQLite file: engine, connection settings, units of work, change notices.
 
+SQLAlchemy and the models are imported when the engine is first needed, not when a
+``Database`` is made: the window paints its first tab from plain SQL (``raw_read``) before the
+ORM has loaded (importing it costs ~0.6 s, more than the bare window takes to appear).
+
 Every write is one transaction begun with ``BEGIN IMMEDIATE`` so two writers never
 interleave; readers use WAL and are never blocked. A unit of work rolls back unless
 ``commit()`` was called, stamps who and when, writes the audit log, keeps the search
@@ -16,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,20 +28,20 @@ from datetime import date, datetime, time
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.attributes import get_history
+from typing import TYPE_CHECKING, Any
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import AuditAction
-from wsjc_desktop.domain.models import AuditEntry, Record, column_values, now
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.storage import crypto
 from wsjc_desktop.storage.crypto import PassphraseError
 from wsjc_desktop.storage.health import DamagedDatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from wsjc_desktop.domain.models import AuditEntry, Record
 
 __all__ = [
     "DamagedDatabaseError",
@@ -91,6 +96,13 @@ def _without_secrets(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: ("<已隐藏>" if k in SECRET_COLUMNS else v) for k, v in values.items()}
 
 
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """SQLAlchemy's wrappers of the driver's errors (imported on first use)."""
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
+    return (OperationalError, DatabaseError)
+
+
 def translate_db_error(exc: BaseException) -> UserError | None:
     """A Chinese UserError for database failures the user can cause, else None."""
     text = str(getattr(exc, "orig", exc)).lower()
@@ -131,9 +143,60 @@ class Database:
         self._first_connection = connection
         self.member_id: int | None = None
         self._listeners: list[Listener] = []
-        self.engine: Engine = self._make_engine(echo)
-        self.session_factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self._echo = echo
+        self._engine: Engine | None = None
+        self._session_factory: sessionmaker[Session] | None = None
+        self._check: tuple[threading.Thread, dict[str, Any]] | None = None
         _OPEN.add(self)
+
+    # --- the start-up check, behind the first screen ----------------------------------
+
+    def start_check(self) -> None:
+        """Run the start-up integrity check (``health.check_file``) on its own read-only
+        connection in a background thread: SQLite works outside Python's lock, so the check
+        uses the second core while the window (or the login) is drawn. Until it has passed,
+        every write waits for it (:meth:`wait_checked`): a damaged file is never written to."""
+        from wsjc_desktop.storage import health
+
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["health"] = health.check_file(self.path)
+            except BaseException as exc:  # handed to whoever waits
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=run, name="wsjc-check", daemon=True)
+        self._check = (thread, outcome)
+        thread.start()
+
+    @property
+    def check_pending(self) -> bool:
+        """The background check is still running."""
+        return self._check is not None and self._check[0].is_alive()
+
+    @property
+    def check_failed(self) -> bool:
+        """The background check has finished and found the file unusable."""
+        if self._check is None or self._check[0].is_alive():
+            return False
+        health = self._check[1].get("health")
+        return health is None or not health.ok
+
+    def wait_checked(self) -> None:
+        """Wait for the background check (if any); raise its error (``DamagedDatabaseError``
+        for a damaged file, ``UserError`` for an unreadable one) if it failed."""
+        if self._check is None:
+            return
+        thread, outcome = self._check
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        health = outcome["health"]
+        if not health.ok:
+            log.warning("refused to write to %s: %s (%s)", self.path, health.kind, health.detail)
+            raise health.error()
+        self._check = None  # passed: nothing to wait for any more
 
     # --- engine ---------------------------------------------------------------------
 
@@ -142,7 +205,45 @@ class Database:
         """The passphrase of an encrypted file (None for a plain one); never log it."""
         return self._key
 
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
+        if self._engine is None:
+            self._engine = self._make_engine(self._echo)
+        return self._engine
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        if self._session_factory is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._session_factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        return self._session_factory
+
+    @contextmanager
+    def raw_read(self) -> Iterator[Any]:
+        """A DB-API connection for plain-SQL reads (``execute(sql, params)``), in one read
+        transaction. Before the engine exists, a plain file is read through its own short-lived
+        read-only sqlite3 connection, so the first screen needs no SQLAlchemy at all."""
+        if self._engine is None and self._key is None and self.path.is_file():
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+            try:
+                conn.execute("PRAGMA query_only = ON")
+                conn.execute("BEGIN")
+                yield conn
+            except sqlite3.Error as exc:
+                raise translate_db_error(exc) or exc from exc
+            finally:
+                conn.close()
+            return
+        with self.read() as uow:
+            yield uow.session.connection().connection.driver_connection
+
     def _make_engine(self, echo: bool) -> Engine:
+        from sqlalchemy import create_engine, event
+
         engine: Engine
         if self._key is not None:
             first, self._first_connection = self._first_connection, None
@@ -184,12 +285,15 @@ class Database:
         return engine
 
     def dispose(self) -> None:
+        if self._engine is None:  # never used for more than plain reads
+            _OPEN.discard(self)
+            return
         if not self.readonly:
             # Keep the query planner's statistics current (cheap; SQLite decides what to analyse).
             try:
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA optimize")
-            except (OperationalError, DatabaseError):
+            except driver_errors():
                 pass
         self.engine.dispose()
         _OPEN.discard(self)
@@ -246,12 +350,16 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         if self.write and self.db.readonly:
             raise UserError("数据库以只读方式打开，不能保存修改。")
+        if self.write:
+            self.db.wait_checked()
+        from sqlalchemy import event
+
         self.session = self.db.session_factory()
         event.listen(self.session, "before_flush", self._before_flush)
         event.listen(self.session, "after_flush", self._after_flush)
         try:
             self.session.connection(execution_options={"wsjc_write": self.write})
-        except (OperationalError, DatabaseError) as exc:
+        except driver_errors() as exc:
             self.session.close()
             raise translate_db_error(exc) or exc from exc
         return self
@@ -266,7 +374,7 @@ class UnitOfWork:
             # close() ends a read transaction without expiring what was loaded, so the
             # plain values read stay usable after the block
             self.session.close()
-        if isinstance(exc, OperationalError | DatabaseError):
+        if isinstance(exc, driver_errors()):
             user = translate_db_error(exc)
             if user is not None:
                 raise user from exc
@@ -283,6 +391,8 @@ class UnitOfWork:
         after: dict[str, Any] | None = None,
     ) -> None:
         """Record an action that is not a row change (import, export, print, login, issue)."""
+        from wsjc_desktop.domain.models import AuditEntry
+
         self._audit.append(
             AuditEntry(
                 member_id=self.db.member_id,
@@ -309,7 +419,7 @@ class UnitOfWork:
                 self._audit = []
                 self.session.flush()
             self.session.commit()
-        except (OperationalError, DatabaseError) as exc:
+        except driver_errors() as exc:
             self.session.rollback()
             raise translate_db_error(exc) or exc from exc
         self._committed = True
@@ -317,6 +427,8 @@ class UnitOfWork:
     # --- session hooks ----------------------------------------------------------------
 
     def _before_flush(self, session: Session, _ctx: Any, _instances: Any) -> None:
+        from wsjc_desktop.domain.models import AuditEntry, Record, now
+
         stamp = now()
         member = self.db.member_id
         for obj in session.new:
@@ -331,6 +443,11 @@ class UnitOfWork:
                 obj.updated_by_id = member
 
     def _after_flush(self, session: Session, _ctx: Any) -> None:
+        from sqlalchemy import inspect
+        from sqlalchemy.orm.attributes import get_history
+
+        from wsjc_desktop.domain.models import Record, column_values
+
         for obj in session.new:
             if isinstance(obj, Record):
                 self._record(obj, AuditAction.CREATE, None, column_values(obj))
@@ -355,6 +472,8 @@ class UnitOfWork:
     def _record(
         self, obj: Record, action: AuditAction, before: dict[str, Any] | None, after: dict[str, Any] | None
     ) -> None:
+        from wsjc_desktop.domain.models import AuditEntry
+
         table = obj.__tablename__
         op = {
             AuditAction.CREATE: "created",
@@ -380,9 +499,16 @@ class UnitOfWork:
         )
 
 
-def open_database(path: Path | str, *, readonly: bool = False, key: str | None = None) -> Database:
+def open_database(
+    path: Path | str, *, readonly: bool = False, key: str | None = None, check_in_background: bool = False
+) -> Database:
     """Open the database file at ``path``: created (encrypted, with ``key``) if missing or
     empty, checked and upgraded first unless read-only.
+
+    ``check_in_background``: a plain file of the current schema is opened at once and checked
+    in a background thread (see ``Database.start_check``); writes wait for the check, and a
+    failed check is raised by the first write or by ``Database.wait_checked``. Other files
+    (encrypted, older, new) are checked first as usual.
 
     Raises ``PassphraseError`` for an encrypted file without its key or with a wrong one,
     ``DamagedDatabaseError`` for a file that fails the integrity check (it is not written
@@ -390,7 +516,6 @@ def open_database(path: Path | str, *, readonly: bool = False, key: str | None =
     program and a plain ``UserError`` for anything else the user can put right.
     """
     from wsjc_desktop.storage import health
-    from wsjc_desktop.storage.migrate import current_revision, ensure_schema, revision_of
     from wsjc_desktop.storage.revision import HEAD
 
     path = Path(path)
@@ -404,6 +529,8 @@ def open_database(path: Path | str, *, readonly: bool = False, key: str | None =
         raise UserError(f"数据库“{path.name}”没有加密，打开它不需要口令。", field="passphrase")
 
     if readonly:
+        from wsjc_desktop.storage.migrate import current_revision, revision_of
+
         if key is None:
             _check_readable(path, current_revision(path))
             return Database(path, readonly=True)
@@ -416,10 +543,22 @@ def open_database(path: Path | str, *, readonly: bool = False, key: str | None =
         return Database(path, readonly=True, key=key, connection=conn)
 
     if not exists:
+        from wsjc_desktop.storage.migrate import ensure_schema
+
         if key is not None:
             crypto.check_new_passphrase(key)
         ensure_schema(path, key=key)
         return Database(path, key=key)
+
+    if check_in_background and key is None:
+        from wsjc_desktop.storage import quickread
+
+        current = quickread.connect(path)  # None unless a readable file of the current schema
+        if current is not None:
+            current.close()
+            db = Database(path)
+            db.start_check()
+            return db
 
     conn = None
     if key is not None:
@@ -432,6 +571,8 @@ def open_database(path: Path | str, *, readonly: bool = False, key: str | None =
             log.warning("refused to open %s: %s (%s)", path, checked.kind, checked.detail)
             raise checked.error()
         if checked.revision != HEAD:
+            from wsjc_desktop.storage.migrate import ensure_schema  # an older file: upgrade it
+
             ensure_schema(path, key=key)
     except BaseException:
         if conn is not None:

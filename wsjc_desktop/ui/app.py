@@ -6,6 +6,8 @@ import logging
 import sys
 from pathlib import Path
 
+from wsjc_desktop.errors import UserError
+
 log = logging.getLogger(__name__)
 
 #: The bundled family used wherever the system font has no Chinese glyphs.
@@ -79,7 +81,7 @@ def open_main_window(db_path: Path, *, tab: str | None = None) -> tuple[object, 
     """
     from wsjc_desktop.storage.database import open_database
 
-    db = open_database(db_path)
+    db = open_database(db_path, check_in_background=True)
     try:
         return _show_window(db, tab)
     except ValueError:
@@ -102,7 +104,43 @@ def _show_window(db: object, tab: str | None, member_id: int | None = None) -> t
     window.show()
     if tab is not None:
         window.show_tab(tab)
+    if db.check_pending:
+        _watch_check(window, db)
     return window, ctx
+
+
+def _watch_check(window: object, db: object) -> None:
+    """Tell the user if the start-up check running behind the window finds the file damaged:
+    the window then only reads (every write would be refused anyway)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from wsjc_desktop import APP_TITLE
+    from wsjc_desktop.storage.database import Database
+    from wsjc_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and isinstance(db, Database)
+    timer = QTimer(window)
+    timer.setInterval(50)
+
+    def poll() -> None:
+        if db.check_pending:
+            return
+        timer.stop()
+        timer.deleteLater()
+        if not db.check_failed:
+            return
+        try:
+            db.wait_checked()
+        except UserError as exc:
+            db.readonly = True
+            window.mark_readonly()
+            QMessageBox.critical(
+                window, APP_TITLE, f"{exc.message}\n\n请关闭程序后重新打开，按提示从备份恢复。"
+            )
+
+    timer.timeout.connect(poll)
+    timer.start()
 
 
 def current_tab_loaded(window: object) -> bool:

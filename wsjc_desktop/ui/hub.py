@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from wsjc_desktop.domain.changes import ChangeSet
-from wsjc_desktop.storage.database import Database
+
+if TYPE_CHECKING:
+    from wsjc_desktop.storage.database import Database
 
 
 class ChangeHub(QObject):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,13 +23,10 @@ from PySide6.QtWidgets import (
 from wsjc_desktop import APP_TITLE, __version__
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.ui.context import AppContext, ui_settings
-from wsjc_desktop.ui.record_tab import RecordTab, RecordTable
 from wsjc_desktop.ui.tabs.dashboard import DashboardTab
-from wsjc_desktop.ui.tabs.dossier import DossierTab
-from wsjc_desktop.ui.tabs.meetings import MeetingsTab
-from wsjc_desktop.ui.tabs.notices import NoticesTab
-from wsjc_desktop.ui.tabs.talks import TalksTab
-from wsjc_desktop.ui.tabs.units import UnitsTab
+
+if TYPE_CHECKING:
+    from wsjc_desktop.ui.record_tab import RecordTable
 
 
 class WorkTab(Protocol):
@@ -58,6 +56,80 @@ TAB_FOR_TABLE = {
 }
 
 
+#: The register tabs after the 工作台, in order: (title, module, class). Their modules (and with
+#: them SQLAlchemy and the models) are imported when a tab is first shown, not at start-up.
+REGISTER_TABS = (
+    ("监督单位", "wsjc_desktop.ui.tabs.units", "UnitsTab"),
+    ("廉政档案", "wsjc_desktop.ui.tabs.dossier", "DossierTab"),
+    ("廉情提醒", "wsjc_desktop.ui.tabs.notices", "NoticesTab"),
+    ("列席会议", "wsjc_desktop.ui.tabs.meetings", "MeetingsTab"),
+    ("谈话记录", "wsjc_desktop.ui.tabs.talks", "TalksTab"),
+)
+
+
+class _Placeholder(QWidget):
+    """Stands in a tab until the tab is first shown (then the real page takes its place)."""
+
+    is_loaded = False
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setObjectName(f"placeholder_{title}")
+        from PySide6.QtWidgets import QVBoxLayout
+
+        layout = QVBoxLayout(self)
+        label = QLabel("正在打开…")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("color: palette(mid);")
+        layout.addWidget(label)
+
+
+class Pages(Mapping[str, QWidget]):
+    """The window's tabs by title, each page made the first time it is asked for (by showing
+    its tab, or by code reaching it here)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._built: dict[str, QWidget] = {}
+        self._order: list[str] = []
+        self._makers: dict[str, Callable[[], QWidget]] = {}
+
+    def add(self, title: str, page: QWidget | None, maker: Callable[[], QWidget] | None = None) -> None:
+        if title not in self._order:
+            self._order.append(title)
+        if page is not None:
+            self._built[title] = page
+        elif maker is not None:
+            self._makers[title] = maker
+
+    def __getitem__(self, title: str) -> QWidget:
+        page = self._built.get(title)
+        if page is None:
+            maker = self._makers.pop(title, None)
+            if maker is None:
+                raise KeyError(title)
+            page = maker()
+            self._built[title] = page
+            self._window._install_page(title, page)
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, title: object) -> bool:
+        return title in self._order
+
+    def built(self) -> dict[str, QWidget]:
+        """The pages made so far (the rest are still placeholders)."""
+        return dict(self._built)
+
+    def is_built(self, title: str) -> bool:
+        return title in self._built
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -67,12 +139,13 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
-        self.pages: dict[str, QWidget] = {}
-        for cls in (DashboardTab, UnitsTab, DossierTab, NoticesTab, MeetingsTab, TalksTab):
-            page = cls(ctx)
-            self.add_page(page)
-        self.dashboard = self.pages[DashboardTab.tab_title]
-        assert isinstance(self.dashboard, DashboardTab)
+        self.pages = Pages(self)
+        self._installing = False
+        self.dashboard = DashboardTab(ctx)
+        self.add_page(self.dashboard)
+        for title, module, name in REGISTER_TABS:
+            self.pages.add(title, None, self._maker(module, name))
+            self.tabs.addTab(_Placeholder(title), title)
         self.dashboard.open_unit.connect(self.show_unit)
         self.dashboard.open_notices.connect(self.show_notices)
         self.dashboard.holiday_reminders_requested.connect(self.send_holiday_reminders)
@@ -82,14 +155,64 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         ctx.hub.changed.connect(self._on_changes)
         self._restore_layout()
+        self.tabs.installEventFilter(self)  # until the first paint: then the ORM loads behind it
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tabs and event.type() == QEvent.Type.Paint:
+            self.tabs.removeEventFilter(self)
+            if self.tabs.currentWidget() is self.dashboard and not self.dashboard.is_complete:
+                # the 工作台 draws its card and charts first (plain SQL), then the ORM loads
+                self.dashboard.completed.connect(self._preload, Qt.ConnectionType.SingleShotConnection)
+            else:
+                QTimer.singleShot(0, self._preload)
+        return super().eventFilter(watched, event)
+
+    def _preload(self) -> None:
+        from wsjc_desktop.ui import preload
+
+        preload.start()
+
+    def _maker(self, module: str, name: str) -> Callable[[], QWidget]:
+        def make() -> QWidget:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                cls = getattr(importlib.import_module(module), name)
+                page: QWidget = cls(self.ctx)
+            finally:
+                QApplication.restoreOverrideCursor()
+            return page
+
+        return make
+
+    def _install_page(self, title: str, page: QWidget) -> None:
+        """A page just made takes its placeholder's place (keeping which tab is current)."""
+        index = next(i for i in range(self.tabs.count()) if self.tabs.tabText(i) == title)
+        placeholder = self.tabs.widget(index)
+        current = self.tabs.currentIndex() == index
+        self._installing = True
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, title)
+            if current:
+                self.tabs.setCurrentIndex(index)
+        finally:
+            self._installing = False
+        placeholder.deleteLater()
+        self._connect_page(page)
+        restore = getattr(page, "restore_state", None)
+        if restore is not None:
+            restore(ui_settings())
 
     def add_page(self, page: QWidget, index: int | None = None) -> None:
         title = getattr(page, "tab_title", page.objectName())
-        self.pages[title] = page
+        self.pages.add(title, page)
         if index is None:
             self.tabs.addTab(page, title)
         else:
             self.tabs.insertTab(index, page, title)
+        self._connect_page(page)
+
+    def _connect_page(self, page: QWidget) -> None:
         signal = getattr(page, "status_message", None)
         if signal is not None:
             signal.connect(self._show_count)
@@ -210,6 +333,10 @@ class MainWindow(QMainWindow):
 
     def _focused_table(self) -> RecordTable | None:
         """A sub-table (a dossier section, a meeting's opinions) that has the keyboard focus."""
+        if not any(self.pages.is_built(title) for title, _m, _n in REGISTER_TABS):
+            return None  # no register tab made yet: no record table anywhere
+        from wsjc_desktop.ui.record_tab import RecordTab, RecordTable
+
         widget = QApplication.focusWidget()
         page = self.tabs.currentWidget()
         if isinstance(widget, RecordTable) and not (isinstance(page, RecordTab) and widget is page.view):
@@ -254,7 +381,12 @@ class MainWindow(QMainWindow):
         if tab is not None:
             tab.refresh()
 
-    def _tab_changed(self, _index: int) -> None:
+    def _tab_changed(self, index: int) -> None:
+        if self._installing:
+            return
+        placeholder = self.tabs.widget(index)
+        if isinstance(placeholder, _Placeholder):
+            self.pages[self.tabs.tabText(index)]  # make the page: it replaces the placeholder
         tab = self.current_tab()
         if tab is not None:
             tab.ensure_loaded()
@@ -310,6 +442,8 @@ class MainWindow(QMainWindow):
         opener = getattr(page, "open_unit", None)
         if opener is not None:
             return bool(opener(unit_id))
+        from wsjc_desktop.ui.tabs.dossier import DossierTab
+
         if isinstance(page, DossierTab):
             index = page.tree_model.index_of_unit(unit_id)
             if not index.isValid():
@@ -323,12 +457,16 @@ class MainWindow(QMainWindow):
 
     def show_notices(self, status: str) -> None:
         """The 廉情提醒 register filtered by a status (逾期, 7日内到期, 已反馈 …)."""
+        from wsjc_desktop.ui.tabs.notices import NoticesTab
+
         page = self.show_tab(NoticesTab.tab_title)
         assert isinstance(page, NoticesTab)
         page.show_status(status)
 
     def send_holiday_reminders(self, holiday: str, year: int) -> None:
         """The 廉情提醒 tab's 节前提醒 flow, offering this holiday and year."""
+        from wsjc_desktop.ui.tabs.notices import NoticesTab
+
         page = self.pages[NoticesTab.tab_title]
         assert isinstance(page, NoticesTab)
         page.send_holiday_reminders(holiday, year)
@@ -371,6 +509,13 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if session.notes:
             self.statusBar().showMessage("；".join(session.notes), 15000)
+
+    def mark_readonly(self) -> None:
+        """The file turned out not to be writable (the start-up check failed): read only."""
+        self._update_actions()
+        self.act_password.setEnabled(False)
+        self.act_encrypt.setEnabled(False)
+        self._set_title("")
 
     def _set_title(self, who: str) -> None:
         parts = [APP_TITLE]
@@ -481,14 +626,14 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        for page in self.pages.values():
+        for page in self.pages.built().values():  # the others restore theirs when made
             restore = getattr(page, "restore_state", None)
             if restore is not None:
                 restore(settings)
         # by title: an index would point elsewhere whenever tabs are added (the 工作台 came first)
         title = settings.value("window/tab_title")
         if isinstance(title, str) and title in self.pages:
-            self.tabs.setCurrentWidget(self.pages[title])
+            self.show_tab(title)
         self._update_actions()
 
     def save_layout(self) -> None:
@@ -496,7 +641,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/tab_title", self.tabs.tabText(self.tabs.currentIndex()))
-        for page in self.pages.values():
+        for page in self.pages.built().values():  # a page never made has nothing new to save
             save = getattr(page, "save_state", None)
             if save is not None:
                 save(settings)

@@ -80,7 +80,8 @@ def _open(parent: QWidget | None, path: Path, *, readonly: bool) -> tuple[Databa
     from wsjc_desktop.storage.database import open_database
 
     if not (path.is_file() and crypto.is_encrypted(path)):
-        return open_database(path, readonly=readonly), None
+        # the integrity check runs behind the login (see start_session)
+        return open_database(path, readonly=readonly, check_in_background=True), None
     from wsjc_desktop.ui.dialogs.passphrase_dialog import ask_passphrase
 
     opened: list[Database] = []
@@ -151,6 +152,7 @@ def _login(parent: QWidget | None, db: Database) -> int | None:
     if auth.needs_setup(db):
         if db.readonly:
             return None  # nobody can log in yet, and nothing can be set up in a read-only file
+        db.wait_checked()  # the setup writes at once: the file must have passed the check
         from wsjc_desktop.ui.dialogs.setup_wizard import run_setup
 
         member_id = run_setup(parent, db)
@@ -179,8 +181,15 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
         notes: list[str] = []
         try:
             db, key = _open(parent, path, readonly=writer_lock is None)
+            # the check started by the opening runs while the member logs in; a login's own
+            # write (its audit entry) waits for it and reports a damaged file as this error
+            member_id = _login(parent, db) if login else None
+            db.wait_checked()
         except DamagedDatabaseError as exc:
             log.error("start-up check failed for %s: %s", path, exc.message)
+            if db is not None:
+                db.dispose()
+                db = None
             key = None
             if path.is_file():
                 from wsjc_desktop.storage import crypto
@@ -189,9 +198,10 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
                     raise  # a damaged encrypted file: its key cannot be checked; restore by hand
             notes.append(_offer_backup(parent, path, key, exc.message))
             db, key = _open(parent, path, readonly=writer_lock is None)
+            member_id = _login(parent, db) if login else None
+            db.wait_checked()
         if db.readonly:
             notes.append("数据库正由他人使用，已以只读方式打开：可以查看和打印，不能修改。")
-        member_id = _login(parent, db) if login else None
         session = Session(db, member_id, key, writer_lock, notes)
         if writer_lock is not None and member_id is not None:
             from wsjc_desktop.services import auth

@@ -29,6 +29,7 @@ from wsjc_desktop import APP_TITLE
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import auth, settings
 from wsjc_desktop.storage.database import Database
+from wsjc_desktop.storage.health import DamagedDatabaseError
 from wsjc_desktop.ui.context import ui_settings
 
 ERROR_STYLE = "color: #c0392b;"
@@ -82,6 +83,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.member: auth.MemberInfo | None = None
+        self.damaged: DamagedDatabaseError | None = None
         self.setObjectName("login_dialog")
         self.setWindowTitle(f"登录 — {APP_TITLE}")
 
@@ -157,6 +159,10 @@ class LoginDialog(QDialog):
         self.error.hide()
         try:
             self.member = auth.login(self.db, member_id, self.password.text())
+        except DamagedDatabaseError as exc:  # the start-up check failed: the caller offers a backup
+            self.damaged = exc
+            self.reject()
+            return
         except UserError as exc:
             self.show_error(exc.message)
             self.password.clear()
@@ -172,6 +178,8 @@ def run_login(parent: QWidget | None, db: Database) -> int | None:
     try:
         if dialog.exec() and dialog.member is not None:
             return dialog.member.id
+        if dialog.damaged is not None:
+            raise dialog.damaged
         return None
     finally:
         dialog.deleteLater()

@@ -188,6 +188,7 @@ class DashboardTab(QWidget):
     open_unit = Signal(str, int)  # (tab title, unit id): a unit's cadres, in that tab
     open_notices = Signal(str)  # the notices register, filtered by this status
     holiday_reminders_requested = Signal(str, int)  # (holiday, year): send its 节前廉政提醒
+    completed = Signal()  # every part drawn (the list, the holiday card, the charts)
     tab_title = "工作台"
     #: The window's 新建/编辑/删除 have nothing to act on here.
     edits_records = False
@@ -340,6 +341,8 @@ class DashboardTab(QWidget):
         for part in (TODO, HOLIDAY, CHARTS):
             if part in self._dirty:
                 self._redraw_part(part)
+        if not self._dirty:
+            self.completed.emit()
 
     def _redraw_part(self, part: str) -> None:
         self._dirty.discard(part)
