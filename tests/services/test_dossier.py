@@ -17,10 +17,13 @@ from wsjc_desktop.services.dossier import (
     OPINION_KIND,
     CadreState,
     TimelineItem,
+    UnitSummary,
     cadre_states,
-    cadres_by_unit,
     dossier,
     mark_file_updated,
+    matching_cadres,
+    unit_cadres,
+    unit_summaries,
 )
 from wsjc_desktop.storage.database import Database
 
@@ -184,7 +187,7 @@ def test_last_updated_and_stale(db: Database) -> None:
     assert dossier(db, cadre_id, today=date(2028, 1, 2)).stale
 
 
-def test_cadres_by_unit_lists_every_active_unit_and_cadre_in_order(db: Database) -> None:
+def test_the_tree_lists_every_active_unit_with_its_counts_and_cadres_in_order(db: Database) -> None:
     second = unit(db, "区教育局", short_name="教育局", sort_order=2)
     first = unit(db, "区财政局", sort_order=1)
     empty = unit(db, "区统计局", sort_order=3)
@@ -200,34 +203,54 @@ def test_cadres_by_unit_lists_every_active_unit_and_cadre_in_order(db: Database)
     records.create(db, "family_members", {"cadre_id": with_section, "relation": "配偶", "name": "冯某"})
     gone = records.create(db, "family_members", {"cadre_id": teacher, "relation": "配偶", "name": "陈某"})
     records.delete(db, "family_members", gone)  # a row in the recycle bin does not count
+    today = date(2026, 6, 15)
 
-    tree = cadres_by_unit(db, today=date(2026, 6, 15))
-
-    assert tree == [
-        (first, "区财政局", [(chief, "赵局长", True), (deputy, "钱副局长", True), (staff, "王五", True)]),
-        (
-            second,
-            "教育局",
-            [(teacher, "周老师", True), (marked, "吴老师", False), (with_section, "郑老师", False)],
-        ),
-        (empty, "区统计局", []),
+    assert unit_summaries(db, today=today) == [
+        UnitSummary(first, "区财政局", 3, 3),
+        UnitSummary(second, "教育局", 3, 1),
+        UnitSummary(empty, "区统计局", 0, 0),
     ]
+    finance = [(chief, "赵局长", True), (deputy, "钱副局长", True), (staff, "王五", True)]
+    education = [(teacher, "周老师", True), (marked, "吴老师", False), (with_section, "郑老师", False)]
+    assert unit_cadres(db, today=today) == {first: finance, second: education}
+    assert unit_cadres(db, [second, empty], today=today) == {second: education, empty: []}
     # each flag agrees with the dossier's own
-    for _unit_id, _name, cadres in tree:
+    for cadres in (finance, education):
         for cadre_id, _cadre_name, stale in cadres:
-            assert dossier(db, cadre_id, today=date(2026, 6, 15)).stale is stale
+            assert dossier(db, cadre_id, today=today).stale is stale
     # a few cadres, as the tree has them, for redrawing it in place
-    assert cadre_states(db, [marked, staff, 9999], today=date(2026, 6, 15)) == {
+    assert cadre_states(db, [marked, staff, 9999], today=today) == {
         marked: CadreState(second, "吴老师", False),
         staff: CadreState(first, "王五", True),
     }
     # in a new year every file is due again until something is done to it
+    assert [u.stale for u in unit_summaries(db, today=date(2027, 1, 4))] == [3, 3, 0]
     assert all(
-        stale for _u, _n, cadres in cadres_by_unit(db, today=date(2027, 1, 4)) for _c, _x, stale in cadres
+        stale for cadres in unit_cadres(db, today=date(2027, 1, 4)).values() for _c, _n, stale in cadres
     )
 
 
-def test_cadres_by_unit_reads_in_one_statement_however_many_cadres(db: Database) -> None:
+def test_matching_cadres_by_name_or_pinyin_under_their_units(db: Database) -> None:
+    finance = unit(db, "区财政局", sort_order=1)
+    education = unit(db, "区教育局", sort_order=2)
+    chief = cadre(db, finance, "赵局长", is_top_leader=True)
+    zhang = cadre(db, finance, "张三")
+    cadre(db, finance, "李四")
+    teacher = cadre(db, education, "周老师")
+    english = cadre(db, education, "Anna_Li")
+    records.delete(db, "cadres", cadre(db, education, "张三丰"))
+    today = date(2026, 6, 15)
+
+    assert matching_cadres(db, "张", today=today) == {finance: [(zhang, "张三", False)]}
+    assert matching_cadres(db, "zs", today=today) == {finance: [(zhang, "张三", False)]}  # pinyin initials
+    assert matching_cadres(db, "局长", today=today) == {finance: [(chief, "赵局长", False)]}
+    assert matching_cadres(db, " 老师 ", today=today) == {education: [(teacher, "周老师", False)]}
+    assert matching_cadres(db, "ANNA_", today=today) == {education: [(english, "Anna_Li", False)]}
+    assert matching_cadres(db, "%", today=today) == {}  # LIKE wildcards are plain text
+    assert matching_cadres(db, "  ", today=today) == {}
+
+
+def test_the_tree_reads_in_one_statement_however_many_cadres(db: Database) -> None:
     """The tree must stay quick for tens of thousands of cadres: no query per unit or cadre."""
     units = [unit(db, f"单位{n}") for n in range(3)]
     for n, unit_id in enumerate(units * 4):
@@ -241,8 +264,14 @@ def test_cadres_by_unit_reads_in_one_statement_however_many_cadres(db: Database)
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        tree = cadres_by_unit(db, today=date(2026, 6, 15))
+        summaries = unit_summaries(db, today=date(2026, 6, 15))
+        assert len(statements) == 1
+        tree = unit_cadres(db, today=date(2026, 6, 15))
+        assert len(statements) == 2
+        some = unit_cadres(db, units[:2], today=date(2026, 6, 15))
+        assert len(statements) == 3
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    assert [len(cadres) for _u, _n, cadres in tree] == [4, 4, 4]
-    assert len(statements) == 1
+    assert [(u.cadres, u.stale) for u in summaries] == [(4, 4)] * 3
+    assert [len(tree[u]) for u in units] == [4, 4, 4]
+    assert sorted(some) == units[:2]

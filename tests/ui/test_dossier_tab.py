@@ -17,7 +17,17 @@ from wsjc_desktop.services import records
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.forms import RecordDialog
+from wsjc_desktop.ui.tabs import dossier as dossier_tab
 from wsjc_desktop.ui.tabs.dossier import AttachmentsPanel, CadreTreeModel, DossierTab
+
+
+@pytest.fixture(autouse=True, params=["all at once", "a unit at a time"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs twice: with the tree reading every cadre when it is built (a small
+    database), and reading a unit's cadres only when needed (a large one)."""
+    if request.param == "a unit at a time":
+        monkeypatch.setattr(dossier_tab, "EAGER_LIMIT", 0)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -82,16 +92,19 @@ def click_message_button(text: str) -> Callable[[QWidget], None]:
 
 
 def tree_texts(model: CadreTreeModel) -> list[tuple[str, list[str]]]:
+    """Every unit shown with its cadres (read, as expanding the unit would)."""
     out = []
     for row in range(model.rowCount()):
         parent = model.index(row, 0)
+        if model.canFetchMore(parent):
+            model.fetchMore(parent)
         names = [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
         out.append((parent.data(), names))
     return out
 
 
 def click_cadre(qtbot: QtBot, tab: DossierTab, cadre_id: int) -> None:
-    index = tab.tree_model.index_of_cadre(cadre_id)
+    index = tab.cadre_index(cadre_id)
     tab.tree.expand(index.parent())
     tab.tree.scrollTo(index)
     rect = tab.tree.visualRect(index)

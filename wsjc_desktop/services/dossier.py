@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import CompoundSelect, and_, case, or_, select, union
+from sqlalchemy import CompoundSelect, Select, and_, case, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
@@ -27,10 +27,14 @@ __all__ = [
     "CadreState",
     "Dossier",
     "TimelineItem",
+    "TreeCadre",
+    "UnitSummary",
     "cadre_states",
-    "cadres_by_unit",
     "dossier",
     "mark_file_updated",
+    "matching_cadres",
+    "unit_cadres",
+    "unit_summaries",
 ]
 
 #: The kind label of a meeting opinion on the timeline.
@@ -173,35 +177,93 @@ def updated_this_year(since: datetime) -> Any:
     )
 
 
-def cadres_by_unit(
-    db: Database, *, today: date | None = None
-) -> list[tuple[int, str, list[tuple[int, str, bool]]]]:
-    """(unit id, unit name, [(cadre id, name, stale)]) for every unit and cadre not in the recycle
-    bin, units in their sort order, leaders first within a unit; one query, whatever the size."""
+#: A cadre as the tree shows it: (cadre id, name, stale).
+TreeCadre = tuple[int, str, bool]
+
+
+class UnitSummary(NamedTuple):
+    """A unit of the tree without its cadres: how many it has, and how many files are due."""
+
+    unit_id: int
+    name: str
+    cadres: int
+    stale: int
+
+
+def _fresh(today: date | None) -> Any:
     today = today or date.today()
+    return updated_this_year(datetime(today.year, 1, 1))
+
+
+def unit_summaries(db: Database, *, today: date | None = None) -> list[UnitSummary]:
+    """Every unit not in the recycle bin, in its sort order, with its cadres (not in the recycle
+    bin) counted and those whose file is stale; one GROUP BY query, whatever the size."""
     unit, cadre = m.Unit, m.Cadre
+    stale = func.coalesce(func.sum(case((cadre.id.is_(None), 0), (_fresh(today), 0), else_=1)), 0)
     query = (
-        select(
-            unit.id,
-            unit.short_name,
-            unit.full_name,
-            cadre.id,
-            cadre.name,
-            updated_this_year(datetime(today.year, 1, 1)),
-        )
+        select(unit.id, unit.short_name, unit.full_name, func.count(cadre.id), stale)
         .select_from(unit)
         .outerjoin(cadre, and_(cadre.unit_id == unit.id, cadre.deleted_at.is_(None)))
         .where(unit.deleted_at.is_(None))
-        .order_by(unit.sort_order, unit.id, cadre.is_top_leader.desc(), cadre.is_leader.desc(), cadre.id)
+        .group_by(unit.id)
+        .order_by(unit.sort_order, unit.id)
     )
     with db.read() as uow:
         rows = uow.session.execute(query).all()
-    out: list[tuple[int, str, list[tuple[int, str, bool]]]] = []
-    for unit_id, short, full, cadre_id, name, fresh in rows:
-        if not out or out[-1][0] != unit_id:
-            out.append((unit_id, short or full, []))
-        if cadre_id is not None:
-            out[-1][2].append((cadre_id, name, not fresh))
+    return [UnitSummary(unit_id, short or full, count, stale) for unit_id, short, full, count, stale in rows]
+
+
+def _tree_cadres(today: date | None) -> Select[Any]:
+    cadre = m.Cadre
+    return (
+        select(cadre.unit_id, cadre.id, cadre.name, _fresh(today))
+        .where(cadre.deleted_at.is_(None))
+        .order_by(cadre.unit_id, cadre.is_top_leader.desc(), cadre.is_leader.desc(), cadre.id)
+    )
+
+
+def _by_unit(
+    db: Database, query: Select[Any], into: dict[int, list[TreeCadre]]
+) -> dict[int, list[TreeCadre]]:
+    with db.read() as uow:
+        for unit_id, cadre_id, name, fresh in uow.session.execute(query):
+            into.setdefault(unit_id, []).append((cadre_id, name, not fresh))
+    return into
+
+
+def unit_cadres(
+    db: Database, unit_ids: Collection[int] | None = None, *, today: date | None = None
+) -> dict[int, list[TreeCadre]]:
+    """The cadres (not in the recycle bin) of these units (None: of every unit), leaders first
+    within a unit, as [(cadre id, name, stale)] by unit id; each unit asked for has an entry,
+    perhaps empty. One query, whatever the size."""
+    query = _tree_cadres(today)
+    into: dict[int, list[TreeCadre]] = {}
+    if unit_ids is not None:
+        query = query.where(m.Cadre.unit_id.in_(sorted(unit_ids)))
+        into = {unit_id: [] for unit_id in unit_ids}
+    return _by_unit(db, query, into)
+
+
+def matching_cadres(db: Database, text: str, *, today: date | None = None) -> dict[int, list[TreeCadre]]:
+    """The cadres (not in the recycle bin) whose name contains ``text``, ignoring case, or that
+    the search finds for it (by pinyin, say), by unit id as :func:`unit_cadres` has them."""
+    from wsjc_desktop.services.search import search
+
+    needle = text.strip()
+    if not needle:
+        return {}
+    hits = {hit.record_id for hit in search(db, needle, kinds=["cadres"], limit=100000)}
+    named = m.Cadre.name.icontains(needle, autoescape=True)
+    if len(hits) <= records.MAX_IN_IDS:
+        return _by_unit(db, _tree_cadres(today).where(or_(named, m.Cadre.id.in_(sorted(hits)))), {})
+    # too many for one IN list: read every cadre and keep the matches
+    lowered = needle.lower()
+    out: dict[int, list[TreeCadre]] = {}
+    for unit_id, cadres in _by_unit(db, _tree_cadres(today), {}).items():
+        kept = [c for c in cadres if c[0] in hits or lowered in c[1].lower()]
+        if kept:
+            out[unit_id] = kept
     return out
 
 
@@ -215,7 +277,7 @@ def cadre_states(
     db: Database, cadre_ids: Collection[int], *, today: date | None = None
 ) -> dict[int, CadreState]:
     """Unit, name and stale flag of a few cadres (those not in the recycle bin), as
-    :func:`cadres_by_unit` has them: for updating a tree in place after a small change."""
+    :func:`unit_cadres` has them: for updating a tree in place after a small change."""
     today = today or date.today()
     cadre = m.Cadre
     query = select(cadre.id, cadre.unit_id, cadre.name, updated_this_year(datetime(today.year, 1, 1))).where(

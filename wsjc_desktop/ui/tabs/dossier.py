@@ -7,8 +7,8 @@ timeline of every talk, meeting opinion and notice about the cadre.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,7 @@ from wsjc_desktop.domain.fields import ATTACHMENT, CADRE, DOSSIER_SECTIONS, Fiel
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.services import attachments, dossier
 from wsjc_desktop.services.display import display_value, format_date
-from wsjc_desktop.services.dossier import Dossier
+from wsjc_desktop.services.dossier import Dossier, TreeCadre, UnitSummary
 from wsjc_desktop.services.records import RecordFilter, Row
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
@@ -74,6 +74,13 @@ IN_PLACE_LIMIT = 200
 
 # --- the tree of units and cadres ------------------------------------------------------
 
+#: Up to this many cadres the tree reads them all at once; beyond, a unit's cadres are read when
+#: the unit is expanded or one of them is opened.
+EAGER_LIMIT = 1000
+
+#: Reads the cadres of some units: [(cadre id, name, stale)] by unit id, leaders first.
+CadreLoader = Callable[[Collection[int]], Mapping[int, Sequence[TreeCadre]]]
+
 
 @dataclass
 class _CadreEntry:
@@ -87,80 +94,176 @@ class _CadreEntry:
 class _UnitEntry:
     unit_id: int
     name: str
-    cadres: list[_CadreEntry] = field(default_factory=list)
-
-    @property
-    def stale_count(self) -> int:
-        return sum(1 for c in self.cadres if c.stale)
+    total: int  # cadres
+    stale: int  # of which the file is stale
+    cadres: list[_CadreEntry] | None = None  # None: not read yet
 
 
 class CadreTreeModel(QAbstractItemModel):
     """Units, each with its cadres beneath. Units are top-level rows (internal id 0); a cadre's
-    internal id is its unit's row + 1. Holds plain entries only, built from one service call."""
+    internal id is its unit's row + 1. The units come with their counts; a unit's cadres are read
+    through ``loader`` when the view expands it (canFetchMore/fetchMore) or they are asked for
+    (:meth:`fetch_units`), unless they were given at once. Holds plain entries only.
+
+    Filtered, the tree shows some units in full and, of the others, only the matching cadres."""
 
     KEY_ROLE = Qt.ItemDataRole.UserRole  # ("units" | "cadres", id)
     STALE_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, loader: CadreLoader | None = None) -> None:
         super().__init__(parent)
+        self.loader = loader
         self._units: list[_UnitEntry] = []
-        self._shown: list[tuple[_UnitEntry, list[_CadreEntry]]] = []
+        self._unit_by_id: dict[int, _UnitEntry] = {}
+        # each shown unit with the cadres shown under it; None: all its cadres (unit.cadres)
+        self._shown: list[tuple[_UnitEntry, list[_CadreEntry] | None]] = []
         self._filtered = False
         self._unit_rows: dict[int, int] = {}
         self._cadre_rows: dict[int, tuple[int, int]] = {}
-        self._cadres: dict[int, _CadreEntry] = {}
+        self._cadres: dict[int, _CadreEntry] = {}  # every cadre read so far
+        self._total = 0
+        self._stale = 0
         self._bold = QFont()
         self._bold.setBold(True)
         self._dots: dict[bool, QIcon] = {}
 
     # --- content ---------------------------------------------------------------------
 
-    def set_tree(self, tree: Sequence[tuple[int, str, Sequence[tuple[int, str, bool]]]]) -> None:
-        self._units = [
-            _UnitEntry(
-                unit_id, name, [_CadreEntry(cid, cname, stale, unit_id) for cid, cname, stale in cadres]
-            )
-            for unit_id, name, cadres in tree
-        ]
-        self._cadres = {c.cadre_id: c for u in self._units for c in u.cadres}
+    def set_units(
+        self, units: Sequence[UnitSummary], cadres: Mapping[int, Sequence[TreeCadre]] | None = None
+    ) -> None:
+        """The units with their counts, and the cadres of those units already read (the others
+        are read when needed); shows them all."""
+        self._units = [_UnitEntry(u.unit_id, u.name, u.cadres, u.stale) for u in units]
+        self._unit_by_id = {u.unit_id: u for u in self._units}
+        self._cadres = {}
+        self._total = sum(u.total for u in self._units)
+        self._stale = sum(u.stale for u in self._units)
+        for unit_id, rows in (cadres or {}).items():
+            unit = self._unit_by_id.get(unit_id)
+            if unit is not None:
+                self._fill(unit, rows)
         self._show(None, set())
 
-    def set_visible(self, cadre_ids: set[int] | None, unit_ids: set[int] | None = None) -> None:
-        """Show only these cadres, and every cadre of these units (None: show everything)."""
-        self._show(cadre_ids, unit_ids or set())
-
-    def _show(self, cadre_ids: set[int] | None, unit_ids: set[int]) -> None:
-        self.beginResetModel()
-        self._filtered = cadre_ids is not None
-        if cadre_ids is None:
-            self._shown = [(u, u.cadres) for u in self._units]
-        else:
-            self._shown = []
-            for unit in self._units:
-                if unit.unit_id in unit_ids:
-                    self._shown.append((unit, unit.cadres))
-                    continue
-                matched = [c for c in unit.cadres if c.cadre_id in cadre_ids]
-                if matched:
-                    self._shown.append((unit, matched))
-        self._unit_rows = {u.unit_id: row for row, (u, _c) in enumerate(self._shown)}
-        self._cadre_rows = {
-            c.cadre_id: (row, pos)
-            for row, (_u, cadres) in enumerate(self._shown)
-            for pos, c in enumerate(cadres)
+    def set_visible(
+        self, matches: Mapping[int, Sequence[TreeCadre]] | None, unit_ids: Collection[int] = ()
+    ) -> None:
+        """Show only these cadres (by unit id), and every cadre of these units (None: show
+        everything)."""
+        if matches is None:
+            self._show(None, set())
+            return
+        lists = {
+            unit_id: [self._entry(cid, name, stale, unit_id) for cid, name, stale in rows]
+            for unit_id, rows in matches.items()
+            if unit_id in self._unit_by_id and rows
         }
+        self._show(lists, set(unit_ids))
+
+    def _show(self, lists: dict[int, list[_CadreEntry]] | None, unit_ids: set[int]) -> None:
+        self.beginResetModel()
+        self._filtered = lists is not None
+        if lists is None:
+            self._shown = [(u, None) for u in self._units]
+        else:
+            self._shown = [
+                (u, None if u.unit_id in unit_ids else lists[u.unit_id])
+                for u in self._units
+                if u.unit_id in unit_ids or u.unit_id in lists
+            ]
+        self._unit_rows = {u.unit_id: row for row, (u, _c) in enumerate(self._shown)}
+        self._cadre_rows = {}
+        for row in range(len(self._shown)):
+            self._index_cadres(row)
         self.endResetModel()
+
+    def _index_cadres(self, row: int) -> None:
+        for pos, cadre in enumerate(self._children(row)):
+            self._cadre_rows[cadre.cadre_id] = (row, pos)
+
+    def _entry(self, cadre_id: int, name: str, stale: bool, unit_id: int) -> _CadreEntry:
+        """The one entry of a cadre, made or brought up to date."""
+        entry = self._cadres.get(cadre_id)
+        if entry is None:
+            entry = self._cadres[cadre_id] = _CadreEntry(cadre_id, name, stale, unit_id)
+        else:
+            entry.name = name
+            self._set_stale(entry, stale)
+        return entry
+
+    def _set_stale(self, entry: _CadreEntry, stale: bool) -> None:
+        if entry.stale == stale:
+            return
+        entry.stale = stale
+        step = 1 if stale else -1
+        self._stale += step
+        unit = self._unit_by_id.get(entry.unit_id)
+        if unit is not None:
+            unit.stale += step
+
+    def _fill(self, unit: _UnitEntry, rows: Sequence[TreeCadre]) -> None:
+        """A unit's cadres as read; its counts follow them (they may be newer than the counts)."""
+        unit.cadres = [self._entry(cid, name, stale, unit.unit_id) for cid, name, stale in rows]
+        stale = sum(1 for c in unit.cadres if c.stale)
+        self._total += len(unit.cadres) - unit.total
+        self._stale += stale - unit.stale
+        unit.total, unit.stale = len(unit.cadres), stale
+
+    def fetch_units(self, unit_ids: Collection[int]) -> None:
+        """Read the cadres of those of these units not read yet (one loader call)."""
+        wanted = [u for u in unit_ids if u in self._unit_by_id and self._unit_by_id[u].cadres is None]
+        if not wanted or self.loader is None:
+            return
+        loaded = self.loader(wanted)
+        for unit_id in wanted:
+            unit = self._unit_by_id[unit_id]
+            rows = loaded.get(unit_id, ())
+            row = self._unit_rows.get(unit_id)
+            parent = self.createIndex(row, 0, 0) if row is not None else QModelIndex()
+            inserting = row is not None and self._shown[row][1] is None and len(rows) > 0
+            if inserting:
+                self.beginInsertRows(parent, 0, len(rows) - 1)
+            self._fill(unit, rows)
+            if row is not None:
+                self._index_cadres(row)
+            if inserting:
+                self.endInsertRows()
+            if parent.isValid():
+                self.dataChanged.emit(parent, parent)  # the counts may have changed
 
     def update_cadre(self, cadre_id: int, name: str, stale: bool) -> None:
         entry = self._cadres.get(cadre_id)
         if entry is None or (entry.name, entry.stale) == (name, stale):
             return
-        entry.name, entry.stale = name, stale
+        entry.name = name
+        self._set_stale(entry, stale)
         index = self.index_of_cadre(cadre_id)
         if index.isValid():
             self.dataChanged.emit(index, index)
-            parent = index.parent()
+        parent = self.index_of_unit(entry.unit_id)
+        if parent.isValid():
             self.dataChanged.emit(parent, parent)
+
+    def apply_counts(self, units: Sequence[UnitSummary]) -> bool:
+        """Take newer counts of the units not read yet; False (and nothing done) when the units
+        themselves changed or a unit already read has other counts: the tree needs rebuilding."""
+        if [u.unit_id for u in units] != [u.unit_id for u in self._units]:
+            return False
+        changed = [
+            (entry, new)
+            for entry, new in zip(self._units, units, strict=True)
+            if (entry.total, entry.stale) != (new.cadres, new.stale)
+        ]
+        if any(entry.cadres is not None or entry.name != new.name for entry, new in changed):
+            return False
+        for entry, new in changed:
+            self._total += new.cadres - entry.total
+            self._stale += new.stale - entry.stale
+            entry.total, entry.stale = new.cadres, new.stale
+            index = self.index_of_unit(entry.unit_id)
+            if index.isValid():
+                self.dataChanged.emit(index, index)
+        return True
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -168,7 +271,15 @@ class CadreTreeModel(QAbstractItemModel):
     def is_filtered(self) -> bool:
         return self._filtered
 
+    def has_unit(self, unit_id: int) -> bool:
+        return unit_id in self._unit_by_id
+
+    def is_unit_read(self, unit_id: int) -> bool:
+        unit = self._unit_by_id.get(unit_id)
+        return unit is not None and unit.cadres is not None
+
     def has_cadre(self, cadre_id: int) -> bool:
+        """Whether the cadre has been read (its unit's cadres may not all have been)."""
         return cadre_id in self._cadres
 
     def unit_of(self, cadre_id: int) -> int | None:
@@ -176,31 +287,30 @@ class CadreTreeModel(QAbstractItemModel):
         return entry.unit_id if entry else None
 
     def cadre_count(self) -> int:
-        return len(self._cadres)
+        return self._total
 
     def stale_count(self) -> int:
-        return sum(1 for c in self._cadres.values() if c.stale)
+        return self._stale
 
     def shown_cadre_count(self) -> int:
-        return len(self._cadre_rows)
+        return sum(u.total if cadres is None else len(cadres) for u, cadres in self._shown)
+
+    def shown_units(self) -> list[int]:
+        return [u.unit_id for u, _cadres in self._shown]
 
     def unit_name(self, unit_id: int) -> str:
-        row = self._unit_rows.get(unit_id)
-        if row is not None:
-            return self._shown[row][0].name
-        return next((u.name for u in self._units if u.unit_id == unit_id), "")
+        unit = self._unit_by_id.get(unit_id)
+        return unit.name if unit else ""
 
     def unit_summary(self, unit_id: int) -> tuple[int, int]:
         """(cadres, of which stale) of a unit."""
-        unit = next((u for u in self._units if u.unit_id == unit_id), None)
-        return (len(unit.cadres), unit.stale_count) if unit else (0, 0)
+        unit = self._unit_by_id.get(unit_id)
+        return (unit.total, unit.stale) if unit else (0, 0)
 
-    def containing(self, text: str) -> tuple[set[int], set[int]]:
-        """(cadres, units) whose name contains ``text``, ignoring case."""
+    def units_named(self, text: str) -> set[int]:
+        """Units whose name contains ``text``, ignoring case."""
         needle = text.lower()
-        units = {u.unit_id for u in self._units if needle in u.name.lower()}
-        cadres = {c.cadre_id for c in self._cadres.values() if needle in c.name.lower()}
-        return cadres, units
+        return {u.unit_id for u in self._units if needle in u.name.lower()}
 
     def index_of_cadre(self, cadre_id: int) -> QModelIndex:
         found = self._cadre_rows.get(cadre_id)
@@ -217,13 +327,23 @@ class CadreTreeModel(QAbstractItemModel):
             return None
         if index.internalId() == 0:
             return "units", self._shown[index.row()][0].unit_id
-        return "cadres", self._shown[index.internalId() - 1][1][index.row()].cadre_id
+        return "cadres", self._children(index.internalId() - 1)[index.row()].cadre_id
 
     def first_cadre(self) -> int | None:
-        for _unit, cadres in self._shown:
-            if cadres:
-                return cadres[0].cadre_id
+        """The first cadre shown (its unit read if need be)."""
+        for row, (unit, cadres) in enumerate(self._shown):
+            if cadres is None and unit.cadres is None and unit.total:
+                self.fetch_units([unit.unit_id])
+            children = self._children(row)
+            if children:
+                return children[0].cadre_id
         return None
+
+    def _children(self, row: int) -> list[_CadreEntry]:
+        unit, cadres = self._shown[row]
+        if cadres is not None:
+            return cadres
+        return unit.cadres or []
 
     def _dot(self, stale: bool) -> QIcon:
         """An orange dot before a stale file's name; a blank of the same size keeps names aligned."""
@@ -243,15 +363,23 @@ class CadreTreeModel(QAbstractItemModel):
 
     # --- Qt model --------------------------------------------------------------------
 
+    def _unit_row(self, parent: Index) -> int | None:
+        """The row of a unit index, None for anything else."""
+        if not parent.isValid() or parent.column() != 0 or parent.internalId() != 0:
+            return None
+        return parent.row() if 0 <= parent.row() < len(self._shown) else None
+
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if column != 0 or row < 0:
             return QModelIndex()
         if not parent.isValid():
             return self.createIndex(row, 0, 0) if row < len(self._shown) else QModelIndex()
-        if parent.internalId() != 0 or not 0 <= parent.row() < len(self._shown):
+        unit_row = self._unit_row(parent)
+        if unit_row is None:
             return QModelIndex()
-        cadres = self._shown[parent.row()][1]
-        return self.createIndex(row, 0, parent.row() + 1) if row < len(cadres) else QModelIndex()
+        return (
+            self.createIndex(row, 0, unit_row + 1) if row < len(self._children(unit_row)) else QModelIndex()
+        )
 
     def parent(self, child: Index | None = None) -> Any:
         if child is None:  # QObject.parent()
@@ -263,9 +391,30 @@ class CadreTreeModel(QAbstractItemModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if not parent.isValid():
             return len(self._shown)
-        if parent.column() != 0 or parent.internalId() != 0:
-            return 0
-        return len(self._shown[parent.row()][1])
+        unit_row = self._unit_row(parent)
+        return 0 if unit_row is None else len(self._children(unit_row))
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if not parent.isValid():
+            return bool(self._shown)
+        unit_row = self._unit_row(parent)
+        if unit_row is None:
+            return False
+        unit, cadres = self._shown[unit_row]
+        if cadres is not None:
+            return bool(cadres)
+        return bool(unit.cadres) if unit.cadres is not None else unit.total > 0
+
+    def canFetchMore(self, parent: Index) -> bool:
+        unit_row = self._unit_row(parent)
+        if unit_row is None or self.loader is None:
+            return False
+        unit, cadres = self._shown[unit_row]
+        return cadres is None and unit.cadres is None and unit.total > 0
+
+    def fetchMore(self, parent: Index) -> None:
+        if self.canFetchMore(parent):
+            self.fetch_units([self._shown[parent.row()][0].unit_id])
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 1
@@ -281,19 +430,22 @@ class CadreTreeModel(QAbstractItemModel):
         if index.internalId() == 0:
             unit, shown = self._shown[index.row()]
             if role == Qt.ItemDataRole.DisplayRole:
-                count = f"{len(shown)}/{len(unit.cadres)}" if self._filtered else str(len(unit.cadres))
-                stale = unit.stale_count
+                if shown is not None:
+                    count = f"{len(shown)}/{unit.total}"
+                else:
+                    count = f"{unit.total}/{unit.total}" if self._filtered else str(unit.total)
+                stale = unit.stale
                 return f"{unit.name}（{count}人" + (f"，{stale}份未更新）" if stale else "）")
             if role == Qt.ItemDataRole.ToolTipRole:
-                stale = unit.stale_count
-                tip = f"{unit.name}：{len(unit.cadres)} 名干部"
+                stale = unit.stale
+                tip = f"{unit.name}：{unit.total} 名干部"
                 return tip + (f"，其中 {stale} 份档案本年度未更新" if stale else "，档案均已更新")
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
             if role == self.KEY_ROLE:
                 return ("units", unit.unit_id)
             return None
-        cadre = self._shown[index.internalId() - 1][1][index.row()]
+        cadre = self._children(index.internalId() - 1)[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cadre.name
         if role == Qt.ItemDataRole.DecorationRole:
@@ -740,7 +892,7 @@ class DossierTab(QWidget, RecordEditing):
         self._debounce.timeout.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(self._debounce.start)
         self.filter_edit.returnPressed.connect(self.apply_filter)
-        self.tree_model = CadreTreeModel(self)
+        self.tree_model = CadreTreeModel(self, loader=self._read_units)
         self.tree = QTreeView()
         self.tree.setObjectName("dossier_tree")
         self.tree.setModel(self.tree_model)
@@ -855,11 +1007,18 @@ class DossierTab(QWidget, RecordEditing):
             panel.model.reload()
 
     def _rebuild_tree(self) -> None:
-        tree = dossier.cadres_by_unit(self.ctx.db, today=self.ctx.today)
+        """Units and their counts afresh; the cadres of every unit when there are few of them,
+        else only of the units shown expanded (read by _refilter)."""
+        db, today = self.ctx.db, self.ctx.today
         expanded = self._expanded_units()
-        self.tree_model.set_tree(tree)
+        units = dossier.unit_summaries(db, today=today)
+        eager = sum(u.cadres for u in units) <= EAGER_LIMIT
+        self.tree_model.set_units(units, dossier.unit_cadres(db, today=today) if eager else None)
         self._refilter(expanded)
         self._announce()
+
+    def _read_units(self, unit_ids: Collection[int]) -> dict[int, list[TreeCadre]]:
+        return dossier.unit_cadres(self.ctx.db, unit_ids, today=self.ctx.today)
 
     def _expanded_units(self) -> set[int]:
         out: set[int] = set()
@@ -890,39 +1049,31 @@ class DossierTab(QWidget, RecordEditing):
         self._announce()
 
     def _refilter(self, expanded: set[int]) -> None:
+        """Show what the filter finds: cadres whose name (or its pinyin) matches, under their
+        units, and every cadre of units whose name contains the text; expand as before."""
+        model = self.tree_model
         text = self.filter_edit.text().strip()
         selected = self._cadre_id
         if not text:
-            self.tree_model.set_visible(None)
+            model.set_visible(None)
         else:
-            cadre_ids, unit_ids = self._matches(text)
-            self.tree_model.set_visible(cadre_ids, unit_ids)
-            if self.tree_model.rowCount() <= 50 or self.tree_model.shown_cadre_count() <= 500:
-                # few hits: show them all at once (one layout pass, not one per unit)
-                self.tree.expandAll()
-                for unit_id in unit_ids - expanded:  # a unit found by its name stays folded
-                    self.tree.setExpanded(self.tree_model.index_of_unit(unit_id), False)
-                expanded = set()
-        for unit_id in expanded:
-            index = self.tree_model.index_of_unit(unit_id)
-            if index.isValid():
-                self.tree.setExpanded(index, True)
+            unit_ids = model.units_named(text)
+            model.set_visible(dossier.matching_cadres(self.ctx.db, text, today=self.ctx.today), unit_ids)
+            if model.rowCount() <= 50 or model.shown_cadre_count() <= 500:
+                # few hits: show them all; a unit found by its name stays folded
+                expanded = expanded | (set(model.shown_units()) - unit_ids)
+        to_expand = [u for u in model.shown_units() if u in expanded]
+        # those showing every cadre, not read yet, are read in one query
+        model.fetch_units([u for u in to_expand if model.canFetchMore(model.index_of_unit(u))])
+        for unit_id in to_expand:
+            self.tree.setExpanded(model.index_of_unit(unit_id), True)
         if selected is not None:
             self._select_in_tree(selected)
-
-    def _matches(self, text: str) -> tuple[set[int], set[int]]:
-        """Cadres whose name (or its pinyin) matches, and units whose name contains the text."""
-        from wsjc_desktop.services.search import search
-
-        cadres, units = self.tree_model.containing(text)
-        hits = search(self.ctx.db, text, kinds=["cadres"], limit=100000)
-        cadres.update(hit.record_id for hit in hits)
-        return cadres, units
 
     # --- selection -------------------------------------------------------------------
 
     def _select_in_tree(self, cadre_id: int) -> bool:
-        index = self.tree_model.index_of_cadre(cadre_id)
+        index = self.cadre_index(cadre_id)
         if not index.isValid():
             return False
         self.tree.setExpanded(index.parent(), True)
@@ -947,14 +1098,36 @@ class DossierTab(QWidget, RecordEditing):
         """The cadre whose dossier is shown."""
         return self._cadre_id if self.file is not None else None
 
+    def cadre_index(self, cadre_id: int) -> QModelIndex:
+        """The cadre's place in the tree, its unit's cadres read if need be (invalid when the
+        cadre is not shown)."""
+        model = self.tree_model
+        unit_id = model.unit_of(cadre_id)
+        if unit_id is None:
+            state = dossier.cadre_states(self.ctx.db, [cadre_id], today=self.ctx.today).get(cadre_id)
+            if state is None:
+                return QModelIndex()
+            unit_id = state.unit_id
+        if model.canFetchMore(model.index_of_unit(unit_id)):  # shown with all its cadres, unread
+            model.fetch_units([unit_id])
+        return model.index_of_cadre(cadre_id)
+
+    def _knows(self, cadre_id: int) -> bool:
+        """Whether the tree has the cadre, or would read it with its unit."""
+        model = self.tree_model
+        if model.has_cadre(cadre_id):
+            return True
+        state = dossier.cadre_states(self.ctx.db, [cadre_id], today=self.ctx.today).get(cadre_id)
+        return state is not None and model.has_unit(state.unit_id) and not model.is_unit_read(state.unit_id)
+
     def open_record(self, record_id: int) -> bool:
         """Select a cadre in the tree (clearing a filter that hides it) and show the dossier."""
         self.ensure_loaded()
-        if not self.tree_model.has_cadre(record_id):
+        if not self._knows(record_id):
             self._rebuild_tree()  # created a moment ago, before the change reached us
-        if not self.tree_model.has_cadre(record_id):
+        if not self._knows(record_id):
             return False
-        if not self.tree_model.index_of_cadre(record_id).isValid():
+        if not self.cadre_index(record_id).isValid():
             self.filter_edit.blockSignals(True)
             self.filter_edit.clear()
             self.filter_edit.blockSignals(False)
@@ -1031,17 +1204,30 @@ class DossierTab(QWidget, RecordEditing):
             "cadres" in bucket for bucket in (changes.created, changes.deleted, changes.restored)
         )
         updated = changes.updated.get("cadres", set())
-        if not structural and len(updated) <= IN_PLACE_LIMIT:
-            states = dossier.cadre_states(self.ctx.db, updated, today=self.ctx.today)
-            moved = any(
-                state.unit_id != self.tree_model.unit_of(cadre_id) for cadre_id, state in states.items()
-            ) or len(states) != len(updated)
-            if not moved:
-                for cadre_id, state in states.items():
-                    self.tree_model.update_cadre(cadre_id, state.name, state.stale)
-                self._announce()
-                return
+        if not structural and len(updated) <= IN_PLACE_LIMIT and self._update_in_place(updated):
+            self._announce()
+            return
         self._rebuild_tree()
+
+    def _update_in_place(self, cadre_ids: set[int]) -> bool:
+        """Redraw these cadres and their units' counts; False when some moved to another unit
+        (or went): the tree needs rebuilding."""
+        model, db, today = self.tree_model, self.ctx.db, self.ctx.today
+        states = dossier.cadre_states(db, cadre_ids, today=today)
+        if len(states) != len(cadre_ids):
+            return False
+        unread = False  # cadres of units not read yet: their old unit and flag are unknown
+        for cadre_id, state in states.items():
+            unit_id = model.unit_of(cadre_id)
+            if unit_id is None:
+                if model.is_unit_read(state.unit_id):
+                    return False  # moved into a unit read already
+                unread = True
+            elif unit_id != state.unit_id:
+                return False
+        for cadre_id, state in states.items():
+            model.update_cadre(cadre_id, state.name, state.stale)
+        return not unread or model.apply_counts(dossier.unit_summaries(db, today=today))
 
     # --- actions ---------------------------------------------------------------------
 
