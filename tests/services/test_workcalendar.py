@@ -4,6 +4,7 @@ day arithmetic, on real SQLite files."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -229,3 +230,58 @@ def test_fill_from_the_package_round_trips(db: Database) -> None:
         stored = workcalendar.year_calendar(db, year)
         assert stored.source == "user"
         assert (stored.days_off, stored.workdays) == (estimate.days_off, estimate.workdays)
+
+
+# --- the package's answers, cached in the data folder -----------------------------------------
+
+CACHE_PROBE = """
+import json, sys
+from wsjc_desktop.services import workcalendar
+cal = workcalendar.package_calendar(int(sys.argv[1]))
+print(json.dumps({"holidays_imported": "holidays" in sys.modules, **cal.to_setting()}))
+"""
+
+
+def _in_fresh_process(year: int, data_dir: Path) -> dict[str, Any]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WSJC_DATA_DIR": str(data_dir)}
+    out = subprocess.run(
+        [sys.executable, "-c", CACHE_PROBE, str(year)], capture_output=True, text=True, env=env, check=True
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_the_package_calendar_is_cached_so_a_later_start_needs_no_package(tmp_path: Path) -> None:
+    first = _in_fresh_process(2026, tmp_path)
+    assert first["holidays_imported"]  # nothing cached yet: computed by the package
+    cache = tmp_path / "cache" / "calendar-2026.json"
+    assert cache.is_file()
+
+    again = _in_fresh_process(2026, tmp_path)
+    assert not again.pop("holidays_imported")  # read from the cache
+    first.pop("holidays_imported")
+    assert again == first
+    assert ["2026-10-01", "国庆节"] in again["days_off"]
+
+
+def test_a_damaged_or_foreign_cache_file_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    import json
+
+    cache = tmp_path / "cache" / "calendar-2027.json"
+    cache.parent.mkdir()
+    cache.write_text("{not json", encoding="utf-8")
+    damaged = _in_fresh_process(2027, tmp_path)
+    assert damaged.pop("holidays_imported")
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    assert stored["year"] == 2027 and stored["package"]
+
+    stored["package"] = "holidays-0.0.1"  # another version's answer
+    stored["days_off"] = [["2027-03-03", "不存在的假日"]]
+    cache.write_text(json.dumps(stored), encoding="utf-8")
+    foreign = _in_fresh_process(2027, tmp_path)
+    assert foreign.pop("holidays_imported")
+    assert foreign == damaged

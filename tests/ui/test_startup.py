@@ -253,3 +253,94 @@ def test_encrypting_from_the_window_converts_the_file_in_place(tmp_path: Path, q
         assert records.count(db, "cadres") == 1
     finally:
         db.dispose()
+
+
+def _damage(path: Path, table: str) -> str:
+    """Random bytes over the leaf pages of ``table``: the schema and the other tables stay
+    readable, so the file opens and only the integrity check (or a read of ``table``) finds
+    the damage."""
+    import random
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,)
+            )
+        ]
+    conn.close()
+    assert len(pages) >= 4
+    junk = random.Random(11)
+    with path.open("r+b") as fh:
+        for page in pages[1:-1]:
+            fh.seek((page - 1) * size)
+            fh.write(junk.randbytes(size))
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _filled(path: Path) -> None:
+    set_up(path)
+    db = open_database(path)
+    try:
+        for n in range(30):
+            unit_id = unit(db, f"第{n}监督单位", note="备注" * 300)
+            for m in range(4):
+                cadre(db, unit_id, f"干部{n}-{m}", note="情况说明" * 150)
+        backup.create_backup(db, reason="manual")
+    finally:
+        db.dispose()
+
+
+def test_damage_found_by_the_check_behind_the_login_is_never_written_and_a_backup_offered(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    path = tmp_path / "wsjc.db"
+    _filled(path)
+    damaged = _damage(path, "cadres")  # the login reads members and the audit log, not these
+    seen: list[str] = []
+
+    def refuse(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.button(QMessageBox.StandardButton.No).click()  # type: ignore[union-attr]
+
+    # the file opens (its schema is intact) and the login shows while the check runs; logging
+    # in writes (the audit entry), which waits for the check: it fails, the backup is offered
+    answer_modals(log_in, refuse)
+    assert start_session(path) is None
+    assert seen and "损坏" in seen[0] and "最新的完好备份" in seen[0]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == damaged  # never written to
+    assert lock.read_lock(path) is None  # released
+
+
+def test_the_window_opened_on_a_file_found_damaged_behind_it_only_reads(tmp_path: Path, qtbot: QtBot) -> None:
+    from wsjc_desktop.ui.app import open_main_window
+
+    path = tmp_path / "wsjc.db"
+    _filled(path)
+    damaged = _damage(path, "audit_entries")  # the 工作台 does not read the audit log
+    told: list[str] = []
+
+    def note(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        told.append(box.text())
+        box.accept()
+
+    answer_modals(note)
+    window, ctx = open_main_window(path)  # the window first, the check behind it
+    try:
+        qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+        assert "损坏" in told[0] and "备份" in told[0]
+        assert ctx.readonly  # type: ignore[attr-defined]
+        assert "只读" in window.windowTitle()  # type: ignore[attr-defined]
+        assert not window.act_new.isEnabled()  # type: ignore[attr-defined]
+        with pytest.raises(Exception, match=r"只读|损坏"):
+            unit(ctx.db, "不应写入")  # type: ignore[attr-defined]
+    finally:
+        window.close()  # type: ignore[attr-defined]
+        ctx.hub.close()  # type: ignore[attr-defined]
+        ctx.db.dispose()  # type: ignore[attr-defined]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == damaged

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wsjc_desktop.errors import UserError
@@ -167,14 +168,80 @@ def _name_days(raw: Mapping[date, str], workdays: frozenset[date]) -> dict[date,
 # --- the two sources -----------------------------------------------------------------------
 
 
+PackageData = tuple[tuple[tuple[date, str], ...], frozenset[date]]
+
+
 @lru_cache(maxsize=32)
-def _package_data(year: int) -> tuple[tuple[tuple[date, str], ...], frozenset[date]]:
-    import holidays  # slow to import: only when a calendar is first needed
+def _package_data(year: int) -> PackageData:
+    cached = _read_cached(year)
+    if cached is not None:
+        return cached
+    import holidays  # slow to import (~0.3 s, every country's module): only when not cached
 
     data = holidays.China(years=year, language="zh_CN")  # type: ignore[attr-defined]  # loaded lazily
     raw = {day: str(name) for day, name in data.items() if day.year == year}
     workdays = frozenset(day for day in getattr(data, "weekend_workdays", ()) if day.year == year)
-    return tuple(sorted(_name_days(raw, workdays).items())), workdays
+    out = tuple(sorted(_name_days(raw, workdays).items())), workdays
+    _write_cached(year, out)
+    return out
+
+
+# The package's answer for a year only changes with the package, so it is kept in a small file
+# in the data folder's cache: the 工作台's holiday card then needs no import of the package at
+# all. The file names the package's version (or, failing that, this program's): another
+# version's file is ignored and rewritten; a damaged one too.
+
+
+def _package_version() -> str:
+    from importlib.util import find_spec
+
+    from wsjc_desktop import __version__
+
+    try:
+        spec = find_spec("holidays")  # finds the package without importing it
+    except (ImportError, ValueError):
+        spec = None
+    origin = Path(spec.origin) if spec is not None and spec.origin else None
+    if origin is not None:
+        for info in origin.parent.parent.glob("holidays-*.dist-info"):
+            return info.name.removesuffix(".dist-info")
+    return f"wsjc-{__version__}"
+
+
+def _cache_file(year: int) -> Path:
+    from wsjc_desktop.paths import data_dir
+
+    return data_dir() / "cache" / f"calendar-{year}.json"
+
+
+def _read_cached(year: int) -> PackageData | None:
+    try:
+        stored = json.loads(_cache_file(year).read_text(encoding="utf-8"))
+        if stored.get("package") != _package_version() or stored.get("year") != year:
+            return None
+        days_off = tuple((date.fromisoformat(day), str(name)) for day, name in stored["days_off"])
+        workdays = frozenset(date.fromisoformat(day) for day in stored["workdays"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return days_off, workdays
+
+
+def _write_cached(year: int, data: PackageData) -> None:
+    days_off, workdays = data
+    value = {
+        "package": _package_version(),
+        "year": year,
+        "days_off": [[day.isoformat(), name] for day, name in days_off],
+        "workdays": sorted(day.isoformat() for day in workdays),
+    }
+    path = _cache_file(year)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:  # a cache: the calendar works without it
+        log.info("could not cache the %s calendar: %s", year, exc)
 
 
 def package_calendar(year: int) -> YearCalendar:

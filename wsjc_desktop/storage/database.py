@@ -103,6 +103,12 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     return (OperationalError, DatabaseError)
 
 
+def is_damage(exc: BaseException) -> bool:
+    """The driver error says the file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
 def translate_db_error(exc: BaseException) -> UserError | None:
     """A Chinese UserError for database failures the user can cause, else None."""
     text = str(getattr(exc, "orig", exc)).lower()
@@ -198,6 +204,18 @@ class Database:
             raise health.error()
         self._check = None  # passed: nothing to wait for any more
 
+    def user_error(self, exc: BaseException) -> UserError | None:
+        """The Chinese message for a driver error (``translate_db_error``); while the start-up
+        check is running or has failed, a damaged page met by a read is reported as the check
+        reports it (``DamagedDatabaseError``, which offers the backups)."""
+        user = translate_db_error(exc)
+        if user is not None and self._check is not None and is_damage(exc):
+            try:
+                self.wait_checked()
+            except UserError as found:
+                return found
+        return user
+
     # --- engine ---------------------------------------------------------------------
 
     @property
@@ -234,7 +252,7 @@ class Database:
                 conn.execute("BEGIN")
                 yield conn
             except sqlite3.Error as exc:
-                raise translate_db_error(exc) or exc from exc
+                raise self.user_error(exc) or exc from exc
             finally:
                 conn.close()
             return
@@ -361,7 +379,7 @@ class UnitOfWork:
             self.session.connection(execution_options={"wsjc_write": self.write})
         except driver_errors() as exc:
             self.session.close()
-            raise translate_db_error(exc) or exc from exc
+            raise self.db.user_error(exc) or exc from exc
         return self
 
     def __exit__(
@@ -375,7 +393,7 @@ class UnitOfWork:
             # plain values read stay usable after the block
             self.session.close()
         if isinstance(exc, driver_errors()):
-            user = translate_db_error(exc)
+            user = self.db.user_error(exc)
             if user is not None:
                 raise user from exc
         if self._committed:
@@ -421,7 +439,7 @@ class UnitOfWork:
             self.session.commit()
         except driver_errors() as exc:
             self.session.rollback()
-            raise translate_db_error(exc) or exc from exc
+            raise self.db.user_error(exc) or exc from exc
         self._committed = True
 
     # --- session hooks ----------------------------------------------------------------

@@ -84,7 +84,7 @@ def open_main_window(db_path: Path, *, tab: str | None = None) -> tuple[object, 
     db = open_database(db_path, check_in_background=True)
     try:
         return _show_window(db, tab)
-    except ValueError:
+    except (ValueError, UserError):  # an unknown tab; a damaged page met by the first screen
         db.dispose()
         raise
 
@@ -104,7 +104,7 @@ def _show_window(db: object, tab: str | None, member_id: int | None = None) -> t
     window.show()
     if tab is not None:
         window.show_tab(tab)
-    if db.check_pending:
+    if db.check_pending or db.check_failed:
         _watch_check(window, db)
     return window, ctx
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from wsjc_desktop.domain.changes import ChangeSet
+from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import todo
 from wsjc_desktop.services.todo import HolidayReminders, Severity, TodoKind, TodoSection
 from wsjc_desktop.ui.context import AppContext
@@ -166,6 +167,11 @@ class HolidayCard(QFrame):
         layout.addLayout(text, 1)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def show_problem(self, message: str) -> None:
+        self.headline.setText("无法读取节前廉政提醒的情况")
+        self.progress.setText(message)
+        self.button.setEnabled(False)
 
     def show_state(self, state: HolidayReminders | None, today: date) -> None:
         if state is None:
@@ -349,10 +355,21 @@ class DashboardTab(QWidget):
         if part == TODO:
             self._show_todo(todo.todo_list(self.ctx.db, self.ctx.today))
         elif part == HOLIDAY:
-            self.holiday = todo.next_holiday_reminders(self.ctx.db, self.ctx.today)
-            self.holiday_card.show_state(self.holiday, self.ctx.today)
+            try:
+                self.holiday = todo.next_holiday_reminders(self.ctx.db, self.ctx.today)
+            except UserError as exc:  # e.g. a damaged page (the start-up check says the rest)
+                self.holiday = None
+                self.holiday_card.show_problem(exc.message)
+            else:
+                self.holiday_card.show_state(self.holiday, self.ctx.today)
         else:
-            self._show_charts(int(self.year.currentData()))
+            try:
+                self._show_charts(int(self.year.currentData()))
+            except UserError as exc:
+                if self.charts:  # the placeholder has made way for the charts
+                    self.status_message.emit(f"无法统计：{exc.message}")
+                else:
+                    self.chart_placeholder.setText(f"无法统计：{exc.message}")
 
     # --- the to-do list --------------------------------------------------------------
 
@@ -492,9 +509,9 @@ class DashboardTab(QWidget):
     def _show_charts(self, year: int) -> None:
         from wsjc_desktop.services import stats
 
+        monthly, units = stats.activity(self.ctx.db, year)
         if not self.charts:
             self._make_chart_views()
-        monthly, units = stats.activity(self.ctx.db, year)
         self._fill_monthly(self.charts[0], year, monthly)
         self._fill_units(
             self.charts[1], year, units, (stats.SERIES_TALKS, stats.SERIES_MEETINGS, stats.SERIES_NOTICES)
