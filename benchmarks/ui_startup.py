@@ -45,16 +45,23 @@ def measure(db: Path, empty: Path, runs: int = 5) -> dict[str, object]:
     """The window figures for the database ``db`` (its floor measured in the same run).
 
     The probes open the files for writing (as the program does): pass copies, never the cache.
-    Returns ``bare``/``app`` (cold starts, s), ``tab_ms`` (title → ms), ``rss_mb`` and
+    Returns ``bare``/``app`` (cold starts, s), ``complete`` (s from the usable window to the
+    工作台's holiday card and charts drawn), ``settled`` (s from the start to the end of the work
+    behind the window: the ORM's background import, the integrity check), ``tab_ms`` (title → ms,
+    each tab opened once that work is over), ``rss_mb`` and
     ``rss_empty_mb`` (resident memory after every tab on ``db`` and on the empty ``empty``).
     """
     bare = [float(probe("bare")["ready_s"]) for _ in range(runs)]  # type: ignore[arg-type]
-    app = [float(probe("app", "--db", str(db))["ready_s"]) for _ in range(runs)]  # type: ignore[arg-type]
+    starts = [probe("app", "--db", str(db)) for _ in range(runs)]
+    app = [float(x["ready_s"]) for x in starts]  # type: ignore[arg-type]
     visit_big = probe("app", "--db", str(db), "--tabs")
     visit_empty = probe("app", "--db", str(empty), "--tabs")
     return {
         "bare": bare,
         "app": app,
+        # after the usable window: the 工作台's card and charts, then the background work
+        "complete": [float(x["complete_s"]) - float(x["ready_s"]) for x in starts],  # type: ignore[arg-type]
+        "settled": [float(x["settled_s"]) for x in starts],  # type: ignore[arg-type]
         "tab_ms": dict(visit_big["tab_ms"]),  # type: ignore[call-overload]
         "rss_mb": float(visit_big["rss_after_tabs_mb"]),  # type: ignore[arg-type]
         "rss_empty_mb": float(visit_empty["rss_after_tabs_mb"]),  # type: ignore[arg-type]
@@ -88,6 +95,13 @@ def main() -> None:
         f" | {start_ratio:.2f}× (goal ≤ 1.5×)"
         f" | {'yes' if start_ratio <= 1.5 else 'no'} |"
     )
+    complete = median(figures["complete"]) * 1000  # type: ignore[arg-type]
+    lines.append(
+        f"| 工作台's holiday card and charts, after the usable window | {complete:.0f} ms | – "
+        f"| goal ≤ 300 ms | {'yes' if complete <= 300 else 'no'} |"
+    )
+    settled = median(figures["settled"])  # type: ignore[arg-type]
+    lines.append(f"| start-up work behind the window done | {settled * 1000:.0f} ms | – | – | – |")
     tab_ms: dict[str, float] = figures["tab_ms"]  # type: ignore[assignment]
     for title, ms in tab_ms.items():
         lines.append(

@@ -609,14 +609,17 @@ def sql_params(period: Period, today: date) -> dict[str, Any]:
     }
 
 
-def runner(conn: Session | sqlite3.Connection) -> Runner:
-    """Raw SQL on an SQLAlchemy session or a plain sqlite3 connection (the fast read-only path
-    of the command line, which need not import SQLAlchemy at all)."""
-    if isinstance(conn, sqlite3.Connection) or not hasattr(conn, "get_bind"):  # DB-API (or SQLCipher)
-        return conn.execute
+def runner(conn: Session | sqlite3.Connection | Any) -> Runner:
+    """Raw SQL on an SQLAlchemy session or a DB-API connection (sqlite3 or SQLCipher: the fast
+    read-only paths of the command line and the 工作台, which need not import SQLAlchemy)."""
+    if isinstance(conn, sqlite3.Connection) or not hasattr(conn, "get_bind"):
+        db_api: Any = conn
+        run: Runner = db_api.execute
+        return run
     from sqlalchemy import text
 
-    return lambda sql, params: conn.execute(text(sql), params)
+    session = conn
+    return lambda sql, params: session.execute(text(sql), params)
 
 
 UNITS_SQL = (
@@ -946,7 +949,7 @@ def compute(
     today = today or date.today()
     read = getattr(db, "read", None)
     if read is None:
-        loader = _Loader(runner(db), period, today)  # type: ignore[arg-type]
+        loader = _Loader(runner(db), period, today)
         return Report(period, today, loader, {s: loader.groups(s) for s in SOURCE_SQL}, loader.facts)
     with read() as uow:
         loader = _Loader(runner(uow.session), period, today)

@@ -373,7 +373,7 @@ def next_holiday_reminders(db: Database, today: date) -> HolidayReminders | None
     found = [
         (unit_id, name, status)
         for unit_id, name, status, issued_on, created_at, title in rows
-        if unit_id in units and (start <= (issued_on or created_at) <= end or f"{year}年" in title)
+        if unit_id in units and (start <= (issued_on or created_at or start) <= end or f"{year}年" in title)
     ]
     used = Counter(name for _unit, name, _status in found)
     reminder_name = max(names, key=lambda n: (used[n], -names.index(n)))

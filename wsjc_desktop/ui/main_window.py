@@ -197,7 +197,8 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(index)
         finally:
             self._installing = False
-        placeholder.deleteLater()
+        if placeholder is not None:
+            placeholder.deleteLater()
         self._connect_page(page)
         restore = getattr(page, "restore_state", None)
         if restore is not None:
