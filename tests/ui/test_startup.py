@@ -95,6 +95,8 @@ def test_first_start_sets_up_the_group_and_exit_backs_up(tmp_path: Path, qtbot: 
         assert not session.readonly
         held = lock.read_lock(path)
         assert held is not None and held.member == "王建国"
+        assert session.backup_thread is not None  # made behind the window
+        session.wait_for_backup()
         assert len(backups_of(path, "start")) == 1  # the day's first start backs up
         records.create(session.db, "units", {"full_name": "区教育局", "unit_type": "agency"})
     finally:
@@ -220,6 +222,7 @@ def test_an_encrypted_file_asks_for_its_passphrase(tmp_path: Path, qtbot: QtBot)
     assert session is not None
     try:
         assert session.db.encrypted and session.key == "correct horse 1"
+        session.wait_for_backup()
         assert backups_of(path, "start")  # the start backup is made (and stays encrypted)
         assert crypto.is_encrypted(backups_of(path, "start")[0])
     finally:
@@ -344,3 +347,28 @@ def test_the_window_opened_on_a_file_found_damaged_behind_it_only_reads(tmp_path
         ctx.hub.close()  # type: ignore[attr-defined]
         ctx.db.dispose()  # type: ignore[attr-defined]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == damaged
+
+
+def test_the_start_backup_runs_behind_the_window_while_work_goes_on(tmp_path: Path, qtbot: QtBot) -> None:
+    path = tmp_path / "wsjc.db"
+    _filled(path)
+    for old in (path.parent / "backups").glob("*"):
+        old.unlink()  # no backup from today yet: this start makes one
+    answer_modals(log_in)
+    session = start_session(path)
+    assert session is not None
+    try:
+        thread = session.backup_thread
+        assert thread is not None
+        for n in range(5):  # the member works at once; writes do not wait for the backup
+            unit(session.db, f"开机后新建的单位{n}")
+        session.wait_for_backup()
+        assert not thread.is_alive()
+        assert not session.notes, session.notes
+        (made,) = backups_of(path, "start")
+        verified = backup.verify_backup(made)
+        assert verified.ok and verified.counts["units"] in range(31, 37)  # a consistent snapshot: 31 at start
+    finally:
+        session.close()
+    (at_exit,) = backups_of(path, "exit")
+    assert backup.verify_backup(at_exit).counts["units"] == 36  # the exit backup has everything

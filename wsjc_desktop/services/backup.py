@@ -104,6 +104,10 @@ _NAME = re.compile(
 _UPGRADE_NAME = re.compile(r"^(?P<stem>.+)\.before-upgrade-(?P<rev>.+)-(?P<stamp>\d{8}-\d{6})\.[^.]+$")
 
 
+class BackupBusyError(UserError):
+    """The file was written to during every copy attempt: try again when it is quieter."""
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     """One backup file. ``verified``: it passed the check made when this was read (full for a
@@ -553,7 +557,7 @@ def _copy_and_verify(db: Database, partial: Path, key: str | None, progress: Pro
                 raise UserError(f"备份校验未通过（记录数与数据库不一致：{diff}），已删除这份备份。")
             log.info("database written to while it was copied; copying again")
             _remove(partial)
-        raise UserError("数据库在备份期间一直有新的写入，未能得到一致的备份。请稍后再试。")
+        raise BackupBusyError("数据库在备份期间一直有新的写入，未能得到一致的备份。请稍后再试。")
     finally:
         watcher.close()
 

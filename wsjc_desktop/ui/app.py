@@ -178,6 +178,8 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
 
         assert isinstance(window, MainWindow)
         window.start_session_services(session)
+        if session.backup_thread is not None:
+            _report_backup(window, session)
         heartbeat = QTimer()
         if session.writer_lock is not None:
             heartbeat.timeout.connect(lambda current=session: _renew(current))
@@ -197,6 +199,30 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
             encrypt_and_restart(db_path, session.key)
         else:
             return int(code)
+
+
+def _report_backup(window: object, session: object) -> None:
+    """Once the start backup running behind the window is over, show what it noted (a failure)."""
+    from PySide6.QtCore import QTimer
+
+    from wsjc_desktop.ui.main_window import MainWindow
+    from wsjc_desktop.ui.startup import Session
+
+    assert isinstance(window, MainWindow) and isinstance(session, Session)
+    before = len(session.notes)
+    timer = QTimer(window)
+    timer.setInterval(200)
+
+    def poll() -> None:
+        thread = session.backup_thread
+        if thread is not None and thread.is_alive():
+            return
+        timer.stop()
+        if len(session.notes) > before:
+            window.statusBar().showMessage("；".join(session.notes[before:]), 15000)
+
+    timer.timeout.connect(poll)
+    timer.start()
 
 
 def _renew(session: object) -> None:

@@ -7,7 +7,9 @@
    backup is offered instead (the damaged file is kept as it was, beside the backups); an
    older file is upgraded, with a backup first;
 5. first start sets up the group and its members, every later start asks who is working;
-6. the day's first start makes a verified backup (rotation keeps 30 daily and 12 monthly).
+6. the day's first start makes a verified backup (rotation keeps 30 daily and 12 monthly), in
+   a background thread while the window opens (SQLite copies and checks outside Python's lock);
+   the exit waits for it before making its own.
 
 Every step that can fail tells the user in Chinese and leaves the file as it was.
 """
@@ -15,6 +17,8 @@ Every step that can fail tells the user in Chinese and leaves the file as it was
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +44,13 @@ class Session:
     key: str | None = None
     writer_lock: WriterLock | None = None
     notes: list[str] = field(default_factory=list)  # shown in the status bar once the window is up
+    backup_thread: threading.Thread | None = None  # the day's first backup, made behind the window
+
+    def wait_for_backup(self) -> None:
+        """Wait for the start backup running in the background (if any)."""
+        if self.backup_thread is not None:
+            self.backup_thread.join()
+            self.backup_thread = None
 
     @property
     def readonly(self) -> bool:
@@ -48,6 +59,7 @@ class Session:
     def close(self, *, backup: bool = True) -> None:
         """At exit: a verified backup (if writable), then the lock is released and the file closed."""
         try:
+            self.wait_for_backup()
             if backup and not self.db.readonly:
                 from wsjc_desktop.services import backup as backups
 
@@ -208,7 +220,10 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
 
             writer_lock.update_member(auth.member_info(db, member_id).name)
         if not db.readonly:
-            _backup_at_start(session)
+            session.backup_thread = threading.Thread(
+                target=_backup_at_start, args=(session,), name="wsjc-start-backup"
+            )
+            session.backup_thread.start()
         return session
     except _Cancelled:
         pass
@@ -221,14 +236,32 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
     return None
 
 
+#: The start backup runs while the member works: if every copy attempt of a round met a write,
+#: it waits and tries another round (the last round's failure becomes a note).
+BUSY_ROUNDS = 5
+BUSY_PAUSE_S = 2.0
+
+
 def _backup_at_start(session: Session) -> None:
     from wsjc_desktop.services import backup as backups
 
     try:
-        made = backups.auto_backup(session.db, "start", key=session.key)
-    except UserError as exc:
-        log.warning("backup at start failed: %s", exc.message)
-        session.notes.append(f"今天的自动备份未能完成：{exc.message}")
+        for _round in range(BUSY_ROUNDS - 1):  # the member may be saving meanwhile: try again later
+            try:
+                made = backups.auto_backup(session.db, "start", key=session.key)
+                break
+            except backups.BackupBusyError:
+                time.sleep(BUSY_PAUSE_S)
+        else:
+            made = backups.auto_backup(session.db, "start", key=session.key)
+    except Exception as exc:  # a thread of its own: anything it meets is a note, not a crash
+        if isinstance(exc, UserError):
+            problem = exc.message
+        else:
+            log.exception("backup at start failed")
+            problem = f"{type(exc).__name__}: {exc}"
+        log.warning("backup at start failed: %s", problem)
+        session.notes.append(f"今天的自动备份未能完成：{problem}")
         return
     if made is not None:
         log.info("backup at start: %s", made.path)
