@@ -2,11 +2,13 @@
 openpyxl read-only mode merely reading every cell of the same file (goal ≤ 1.5×).
 
 Run from the repository root: ``python benchmarks/roster_import_bench.py [ROWS]``. Writes
-benchmarks/results/roster_import.md.
+benchmarks/results/roster_import.md. Each timed step starts after a full garbage collection, so
+neither side pays for the other's leftovers.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import sys
 import tempfile
@@ -93,6 +95,7 @@ def import_into_empty(path: Path, work: Path) -> tuple[float, float, int]:
     db_path = work / f"bench-{time.perf_counter_ns()}.db"
     db = open_database(db_path)  # schema creation is not timed
     try:
+        gc.collect()  # neither side pays for the garbage the other left
         started = time.perf_counter()
         preview = preview_roster(db, path)
         middle = time.perf_counter()
@@ -104,6 +107,7 @@ def import_into_empty(path: Path, work: Path) -> tuple[float, float, int]:
 
 
 def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started

@@ -7,14 +7,17 @@ do not exist yet are created. Blank cells never clear a stored value.
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import partial
+from functools import partial, wraps
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -125,6 +128,9 @@ class ImportResult:
 
 # --- cell values → stored values --------------------------------------------------------
 
+_WS_RE = re.compile(r"\s+")
+_TIME_GAP_RE = re.compile(r"\s+(?=\d{1,2}:\d{2})")
+_DECIMAL_RE = re.compile(r"\d+\.\d+")
 _SCIENTIFIC_RE = re.compile(r"[+-]?\d+(?:\.\d+)?E[+-]?\d+", re.IGNORECASE)
 _ID_AS_NUMBER = "身份证号以数字格式保存，后几位已丢失，请把该列设为“文本”格式后重新填写"
 
@@ -140,7 +146,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _CONTROL_RE.sub("", re.sub(r"\s+", " ", v.to_halfwidth(str(value)))).strip()
+    return _CONTROL_RE.sub("", _WS_RE.sub(" ", v.to_halfwidth(str(value)))).strip()
 
 
 def _note(value: Any) -> str | None:
@@ -158,7 +164,7 @@ def id_number_cell(value: Any) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise UserError(_ID_AS_NUMBER, field="id_number")
     text = v.to_halfwidth(str(value)).strip()
-    if _SCIENTIFIC_RE.fullmatch(text) or re.fullmatch(r"\d+\.\d+", text):
+    if _SCIENTIFIC_RE.fullmatch(text) or _DECIMAL_RE.fullmatch(text):
         raise UserError(_ID_AS_NUMBER, field="id_number")
     return v.normalize_id_number(text)
 
@@ -167,13 +173,13 @@ def month_cell(value: Any, name: str) -> date | None:
     """A year-month (or full date) cell: 1975.03, 1975.3, 1975年3月, 197503, 1975-03-15, a real date."""
     if isinstance(value, str):
         # “1975 年 3 月” → “1975年3月”, but a time of day keeps its separator
-        text = re.sub(r"\s+(?=\d{1,2}:\d{2})", "T", v.to_halfwidth(value).strip())
-        value = re.sub(r"\s+", "", text)
+        text = _TIME_GAP_RE.sub("T", v.to_halfwidth(value).strip())
+        value = _WS_RE.sub("", text)
     return v.parse_month(value, field=name, label=LABELS[name])
 
 
 def _gender(value: Any) -> Gender | None:
-    text = re.sub(r"\s+", "", _text(value))
+    text = _WS_RE.sub("", _text(value))
     if not text:
         return None
     if text in ("男", "男性", "M"):
@@ -184,7 +190,7 @@ def _gender(value: Any) -> Gender | None:
 
 
 def _rank(value: Any) -> CadreRank | None:
-    text = re.sub(r"\s+", "", _text(value))
+    text = _WS_RE.sub("", _text(value))
     if not text:
         return None
     for rank in CadreRank:
@@ -202,7 +208,7 @@ def _rank(value: Any) -> CadreRank | None:
 
 
 def _bool_cell(value: Any, name: str) -> bool | None:
-    text = re.sub(r"\s+", "", _text(value))
+    text = _WS_RE.sub("", _text(value))
     return records._as_bool(CADRE.field(name), text) if text else None
 
 
@@ -210,52 +216,97 @@ _TEXT_FIELDS = ("ethnicity", "native_place", "political_status", "education", "p
 _MONTH_FIELDS = ("birth_date", "party_join_date", "work_start_date", "position_start_date")
 
 
-def clean_row(raw: RawRow) -> PreviewRow:
-    """Parse one raw row; errors and warnings per column, no database needed."""
+def _unit_cell(value: Any) -> str:
+    return _WS_RE.sub("", _text(value))
+
+
+def _phone_cell(value: Any) -> str | None:
+    text = _text(value)
+    return v.normalize_phone(text) if text else None
+
+
+#: The columns in the order they are parsed: (field, parser, a failure is only a warning).
+_PARSERS: tuple[tuple[str, Callable[[Any], Any], bool], ...] = (
+    ("name", lambda c: v.normalize_name(_text(c)), False),
+    ("unit", _unit_cell, False),
+    ("gender", _gender, False),
+    *((name, partial(month_cell, name=name), False) for name in _MONTH_FIELDS),
+    *((name, _text, False) for name in _TEXT_FIELDS),
+    ("note", _note, False),
+    ("rank", _rank, True),
+    *((name, partial(_bool_cell, name=name), False) for name in ("is_leader", "is_top_leader")),
+    ("id_number", id_number_cell, False),
+    ("phone", _phone_cell, False),
+)
+
+#: Outcomes of parsing cells, (True, value) or (False, message), per field and then by the cell:
+#: a text cell by itself, any other by (its class, itself), since 1, 1.0 and True are equal keys.
+ParseCache = dict[str, dict[Any, tuple[bool, Any]]]
+
+_LIMITS: dict[str, int | None] = {}
+
+
+def _limit(name: str) -> int | None:
+    """The length limit of the stored column (a new unit's 全称 for 单位)."""
+    if name not in _LIMITS:
+        spec, column = (UNIT, "full_name") if name == "unit" else (CADRE, name)
+        _LIMITS[name] = records._column_length(spec, column)
+    return _LIMITS[name]
+
+
+def _outcome(parse: Callable[[Any], Any], cell: Any) -> tuple[bool, Any]:
+    """``parse(cell)`` as (True, value) or (False, the message of its UserError)."""
+    try:
+        return True, parse(cell)
+    except UserError as exc:
+        return False, exc.message.rstrip("。")
+
+
+def clean_row(raw: RawRow, cache: ParseCache | None = None) -> PreviewRow:
+    """Parse one raw row; errors and warnings per column, no database needed.
+
+    ``cache``: the outcomes of cells parsed before, the same dict for every row of a file.
+    Parsing depends on the cell alone, and a roster repeats most of its values (性别, 民族,
+    单位, months …) row after row.
+    """
     out = PreviewRow(row=raw.row, values={})
     cells = raw.cells
-
-    def attempt(name: str, parse: Callable[[Any], Any], *, warn: bool = False) -> None:
+    values, errors = out.values, out.errors
+    if cache is None:
+        cache = {}
+    for name, parse, warn in _PARSERS:
         if name not in cells:
-            return
+            continue
+        cell = cells[name]
+        known = cache.get(name)
+        if known is None:
+            known = cache[name] = {}
+        key = cell if cell.__class__ is str else (cell.__class__, cell)
         try:
-            value = parse(cells[name])
-        except UserError as exc:
-            (out.warnings if warn else out.errors).append((LABELS[name], exc.message.rstrip("。")))
-            return
-        if value is not None and value != "":
-            out.values[name] = value
-
-    attempt("name", lambda c: v.normalize_name(_text(c)))
-    attempt("unit", lambda c: re.sub(r"\s+", "", _text(c)))
-    attempt("gender", _gender)
-    for name in _MONTH_FIELDS:
-        attempt(name, partial(month_cell, name=name))
-    for name in _TEXT_FIELDS:
-        attempt(name, _text)
-    attempt("note", _note)
-    attempt("rank", _rank, warn=True)
-    for name in ("is_leader", "is_top_leader"):
-        attempt(name, partial(_bool_cell, name=name))
-    attempt("id_number", id_number_cell)
-    attempt("phone", lambda c: v.normalize_phone(_text(c)) if _text(c) else None)
-    if "name" not in out.values and not any(col == LABELS["name"] for col, _ in out.errors):
-        out.errors.append((LABELS["name"], "请填写姓名"))
-    if "unit" not in out.values:
-        out.errors.append((LABELS["unit"], "请填写单位"))
+            hit = known.get(key)
+        except TypeError:  # an unhashable cell
+            hit = _outcome(parse, cell)
+        else:
+            if hit is None:
+                hit = known[key] = _outcome(parse, cell)
+        ok, value = hit
+        if not ok:
+            (out.warnings if warn else errors).append((LABELS[name], value))
+        elif value is not None and value != "":
+            values[name] = value
+    if "name" not in values and not any(col == LABELS["name"] for col, _ in errors):
+        errors.append((LABELS["name"], "请填写姓名"))
+    if "unit" not in values:
+        errors.append((LABELS["unit"], "请填写单位"))
     # lengths and anything else the stored columns demand (a unit not yet in the system is
     # created with the name as its 全称)
-    for name, value in list(out.values.items()):
+    for name, value in values.items():
         if not isinstance(value, str):
             continue
-        limit = (
-            records._column_length(UNIT, "full_name")
-            if name == "unit"
-            else records._column_length(CADRE, name)
-        )
+        limit = _LIMITS[name] if name in _LIMITS else _limit(name)
         if limit and len(value) > limit:
-            out.errors.append((LABELS[name], f"{LABELS[name]}不能超过{limit}个字"))
-    out.parsed = (len(out.errors), len(out.warnings))
+            errors.append((LABELS[name], f"{LABELS[name]}不能超过{limit}个字"))
+    out.parsed = (len(errors), len(out.warnings))
     return out
 
 
@@ -371,11 +422,44 @@ def _changes(existing: m.Cadre, values: dict[str, Any], unit_id: int | None) -> 
 
 # --- the use cases -----------------------------------------------------------------------
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for the duration of a bulk step.
+
+    A roster makes hundreds of thousands of small objects (cells, rows, index rows) that form no
+    cycles; the collector would meanwhile walk every object the program holds, again and again,
+    for a tenth of the step's time. Reference counting still frees what is dropped; cycles wait
+    for the first collection after the step.
+    """
+    if not gc.isenabled():  # paused already (another bulk step, a caller)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _bulk_step(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    @wraps(fn)
+    def step(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _collector_paused():
+            return fn(*args, **kwargs)
+
+    return step
+
+
+@_bulk_step
 def preview_roster(db: Database, path: Path | str) -> RosterPreview:
     """Read ``path`` and show what importing it would do; nothing is written."""
     sheet = read_roster(path)
-    rows = [clean_row(raw) for raw in sheet.rows]
+    cache: ParseCache = {}
+    rows = [clean_row(raw, cache) for raw in sheet.rows]
     with db.read() as uow:
         new_units = _plan(uow.session, rows)
         fingerprint = _fingerprint(uow.session)
@@ -395,6 +479,7 @@ def preview_roster(db: Database, path: Path | str) -> RosterPreview:
     )
 
 
+@_bulk_step
 def import_roster(
     db: Database, preview: RosterPreview, *, only_valid: bool = True, progress: Progress | None = None
 ) -> ImportResult:
@@ -488,9 +573,8 @@ _CADRE_TEMPLATE = {c.key: _scalar_default(c) for c in _CADRES.columns if c.key n
 def new_cadre(values: dict[str, Any], unit_id: int) -> dict[str, Any]:
     """The columns of a new cadre from checked values, with the defaults a form's create would add
     (written in bulk by ``_insert_cadres``)."""
-    row = {**_CADRE_TEMPLATE, **rules.defaults("cadres")}
-    row.update((k, x) for k, x in values.items() if k != "unit_id")
-    row["unit_id"] = unit_id
+    row = {**_CADRE_TEMPLATE, **rules.defaults("cadres"), **values}
+    row["unit_id"] = unit_id  # the template has every column, so the order stays the template's
     return row
 
 
@@ -506,33 +590,68 @@ def _insert_cadres(uow: UnitOfWork, rows: list[dict[str, Any]]) -> list[int]:
     for row in rows:
         row.update(uid=m.new_uid(), created_at=stamp, updated_at=stamp)
         row.update(created_by_id=member, updated_by_id=member)
-    stmt = insert(_CADRES).returning(_CADRES.c.id, sort_by_parameter_order=True)
-    ids = [int(i) for i in session.execute(stmt, rows).scalars()]
-    audit: list[dict[str, Any]] = []
+    # One executemany; RETURNING with the rows' order would cost one statement per row on SQLite.
+    # Inside the write transaction only these rows can take ids above the highest one now.
+    c = _CADRES.c
+    last = session.execute(select(func.max(c.id))).scalar() or 0
+    _bulk_insert(session, _CADRES, {key: list(map(itemgetter(key), rows)) for key in rows[0]})
+    by_uid = dict(session.execute(select(c.uid, c.id).where(c.id > last)).all())
+    ids = [int(by_uid[row["uid"]]) for row in rows]
+    hidden = SECRET_COLUMNS.intersection(rows[0])
+    afters: list[str] = []
     for cadre_id, row in zip(ids, rows, strict=True):
         uow.changes.add("created", "cadres", cadre_id)
-        after = {k: ("<已隐藏>" if k in SECRET_COLUMNS else x) for k, x in {"id": cadre_id, **row}.items()}
-        audit.append(
-            {
-                "uid": m.new_uid(),
-                "created_at": stamp,
-                "updated_at": stamp,
-                "created_by_id": None,
-                "updated_by_id": None,
-                "deleted_at": None,
-                "at": stamp,
-                "member_id": member,
-                "action": AuditAction.CREATE,
-                "table_name": "cadres",
-                "record_id": cadre_id,
-                "record_uid": row["uid"],
-                "summary": None,
-                "before": None,
-                "after": to_json(after),
-            }
-        )
-    session.execute(insert(_AUDIT), audit)
+        after = {"id": cadre_id, **row}
+        if hidden:
+            after.update(dict.fromkeys(hidden, "<已隐藏>"))
+        afters.append(to_json(after))
+    n = len(rows)
+    audit: dict[str, list[Any]] = {
+        "uid": [m.new_uid() for _ in range(n)],
+        "created_at": [stamp] * n,
+        "updated_at": [stamp] * n,
+        "created_by_id": [None] * n,
+        "updated_by_id": [None] * n,
+        "deleted_at": [None] * n,
+        "at": [stamp] * n,
+        "member_id": [member] * n,
+        "action": [AuditAction.CREATE] * n,
+        "table_name": ["cadres"] * n,
+        "record_id": ids,
+        "record_uid": [row["uid"] for row in rows],
+        "summary": [None] * n,
+        "before": [None] * n,
+        "after": afters,
+    }
+    _bulk_insert(session, _AUDIT, audit)
     return ids
+
+
+def _bulk_insert(session: Session, table: Table, columns: dict[str, list[Any]]) -> None:
+    """``INSERT`` rows given column by column (name → the values) in one executemany.
+
+    Each value goes through its column type's bind processor, so the driver gets what
+    ``session.execute(insert(table), rows)`` would send, without SQLAlchemy's per-row work.
+    """
+    conn = session.connection()
+    dialect = conn.dialect
+    if dialect.paramstyle != "qmark":  # pragma: no cover - SQLite drivers are qmark
+        rows = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        session.execute(insert(table), rows)
+        return
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[key].name) for key in columns)
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    values: list[list[Any]] = []
+    for key, column in columns.items():
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is None or not column:
+            values.append(column)
+        elif all(x is column[0] for x in column):  # a time stamp, a default: converted once
+            values.append([process(column[0])] * len(column))
+        else:
+            values.append(list(map(process, column)))
+    conn.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
 def _fingerprint(session: Session) -> tuple[Any, ...]:

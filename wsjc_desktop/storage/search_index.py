@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import (
@@ -147,12 +147,12 @@ def grams_of(title: str, short_text: str) -> dict[str, int]:
     tiers: dict[str, int] = {}
     for part in fold(short_text).split():
         tiers.update(dict.fromkeys(part, TIER_ELSEWHERE))
-        tiers.update(dict.fromkeys((part[i : i + 2] for i in range(len(part) - 1)), TIER_ELSEWHERE))
+        tiers.update(dict.fromkeys(map(str.__add__, part, part[1:]), TIER_ELSEWHERE))  # the pairs
     # A gram (no whitespace, at most 2 characters) is inside the title exactly when it is
     # one of the title's own grams.
     folded = fold(title)
     for part in folded.split():
-        for gram in (*part, *(part[i : i + 2] for i in range(len(part) - 1))):
+        for gram in chain(part, map(str.__add__, part, part[1:])):
             if gram in tiers:
                 tiers[gram] = TIER_TITLE
     for gram in (folded[:1], folded[:2]):
@@ -186,8 +186,11 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     return "".join(tokens)[:_PINYIN_MAX], "".join(t[0] for t in tokens)[:_PINYIN_MAX]
 
 
+@lru_cache(maxsize=1 << 16)
 def pinyin_variants(name: str) -> tuple[str, ...]:
-    """Every pinyin key indexed for a name: ``pinyin_keys`` plus the surname reading, if any."""
+    """Every pinyin key indexed for a name: ``pinyin_keys`` plus the surname reading, if any.
+
+    Cached like the syllables: a roster's names repeat (and a re-import indexes them again)."""
     name = name.strip()
     keys = list(pinyin_keys(name))
     reading = SURNAME_READINGS.get(name[:1])
