@@ -470,7 +470,12 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
         old = passphrase_for(path) if crypto.is_encrypted(path) else None
         # opened and closed once for writing: a write-ahead log left by a read-only reader
         # (``check``) is folded back into the file, so the conversion finds it alone
-        open_database(path, key=old).dispose()
+        db = open_database(path, key=old)
+        try:
+            with db.engine.connect() as conn:  # the last connection to close folds the log in
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.dispose()
         if old is not None:
             crypto.change_passphrase(path, old, _new_passphrase())
             say(f"已修改数据库口令：{path}")

@@ -303,6 +303,8 @@ class Database:
         return engine
 
     def dispose(self) -> None:
+        if self._check is not None:  # its read-only connection must be gone with the rest
+            self._check[0].join()
         if self._engine is None:  # never used for more than plain reads
             _OPEN.discard(self)
             return
