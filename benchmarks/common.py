@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,11 +32,33 @@ def build_database(path: Path, scale: int) -> None:
 
 
 def demo_db(scale: int, path: Path | None = None) -> Path:
-    """The cached ``demo --scale N --seed 1`` database, built on first use."""
+    """The cached ``demo --scale N --seed 1`` database, built on first use and brought up to the
+    program's schema when it is older (else every copy would be upgraded inside the figures)."""
     target = path or DATA_DIR / f"demo-scale{scale}.db"
     if not target.exists():
         build_database(target, scale)
+    else:
+        upgrade_cached(target)
     return target
+
+
+def upgrade_cached(target: Path) -> None:
+    import shutil
+
+    from wsjc_desktop.storage.database import open_database
+    from wsjc_desktop.storage.migrate import HEAD, current_revision
+
+    if current_revision(target) == HEAD:
+        return
+    print(f"upgrading {target} to schema {HEAD} …", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="wsjc-upgrade-"))
+    try:
+        partial = work / target.name
+        shutil.copyfile(target, partial)
+        open_database(partial).dispose()  # checked and upgraded (with its own backup, in work/)
+        partial.replace(target)  # only a finished upgrade replaces the cache
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def empty_db(name: str = "empty.db") -> Path:
@@ -45,6 +68,8 @@ def empty_db(name: str = "empty.db") -> Path:
     if not target.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         open_database(target).dispose()
+    else:
+        upgrade_cached(target)
     return target
 
 

@@ -1091,14 +1091,41 @@ def _series_counts(db: Database, year: int) -> dict[str, list[tuple[tuple[int, .
     params = sql_params(Period.year(year), date.today())
     out: dict[str, list[tuple[tuple[int, ...], int, int]]] = {}
     cache: dict[str, tuple[int, ...]] = {}
-    with db.raw_read() as conn:
-        run = runner(conn)
-        for name, source in _SERIES_SOURCES.items():
-            query = f"{_facts_cte(source)} SELECT k2, substr(k1, 6, 2), count(*) FROM f GROUP BY 1, 2"
-            out[name] = [
-                (_ids(units, cache), int(month), int(count)) for units, month, count in run(query, params)
-            ]
-    return out
+
+    def count(names: Sequence[str]) -> None:
+        with db.raw_read() as conn:
+            run = runner(conn)
+            for name in names:
+                facts = _facts_cte(_SERIES_SOURCES[name])
+                query = f"{facts} SELECT k2, substr(k1, 6, 2), count(*) FROM f GROUP BY 1, 2"
+                out[name] = [
+                    (_ids(units, cache), int(month), int(n)) for units, month, n in run(query, params)
+                ]
+
+    if db.encrypted:  # one connection (each further one derives the key again)
+        count(SERIES)
+        return out
+    # the talks (the most rows) on a second connection in a thread: SQLite works outside
+    # Python's lock, so on a machine with two cores or more both halves run at once
+    import threading
+
+    failed: list[BaseException] = []
+
+    def talks() -> None:
+        try:
+            count([SERIES_TALKS])
+        except BaseException as exc:  # raised below, in the caller's thread
+            failed.append(exc)
+
+    helper = threading.Thread(target=talks, name="wsjc-chart-talks")
+    helper.start()
+    try:
+        count([name for name in SERIES if name != SERIES_TALKS])
+    finally:
+        helper.join()
+    if failed:
+        raise failed[0]
+    return {name: out[name] for name in SERIES}
 
 
 def activity(db: Database, year: int) -> tuple[dict[str, list[int]], list[tuple[str, dict[str, int]]]]:
