@@ -153,15 +153,18 @@ class Database:
         self._engine: Engine | None = None
         self._session_factory: sessionmaker[Session] | None = None
         self._check: tuple[threading.Thread, dict[str, Any]] | None = None
+        self._check_started = False
         _OPEN.add(self)
 
     # --- the start-up check, behind the first screen ----------------------------------
 
-    def start_check(self) -> None:
-        """Run the start-up integrity check (``health.check_file``) on its own read-only
-        connection in a background thread: SQLite works outside Python's lock, so the check
-        uses the second core while the window (or the login) is drawn. Until it has passed,
-        every write waits for it (:meth:`wait_checked`): a damaged file is never written to."""
+    def prepare_check(self) -> None:
+        """Make the start-up integrity check (``health.check_file``) ready to run in a
+        background thread on its own read-only connection; :meth:`start_check` starts it (the
+        window does once it has painted, the start-up steps at once: the login is drawn
+        meanwhile). SQLite works outside Python's lock, so the check uses another core. Until
+        it has passed, every write waits for it (:meth:`wait_checked`, which also starts it if
+        nobody has): a damaged file is never written to."""
         from wsjc_desktop.storage import health
 
         outcome: dict[str, Any] = {}
@@ -172,28 +175,35 @@ class Database:
             except BaseException as exc:  # handed to whoever waits
                 outcome["error"] = exc
 
-        thread = threading.Thread(target=run, name="wsjc-check", daemon=True)
-        self._check = (thread, outcome)
-        thread.start()
+        self._check = (threading.Thread(target=run, name="wsjc-check", daemon=True), outcome)
+        self._check_started = False
+
+    def start_check(self) -> None:
+        """Start the prepared check (nothing if there is none or it has started)."""
+        if self._check is not None and not self._check_started:
+            self._check_started = True
+            self._check[0].start()
 
     @property
     def check_pending(self) -> bool:
-        """The background check is still running."""
-        return self._check is not None and self._check[0].is_alive()
+        """The check is prepared and has not finished (it may not have started yet)."""
+        return self._check is not None and (not self._check_started or self._check[0].is_alive())
 
     @property
     def check_failed(self) -> bool:
-        """The background check has finished and found the file unusable."""
-        if self._check is None or self._check[0].is_alive():
+        """The check has finished and found the file unusable."""
+        if self.check_pending or self._check is None:
             return False
         health = self._check[1].get("health")
         return health is None or not health.ok
 
     def wait_checked(self) -> None:
-        """Wait for the background check (if any); raise its error (``DamagedDatabaseError``
-        for a damaged file, ``UserError`` for an unreadable one) if it failed."""
+        """Wait for the check (if any; started now if nobody has); raise its error
+        (``DamagedDatabaseError`` for a damaged file, ``UserError`` for an unreadable one) if
+        it failed."""
         if self._check is None:
             return
+        self.start_check()
         thread, outcome = self._check
         thread.join()
         if "error" in outcome:
@@ -303,7 +313,7 @@ class Database:
         return engine
 
     def dispose(self) -> None:
-        if self._check is not None:  # its read-only connection must be gone with the rest
+        if self._check is not None and self._check_started:  # its connection must go with the rest
             self._check[0].join()
         if self._engine is None:  # never used for more than plain reads
             _OPEN.discard(self)
@@ -526,7 +536,8 @@ def open_database(
     empty, checked and upgraded first unless read-only.
 
     ``check_in_background``: a plain file of the current schema is opened at once and checked
-    in a background thread (see ``Database.start_check``); writes wait for the check, and a
+    in a background thread (``Database.prepare_check``: the caller starts it with
+    ``start_check`` when it suits; a write starts it anyway); writes wait for the check, and a
     failed check is raised by the first write or by ``Database.wait_checked``. Other files
     (encrypted, older, new) are checked first as usual.
 
@@ -577,7 +588,7 @@ def open_database(
         if current is not None:
             current.close()
             db = Database(path)
-            db.start_check()
+            db.prepare_check()
             return db
 
     conn = None

@@ -160,6 +160,9 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.tabs and event.type() == QEvent.Type.Paint:
             self.tabs.removeEventFilter(self)
+            # the integrity check (if opening left it to run behind the window) starts now,
+            # so it does not compete with the first paint for the machine
+            QTimer.singleShot(0, self.ctx.db.start_check)
             if self.tabs.currentWidget() is self.dashboard and not self.dashboard.is_complete:
                 # the 工作台 draws its card and charts first (plain SQL), then the ORM loads
                 self.dashboard.completed.connect(self._preload, Qt.ConnectionType.SingleShotConnection)

@@ -93,7 +93,9 @@ def _open(parent: QWidget | None, path: Path, *, readonly: bool) -> tuple[Databa
 
     if not (path.is_file() and crypto.is_encrypted(path)):
         # the integrity check runs behind the login (see start_session)
-        return open_database(path, readonly=readonly, check_in_background=True), None
+        db = open_database(path, readonly=readonly, check_in_background=True)
+        db.start_check()  # now: the login is drawn meanwhile
+        return db, None
     from wsjc_desktop.ui.dialogs.passphrase_dialog import ask_passphrase
 
     opened: list[Database] = []
