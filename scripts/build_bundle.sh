@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the one-folder bundle dist/wsjc-desktop/ from build.spec, then try it out:
-#   size under 200 MB; --version; a demo database written by the bundle itself; a screenshot of
-#   the window (offscreen); a printed notice (reportlab + fonts), an Excel ledger (openpyxl), the
+#   size under 200 MB; --version; a demo database written by the bundle itself; screenshots of
+#   the window (offscreen) on the 工作台 and on each register tab; a printed notice (reportlab + fonts), an Excel ledger (openpyxl), the
 #   year's figures, a pinyin search, the holiday reminders (holidays), check and backup; an .xls
 #   roster (xlrd); an encrypted copy (sqlcipher3); portable mode (--portable, then portable.txt)
 #   keeping everything beside the program.
@@ -97,6 +97,12 @@ read -r WIDTH HEIGHT < <("$PYTHON" -c "import struct,sys; d=open(sys.argv[1],'rb
 SHOT_KB=$(($(wc -c <"$SHOT") / 1024))
 echo "  screenshot: ${WIDTH}x${HEIGHT}, ${SHOT_KB} KB: $SHOT"
 ((WIDTH >= 800 && HEIGHT >= 600 && SHOT_KB >= 50)) || fail "screenshot looks empty"
+# every register tab is made from a module imported by name when the tab is first shown: each
+# must be in the bundle (a missing one fails here, not on a user's PC)
+for TAB in 监督单位 廉政档案 廉情提醒 列席会议 谈话记录; do
+    run "$GUI" gui --db "$DB" --tab "$TAB" --screenshot "$SMOKE_DIR/tab-$TAB.png"
+    (($(wc -c <"$SMOKE_DIR/tab-$TAB.png") / 1024 >= 30)) || fail "screenshot of $TAB looks empty"
+done
 run "$CLI" print notice 1 --db "$DB" --out "$SMOKE_DIR/notice.pdf"
 run "$CLI" print talk 1 --db "$DB" --out "$SMOKE_DIR/talk.pdf"
 run "$CLI" export notices --db "$DB" --out "$SMOKE_DIR/notices.xlsx"
