@@ -402,3 +402,26 @@ def test_monthly_and_unit_activity(db: Database, world: dict[str, int]) -> None:
     assert list(per_unit) == ["财政局", "教育局"]
     assert per_unit["财政局"][stats.SERIES_TALKS] == 2
     assert per_unit["教育局"][stats.SERIES_NOTICES] == 3
+
+
+def test_a_plain_connection_counts_as_the_database_does_on_two_connections(
+    db: Database, world: dict[str, int]
+) -> None:
+    """The command line reads through a plain read-only sqlite3 connection, the talks counted
+    on a second one in a thread: the same figures, per unit and per member, and the same trace."""
+    import sqlite3
+
+    period = stats.Period.year(2026)
+    expected = stats.compute(db, period, today=date(2026, 11, 22))
+    conn = sqlite3.connect(f"{db.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        got = stats.compute(conn, period, today=date(2026, 11, 22))
+        assert got.values() == expected.values()
+        assert got.by_unit() == expected.by_unit()
+        assert got.by_member() == expected.by_member()
+        assert got.values()["talks.person_times"] > 0  # the second connection's part is in there
+        assert [f.record_id for f in got.trace("talks.person_times")] == [
+            f.record_id for f in expected.trace("talks.person_times")
+        ]
+    finally:
+        conn.close()

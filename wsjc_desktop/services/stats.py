@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wsjc_desktop.domain.enums import (
@@ -950,7 +951,11 @@ def compute(
     read = getattr(db, "read", None)
     if read is None:
         loader = _Loader(runner(db), period, today)
-        return Report(period, today, loader, {s: loader.groups(s) for s in SOURCE_SQL}, loader.facts)
+        if isinstance(db, sqlite3.Connection):
+            groups = _groups_on_two_connections(db, loader)
+        else:
+            groups = {s: loader.groups(s) for s in SOURCE_SQL}
+        return Report(period, today, loader, groups, loader.facts)
     with read() as uow:
         loader = _Loader(runner(uow.session), period, today)
         groups = {source: loader.groups(source) for source in SOURCE_SQL}
@@ -961,6 +966,50 @@ def compute(
             return loader.facts(source)
 
     return Report(period, today, loader, groups, fetch)
+
+
+#: Counted on a second connection by :func:`_groups_on_two_connections`: the talks, about half
+#: of the work at any size.
+_SECOND_CONNECTION_SOURCES = ("talks", "talk_persons")
+
+
+def _groups_on_two_connections(conn: sqlite3.Connection, loader: _Loader) -> dict[str, list[_Group]]:
+    """Every source's groups, the talks' counted in a thread on a second read-only connection
+    to the same file (SQLite works outside Python's lock: on two cores or more both halves run
+    at once). Each source is read in one statement, so each is consistent in itself. Falls back
+    to the one connection for an in-memory or temporary database."""
+    row = next((r for r in conn.execute("PRAGMA database_list") if r[1] == "main"), None)
+    file = row[2] if row is not None else ""
+    if not file:
+        return {s: loader.groups(s) for s in SOURCE_SQL}
+    import copy
+    import threading
+
+    second = sqlite3.connect(f"{Path(file).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    other = copy.copy(loader)
+    other.run = runner(second)
+    found: dict[str, list[_Group]] = {}
+    failed: list[BaseException] = []
+
+    def count() -> None:
+        try:
+            for source in _SECOND_CONNECTION_SOURCES:
+                found[source] = other.groups(source)
+        except BaseException as exc:  # raised in the caller's thread
+            failed.append(exc)
+
+    helper = threading.Thread(target=count, name="wsjc-stats-talks")
+    helper.start()
+    try:
+        for source in SOURCE_SQL:
+            if source not in _SECOND_CONNECTION_SOURCES:
+                found[source] = loader.groups(source)
+    finally:
+        helper.join()
+        second.close()
+    if failed:
+        raise failed[0]
+    return {s: found[s] for s in SOURCE_SQL}
 
 
 # --- ready sentences --------------------------------------------------------------------------
