@@ -127,6 +127,16 @@ class Runner:
                 1.5,
             )
         )
+        self.rows.append(
+            ratio_row(
+                s,
+                f"the program's own start: login dialog shown (median of {runs})",
+                median(f["login"]),  # type: ignore[arg-type]
+                bare,
+                "bare window, 5 empty tabs",
+                1.5,
+            )
+        )
         complete = median(f["complete"]) * 1000  # type: ignore[arg-type]
         self.rows.append(
             Row(

@@ -2,6 +2,7 @@
 
     python benchmarks/ui_probe.py bare
     python benchmarks/ui_probe.py app --db PATH [--tabs]
+    python benchmarks/ui_probe.py login --db PATH     (a file whose group has passwords)
 
 Prints one JSON line: {"ready_s": seconds since the interpreter started, ...}: ``ready_s`` when
 the first tab is usable, ``complete_s`` when the 工作台's deferred part (holiday card, charts) is
@@ -105,8 +106,33 @@ def app_window(db: Path, visit_tabs: bool) -> dict[str, object]:
     return result
 
 
+def login(db: Path) -> None:
+    """The program's own start (``run_gui``) on a file with logins: the time the login dialog
+    is first painted. Prints and leaves at once (nobody logs in)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from wsjc_desktop.ui.app import run_gui, setup_application
+
+    def watch() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "login_dialog" or not dialog.isVisible():
+            QTimer.singleShot(2, watch)
+            return
+        dialog.grab()  # one real paint
+        print(json.dumps({"ready_s": since_start(), "rss_mb": rss_mb()}), flush=True)
+        os._exit(0)
+
+    setup_application(crash_dialog=False)
+    QTimer.singleShot(0, watch)
+    run_gui(db)
+
+
 def main() -> None:
     mode = sys.argv[1]
+    if mode == "login":
+        login(Path(sys.argv[sys.argv.index("--db") + 1]))
+        return
     if mode == "bare":
         out: dict[str, object] = dict(bare())
     else:

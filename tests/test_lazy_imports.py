@@ -11,6 +11,10 @@ dialogs) and lists which heavy modules are in ``sys.modules``:
 * when the window opens on a register tab and has loaded it, after the events have settled: the
   hidden 工作台 never draws, so even QtCharts and holidays stay out.
 
+SQLAlchemy and the models are not imported before the 工作台 is complete either (it is read with
+plain SQL); they load in a background thread after it. The program's own start shows the login
+before them too, and they (with argon2) load while the member types.
+
 argon2 is imported by the login and the idle lock when they check a password, sqlcipher3 only for
 an encrypted file and Alembic only when a file needs creating or upgrading, none of which happens
 here. A failure names the chain of imports that brought the module in (``python -X importtime``).
@@ -206,3 +210,76 @@ def test_import_chain_reads_importtime_output() -> None:
         "wsjc_desktop.printing (imported at run time, inside a function)"
     )
     assert import_chain(sample, "holidays") == "holidays: not in the importtime output"
+
+
+LOGIN_PROBE = """
+import json, os, sys, time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from wsjc_desktop.ui.app import run_gui, setup_application
+
+heavy = json.loads(sys.argv[2])
+report = {}
+
+
+def loaded_now():
+    return sorted(m for m in heavy if m in sys.modules)
+
+
+def watch():
+    dialog = QApplication.activeModalWidget()
+    if dialog is None or dialog.objectName() != "login_dialog" or not dialog.isVisible():
+        QTimer.singleShot(5, watch)
+        return
+    report["at_login"] = loaded_now()
+    from wsjc_desktop.ui import preload
+
+    deadline = time.monotonic() + 20
+    while (preload._started is None or preload._started.is_alive()) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    report["while_typing"] = loaded_now()
+    print("REPORT " + json.dumps(report), flush=True)
+    os._exit(0)
+
+
+setup_application(crash_dialog=False)
+QTimer.singleShot(0, watch)
+run_gui(Path(sys.argv[1]))
+"""
+
+
+def test_the_login_shows_before_the_orm_which_loads_while_the_member_types(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from wsjc_desktop.services import auth
+    from wsjc_desktop.services.auth import NewMember
+    from wsjc_desktop.storage.database import open_database
+
+    path = tmp_path / "logins.db"
+    shutil.copyfile(demo_db, path)
+    db = open_database(path)
+    try:
+        auth.setup_group(db, "测试组", [NewMember("王建国", "组长", "jianguo-1")])
+    finally:
+        db.dispose()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WSJC_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", LOGIN_PROBE, str(path), json.dumps([*HEAVY, *ORM])],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        encoding="utf-8",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(
+        next(x for x in result.stdout.splitlines() if x.startswith("REPORT ")).removeprefix("REPORT ")
+    )
+    assert report["at_login"] == [], explain(report["at_login"], result.stderr)
+    # behind the login: the ORM and the password checks, nothing else heavy
+    assert set(report["while_typing"]) == {*ORM, "argon2"}, explain(report["while_typing"], result.stderr)

@@ -263,3 +263,55 @@ def test_wrong_passwords_when_changing_count_as_failures(db: Database) -> None:
     with pytest.raises(UserError, match="您的口令不正确"):
         auth.reset_password(db, first, "brand-new-1", actor_password="guess-guess")
     assert logins(db)[-1] == (second, second, "为他人设置口令失败（本人口令不正确）")
+
+
+def test_the_logins_plain_sql_agrees_with_the_orm_rule(db: Database) -> None:
+    """The login asks ``members`` (plain SQL, before the ORM loads); setting up asks the ORM
+    (``auth._needs_setup``): the same answer whatever state the members are in."""
+    from wsjc_desktop.services import members
+
+    def orm_needs_setup() -> bool:
+        with db.read() as uow:
+            return auth._needs_setup(uow.session)
+
+    def agree() -> bool:
+        assert members.needs_setup(db) == orm_needs_setup()
+        return members.needs_setup(db)
+
+    assert agree()  # nobody yet
+    plain = member(db, "没有口令")
+    assert agree()
+    with db.uow() as uow:  # a password kept by someone no longer active, or in the recycle bin
+        uow.session.execute(
+            update(m.Member).where(m.Member.id == plain).values(password_hash="x", is_active=False)
+        )
+        uow.commit()
+    assert agree()
+    with db.uow() as uow:
+        uow.session.execute(
+            update(m.Member).where(m.Member.id == plain).values(is_active=True, deleted_at=m.now())
+        )
+        uow.commit()
+    assert agree()
+    with db.uow() as uow:
+        uow.session.execute(update(m.Member).where(m.Member.id == plain).values(password_hash=""))
+        uow.commit()
+    assert agree()
+
+    ids = auth.setup_group(
+        db, "测试组", [NewMember("王建国", "组长", "jianguo-1"), NewMember("李秀英", None, "xiuying-1")]
+    )
+    assert not agree()
+    listed = members.login_members(db)
+    assert [(i.id, i.name, i.display) for i in listed] == [
+        (ids[0], "王建国", "王建国（组长）"),
+        (ids[1], "李秀英", "李秀英"),
+    ]
+    assert auth.login_members(db) == [(i.id, i.name, i.title) for i in listed]
+    assert members.group_name(db) == "测试组" == settings.get(db, "group.name")
+
+
+def test_the_group_name_defaults_like_the_setting(db: Database) -> None:
+    from wsjc_desktop.services import members
+
+    assert members.group_name(db) == settings.get(db, "group.name") == members.DEFAULT_GROUP_NAME

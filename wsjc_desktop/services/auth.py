@@ -44,7 +44,10 @@ from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import AuditAction
 from wsjc_desktop.domain.fields import MEMBER
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import records, settings
+from wsjc_desktop.services import members, records, settings
+from wsjc_desktop.services.members import MAX_PASSWORD_LENGTH as MAX_PASSWORD_LENGTH
+from wsjc_desktop.services.members import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
+from wsjc_desktop.services.members import MemberInfo as MemberInfo
 from wsjc_desktop.storage.database import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -55,8 +58,6 @@ HASHER = PasswordHasher(
     time_cost=2, memory_cost=32 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID
 )
 
-MIN_PASSWORD_LENGTH = 6
-MAX_PASSWORD_LENGTH = 128
 #: Wrong passwords in a row that cost nothing; after that the wait doubles from 2 s.
 FREE_FAILURES = 3
 MAX_DELAY_S = 60
@@ -84,18 +85,6 @@ class NewMember:
     name: str
     title: str | None
     password: str
-
-
-@dataclass(frozen=True)
-class MemberInfo:
-    id: int
-    name: str
-    title: str | None
-
-    @property
-    def display(self) -> str:
-        """张三（组长）."""
-        return f"{self.name}（{self.title}）" if self.title else self.name
 
 
 # --- passwords ------------------------------------------------------------------------
@@ -149,9 +138,9 @@ def _info(member: m.Member) -> MemberInfo:
 
 
 def needs_setup(db: Database) -> bool:
-    """True while no active member has a password: the first start, or a file from before logins."""
-    with db.read() as uow:
-        return _needs_setup(uow.session)
+    """True while no active member has a password: the first start, or a file from before logins
+    (plain SQL: the login asks before the ORM has loaded)."""
+    return members.needs_setup(db)
 
 
 def _needs_setup(session: Session) -> bool:
@@ -170,18 +159,7 @@ def _needs_setup(session: Session) -> bool:
 
 def login_members(db: Database) -> list[tuple[int, str, str | None]]:
     """(id, name, title) of every member who can log in, in the group's order."""
-    with db.read() as uow:
-        rows = uow.session.execute(
-            select(m.Member.id, m.Member.name, m.Member.title)
-            .where(
-                m.Member.deleted_at.is_(None),
-                m.Member.is_active.is_(True),
-                m.Member.password_hash.is_not(None),
-                m.Member.password_hash != "",
-            )
-            .order_by(m.Member.sort_order, m.Member.id)
-        ).all()
-    return [(i, name, title) for i, name, title in rows]
+    return [(info.id, info.name, info.title) for info in members.login_members(db)]
 
 
 def member_info(db: Database, member_id: int) -> MemberInfo:

@@ -15,10 +15,11 @@ from wsjc_desktop.domain.docnumber import DEFAULT_AGENCY_CODE, DEFAULT_TEMPLATE,
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.domain.models import Setting, now
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.services.members import DEFAULT_GROUP_NAME
 from wsjc_desktop.storage.database import Database
 
 DEFAULTS: dict[str, Any] = {
-    "group.name": "区纪委监委派驻纪检监察组",  # shown on every slip
+    "group.name": DEFAULT_GROUP_NAME,  # shown on every slip
     "group.agency_code": DEFAULT_AGENCY_CODE,  # the start of every 文号
     "doc_number.template": DEFAULT_TEMPLATE,
     "notice.signatory": "",

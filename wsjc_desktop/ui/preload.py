@@ -1,7 +1,7 @@
 """Loading the ORM in the background once the window is on screen.
 
-The window's first tab is drawn from plain SQL, so SQLAlchemy and the models (~0.6 s to
-import) are not needed to show it. They are needed by every register tab, so once the window
+The login and the window's first tab are drawn from plain SQL, so SQLAlchemy and the models
+(~0.6 s to import) are not needed to show them. They are needed by every register tab, so once the window
 has painted, a background thread imports them while the user reads the 工作台: by the time a
 register tab is clicked they are usually there. Only modules without Qt widgets are imported
 off the main thread; the tabs themselves are made on the main thread when first shown. If the
@@ -29,9 +29,9 @@ MODULES = (
 _started: threading.Thread | None = None
 
 
-def _load() -> None:
+def _load(extra: tuple[str, ...]) -> None:
     try:
-        for name in MODULES:
+        for name in (*MODULES, *extra):
             importlib.import_module(name)
         from sqlalchemy.orm import configure_mappers
 
@@ -40,10 +40,11 @@ def _load() -> None:
         log.exception("background import failed")
 
 
-def start() -> threading.Thread:
-    """Start the background import (once per process); returns its thread."""
+def start(extra: tuple[str, ...] = ()) -> threading.Thread:
+    """Start the background import (once per process) of :data:`MODULES` and ``extra`` (the
+    login adds the password checks); returns its thread."""
     global _started
     if _started is None:
-        _started = threading.Thread(target=_load, name="wsjc-preload", daemon=True)
+        _started = threading.Thread(target=_load, args=(extra,), name="wsjc-preload", daemon=True)
         _started.start()
     return _started

@@ -161,9 +161,9 @@ def _take_lock(parent: QWidget | None, path: Path) -> WriterLock | None:
 
 
 def _login(parent: QWidget | None, db: Database) -> int | None:
-    from wsjc_desktop.services import auth
+    from wsjc_desktop.services import members  # plain SQL: the login shows before the ORM loads
 
-    if auth.needs_setup(db):
+    if members.needs_setup(db):
         if db.readonly:
             return None  # nobody can log in yet, and nothing can be set up in a read-only file
         db.wait_checked()  # the setup writes at once: the file must have passed the check

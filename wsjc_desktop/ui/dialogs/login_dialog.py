@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop import APP_TITLE
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import auth, settings
+from wsjc_desktop.services import members
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.storage.health import DamagedDatabaseError
 from wsjc_desktop.ui.context import ui_settings
@@ -41,7 +41,7 @@ def password_edit(name: str, placeholder: str = "") -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setMaxLength(auth.MAX_PASSWORD_LENGTH)
+    edit.setMaxLength(members.MAX_PASSWORD_LENGTH)
     if placeholder:
         edit.setPlaceholderText(placeholder)
     return edit
@@ -82,12 +82,14 @@ class LoginDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.member: auth.MemberInfo | None = None
+        self.member: members.MemberInfo | None = None
         self.damaged: DamagedDatabaseError | None = None
         self.setObjectName("login_dialog")
         self.setWindowTitle(f"登录 — {APP_TITLE}")
 
-        group = QLabel(str(settings.get(db, "group.name") or ""))
+        # plain SQL: the login shows before the ORM (and argon2) have loaded, and they load
+        # behind it while the member types
+        group = QLabel(members.group_name(db))
         group.setObjectName("login_group")
         group.setWordWrap(True)
         font = group.font()
@@ -102,8 +104,8 @@ class LoginDialog(QDialog):
         self.member_box = QComboBox()
         self.member_box.setObjectName("login_member")
         self.member_box.setMinimumContentsLength(12)
-        for member_id, name, title in auth.login_members(db):
-            self.member_box.addItem(auth.MemberInfo(member_id, name, title).display, member_id)
+        for info in members.login_members(db):
+            self.member_box.addItem(info.display, info.id)
         last = ui_settings().value(LAST_MEMBER_KEY)
         found = (
             self.member_box.findData(int(last)) if isinstance(last, int | str) and str(last).isdigit() else -1
@@ -157,6 +159,8 @@ class LoginDialog(QDialog):
         if not isinstance(member_id, int):
             return
         self.error.hide()
+        from wsjc_desktop.services import auth
+
         try:
             self.member = auth.login(self.db, member_id, self.password.text())
         except DamagedDatabaseError as exc:  # the start-up check failed: the caller offers a backup
@@ -174,7 +178,13 @@ class LoginDialog(QDialog):
 
 def run_login(parent: QWidget | None, db: Database) -> int | None:
     """Ask who is working; the member's id once logged in, None for 退出."""
+    from PySide6.QtCore import QTimer
+
+    from wsjc_desktop.ui import preload
+
     dialog = LoginDialog(db, parent)
+    # once the dialog is on screen, the ORM and the password checks load while the member types
+    QTimer.singleShot(50, lambda: preload.start(("wsjc_desktop.services.auth",)))
     try:
         if dialog.exec() and dialog.member is not None:
             return dialog.member.id
@@ -193,11 +203,13 @@ class PasswordDialog(QDialog):
         self.db = db
         self.member_id = member_id
         self.setObjectName("password_dialog")
+        from wsjc_desktop.services import auth
+
         target = auth.member_info(db, member_id)
         actor = db.member_id
         self.own = actor == member_id or (actor is None and auth.has_password(db, member_id))
         self.old = password_edit("old_password")
-        self.new = password_edit("new_password", f"至少{auth.MIN_PASSWORD_LENGTH}个字符")
+        self.new = password_edit("new_password", f"至少{members.MIN_PASSWORD_LENGTH}个字符")
         self.confirm = password_edit("confirm_password")
         old_error = error_label("old_password_error")
         self.errors = {
@@ -262,6 +274,8 @@ class PasswordDialog(QDialog):
         if new != self.confirm.text():
             self.show_error("confirm_password", "两次输入的新口令不一致。")
             return
+        from wsjc_desktop.services import auth
+
         try:
             if self.own:
                 auth.set_password(self.db, self.member_id, self.old.text(), new)
@@ -275,6 +289,8 @@ class PasswordDialog(QDialog):
 
 def run_password_dialog(parent: QWidget | None, db: Database, member_id: int) -> bool:
     """Change or set a member's password; True once saved."""
+    from wsjc_desktop.services import auth
+
     if db.member_id is None and not auth.has_password(db, member_id):
         QMessageBox.information(parent, "设置口令", "请先登录，再为其他人员设置口令。")
         return False
