@@ -266,8 +266,9 @@ def test_wrong_passwords_when_changing_count_as_failures(db: Database) -> None:
 
 
 def test_the_logins_plain_sql_agrees_with_the_orm_rule(db: Database) -> None:
-    """The login asks ``members`` (plain SQL, before the ORM loads); setting up asks the ORM
-    (``auth._needs_setup``): the same answer whatever state the members are in."""
+    """The login asks ``members`` on a plain connection (before the ORM loads); setting up asks
+    inside its unit of work (``auth._needs_setup``): the same answer whatever state the members
+    are in, and the list the login offers is the ORM's ``auth.login_members``."""
     from wsjc_desktop.services import members
 
     def orm_needs_setup() -> bool:

@@ -144,17 +144,10 @@ def needs_setup(db: Database) -> bool:
 
 
 def _needs_setup(session: Session) -> bool:
-    found = session.scalar(
-        select(m.Member.id)
-        .where(
-            m.Member.deleted_at.is_(None),
-            m.Member.is_active.is_(True),
-            m.Member.password_hash.is_not(None),
-            m.Member.password_hash != "",
-        )
-        .limit(1)
-    )
-    return found is None
+    """:func:`needs_setup` inside a unit of work (the same SQL: one rule for who can log in)."""
+    from sqlalchemy import text
+
+    return session.execute(text(members.NEEDS_SETUP_SQL)).first() is None
 
 
 def login_members(db: Database) -> list[tuple[int, str, str | None]]:

@@ -35,10 +35,14 @@ class MemberInfo:
         return f"{self.name}（{self.title}）" if self.title else self.name
 
 
+#: A row when some member can log in (the group is set up).
+NEEDS_SETUP_SQL = f"SELECT 1 FROM members WHERE {_CAN_LOG_IN} LIMIT 1"
+
+
 def needs_setup(db: Database) -> bool:
     """True while no active member has a password: the first start, or a file from before logins."""
     with db.raw_read() as conn:
-        return conn.execute(f"SELECT 1 FROM members WHERE {_CAN_LOG_IN} LIMIT 1").fetchone() is None
+        return conn.execute(NEEDS_SETUP_SQL).fetchone() is None
 
 
 def login_members(db: Database) -> list[MemberInfo]:

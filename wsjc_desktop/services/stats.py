@@ -968,6 +968,30 @@ def compute(
     return Report(period, today, loader, groups, fetch)
 
 
+def _alongside(side: Callable[[], None], main: Callable[[], None], name: str) -> None:
+    """Run ``side`` in a thread while ``main`` runs here; an error of either is raised here once
+    both are over. For two halves of a read on two connections: SQLite works outside Python's
+    lock, so on two cores or more both halves run at once."""
+    import threading
+
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            side()
+        except BaseException as exc:  # raised below, in the caller's thread
+            failed.append(exc)
+
+    helper = threading.Thread(target=run, name=name)
+    helper.start()
+    try:
+        main()
+    finally:
+        helper.join()
+    if failed:
+        raise failed[0]
+
+
 #: Counted on a second connection by :func:`_groups_on_two_connections`: the talks, about half
 #: of the work at any size.
 _SECOND_CONNECTION_SOURCES = ("talks", "talk_persons")
@@ -983,32 +1007,25 @@ def _groups_on_two_connections(conn: sqlite3.Connection, loader: _Loader) -> dic
     if not file:
         return {s: loader.groups(s) for s in SOURCE_SQL}
     import copy
-    import threading
 
     second = sqlite3.connect(f"{Path(file).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     other = copy.copy(loader)
     other.run = runner(second)
     found: dict[str, list[_Group]] = {}
-    failed: list[BaseException] = []
 
-    def count() -> None:
-        try:
-            for source in _SECOND_CONNECTION_SOURCES:
-                found[source] = other.groups(source)
-        except BaseException as exc:  # raised in the caller's thread
-            failed.append(exc)
+    def talks() -> None:
+        for source in _SECOND_CONNECTION_SOURCES:
+            found[source] = other.groups(source)
 
-    helper = threading.Thread(target=count, name="wsjc-stats-talks")
-    helper.start()
-    try:
+    def the_rest() -> None:
         for source in SOURCE_SQL:
             if source not in _SECOND_CONNECTION_SOURCES:
                 found[source] = loader.groups(source)
+
+    try:
+        _alongside(talks, the_rest, "wsjc-stats-talks")
     finally:
-        helper.join()
         second.close()
-    if failed:
-        raise failed[0]
     return {s: found[s] for s in SOURCE_SQL}
 
 
@@ -1154,26 +1171,12 @@ def _series_counts(db: Database, year: int) -> dict[str, list[tuple[tuple[int, .
     if db.encrypted:  # one connection (each further one derives the key again)
         count(SERIES)
         return out
-    # the talks (the most rows) on a second connection in a thread: SQLite works outside
-    # Python's lock, so on a machine with two cores or more both halves run at once
-    import threading
-
-    failed: list[BaseException] = []
-
-    def talks() -> None:
-        try:
-            count([SERIES_TALKS])
-        except BaseException as exc:  # raised below, in the caller's thread
-            failed.append(exc)
-
-    helper = threading.Thread(target=talks, name="wsjc-chart-talks")
-    helper.start()
-    try:
-        count([name for name in SERIES if name != SERIES_TALKS])
-    finally:
-        helper.join()
-    if failed:
-        raise failed[0]
+    # the talks (the most rows) on a second connection (see _alongside)
+    _alongside(
+        lambda: count([SERIES_TALKS]),
+        lambda: count([name for name in SERIES if name != SERIES_TALKS]),
+        "wsjc-chart-talks",
+    )
     return {name: out[name] for name in SERIES}
 
 
