@@ -16,6 +16,15 @@ from wsjc_desktop.ui.context import AppContext
 TODAY = date(2026, 6, 15)
 
 
+@pytest.fixture(autouse=True)
+def _no_modal_answers_from_earlier_tests() -> Iterator[None]:
+    from tests.ui.modal import forget_pending
+
+    forget_pending()
+    yield
+    forget_pending()
+
+
 @pytest.fixture
 def ctx(db: Database, qapp: object) -> Iterator[AppContext]:
     from wsjc_desktop.ui.app import setup_application

@@ -10,14 +10,26 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 Handler = Callable[[QWidget], None]
 
 
+#: Bumped between tests (tests/ui/conftest.py): a handler left waiting by one test (its modal
+#: never came) must not answer the next test's modal.
+_generation = [0]
+
+
+def forget_pending() -> None:
+    _generation[0] += 1
+
+
 def answer_modals(*handlers: Handler, timeout_ms: int = 5000) -> list[QWidget]:
-    """Schedule ``handlers`` for the modal windows the next action opens, in order."""
+    """Schedule ``handlers`` for the modal windows the next action opens, in order. A handler
+    that fails closes its window (so the test fails with the handler's error instead of waiting
+    forever on the modal), then raises."""
     seen: list[QWidget] = []
     queue = list(handlers)
     waited = [0]
+    generation = _generation[0]
 
     def check() -> None:
-        if not queue:
+        if not queue or generation != _generation[0]:
             return
         widget = QApplication.activeModalWidget()
         if widget is None or (seen and widget is seen[-1]):
@@ -27,7 +39,16 @@ def answer_modals(*handlers: Handler, timeout_ms: int = 5000) -> list[QWidget]:
             return
         seen.append(widget)
         handler = queue.pop(0)
-        handler(widget)
+        try:
+            handler(widget)
+        except BaseException:
+            queue.clear()
+            reject = getattr(widget, "reject", None)
+            if callable(reject):
+                reject()
+            else:
+                widget.close()
+            raise
         if queue:
             waited[0] = 0
             QTimer.singleShot(10, check)
