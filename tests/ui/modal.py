@@ -27,12 +27,13 @@ def answer_modals(*handlers: Handler, timeout_ms: int = 5000) -> list[QWidget]:
     queue = list(handlers)
     waited = [0]
     generation = _generation[0]
+    already_open = QApplication.activeModalWidget()  # not opened by the next action: left alone
 
     def check() -> None:
         if not queue or generation != _generation[0]:
             return
         widget = QApplication.activeModalWidget()
-        if widget is None or (seen and widget is seen[-1]):
+        if widget is None or widget is already_open or (seen and widget is seen[-1]):
             waited[0] += 10
             if waited[0] < timeout_ms:
                 QTimer.singleShot(10, check)
