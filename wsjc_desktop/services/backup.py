@@ -41,7 +41,6 @@ No Qt here; the backup dialog and the command line call these functions.
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import re
@@ -193,17 +192,13 @@ def _setting_in_file(db_path: Path, key: str | None) -> str:
     """``folders.backup`` read straight from a (closed) database file; "" if unreadable."""
     if not db_path.is_file():
         return ""
+    from wsjc_desktop.storage.quickread import stored_setting
+
     try:
         with closing(open_raw(db_path, key)) as con:
-            row = con.execute(
-                "SELECT value FROM settings WHERE key = 'folders.backup' AND deleted_at IS NULL"
-            ).fetchone()
+            value = stored_setting(con, "folders.backup")
     except _open_errors():
         return ""
-    if row is None:
-        return ""
-    try:
-        value = json.loads(row[0])
     except (TypeError, ValueError):
         return ""
     return value if isinstance(value, str) else ""

@@ -7,7 +7,6 @@ SQLAlchemy, the models and argon2 load behind it while the member types (see
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,8 +55,8 @@ def login_members(db: Database) -> list[MemberInfo]:
 
 def group_name(db: Database) -> str:
     """The group's name (setting ``group.name``), or the program's default."""
+    from wsjc_desktop.storage.quickread import NOT_STORED, stored_setting
+
     with db.raw_read() as conn:
-        row = conn.execute(
-            "SELECT value FROM settings WHERE key = 'group.name' AND deleted_at IS NULL"
-        ).fetchone()
-    return str(json.loads(row[0]) or "") if row is not None else DEFAULT_GROUP_NAME
+        value = stored_setting(conn, "group.name")
+    return DEFAULT_GROUP_NAME if value is NOT_STORED else str(value or "")

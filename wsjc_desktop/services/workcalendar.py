@@ -348,8 +348,10 @@ def _setting(source: Any, key: str) -> Any:
         from wsjc_desktop.services import settings
 
         return settings.get_in(source, key)
-    row = source.execute("SELECT value FROM settings WHERE key = ? AND deleted_at IS NULL", (key,)).fetchone()
-    return json.loads(row[0]) if row is not None else None
+    from wsjc_desktop.storage.quickread import NOT_STORED, stored_setting
+
+    value = stored_setting(source, key)
+    return None if value is NOT_STORED else value
 
 
 def _load(session: Session, year: int) -> YearCalendar:

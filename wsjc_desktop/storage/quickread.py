@@ -8,8 +8,10 @@ caller takes the normal path (which upgrades old files, asks for keys, and so on
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from wsjc_desktop.storage.revision import HEAD
 
@@ -33,3 +35,16 @@ def connect(path: Path) -> sqlite3.Connection | None:
         conn.close()
         return None
     return conn
+
+
+#: Returned by :func:`stored_setting` when the setting was never stored.
+NOT_STORED = object()
+
+
+def stored_setting(conn: Any, key: str) -> Any:
+    """The stored value of setting ``key`` (JSON-decoded) read on a DB-API connection (sqlite3
+    or SQLCipher), or :data:`NOT_STORED`. The defaults live in ``services.settings``.
+
+    Raises ``ValueError`` for a value that is not JSON."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ? AND deleted_at IS NULL", (key,)).fetchone()
+    return NOT_STORED if row is None else json.loads(row[0])
