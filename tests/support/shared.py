@@ -1,11 +1,11 @@
-"""The project's shared sample files (``../shared/fixtures`` beside the checkout, as CI has it)."""
+"""Sample input files the tests use, kept inside the repository (``tests/fixtures``).
+
+A fresh clone must pass its own tests with nothing beside it, so nothing here reads ``../shared``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-ROSTER_SAMPLE = SHARED / "fixtures" / "roster_sample.xlsx"
-
-if not ROSTER_SAMPLE.is_file():  # fail loudly at collection, never hang on a "file not found" box
-    raise FileNotFoundError(f"shared fixture missing: {ROSTER_SAMPLE} (shared/ must sit beside the checkout)")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROSTER_SAMPLE = FIXTURES / "roster_sample.xlsx"
