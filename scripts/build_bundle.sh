@@ -61,6 +61,11 @@ echo "bundle: ${SIZE_MB} MB (limit ${MAX_BUNDLE_MB} MB); largest parts:"
 (cd "$BUNDLE/_internal" && du -sk -- * | sort -rn | head -8 | awk '{printf "  %6.1f MB  %s\n", $1/1024, $2}')
 ((SIZE_MB < MAX_BUNDLE_MB)) || fail "bundle is ${SIZE_MB} MB, over ${MAX_BUNDLE_MB} MB"
 
+step "Qt's Chinese translations"
+QM=$(find "$BUNDLE" -name qtbase_zh_CN.qm | head -n 1)
+[[ -n "$QM" ]] || fail "qtbase_zh_CN.qm is not in the bundle (Qt's buttons and menus would be English)"
+echo "found ${QM#"$BUNDLE"/}"
+
 step "try-out in $SMOKE_DIR"
 rm -rf "$SMOKE_DIR"
 mkdir -p "$SMOKE_DIR/home"

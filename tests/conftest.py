@@ -10,7 +10,11 @@ import pytest
 
 from wsjc_desktop.storage.database import Database
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+#: The commonest office laptop: 1366×768 with a 40 px taskbar, so 1366×728 available. Every UI
+#: test runs on this screen (Qt's offscreen platform reads its screens from a JSON file).
+SCREEN_CONFIG = Path(__file__).resolve().parent / "fixtures" / "screen_1366x728.json"
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN_CONFIG}"
 
 
 @pytest.fixture(autouse=True)

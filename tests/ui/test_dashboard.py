@@ -21,7 +21,7 @@ from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.main_window import MainWindow
 from wsjc_desktop.ui.print_preview import PrintPreviewDialog
 from wsjc_desktop.ui.record_tab import RecordTab
-from wsjc_desktop.ui.tabs.dashboard import DashboardTab
+from wsjc_desktop.ui.tabs.dashboard import DashboardTab, ManualHint
 from wsjc_desktop.ui.tabs.dossier import DossierTab
 from wsjc_desktop.ui.tabs.notices import HolidayReminderDialog, NoticesTab
 
@@ -271,3 +271,35 @@ def test_many_units_show_the_top_15(ctx: AppContext, window: MainWindow, qtbot: 
     _monthly, units = page.chart_categories()
     assert len(units) == 15
     assert "共20个单位，列出合计最多的15个" in page.charts[1].title()
+
+
+# --- the first-start hint ----------------------------------------------------------------
+
+
+def test_a_first_start_shows_where_the_manual_is_and_its_link_asks_for_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    page = dashboard(window, qtbot)
+    hint = page.manual_hint
+    assert hint.isVisible()
+    assert "F1" in hint.label.text() and "帮助 → 使用说明" in hint.label.text()
+    assert hint.geometry().bottom() < page.splitter.geometry().top()  # a line above the work
+    with qtbot.waitSignal(page.help_requested, timeout=1000):
+        hint.label.linkActivated.emit("#manual")  # what a click on the link sends
+
+
+def test_not_shown_again_on_this_pc_after_dismissing_it(
+    ctx: AppContext, window: MainWindow, qtbot: QtBot
+) -> None:
+    page = dashboard(window, qtbot)
+    qtbot.mouseClick(page.manual_hint.dismiss_button, Qt.MouseButton.LeftButton)
+    assert not page.manual_hint.isVisible()
+    assert ManualHint.dismissed()
+    # the next start (a new window on the same PC) does not show it
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.dashboard.manual_hint.isHidden()
+    assert not again.dashboard.manual_hint.isVisible()
+    again.close()

@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from tests.ui.modal import answer_modals, type_text
-from wsjc_desktop import APP_TITLE
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import auth, records, settings
@@ -60,6 +59,7 @@ def enter(dialog: LockDialog, password: str) -> None:
 def test_locks_after_the_timeout_and_unlocks_only_with_the_right_password(
     ctx: AppContext, window: MainWindow, logged_in: int, qtbot: QtBot
 ) -> None:
+    title_before = window.windowTitle()
     lock = IdleLock(window, ctx.db, logged_in, timeout_ms=80)
     qtbot.waitUntil(lambda: lock.is_locked, timeout=3000)
     dialog = window.findChild(LockDialog, "idle_lock_dialog")
@@ -69,7 +69,8 @@ def test_locks_after_the_timeout_and_unlocks_only_with_the_right_password(
     assert dialog.who.text() == "王建国（组长）"
     # the window's contents (and its title) are hidden
     assert covered(window)
-    assert window.windowTitle() == f"{APP_TITLE}（已锁定）"
+    assert window.windowTitle() == "已锁定"
+    assert dialog.reason.text().startswith("较长时间没有操作")  # the idle wording, for the idle lock
 
     # Escape and closing do nothing
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
@@ -84,7 +85,7 @@ def test_locks_after_the_timeout_and_unlocks_only_with_the_right_password(
 
     enter(dialog, "jianguo-1")
     assert not lock.is_locked and not dialog.isVisible()
-    assert not covered(window) and window.windowTitle() == APP_TITLE
+    assert not covered(window) and window.windowTitle() == title_before
     assert unlock_entries(ctx) == ["解锁失败（口令不正确）", "解锁失败（口令不正确）", "解锁"]
     assert ctx.db.member_id == logged_in
 
@@ -171,6 +172,9 @@ def test_lock_now_and_the_setting(ctx: AppContext, window: MainWindow, logged_in
     assert not lock.is_locked
     lock.lock_now()
     assert lock.is_locked and lock.dialog is not None and lock.dialog.isVisible()
+    # locked by hand (Ctrl+L): it says 已锁定, not that the member was idle
+    assert lock.dialog.reason.text().startswith("已锁定")
+    assert "没有操作" not in lock.dialog.reason.text()
     lock.lock_now()  # again: still one dialog
     assert len(window.findChildren(LockDialog)) == 1
     enter(lock.dialog, "jianguo-1")

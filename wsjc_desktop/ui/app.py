@@ -36,6 +36,45 @@ def register_fonts() -> list[str]:
     return families
 
 
+def translation_dirs() -> list[Path]:
+    """Where Qt's own translations may be: Qt's configured folder, then beside the PySide6
+    package (a PyInstaller bundle keeps them under ``PySide6/Qt/translations`` or
+    ``PySide6/translations``)."""
+    import PySide6
+    from PySide6.QtCore import QLibraryInfo
+
+    package = Path(PySide6.__file__).resolve().parent
+    dirs = [
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        package / "Qt" / "translations",
+        package / "translations",
+    ]
+    return list(dict.fromkeys(dirs))
+
+
+#: Qt's catalogue for its own dialogs, message-box buttons and context menus.
+QT_CATALOGUE = "qtbase_zh_CN.qm"
+
+
+def install_translations(app: object) -> bool:
+    """Load Qt's Simplified Chinese translations (OK → 确定, Copy → 复制, the file and print
+    dialogs) and make Chinese the default locale. Returns whether the catalogue was found."""
+    from PySide6.QtCore import QLocale, QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    for folder in translation_dirs():
+        path = folder / QT_CATALOGUE
+        if not path.is_file():
+            continue
+        translator = QTranslator(app)  # parented: lives as long as the application
+        if translator.load(str(path)) and app.installTranslator(translator):
+            return True
+    log.warning("Qt's Chinese translations (%s) not found in %s", QT_CATALOGUE, translation_dirs())
+    return False
+
+
 def setup_application(*, crash_dialog: bool = True) -> object:
     """The QApplication with names, fonts and (unless told not to) the crash handler."""
     from PySide6.QtGui import QFont
@@ -58,6 +97,7 @@ def setup_application(*, crash_dialog: bool = True) -> object:
     icon = resources_root() / "icons" / "wsjc.ico"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    install_translations(app)
     families = register_fonts()
     font = QFont(app.font())
     fallback = FALLBACK_FAMILY if FALLBACK_FAMILY in families else (families[0] if families else None)
@@ -159,13 +199,21 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from wsjc_desktop.ui.startup import encrypt_and_restart, restore_and_restart, start_session
+    from wsjc_desktop.ui.startup import (
+        Session,
+        encrypt_and_restart,
+        restore_and_restart,
+        start_session,
+        switch_member,
+    )
 
     app = setup_application()
     assert isinstance(app, QApplication)
     login = screenshot is None or _group_has_logins(db_path)
+    kept: Session | None = None  # 切换用户 keeps the file open for the next member
     while True:
-        session = start_session(db_path, login=login)
+        session = kept if kept is not None else start_session(db_path, login=login)
+        kept = None
         if session is None:
             return 0
         try:
@@ -190,8 +238,16 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
         heartbeat.stop()
         restore = window.restore_requested
         encrypt = window.encryption_requested
+        switching = window.switch_user_requested
+        window.stop_session_services()
         ctx.hub.close()  # type: ignore[attr-defined]
         window.deleteLater()
+        if switching:
+            if switch_member(session):
+                kept = session
+                continue
+            session.close()
+            return 0
         session.close(backup=restore is None)
         if restore is not None:
             restore_and_restart(db_path, restore, session.key)

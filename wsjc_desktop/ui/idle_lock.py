@@ -57,6 +57,9 @@ ACTIVITY = frozenset(
     }
 )
 LOCKED_TITLE = "已锁定"
+#: Why the program is locked: the member's own Ctrl+L, or the idle timeout.
+MANUAL_REASON = "已锁定。请输入本人口令解锁；未保存的内容都还在，解锁后可继续编辑。"
+IDLE_REASON = "较长时间没有操作，程序已锁定。请输入本人口令解锁；未保存的内容都还在，解锁后可继续编辑。"
 COVER_STYLE = "background: #eef1f5;"
 
 
@@ -88,7 +91,7 @@ class LockDialog(QDialog):
         super().__init__(parent)
         self.lock = lock
         self.setObjectName("idle_lock_dialog")
-        self.setWindowTitle(f"{APP_TITLE} — {LOCKED_TITLE}")
+        self.setWindowTitle(LOCKED_TITLE)
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
@@ -119,11 +122,9 @@ class LockDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(heading)
-        layout.addWidget(
-            hint_label(
-                "较长时间没有操作，程序已锁定。请输入本人口令解锁；未保存的内容都还在，解锁后可继续编辑。"
-            )
-        )
+        self.reason = hint_label(IDLE_REASON)
+        self.reason.setObjectName("lock_reason")
+        layout.addWidget(self.reason)
         layout.addSpacing(6)
         layout.addLayout(form)
         layout.addLayout(bar)
@@ -138,8 +139,9 @@ class LockDialog(QDialog):
             self.password.clear()
             self.password.setFocus()
 
-    def reset(self, who: str) -> None:
+    def reset(self, who: str, *, idle: bool = False) -> None:
         self.who.setText(who)
+        self.reason.setText(IDLE_REASON if idle else MANUAL_REASON)
         self.password.clear()
         self.error.hide()
         self.password.setFocus()
@@ -241,7 +243,7 @@ class IdleLock(QObject):
             return
         left = self._timeout_ms - self._idle.elapsed()
         if left <= 0:
-            self.lock_now()
+            self.lock_now(idle=True)
         else:
             self._timer.start(left)
 
@@ -251,8 +253,8 @@ class IdleLock(QObject):
     def is_locked(self) -> bool:
         return self._locked
 
-    def lock_now(self) -> None:
-        """Cover every window and ask for the password."""
+    def lock_now(self, *, idle: bool = False) -> None:
+        """Cover every window and ask for the password (``idle``: the timeout locked it)."""
         if self._locked:
             if self.dialog is not None:
                 self.dialog.activateWindow()
@@ -273,12 +275,12 @@ class IdleLock(QObject):
                 continue
             self._covers[window] = Cover(window)
             self._titles[window] = window.windowTitle()
-            window.setWindowTitle(f"{APP_TITLE}（{LOCKED_TITLE}）" if window is self.window else LOCKED_TITLE)
+            window.setWindowTitle(LOCKED_TITLE)
         try:
             who = auth.member_info(self.db, self.member_id).display
         except UserError:
             who = ""
-        self.dialog.reset(who)
+        self.dialog.reset(who, idle=idle)
         self.dialog.show()  # a new modal window comes up on top of the others by itself
         self.dialog.activateWindow()
         self.dialog.password.setFocus()

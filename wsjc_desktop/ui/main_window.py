@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +24,7 @@ from wsjc_desktop import APP_TITLE, __version__
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.ui.context import AppContext, ui_settings
 from wsjc_desktop.ui.tabs.dashboard import DashboardTab
+from wsjc_desktop.ui.windows import exec_dialog, fit_to_screen
 
 if TYPE_CHECKING:
     from wsjc_desktop.ui.record_tab import RecordTable
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setObjectName("main_window")
-        self.setWindowTitle(APP_TITLE)
+        self._set_title("")
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self.dashboard.open_unit.connect(self.show_unit)
         self.dashboard.open_notices.connect(self.show_notices)
         self.dashboard.holiday_reminders_requested.connect(self.send_holiday_reminders)
+        self.dashboard.help_requested.connect(self.show_manual)
         self.setCentralWidget(self.tabs)
         self._build_actions()
         self._build_status_bar()
@@ -269,6 +271,13 @@ class MainWindow(QMainWindow):
         self.act_audit = self._action("审计日志…", self.open_audit_log, None, sp.SP_FileDialogDetailedView)
         self.act_lock = self._action("锁定", self.lock_now, "Ctrl+L", sp.SP_DialogNoButton, "离开时锁定程序")
         self.act_password = self._action("修改口令…", self.change_password)
+        self.act_switch_user = self._action(
+            "切换用户…", self.switch_user, None, None, "退出当前用户，回到登录界面"
+        )
+        self.act_switch_user.setEnabled(False)
+        self.act_manual = self._action(
+            "使用说明", self.show_manual, QKeySequence.StandardKey.HelpContents, sp.SP_DialogHelpButton
+        )
         self.act_encrypt = self._action(
             "加密数据库…", self.request_encryption, None, None, "用口令加密数据库文件"
         )
@@ -289,6 +298,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_backup)
         file_menu.addSeparator()
         file_menu.addAction(self.act_lock)
+        file_menu.addAction(self.act_switch_user)
         file_menu.addAction(self.act_quit)
         edit_menu = menu.addMenu("编辑(&E)")
         for act in (self.act_new, self.act_edit, self.act_delete):
@@ -306,6 +316,8 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.act_encrypt)
         tools_menu.addAction(self.act_settings)
         help_menu = menu.addMenu("帮助(&H)")
+        help_menu.addAction(self.act_manual)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
         bar = QToolBar("工具栏")
@@ -419,7 +431,7 @@ class MainWindow(QMainWindow):
         dialog = SearchDialog(self.ctx, self)
         dialog.open_record.connect(self.show_record)
         dialog.box.setFocus()
-        dialog.exec()
+        exec_dialog(dialog)
 
     def show_tab(self, title: str) -> QWidget:
         page = self.pages[title]
@@ -478,12 +490,12 @@ class MainWindow(QMainWindow):
     def open_roster_import(self) -> None:
         from wsjc_desktop.ui.dialogs.roster_import import RosterImportDialog
 
-        RosterImportDialog(self.ctx, self).exec()
+        exec_dialog(RosterImportDialog(self.ctx, self))
 
     def open_recycle_bin(self) -> None:
         from wsjc_desktop.ui.dialogs.recycle_bin import RecycleBinDialog
 
-        RecycleBinDialog(self.ctx, self).exec()
+        exec_dialog(RecycleBinDialog(self.ctx, self))
 
     # --- the session: who is working, locking, backups, the audit log -------------------
 
@@ -491,6 +503,8 @@ class MainWindow(QMainWindow):
     restore_requested: Path | None = None
     #: the user asked to encrypt the file (or change its passphrase), done once the window has closed
     encryption_requested = False
+    #: 切换用户: the window closes and the login asks who works next (the file stays open)
+    switch_user_requested = False
     idle_lock: Any = None
 
     def start_session_services(self, session: Any) -> None:
@@ -506,6 +520,7 @@ class MainWindow(QMainWindow):
             self.idle_lock = IdleLock(self, self.ctx.db, session.member_id)
         self._set_title(who)
         self.act_lock.setEnabled(self.idle_lock is not None)
+        self.act_switch_user.setEnabled(session.member_id is not None)
         self.act_password.setEnabled(session.member_id is not None and not self.ctx.readonly)
         self.act_encrypt.setEnabled(not self.ctx.readonly)
         if self.ctx.db.encrypted:
@@ -522,16 +537,36 @@ class MainWindow(QMainWindow):
         self._set_title("")
 
     def _set_title(self, who: str) -> None:
-        parts = [APP_TITLE]
-        if who:
-            parts.append(who)
+        """Who is working and whether the file only reads. The program's name is not repeated:
+        Qt appends the application's display name to every window title itself."""
+        parts = [who] if who else []
         if self.ctx.readonly:
             parts.append("只读")
         self.setWindowTitle(" — ".join(parts))
 
+    def stop_session_services(self) -> None:
+        """The window is done with its member: no more idle locking."""
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock = None
+
     def lock_now(self) -> None:
         if self.idle_lock is not None:
             self.idle_lock.lock_now()
+
+    def switch_user(self) -> None:
+        """切换用户: log out to the login (after a confirmation); the program keeps running."""
+        answer = QMessageBox.question(
+            self,
+            "切换用户",
+            "退出当前用户并回到登录界面？未保存的输入请先保存。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.switch_user_requested = True
+        self.close()
 
     def change_password(self) -> None:
         if self.ctx.member_id is None:
@@ -543,11 +578,7 @@ class MainWindow(QMainWindow):
     def open_backups(self) -> None:
         from wsjc_desktop.ui.dialogs.backup_dialog import BackupDialog
 
-        dialog = BackupDialog(self.ctx, self, restore_hook=self.request_restore)
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()
+        exec_dialog(BackupDialog(self.ctx, self, restore_hook=self.request_restore))
 
     def request_restore(self, backup_path: Path) -> None:
         """Restoring replaces the open file: the window closes, the program restores and starts
@@ -572,11 +603,7 @@ class MainWindow(QMainWindow):
     def open_audit_log(self) -> None:
         from wsjc_desktop.ui.dialogs.audit_viewer import AuditViewer
 
-        dialog = AuditViewer(self.ctx, self)
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()
+        exec_dialog(AuditViewer(self.ctx, self))
 
     def open_stats(self) -> None:
         """The 年度统计 window (non-modal; one at a time): a record behind a figure opens here."""
@@ -607,7 +634,14 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from wsjc_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.ctx, self).exec()
+        exec_dialog(SettingsDialog(self.ctx, self))
+
+    def show_manual(self) -> None:
+        """帮助 → 使用说明 (F1): the Chinese manual from resources/, in a window of its own, at
+        the section about the tab in front."""
+        from wsjc_desktop.ui.dialogs.help_dialog import TAB_SECTIONS, show_manual
+
+        show_manual(self, TAB_SECTIONS.get(self.tabs.tabText(self.tabs.currentIndex())))
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -624,9 +658,10 @@ class MainWindow(QMainWindow):
         settings = ui_settings()
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+            self.restoreGeometry(geometry)  # Qt moves it onto a screen if that one is gone
+            fit_to_screen(self)  # saved on a larger screen: it still fits this one
         else:
-            self.resize(1280, 800)
+            fit_to_screen(self, QSize(1280, 800))
         state = settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)

@@ -238,6 +238,26 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
     return None
 
 
+def switch_member(session: Session, parent: QWidget | None = None) -> bool:
+    """切换用户: the member logs out and the login asks who works next, on the same open file
+    (no passphrase, lock or check again). False when nobody logs in (退出): the program ends."""
+    from wsjc_desktop.services import auth
+
+    auth.logout(session.db)
+    session.member_id = None
+    try:
+        member_id = _login(parent, session.db)
+    except _Cancelled:
+        return False
+    except UserError as exc:
+        _tell(parent, exc.message)
+        return False
+    session.member_id = member_id
+    if session.writer_lock is not None and member_id is not None:
+        session.writer_lock.update_member(auth.member_info(session.db, member_id).name)
+    return True
+
+
 #: The start backup runs while the member works: if every copy attempt of a round met a write,
 #: it waits and tries another round (the last round's failure becomes a note).
 BUSY_ROUNDS = 5

@@ -34,7 +34,7 @@ from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import todo
 from wsjc_desktop.services.todo import HolidayReminders, Severity, TodoKind, TodoSection
-from wsjc_desktop.ui.context import AppContext
+from wsjc_desktop.ui.context import AppContext, ui_settings
 
 if TYPE_CHECKING:
     from PySide6.QtCharts import QChart, QChartView
@@ -76,6 +76,10 @@ CHART_TABLES = frozenset({"talks", "meetings", "alert_notices", "integrity_opini
 
 TODO, HOLIDAY, CHARTS = "todo", "holiday", "charts"
 ALL_PARTS = frozenset({TODO, HOLIDAY, CHARTS})
+
+#: Per-PC flag (ui.ini): the user closed the first-start hint with 不再显示.
+MANUAL_HINT_KEY = "help/manual_hint_dismissed"
+MANUAL_HINT = '初次使用？按 F1 或点击 <a href="#manual">帮助 → 使用说明</a> 查看操作指南。'
 
 #: Item data roles of the to-do tree.
 TARGET_ROLE = Qt.ItemDataRole.UserRole
@@ -186,6 +190,49 @@ class HolidayCard(QFrame):
         self.button.setText("重新打印节前廉政提醒" if state.done else "一键发出节前廉政提醒")
 
 
+class ManualHint(QFrame):
+    """The first-start line over the 工作台: where the manual is, and 不再显示 (remembered per PC).
+
+    Shown until dismissed: it costs no database read, so the 工作台 opens as fast as without it."""
+
+    help_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("manual_hint")
+        self.setStyleSheet(
+            "#manual_hint { background: #eef5fc; border: 1px solid #c9dcf0; border-radius: 4px; }"
+        )
+        self.label = QLabel(MANUAL_HINT)
+        self.label.setObjectName("manual_hint_text")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.label.linkActivated.connect(lambda _link: self.help_requested.emit())
+        self.dismiss_button = QPushButton("不再显示")
+        self.dismiss_button.setObjectName("manual_hint_dismiss")
+        self.dismiss_button.setFlat(True)
+        self.dismiss_button.setToolTip("以后不再显示这条提示（随时可按 F1 打开使用说明）")
+        self.dismiss_button.clicked.connect(self.dismiss)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 6, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.dismiss_button)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        if self.dismissed():
+            self.hide()  # (never show() here: without a parent yet it would be a window of its own)
+
+    @staticmethod
+    def dismissed() -> bool:
+        value = ui_settings().value(MANUAL_HINT_KEY, False)
+        return value is True or str(value).lower() in ("true", "1")
+
+    def dismiss(self) -> None:
+        settings = ui_settings()
+        settings.setValue(MANUAL_HINT_KEY, True)
+        settings.sync()
+        self.hide()
+
+
 class DashboardTab(QWidget):
     """工作台."""
 
@@ -194,6 +241,7 @@ class DashboardTab(QWidget):
     open_unit = Signal(str, int)  # (tab title, unit id): a unit's cadres, in that tab
     open_notices = Signal(str)  # the notices register, filtered by this status
     holiday_reminders_requested = Signal(str, int)  # (holiday, year): send its 节前廉政提醒
+    help_requested = Signal()  # the first-start hint's link: open 帮助 → 使用说明
     completed = Signal()  # every part drawn (the list, the holiday card, the charts)
     tab_title = "工作台"
     #: The window's 新建/编辑/删除 have nothing to act on here.
@@ -269,8 +317,11 @@ class DashboardTab(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([580, 700])  # a notice's line (about 40 characters) fits
+        self.manual_hint = ManualHint()
+        self.manual_hint.help_requested.connect(self.help_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.manual_hint)
         layout.addWidget(self.splitter)
         ctx.hub.changed.connect(self._on_changes)
 
@@ -628,4 +679,4 @@ class DashboardTab(QWidget):
             self.splitter.restoreState(state)
 
 
-__all__ = ["DashboardTab", "HolidayCard", "TodoTree"]
+__all__ = ["DashboardTab", "HolidayCard", "ManualHint", "TodoTree"]
