@@ -7,8 +7,9 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import DatabaseError
 
-from tests.support.builders import cadre, id_number, member, unit
+from tests.support.builders import agency_code, cadre, id_number, member, unit
 from wsjc_desktop.domain.enums import CadreRank, Gender, MeetingType, NoticeKind, TalkKind, UnitType
 from wsjc_desktop.errors import DuplicateError, NotFoundError, UserError
 from wsjc_desktop.services import records
@@ -259,6 +260,142 @@ def test_restore_that_would_duplicate_is_refused(db: Database) -> None:
         records.restore(db, "cadres", first)
 
 
+def test_the_recycle_bin_says_who_deleted_each_record(db: Database) -> None:
+    writer, deleter = member(db, "王建国"), member(db, "李红")
+    db.member_id = writer
+    unit_id = unit(db)
+    first, second = cadre(db, unit_id, "张三"), cadre(db, unit_id, "李四")
+    db.member_id = deleter
+    records.delete(db, "cadres", first)  # written by one member, deleted by another
+    db.member_id = None  # nobody logged in
+    records.delete(db, "cadres", second)
+    db.member_id = writer
+    records.update(db, "units", unit_id, {"note": "改过"})  # later writes elsewhere change nothing
+    assert [(i.title, i.deleted_by) for i in records.recycle_bin(db)] == [("李四", ""), ("张三", "李红")]
+    records.restore(db, "cadres", first)
+    records.delete(db, "cadres", first)
+    newest = records.recycle_bin(db)[0]
+    assert (newest.title, newest.deleted_by) == ("张三", "王建国")
+
+
+def audit_deletes(path: Path, table: str) -> list[tuple[int, str | None, str | None]]:
+    """(record id, before, after) of the audit log's delete entries for ``table``."""
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute(
+            "SELECT record_id, before, after FROM audit_entries WHERE action = 'delete' AND table_name = ?"
+            " ORDER BY id",
+            (table,),
+        ).fetchall()
+        return [(int(r[0]), r[1], r[2]) for r in rows]
+    finally:
+        con.close()
+
+
+def test_purge_removes_the_record_and_what_belongs_to_it(db: Database, db_path: Path) -> None:
+    unit_id = unit(db)
+    cid, other = cadre(db, unit_id, "张三"), cadre(db, unit_id, "李四")
+    earlier = records.create(db, "family_members", {"cadre_id": cid, "relation": "父亲", "name": "张大山"})
+    records.delete(db, "family_members", earlier)  # in the bin on its own, before the cadre
+    spouse = records.create(db, "family_members", {"cadre_id": cid, "relation": "配偶", "name": "李丽"})
+    report = records.create(db, "duty_reports", {"cadre_id": cid, "year": 2025})
+    kept = records.create(db, "family_members", {"cadre_id": other, "relation": "配偶", "name": "王芳"})
+    records.delete(db, "cadres", cid)
+    entries_before = count_rows(db_path, "audit_entries")
+
+    plan = records.purge_plan(db, "cadres", cid)
+    assert (plan.label, plan.title) == ("监察对象", "张三")
+    assert plan.with_it_text == "家庭成员及主要社会关系 2 条、述责述廉 1 条"
+    assert count_rows(db_path, "cadres") == 2  # asking changes nothing
+
+    records.purge(db, "cadres", cid)
+    assert records.recycle_bin(db) == []
+    with pytest.raises(NotFoundError):
+        records.get(db, "cadres", cid, include_deleted=True)
+    con = sqlite3.connect(db_path)
+    try:
+        assert con.execute("SELECT id FROM cadres").fetchall() == [(other,)]
+        assert con.execute("SELECT id FROM family_members").fetchall() == [(kept,)]
+        assert con.execute("SELECT count(*) FROM duty_reports").fetchone() == (0,)
+    finally:
+        con.close()
+    # each row removed is in the audit log with its values, and the log only grew
+    assert count_rows(db_path, "audit_entries") == entries_before + 4
+    hard = [(rid, before) for rid, before, after in audit_deletes(db_path, "cadres") if after is None]
+    assert [rid for rid, _ in hard] == [cid] and "张三" in str(hard[0][1])
+    gone = {rid for rid, _before, after in audit_deletes(db_path, "family_members") if after is None}
+    assert gone == {earlier, spouse}
+    assert [rid for rid, _b, after in audit_deletes(db_path, "duty_reports") if after is None] == [report]
+    with pytest.raises(NotFoundError, match="不存在"):
+        records.purge(db, "cadres", cid)
+
+
+def test_purge_is_refused_while_other_records_name_it(db: Database, db_path: Path) -> None:
+    unit_id = unit(db, "区财政局")
+    cid = cadre(db, unit_id, "张三")
+    talk = records.create(db, "talks", {"held_on": "2026-03-05", "kind": "integrity", "cadre_ids": [cid]})
+    clue_values = {
+        "received_on": "2026-03-01",
+        "source": "信访举报",
+        "summary": "反映问题",
+        "disposal": "pending",
+    }
+    clue = records.create(db, "clues", {**clue_values, "cadre_id": cid})
+    records.delete(db, "clues", clue)
+    records.delete(db, "cadres", cid)
+    with pytest.raises(UserError) as refused:
+        records.purge_plan(db, "cadres", cid)
+    assert refused.value.message == (
+        "监察对象“张三”还被其他记录引用：问题线索 1 条（在回收站中）、谈话记录 1 条。"
+        "请先修改这些记录（或把它们也彻底删除），再彻底删除它。"
+    )
+    with pytest.raises(UserError, match="还被其他记录引用"):
+        records.purge(db, "cadres", cid)
+    assert count_rows(db_path, "cadres") == 1 and count_rows(db_path, "talk_cadres") == 1
+
+    records.delete(db, "units", unit_id)
+    with pytest.raises(UserError, match="监察对象 1 条（在回收站中）"):
+        records.purge(db, "units", unit_id)  # its cadre, in the bin, still belongs to it
+
+    records.purge(db, "clues", clue)
+    someone_else = cadre(db, unit(db, "区审计局"), "李四")
+    records.update(db, "talks", talk, {"cadre_ids": [someone_else]})
+    records.purge(db, "cadres", cid)
+    records.purge(db, "units", unit_id)
+    assert count_rows(db_path, "talks") == 1  # the talk stays, naming someone else
+
+
+def test_purge_only_takes_records_in_the_bin_and_never_members(db: Database, db_path: Path) -> None:
+    cid = cadre(db, unit(db))
+    with pytest.raises(UserError, match="不在回收站中"):
+        records.purge(db, "cadres", cid)
+    who = member(db, "王建国")
+    records.delete(db, "members", who)
+    with pytest.raises(UserError, match="组内人员只能移入回收站，不能彻底删除"):
+        records.purge(db, "members", who)
+    assert count_rows(db_path, "members") == 1 and count_rows(db_path, "cadres") == 1
+
+
+def test_purge_is_one_transaction(db: Database, db_path: Path) -> None:
+    """The family members are removed first; when the cadre then cannot be, they stay too."""
+    cid = cadre(db, unit(db))
+    records.create(db, "family_members", {"cadre_id": cid, "relation": "配偶", "name": "李丽"})
+    records.delete(db, "cadres", cid)
+    entries = count_rows(db_path, "audit_entries")
+    con = sqlite3.connect(db_path)
+    con.execute(
+        "CREATE TRIGGER no_cadre_delete BEFORE DELETE ON cadres"
+        " BEGIN SELECT RAISE(ABORT, 'held by the test'); END"
+    )
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError, match="held by the test"):
+        records.purge(db, "cadres", cid)
+    assert count_rows(db_path, "family_members") == 1 and count_rows(db_path, "cadres") == 1
+    assert count_rows(db_path, "audit_entries") == entries
+    assert [i.title for i in records.recycle_bin(db)] == ["张三"]
+
+
 # --- lists and filters ----------------------------------------------------------------
 
 
@@ -324,6 +461,7 @@ def test_notice_status_filter_derives_overdue(db: Database) -> None:
             "deadline": "2026-06-20",
         },
     )
+    agency_code(db)
     notices.issue(db, late, issued_on=date(2026, 5, 6))
     notices.issue(db, fine, issued_on=date(2026, 5, 30))
     assert records.list_ids(db, "alert_notices", RecordFilter(status="overdue", today=today)) == [late]
@@ -360,6 +498,7 @@ def test_due_within_days(db: Database) -> None:
         "alert_notices",
         {"kind": "copy_notice", "unit_id": unit_id, "title": "乙", "deadline": "2026-06-20"},
     )
+    agency_code(db)
     notices.issue(db, soon, issued_on=date(2026, 5, 20))
     notices.issue(db, later, issued_on=date(2026, 5, 20))
     flt = RecordFilter(due_within_days=7, today=date(2026, 6, 1))

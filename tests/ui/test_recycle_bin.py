@@ -1,4 +1,5 @@
-"""回收站: lists what was deleted, restores it, and says why when it cannot."""
+"""回收站: lists what was deleted (by whom, when), restores it, removes it for good after asking
+twice, and says why when it cannot."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy import select as sql_select
 
-from tests.support.builders import cadre, unit
+from tests.support.builders import cadre, member, unit
 from tests.ui.modal import answer_modals
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain.enums import AuditAction
+from wsjc_desktop.errors import NotFoundError
 from wsjc_desktop.services import records
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialogs.recycle_bin import RecycleBinDialog
@@ -36,6 +41,11 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     monkeypatch.setattr(QMessageBox, "warning", warning)
     return shown
+
+
+def column(dialog: RecycleBinDialog, index: int) -> list[str]:
+    cells = [dialog.table.item(row, index) for row in range(dialog.table.rowCount())]
+    return [cell.text() if cell is not None else "" for cell in cells]
 
 
 def rows(dialog: RecycleBinDialog) -> list[tuple[str, str]]:
@@ -80,11 +90,27 @@ def test_lists_deleted_records_newest_first(
     deleted: tuple[int, int], make_dialog: Callable[[], RecycleBinDialog]
 ) -> None:
     dialog = make_dialog()
+    headers = [dialog.table.horizontalHeaderItem(i).text() for i in range(4)]  # type: ignore[union-attr]
+    assert headers == ["类型", "名称", "删除时间", "删除人"]
     assert rows(dialog) == [("监督单位", "区财政局"), ("监察对象", "张三")]
-    times = [dialog.table.item(r, 2).text() for r in range(2)]  # type: ignore[union-attr]
-    assert all(len(t) == len("2026-06-15 09:30") for t in times)
+    assert all(len(t) == len("2026-06-15 09:30") for t in column(dialog, 2))
+    assert column(dialog, 3) == ["（未登录）", "（未登录）"]  # deleted with nobody logged in
     assert dialog.count_label.text() == "共 2 条"
     assert not dialog.restore_button.isEnabled()  # nothing selected yet
+    assert not dialog.purge_button.isEnabled()
+
+
+def test_shows_who_deleted_each_record(ctx: AppContext, make_dialog: Callable[[], RecycleBinDialog]) -> None:
+    li, wang = member(ctx.db, "李红"), member(ctx.db, "王建国")
+    unit_id = unit(ctx.db, "区财政局")
+    first, second = cadre(ctx.db, unit_id, "张三"), cadre(ctx.db, unit_id, "李四")
+    ctx.db.member_id = li
+    records.delete(ctx.db, "cadres", first)
+    ctx.db.member_id = wang
+    records.delete(ctx.db, "cadres", second)
+    dialog = make_dialog()
+    assert column(dialog, 1) == ["李四", "张三"]
+    assert column(dialog, 3) == ["王建国", "李红"]
 
 
 def test_restore_order_parent_first(
@@ -172,3 +198,114 @@ def test_opened_from_the_window(
     assert not shiboken6.isValid(seen[0])
     records.restore(window.ctx.db, "units", deleted[0])
     assert "change listener failed" not in caplog.text
+
+
+# --- 彻底删除 --------------------------------------------------------------------------------
+
+
+def answer(button_text: str, seen: list[tuple[str, str, str]]) -> Callable[[QWidget], None]:
+    """A modal handler: note the message box's name, text and details, then press ``button_text``."""
+
+    def handler(widget: QWidget) -> None:
+        assert isinstance(widget, QMessageBox)
+        seen.append((widget.objectName(), widget.text(), widget.informativeText()))
+        next(b for b in widget.buttons() if b.text() == button_text).click()
+
+    return handler
+
+
+def purge_entries(ctx: AppContext, table: str, record_id: int) -> list[m.AuditEntry]:
+    """The audit log's entries for removing this record for good (a delete with no values after)."""
+    with ctx.db.read() as uow:
+        found = uow.session.scalars(
+            sql_select(m.AuditEntry).where(
+                m.AuditEntry.action == AuditAction.DELETE,
+                m.AuditEntry.table_name == table,
+                m.AuditEntry.record_id == record_id,
+                m.AuditEntry.after.is_(None),
+            )
+        )
+        return list(found)
+
+
+def test_purge_asks_twice_and_either_cancel_keeps_the_record(
+    ctx: AppContext, make_dialog: Callable[[], RecycleBinDialog], warnings: list[tuple[str, str]]
+) -> None:
+    unit_id = unit(ctx.db, "区财政局")
+    cadre_id = cadre(ctx.db, unit_id, "张三")
+    spouse = records.create(
+        ctx.db, "family_members", {"cadre_id": cadre_id, "relation": "配偶", "name": "李丽"}
+    )
+    records.delete(ctx.db, "cadres", cadre_id)  # the spouse goes to the bin with the cadre
+    records.delete(ctx.db, "units", unit_id)
+    dialog = make_dialog()
+    asked: list[tuple[str, str, str]] = []
+
+    # cancelled at the first question
+    select(dialog, "张三")
+    answer_modals(answer("取消", asked))
+    QTest.mouseClick(dialog.purge_button, Qt.MouseButton.LeftButton)
+    assert [name for name, _t, _d in asked] == ["purge_confirm"]
+    assert asked[0][1] == "彻底删除监察对象“张三”？"
+    assert "家庭成员及主要社会关系 1 条也将一并彻底删除" in asked[0][2] and "无法从回收站恢复" in asked[0][2]
+    assert rows(dialog) == [("监督单位", "区财政局"), ("监察对象", "张三")]
+
+    # cancelled at the second, which says it cannot be undone
+    asked.clear()
+    answer_modals(answer("继续", asked), answer("取消", asked))
+    QTest.mouseClick(dialog.purge_button, Qt.MouseButton.LeftButton)
+    assert [name for name, _t, _d in asked] == ["purge_confirm", "purge_final"]
+    assert asked[1][1] == "确定要彻底删除监察对象“张三”吗？" and "无法恢复" in asked[1][2]
+    assert rows(dialog) == [("监督单位", "区财政局"), ("监察对象", "张三")]
+    assert records.get(ctx.db, "cadres", cadre_id, include_deleted=True)["name"] == "张三"
+    assert purge_entries(ctx, "cadres", cadre_id) == []
+
+    # both answered: gone from the list and from the file, and in the audit log
+    asked.clear()
+    answer_modals(answer("继续", asked), answer("彻底删除", asked))
+    QTest.mouseClick(dialog.purge_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 2
+    assert rows(dialog) == [("监督单位", "区财政局")]
+    assert dialog.status.text() == "已彻底删除监察对象“张三”。"
+    with pytest.raises(NotFoundError):
+        records.get(ctx.db, "cadres", cadre_id, include_deleted=True)
+    [entry] = purge_entries(ctx, "cadres", cadre_id)
+    assert entry.before is not None and "张三" in entry.before
+    assert len(purge_entries(ctx, "family_members", spouse)) == 1
+    assert warnings == []
+
+    # the unit, now that nothing names it, can go too; restoring still works meanwhile
+    select(dialog, "区财政局")
+    QTest.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert rows(dialog) == [] and [r["id"] for r in records.list_records(ctx.db, "units")] == [unit_id]
+
+
+def test_purge_that_others_block_says_why_and_asks_nothing(
+    ctx: AppContext,
+    deleted: tuple[int, int],
+    make_dialog: Callable[[], RecycleBinDialog],
+    warnings: list[tuple[str, str]],
+) -> None:
+    unit_id, _cadre_id = deleted
+    dialog = make_dialog()
+    select(dialog, "区财政局")
+    assert dialog.purge_button.isEnabled()
+    QTest.mouseClick(dialog.purge_button, Qt.MouseButton.LeftButton)  # no question comes up first
+    assert warnings == [
+        (
+            "无法彻底删除",
+            "监督单位“区财政局”还被其他记录引用：监察对象 1 条（在回收站中）。"
+            "请先修改这些记录（或把它们也彻底删除），再彻底删除它。",
+        )
+    ]
+    assert rows(dialog) == [("监督单位", "区财政局"), ("监察对象", "张三")]
+    assert records.get(ctx.db, "units", unit_id, include_deleted=True)["full_name"] == "区财政局"
+
+
+def test_members_cannot_be_purged(ctx: AppContext, make_dialog: Callable[[], RecycleBinDialog]) -> None:
+    records.delete(ctx.db, "members", member(ctx.db, "王建国"))
+    dialog = make_dialog()
+    select(dialog, "王建国")
+    assert dialog.restore_button.isEnabled()
+    assert not dialog.purge_button.isEnabled()
+    assert "不能彻底删除" in dialog.purge_button.toolTip()

@@ -63,6 +63,7 @@ class Field:
     width: int = 10  # column width in characters
     editable: bool = True  # False: set by the program (文号, 状态)
     placeholder: str = ""
+    default: object = None  # what the form of a new record starts with (None: the input's own blank)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,10 @@ class RecordSpec:
     def editable_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.editable)
 
+    def new_record_values(self) -> dict[str, object]:
+        """The values the form of a new record starts with: each field's ``default``."""
+        return {f.name: f.default for f in self.fields if f.default is not None}
+
 
 F = Field
 K = FieldKind
@@ -113,7 +118,7 @@ MEMBER = RecordSpec(
         F("name", "姓名", required=True, width=8),
         F("title", "职务", width=10, placeholder="组长 / 副组长 / 组员"),
         F("phone", "联系电话", K.PHONE, width=14),
-        F("is_active", "在组", K.BOOL, width=5),
+        F("is_active", "在组", K.BOOL, width=5, default=True),
         F("sort_order", "排序", K.INT, width=5),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
@@ -136,7 +141,7 @@ UNIT = RecordSpec(
         F("liaison_phone", "联络员电话", K.PHONE, width=8),
         F("discipline_committee", "机关纪委", width=14, in_table=False),
         F("sort_order", "排序", K.INT, width=5),
-        F("in_scope", "在监督范围", K.BOOL, width=5),
+        F("in_scope", "在监督范围", K.BOOL, width=5, default=True),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
 )
@@ -167,7 +172,7 @@ CADRE = RecordSpec(
         F("position_start_date", "任现职时间", K.MONTH, width=9, in_table=False),
         F("id_number", "身份证号", K.ID_NUMBER, width=19, in_table=False),
         F("phone", "联系电话", K.PHONE, width=13, in_table=False),
-        F("status", "状态", K.ENUM, enum=CadreStatus, width=6),
+        F("status", "状态", K.ENUM, enum=CadreStatus, width=6, default=CadreStatus.SERVING),
         F("file_updated_on", "档案更新", K.DATE, width=6),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),

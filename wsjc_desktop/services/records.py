@@ -518,11 +518,23 @@ class DeletedItem:
     record_id: int
     title: str
     deleted_at: datetime
+    deleted_by: str = ""  # the member's name; empty when nobody was logged in
+
+
+def _bin_title(session: Session, spec: RecordSpec, obj: m.Record) -> str:
+    """The record's name; a section also says whose it is: 配偶 李丽（张三）."""
+    title = str(getattr(obj, spec.title_field) or "")
+    if spec.parent is not None:
+        parent_spec = spec_for(spec.parent[0])
+        parent = session.get(parent_spec.model, getattr(obj, spec.parent[1]))
+        if parent is not None:
+            title = f"{title}（{getattr(parent, parent_spec.title_field) or ''}）"
+    return title
 
 
 def recycle_bin(db: Database) -> list[DeletedItem]:
     """Everything in the recycle bin that was deleted on its own (not with a parent), newest first."""
-    items: list[DeletedItem] = []
+    found: list[tuple[RecordSpec, m.Record]] = []
     with db.read() as uow:
         for spec in (spec_for(t) for t in ORDERED_TABLES):
             model: Any = spec.model
@@ -533,16 +545,155 @@ def recycle_bin(db: Database) -> list[DeletedItem]:
                 query = query.where(
                     ~exists().where(parent_model.id == fk, parent_model.deleted_at == model.deleted_at)
                 )
-            for obj in uow.session.scalars(query):
-                title = str(getattr(obj, spec.title_field) or "")
-                if spec.parent is not None:  # say whose it is: 配偶 李丽（张三）
-                    parent_spec = spec_for(spec.parent[0])
-                    parent = uow.session.get(parent_spec.model, getattr(obj, spec.parent[1]))
-                    if parent is not None:
-                        title = f"{title}（{getattr(parent, parent_spec.title_field) or ''}）"
-                items.append(DeletedItem(spec.table, spec.label, obj.id, title, obj.deleted_at))
+            found.extend((spec, obj) for obj in uow.session.scalars(query))
+        # Who deleted it: the delete stamps ``updated_by_id`` together with ``deleted_at``, and a
+        # record in the recycle bin cannot be edited, so the last one to change it deleted it.
+        member_ids = sorted({obj.updated_by_id for _, obj in found if obj.updated_by_id is not None})
+        who = select(m.Member.id, m.Member.name).where(m.Member.id.in_(member_ids))
+        names: dict[int, str] = {mid: name for mid, name in uow.session.execute(who)}
+        items = [
+            DeletedItem(
+                spec.table,
+                spec.label,
+                obj.id,
+                _bin_title(uow.session, spec, obj),
+                obj.deleted_at,
+                names.get(obj.updated_by_id, "") if obj.updated_by_id is not None else "",
+            )
+            for spec, obj in found
+            if obj.deleted_at is not None
+        ]
     items.sort(key=lambda item: item.deleted_at, reverse=True)
     return items
+
+
+# --- 彻底删除 ---------------------------------------------------------------------------
+
+#: The association rows a record owns, by association table: (owner's table, own key, other key).
+_OWNED_LINKS = {assoc.name: (owner[0], own, other) for owner, (assoc, own, other) in REFS_TABLES.items()}
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    """What 彻底删除 of one record in the recycle bin removes."""
+
+    table: str
+    label: str
+    record_id: int
+    title: str
+    with_it: tuple[tuple[str, int], ...]  # (record type, how many) of what belongs to it
+
+    @property
+    def with_it_text(self) -> str:
+        """家庭成员及主要社会关系 2 条、附件 1 条; empty when nothing goes with it."""
+        return "、".join(f"{label} {n} 条" for label, n in self.with_it)
+
+
+def _purge_targets(session: Session, spec: RecordSpec, obj: m.Record) -> dict[str, list[m.Record]]:
+    """The record and everything that belongs to it, children before their parent.
+
+    Children deleted on their own before their parent (listed separately in the recycle bin)
+    go too: without their parent they could never come back.
+    """
+    targets: dict[str, list[m.Record]] = {}
+
+    def collect(parent_spec: RecordSpec, parent: m.Record) -> None:
+        for child in children_of(parent_spec.table):
+            assert child.parent is not None
+            model: Any = child.model
+            for row in session.scalars(select(model).where(getattr(model, child.parent[1]) == parent.id)):
+                if row.deleted_at is None:  # a live child of a deleted record: never expected
+                    name = getattr(row, child.title_field) or ""
+                    raise UserError(f"{parent_spec.label}下还有未删除的{child.label}“{name}”，不能彻底删除。")
+                collect(child, row)
+        targets.setdefault(parent_spec.table, []).append(parent)
+
+    collect(spec, obj)
+    return targets
+
+
+def _purge_blockers(session: Session, targets: Mapping[str, Sequence[m.Record]]) -> list[str]:
+    """Other records that still name one of the targets: "谈话记录 2 条（其中 1 条在回收站中）"."""
+    doomed = {table: {row.id for row in rows} for table, rows in targets.items()}
+    counts: dict[str, list[int]] = {}  # label -> [live, in the recycle bin]
+    for table in m.Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            target_ids = doomed.get(fk.column.table.name)
+            if not target_ids:
+                continue
+            wanted = sorted(target_ids)
+            link = _OWNED_LINKS.get(table.name)
+            if link is not None:  # a many-to-many link names the record that owns it
+                owner_table, own, other = link
+                if fk.parent.name == own:
+                    continue  # the target's own links go with it
+                owner_spec = spec_for(owner_table)
+                owner: Any = owner_spec.model
+                linked = select(table.c[own]).where(table.c[other].in_(wanted))
+                query = select(owner.id, owner.deleted_at).where(owner.id.in_(linked))
+            else:
+                owner_spec = spec_for(table.name)  # every other table with a foreign key is a record
+                owner = owner_spec.model
+                query = select(owner.id, owner.deleted_at).where(fk.parent.in_(wanted))
+            skip = doomed.get(owner_spec.table, set())
+            for row_id, deleted_at in session.execute(query):
+                if row_id not in skip:
+                    counts.setdefault(owner_spec.label, [0, 0])[0 if deleted_at is None else 1] += 1
+    out = []
+    for label, (live, binned) in counts.items():
+        if not binned:
+            out.append(f"{label} {live} 条")
+        elif not live:
+            out.append(f"{label} {binned} 条（在回收站中）")
+        else:
+            out.append(f"{label} {live + binned} 条（其中 {binned} 条在回收站中）")
+    return out
+
+
+def _plan(session: Session, table: str, record_id: int) -> tuple[PurgePlan, dict[str, list[m.Record]]]:
+    spec = spec_for(table)
+    if table not in ORDERED_TABLES or table == "members":
+        # a member's name stays in the audit log and on every record they wrote
+        raise UserError(f"{spec.label}只能移入回收站，不能彻底删除。")
+    obj = session.get(spec.model, record_id)
+    if obj is None:
+        raise NotFoundError(f"{spec.label}（编号 {record_id}）不存在，可能已被彻底删除。")
+    if obj.deleted_at is None:
+        raise UserError(f"该{spec.label}不在回收站中，不能彻底删除。")
+    title = _bin_title(session, spec, obj)
+    targets = _purge_targets(session, spec, obj)
+    blockers = _purge_blockers(session, targets)
+    if blockers:
+        name = f"“{title}”" if title else ""
+        raise UserError(
+            f"{spec.label}{name}还被其他记录引用：{'、'.join(blockers)}。"
+            "请先修改这些记录（或把它们也彻底删除），再彻底删除它。"
+        )
+    with_it = tuple((spec_for(t).label, len(rows)) for t, rows in targets.items() if t != table)
+    return PurgePlan(table, spec.label, record_id, title, with_it), targets
+
+
+def purge_plan(db: Database, table: str, record_id: int) -> PurgePlan:
+    """What :func:`purge` would remove; a UserError saying why if it cannot be done."""
+    with db.read() as uow:
+        return _plan(uow.session, table, record_id)[0]
+
+
+def purge(db: Database, table: str, record_id: int) -> PurgePlan:
+    """彻底删除: remove a record in the recycle bin for good, with everything that belongs to it.
+
+    One transaction. Each row removed is written to the audit log with all its values (the
+    unit of work does it); the audit log's own entries are never removed. Refused while another
+    record still names it (a talk naming a cadre, a cadre of a unit), and for 组内人员.
+    """
+    with db.uow() as uow:
+        plan, targets = _plan(uow.session, table, record_id)
+        for rows in targets.values():  # children first: a parent's relationship must not nullify them
+            for row in rows:
+                uow.session.delete(row)
+            uow.session.flush()
+        uow.commit()
+    return plan
 
 
 ORDERED_TABLES = (

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain import validation as v
-from wsjc_desktop.domain.enums import CadreStatus, NoticeStatus
+from wsjc_desktop.domain.enums import NoticeStatus
 from wsjc_desktop.domain.fields import FieldKind, spec_for
 from wsjc_desktop.errors import DuplicateError, UserError
 
@@ -253,13 +253,6 @@ RULES: dict[str, Rule] = {
     "talks": _talk,
 }
 
-DEFAULTS: dict[str, Values] = {
-    "cadres": {"status": CadreStatus.SERVING},
-    "members": {"is_active": True},
-    "units": {"in_scope": True},
-}
-
-
 def check(
     session: Session, table: str, values: Values, obj: m.Record | None, *, cadre_keys: CadreKeys | None = None
 ) -> None:
@@ -276,7 +269,9 @@ def check(
 
 
 def defaults(table: str) -> Values:
-    return dict(DEFAULTS.get(table, {}))
+    """What a new record starts with where nothing was given: the field spec's defaults (the
+    same ones the form of a new record shows)."""
+    return dict(spec_for(table).new_record_values())
 
 
 # --- delete and restore guards --------------------------------------------------------

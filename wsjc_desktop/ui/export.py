@@ -11,39 +11,45 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import ledgers, settings
+from wsjc_desktop.ui import filedialogs
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
+from wsjc_desktop.ui.filedialogs import Purpose
 from wsjc_desktop.ui.print_preview import safe_file_name
 
 if TYPE_CHECKING:
     from wsjc_desktop.ui.record_tab import RecordTab
 
 
-def export_folder(ctx: AppContext) -> Path:
-    """The folder offered first: settings' folders.export, else Documents, else home."""
+def configured_export_folder(ctx: AppContext) -> Path | None:
+    """The 导出文件夹 setting, when it names a folder that is there."""
     try:
         folder = str(settings.get(ctx.db, "folders.export") or "")
     except UserError:
         folder = ""
-    if folder and Path(folder).is_dir():
-        return Path(folder)
-    documents = Path.home() / "Documents"
-    return documents if documents.is_dir() else Path.home()
+    return Path(folder) if folder and Path(folder).is_dir() else None
+
+
+def export_folder(ctx: AppContext) -> Path:
+    """The 导出文件夹 setting, else Documents, else home."""
+    return configured_export_folder(ctx) or filedialogs.documents_folder()
 
 
 def ask_path(parent: QWidget, ctx: AppContext, file_name: str) -> Path | None:
-    default = export_folder(ctx) / safe_file_name(file_name)
-    target, _filter = QFileDialog.getSaveFileName(
-        parent, "导出 Excel 台账", str(default), "Excel 工作簿 (*.xlsx)"
+    """Where to save a ledger: the dialog opens in the folder of the last export on this PC."""
+    return filedialogs.save_file(
+        parent,
+        Purpose.EXPORT,
+        "导出 Excel 台账",
+        safe_file_name(file_name),
+        "Excel 工作簿 (*.xlsx)",
+        default_folder=configured_export_folder(ctx),
+        suffix=".xlsx",
     )
-    if not target:
-        return None
-    path = Path(target)
-    return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
 
 
 def export_ledger(

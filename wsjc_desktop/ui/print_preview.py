@@ -20,7 +20,6 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPain
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -31,8 +30,10 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import settings
+from wsjc_desktop.ui import filedialogs
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
+from wsjc_desktop.ui.filedialogs import Purpose
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -224,27 +225,29 @@ class PrintPreviewDialog(QDialog):
         corner = QPointF((paper.width() - width) / 2, (paper.height() - height) / 2)
         painter.drawImage(QRectF(corner.x(), corner.y(), width, height), image)
 
-    def default_save_path(self) -> str:
-        folder = ""
-        if self.ctx is not None:
-            try:
-                folder = str(settings.get(self.ctx.db, "folders.export") or "")
-            except UserError:
-                folder = ""
-        if not folder or not Path(folder).is_dir():
-            documents = Path.home() / "Documents"
-            folder = str(documents if documents.is_dir() else Path.home())
-        return str(Path(folder) / self.file_name)
+    def configured_folder(self) -> Path | None:
+        """The 导出文件夹 setting, when it names a folder that is there."""
+        if self.ctx is None:
+            return None
+        try:
+            folder = str(settings.get(self.ctx.db, "folders.export") or "")
+        except UserError:
+            return None
+        return Path(folder) if folder and Path(folder).is_dir() else None
 
     def save_as(self) -> Path | None:
-        target, _filter = QFileDialog.getSaveFileName(
-            self, "另存为", self.default_save_path(), "PDF 文件 (*.pdf)"
+        """另存为: the dialog opens in the folder of the last 另存为 on this PC."""
+        path = filedialogs.save_file(
+            self,
+            Purpose.SAVE_AS,
+            "另存为",
+            self.file_name,
+            "PDF 文件 (*.pdf)",
+            default_folder=self.configured_folder(),
+            suffix=".pdf",
         )
-        if not target:
+        if path is None:
             return None
-        path = Path(target)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         try:
             shutil.copyfile(self.path, path)
         except OSError as exc:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,8 +41,10 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import backup
 from wsjc_desktop.services.backup import BackupInfo, Verification
+from wsjc_desktop.ui import filedialogs
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
+from wsjc_desktop.ui.filedialogs import Purpose
 
 __all__ = ["BackupDialog", "RestoreHook"]
 
@@ -298,11 +299,12 @@ class BackupDialog(QDialog):
 
     def backup_to(self) -> BackupInfo | None:
         """备份到…: a folder the user chooses (a USB stick); never rotated."""
-        start = str(self.folder if self.folder.is_dir() else Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, "选择保存备份的文件夹（如 U 盘）", start)
-        if not chosen:
+        chosen = filedialogs.choose_folder(
+            self, Purpose.BACKUP, "选择保存备份的文件夹（如 U 盘）", default_folder=self.folder
+        )
+        if chosen is None:
             return None
-        return self._make(Path(chosen))
+        return self._make(chosen)
 
     def _make(self, folder: Path | None) -> BackupInfo | None:
         db = self.ctx.db
@@ -331,13 +333,17 @@ class BackupDialog(QDialog):
 
     def restore_from_file(self) -> bool:
         """从文件恢复…: with a backup file the user picks."""
-        start = str(self.folder if self.folder.is_dir() else Path.home())
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, "选择用来恢复的备份文件", start, "数据库备份 (*.db);;所有文件 (*)"
+        # the same folder as 备份到…: a backup carried on a USB stick is restored from it
+        chosen = filedialogs.open_file(
+            self,
+            Purpose.BACKUP,
+            "选择用来恢复的备份文件",
+            "数据库备份 (*.db);;所有文件 (*)",
+            default_folder=self.folder,
         )
-        if not chosen:
+        if chosen is None:
             return False
-        return self.restore_from(Path(chosen))
+        return self.restore_from(chosen)
 
     def restore_from(self, path: Path) -> bool:
         """Check the backup, show its date and counts, ask, then hand it to the restore hook."""

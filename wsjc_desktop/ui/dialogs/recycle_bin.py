@@ -1,8 +1,10 @@
-"""回收站: what was deleted, newest first, and 恢复 to bring it back.
+"""回收站: what was deleted, by whom and when, newest first; 恢复 brings it back, 彻底删除 removes it.
 
-Deletes are soft: a record in the recycle bin keeps everything it had and stays until restored.
-What was deleted together with its parent (a cadre's family members, a notice's feedback) is
-not listed on its own; it comes back with the parent.
+Deletes are soft: a record in the recycle bin keeps everything it had and stays until restored
+or removed for good. What was deleted together with its parent (a cadre's family members, a
+notice's feedback) is not listed on its own; it comes back, or goes, with the parent.
+彻底删除 asks twice (the second time saying it cannot be undone); the service refuses it while
+another record still names the one chosen.
 """
 
 from __future__ import annotations
@@ -34,13 +36,17 @@ from wsjc_desktop.ui.context import AppContext
 HINT_STYLE = "color: #666;"
 DONE_STYLE = "color: #1e8449;"
 ROLE = Qt.ItemDataRole.UserRole
-COLUMNS = ("类型", "名称", "删除时间")
+COLUMNS = ("类型", "名称", "删除时间", "删除人")
+#: 删除人 of a record deleted while nobody was logged in (as the audit log shows it)
+NOBODY = "（未登录）"
 
 HINT = (
     "删除的记录先放在回收站，选中后点“恢复”即可找回。"
     "与上级记录一起删除的内容（如干部的家庭成员、廉情提醒的整改反馈）不单独列出，恢复上级记录时一并恢复。"
-    "回收站中的记录不会自动清除。"
+    "回收站中的记录不会自动清除；“彻底删除”后无法恢复。"
 )
+PURGE_TIP = "永久删除选中的记录（连同与它一起删除的内容），删除后无法恢复"
+MEMBER_TIP = "组内人员只能移入回收站，不能彻底删除"
 
 
 class RecycleBinDialog(QDialog):
@@ -81,6 +87,7 @@ class RecycleBinDialog(QDialog):
         char = self.table.fontMetrics().horizontalAdvance("汉")
         self.table.setColumnWidth(0, char * 11 + 16)  # 家庭成员及主要社会关系
         self.table.setColumnWidth(2, char * 9 + 16)
+        self.table.setColumnWidth(3, char * 6 + 16)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
@@ -95,9 +102,14 @@ class RecycleBinDialog(QDialog):
         self.restore_button.setObjectName("bin_restore")
         self.restore_button.setToolTip("把选中的记录（连同与它一起删除的内容）恢复到原处")
         self.restore_button.clicked.connect(self.restore_selected)
+        self.purge_button = QPushButton("彻底删除…")
+        self.purge_button.setObjectName("bin_purge")
+        self.purge_button.setToolTip(PURGE_TIP)
+        self.purge_button.clicked.connect(self.purge_selected)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.purge_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -140,12 +152,17 @@ class RecycleBinDialog(QDialog):
         self.table.setRowCount(len(shown))
         select_row = -1
         for row, item in enumerate(shown):
-            cells = (item.label, item.title or "（无名称）", f"{item.deleted_at:%Y-%m-%d %H:%M}")
+            cells = (
+                item.label,
+                item.title or "（无名称）",
+                f"{item.deleted_at:%Y-%m-%d %H:%M}",
+                item.deleted_by or NOBODY,
+            )
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column == 0:
                     cell.setData(ROLE, (item.table, item.record_id))
-                if len(text) > (10 if column == 0 else 30):
+                if len(text) > (30 if column == 1 else 6):
                     cell.setToolTip(text)
                 self.table.setItem(row, column, cell)
             if keep is not None and (item.table, item.record_id) == (keep.table, keep.record_id):
@@ -172,7 +189,12 @@ class RecycleBinDialog(QDialog):
         return next((i for i in self.items if (i.table, i.record_id) == tuple(key or ())), None)
 
     def _update_buttons(self) -> None:
-        self.restore_button.setEnabled(self.selected_item() is not None)
+        item = self.selected_item()
+        self.restore_button.setEnabled(item is not None)
+        # 组内人员 only ever go to the recycle bin: the audit log and their records name them
+        member = item is not None and item.table == "members"
+        self.purge_button.setEnabled(item is not None and not member)
+        self.purge_button.setToolTip(MEMBER_TIP if member else PURGE_TIP)
 
     # --- restoring -------------------------------------------------------------------
 
@@ -189,6 +211,51 @@ class RecycleBinDialog(QDialog):
         self.status.setStyleSheet(DONE_STYLE)
         self.status.setText(f"已恢复{item.label}{name}。")
         self.refresh()
+
+    # --- removing for good ---------------------------------------------------------------
+
+    def purge_selected(self) -> bool:
+        """彻底删除: ask, ask again saying it cannot be undone, then remove it. True if removed."""
+        item = self.selected_item()
+        if item is None:
+            return False
+        try:
+            plan = records.purge_plan(self.ctx.db, item.table, item.record_id)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法彻底删除", exc.message)
+            return False
+        name = f"{plan.label}“{plan.title}”" if plan.title else plan.label
+        details = "删除后无法从回收站恢复。"
+        if plan.with_it_text:
+            details = f"与它一起删除的{plan.with_it_text}也将一并彻底删除。" + details
+        if not self._ask("purge_confirm", QMessageBox.Icon.Question, f"彻底删除{name}？", details, "继续"):
+            return False
+        final = "彻底删除后，这些数据将永久消失，无法恢复（审计日志中保留删除记录）。"
+        question = f"确定要彻底删除{name}吗？"
+        if not self._ask("purge_final", QMessageBox.Icon.Warning, question, final, "彻底删除"):
+            return False
+        try:
+            records.purge(self.ctx.db, item.table, item.record_id)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法彻底删除", exc.message)
+            return False
+        self.status.setStyleSheet(DONE_STYLE)
+        self.status.setText(f"已彻底删除{name}。")
+        self.refresh()
+        return True
+
+    def _ask(self, name: str, icon: QMessageBox.Icon, text: str, details: str, proceed: str) -> bool:
+        """A question whose default answer is 取消."""
+        box = QMessageBox(icon, "彻底删除", text, parent=self)
+        box.setObjectName(name)
+        box.setInformativeText(details)
+        yes = box.addButton(proceed, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        box.deleteLater()
+        return box.clickedButton() is yes
 
     def _on_changes(self, _changes: ChangeSet) -> None:
         self.refresh()

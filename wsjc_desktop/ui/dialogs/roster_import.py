@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,8 +36,10 @@ from wsjc_desktop.services.roster_import import (
     preview_roster,
     save_template,
 )
+from wsjc_desktop.ui import filedialogs
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
+from wsjc_desktop.ui.filedialogs import Purpose
 
 COLUMNS = ("行号", "姓名", "单位", "操作", "问题")
 ERROR_BACKGROUND = QColor("#fde2e1")
@@ -174,9 +175,9 @@ class RosterImportDialog(QDialog):
     # --- actions --------------------------------------------------------------------
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择花名册文件", "", FILE_FILTER)
-        if name:
-            self.load(Path(name))
+        path = filedialogs.open_file(self, Purpose.IMPORT, "选择花名册文件", FILE_FILTER)
+        if path is not None:
+            self.load(path)
 
     def load(self, path: Path) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -238,14 +239,12 @@ class RosterImportDialog(QDialog):
         self.accept()
 
     def save_blank_template(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "保存空白模板", "花名册模板.xlsx", "Excel 工作簿 (*.xlsx)"
+        # the template is filled in and then imported: it shares the 导入 folder
+        path = filedialogs.save_file(
+            self, Purpose.IMPORT, "保存空白模板", "花名册模板.xlsx", "Excel 工作簿 (*.xlsx)", suffix=".xlsx"
         )
-        if not name:
+        if path is None:
             return
-        path = Path(name)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_suffix(".xlsx")
         try:
             save_template(path)
         except UserError as exc:
