@@ -221,3 +221,12 @@ def test_export_writes_the_filtered_log_and_is_logged(
     assert "主要负责人：张局长" in str(values[2][6])
     last = audit.query(db, limit=1)[0]
     assert (last.action, last.summary) == (AuditAction.EXPORT, "导出审计日志 2 条：审计日志.xlsx")
+
+
+def test_a_purge_reads_as_such_in_the_log(db: Database) -> None:
+    unit_id = unit(db, "区档案馆")
+    records.delete(db, "units", unit_id)
+    records.purge(db, "units", unit_id)
+    rows = audit.query(db, table="units", action=AuditAction.DELETE)
+    assert [r.description for r in rows] == ["彻底删除", "移入回收站"]
+    assert rows[0].before is not None and rows[0].before["full_name"] == "区档案馆"

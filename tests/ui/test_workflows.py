@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton, QTreeWidget, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QTreeWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.support.builders import cadre, member, unit
@@ -426,3 +426,33 @@ def test_roster_import_opens_from_the_file_menu(window: MainWindow, qtbot: QtBot
     assert titles == ["导入花名册"]
     file_menu = window.menuBar().actions()[0].menu()
     assert window.act_import in file_menu.actions()  # type: ignore[union-attr]
+
+
+def test_a_new_unit_starts_in_scope(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> None:
+    """新建 on the 监督单位 tab: 在监督范围 is ticked, and saving as it is gives a unit in scope;
+    editing a unit out of scope still shows it unticked (the default is for new units only)."""
+    outside = unit(ctx.db, "区档案馆", in_scope=False)
+    page = tab(window, "监督单位", qtbot)
+    ticked: list[bool] = []
+
+    def look(dialog: QWidget, values: dict[str, Any] | None) -> None:
+        assert isinstance(dialog, RecordDialog)
+        box = dialog.editors["in_scope"].widget
+        assert isinstance(box, QCheckBox)
+        ticked.append(box.isChecked())
+        if values is None:
+            dialog.reject()
+        else:
+            fill(qtbot, dialog, values)
+
+    answer_modals(lambda d: look(d, {"full_name": "区审计局", "unit_type": "机关"}))
+    window.act_new.trigger()
+    assert ticked == [True]
+    created = page.selected_id()
+    assert created is not None and created != outside
+    assert records.get(ctx.db, "units", created)["in_scope"] is True
+
+    assert page.select_id(outside)
+    answer_modals(lambda d: look(d, None))
+    page.edit_selected()
+    assert ticked == [True, False]

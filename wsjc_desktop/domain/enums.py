@@ -215,3 +215,4 @@ class AuditAction(LabeledEnum):
     PRINT = ("print", "打印")
     LOGIN = ("login", "登录")
     ISSUE = ("issue", "发文")
+    VIEW_ID_NUMBER = ("view_id_number", "查看身份证号")

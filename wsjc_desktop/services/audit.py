@@ -2,9 +2,11 @@
 
 The log is written only by the unit of work (every create, update, delete and restore, and
 the import, export, print, issue and login entries services add); the file refuses any
-UPDATE or DELETE of an entry (migration 0003). This module only reads it: there is no
-function here that changes or removes an entry. :func:`export_log` writes the filtered log
-to an .xlsx file and, like every export, appends one EXPORT entry saying so.
+UPDATE or DELETE of an entry (migration 0003). This module reads it, and appends two kinds
+of entry: :func:`export_log` writes the filtered log to an .xlsx file and, like every export,
+appends one EXPORT entry saying so; :func:`note_id_number_view` records that a member had a
+cadre's full 身份证号 shown (the screen otherwise masks it). No function here changes or
+removes an entry.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from wsjc_desktop.domain.enums import AuditAction
 from wsjc_desktop.domain.fields import SPECS, Field, FieldKind
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel.writer import ColumnKind, LedgerColumn, LedgerSheet, write_ledgers
+from wsjc_desktop.services.display import is_masked, mask_id_number
 from wsjc_desktop.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -133,6 +136,8 @@ class AuditRow:
         if self.action is AuditAction.UPDATE:
             labels = [field_label(self.table_name, k) for k in self.changed]
             return "修改：" + "、".join(labels) if labels else "修改"
+        if self.action is AuditAction.DELETE and self.after is None and self.before is not None:
+            return "彻底删除"  # a purge: the row is gone (a move to the recycle bin keeps an after)
         return DEFAULT_DESCRIPTIONS.get(self.action, self.action.label)
 
 
@@ -365,9 +370,17 @@ def display(table: str | None, key: str, value: Any, names: dict[int, str] | Non
     return str(value)
 
 
+def _on_screen(table: str | None, key: str, value: Any, names: dict[int, str] | None) -> str:
+    """:func:`display` as the viewer shows it: a 身份证号 masked, as everywhere on screen."""
+    fld = field_of(table, key)
+    if fld is not None and is_masked(fld) and value:
+        return mask_id_number(str(value))
+    return display(table, key, value, names)
+
+
 def details(row: AuditRow, names: dict[int, str] | None = None) -> list[tuple[str, str, str, bool]]:
     """(label, before, after, changed) per value an entry holds, changed ones first in the
-    record type's field order, then the rest."""
+    record type's field order, then the rest; for the screen (a 身份证号 masked)."""
     before, after = row.before or {}, row.after or {}
     keys = list(dict.fromkeys([*before, *after]))
     order = _field_order(row.table_name)
@@ -377,12 +390,37 @@ def details(row: AuditRow, names: dict[int, str] | None = None) -> list[tuple[st
         out.append(
             (
                 field_label(row.table_name, key),
-                display(row.table_name, key, before.get(key), names) if key in before else "",
-                display(row.table_name, key, after.get(key), names) if key in after else "",
+                _on_screen(row.table_name, key, before.get(key), names) if key in before else "",
+                _on_screen(row.table_name, key, after.get(key), names) if key in after else "",
                 key in row.changed,
             )
         )
     return out
+
+
+# --- a look at a full 身份证号 ---------------------------------------------------------------
+
+#: The action a look at a cadre's full 身份证号 is logged under. The log has no 查看 action
+#: (domain/enums.AuditAction): until it has one, the look counts as an export, the number having
+#: left the masked screen. The summary says what it was.
+ID_NUMBER_VIEW = AuditAction.VIEW_ID_NUMBER
+ID_NUMBER_VIEW_TEXT = "查看完整身份证号"
+
+
+def note_id_number_view(db: Database, cadre_id: int, who: str) -> None:
+    """Log that the member logged in had the full 身份证号 of cadre ``cadre_id`` (``who``:
+    “姓名（单位）”) shown. A file opened read-only, or busy with another writer, still shows it:
+    the look is then only written to the program's log, as a print or an export is."""
+    summary = f"{ID_NUMBER_VIEW_TEXT}：{who}"
+    if db.readonly:
+        log.info("id number shown (not audited, read-only database): %s", summary)
+        return
+    try:
+        with db.uow() as uow:
+            uow.add_audit(ID_NUMBER_VIEW, summary, table_name="cadres", record_id=cadre_id)
+            uow.commit()
+    except UserError as exc:
+        log.warning("id number view not audited (%s): %s", exc.message, summary)
 
 
 # --- export -------------------------------------------------------------------------------

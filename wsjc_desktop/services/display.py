@@ -1,4 +1,10 @@
-"""How stored values read in tables, ledgers and slips: labels, 是/否, dates, names (no Qt)."""
+"""How stored values read in tables, ledgers and slips: labels, 是/否, dates, names (no Qt).
+
+:func:`display_value` is the full text (ledgers, slips, the edit form); :func:`screen_value`
+is what a table, the dossier or a search result shows, with a 身份证号 masked
+(:func:`mask_id_number`). A deliberate output (an Excel ledger, a printed slip) keeps the full
+value; the screen shows it only on request, and that look is audited.
+"""
 
 from __future__ import annotations
 
@@ -137,6 +143,38 @@ def display_value(fld: Field, value: Any, lookups: Lookups | None = None) -> str
         text = str(value).replace("\n", " ")
         return text if len(text) <= 60 else text[:58] + "…"
     return str(value)
+
+
+#: Characters kept at each end of a masked 身份证号 (of an 18-character one; fewer if shorter).
+ID_KEEP = 4
+MASK = "*"
+
+
+def mask_id_number(value: str | None) -> str:
+    """A 身份证号 as the screen shows it: 330102198001014149 → 3301**********4149.
+
+    The first and last ``min(4, len // 4)`` characters stay, so at least half of any value is
+    hidden whatever its length (a 15-digit number keeps 3 + 3, a short or malformed one less,
+    under 4 characters nothing); the length is kept, so a column still lines up.
+    """
+    text = (value or "").strip()
+    keep = min(ID_KEEP, len(text) // 4)
+    if not keep:
+        return MASK * len(text)
+    return text[:keep] + MASK * (len(text) - 2 * keep) + text[-keep:]
+
+
+def is_masked(fld: Field) -> bool:
+    """Whether the screen masks this field's values (the full value only on request)."""
+    return fld.kind is FieldKind.ID_NUMBER
+
+
+def screen_value(fld: Field, value: Any, lookups: Lookups | None = None) -> str:
+    """The text a table cell, the dossier or a search result shows: :func:`display_value`, with
+    a 身份证号 masked. Copying rows copies this text, never the full value."""
+    if is_masked(fld) and value:
+        return mask_id_number(str(value))
+    return display_value(fld, value, lookups)
 
 
 def notice_status(row: dict[str, Any], today: date | None = None) -> NoticeStatus:

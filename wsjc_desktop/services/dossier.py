@@ -31,6 +31,7 @@ __all__ = [
     "UnitSummary",
     "cadre_states",
     "dossier",
+    "full_id_number",
     "mark_file_updated",
     "matching_cadres",
     "unit_cadres",
@@ -147,6 +148,24 @@ def _timeline(s: Session, cadre_id: int) -> list[TimelineItem]:
     order = {"talks": 0, "meetings": 1, "alert_notices": 2}
     items.sort(key=lambda item: (item.on, -order[item.table], item.record_id), reverse=True)
     return items
+
+
+def full_id_number(db: Database, cadre_id: int) -> str | None:
+    """The cadre's 身份证号 in full, for a member who asked to see it (the screen masks it); the
+    look is written to the audit log. None (and nothing logged) when the cadre has none. A
+    NotFoundError if the cadre is missing or in the recycle bin."""
+    from wsjc_desktop.services import audit  # brings openpyxl (its export): not at start-up
+
+    cadre = records.get(db, "cadres", cadre_id)
+    number = cadre.get("id_number")
+    if not number:
+        return None
+    with db.read() as uow:
+        unit = uow.session.get(m.Unit, cadre["unit_id"])
+        unit_name = unit.display_name if unit is not None else ""
+    who = f"{cadre['name']}（{unit_name}）" if unit_name else str(cadre["name"])
+    audit.note_id_number_view(db, cadre_id, who)
+    return str(number)
 
 
 def mark_file_updated(db: Database, cadre_id: int, on: date) -> None:

@@ -4,7 +4,9 @@ A query of 1–2 characters is looked up among the grams of short fields (names,
 文号, unit names, labels); 3 characters and more go through the trigram full-text index,
 which also covers long text (problems, topics, reasons). A query of ASCII letters is also
 read as pinyin of a cadre's name: full (``zhangsan``), initials (``zs``) or a prefix of
-either (``zhangs``).
+either (``zhangs``). A query of 4 or more digits (a last ``X`` allowed) is also looked up in
+cadres' 身份证号, whole or in part; such a hit's line shows the number masked, as the screen
+always does (services/display).
 
 Hits are ranked by tier: the query is the whole title, starts it, is inside it, or is
 somewhere else in the record; equal tiers list units, cadres, notices, meetings, talks in
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, TextClause, bindparam
 from sqlalchemy import text as sql_text
 
+from wsjc_desktop.services.display import mask_id_number
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.storage.search_index import (
     FTS_TABLE,
@@ -49,6 +52,9 @@ TIER_SCORES: dict[int, float] = {TIER_EXACT: 1.0, TIER_PREFIX: 0.75, TIER_TITLE:
 
 _KIND_RANK = {kind: n for n, kind in enumerate(KINDS)}
 _PINYIN = re.compile(r"[a-z]+")
+# A whole or partial 身份证号 (normalized: a check letter is lower case). Fewer than 4 digits
+# would match most people.
+_ID_PART = re.compile(r"[0-9]{4,18}|[0-9]{3,17}x")
 # Built from our own constants, never from input.
 _KIND_ORDER_SQL = "CASE e.kind " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(KINDS)) + " END"
 _COLUMNS = "e.kind, e.record_id, e.title, e.subtitle"
@@ -123,6 +129,20 @@ _PINYIN_PREFIX_SQL = _query(
 )
 
 
+# The index does not hold the numbers (it is a copy of what a hit may show): they are read from
+# the cadres, the entry joined only to keep the index's rules (no recycle bin, no dead unit).
+_ID_NUMBER_SQL = _query(
+    f"SELECT CASE WHEN c.id_number = :q THEN {TIER_EXACT} ELSE {TIER_ELSEWHERE} END AS tier,"
+    f" {_COLUMNS}, c.id_number FROM cadres AS c"
+    " CROSS JOIN search_entries AS e ON e.kind = 'cadres' AND e.record_id = c.id"
+    " WHERE instr(c.id_number, :q) > 0 AND c.deleted_at IS NULL AND e.kind IN :kinds"
+    " ORDER BY tier, e.title, e.record_id LIMIT :limit"
+)
+
+#: How a hit found by its 身份证号 says so, after the cadre's unit and post.
+ID_NUMBER_LABEL = "身份证号"
+
+
 def fts_phrase(value: str) -> str:
     """``value`` as one FTS5 phrase: quoted, inner quotes doubled, so no syntax gets through."""
     return '"' + value.replace('"', '""') + '"'
@@ -163,6 +183,17 @@ def _pinyin_candidates(conn: Connection, q: str, kinds: Sequence[str], limit: in
     return found
 
 
+def _id_number_candidates(conn: Connection, q: str, limit: int) -> list[_Candidate]:
+    """Cadres whose 身份证号 contains ``q``, each line ending with the number masked."""
+    rows = conn.execute(_ID_NUMBER_SQL, {"kinds": ["cadres"], "q": q.upper(), "limit": limit})
+    out = []
+    for tier, kind, record_id, title, subtitle, number in rows:
+        shown = f"{ID_NUMBER_LABEL} {mask_id_number(number)}"
+        line = f"{subtitle} · {shown}" if subtitle else shown
+        out.append(_Candidate(int(tier), str(kind), int(record_id), str(title), line))
+    return out
+
+
 def search(
     db: Database, text: str, *, limit: int = 50, kinds: Collection[str] | None = None
 ) -> list[SearchHit]:
@@ -186,6 +217,9 @@ def search(
             found = _gram_candidates(conn, q, wanted, limit)
         if _PINYIN.fullmatch(syllables) and "cadres" in wanted:
             found += _pinyin_candidates(conn, syllables, ["cadres"], limit)
+        by_id_number = (
+            _id_number_candidates(conn, q, limit) if _ID_PART.fullmatch(q) and "cadres" in wanted else []
+        )
 
     # Each source returned its own best `limit`, so the best `limit` overall are among them.
     best: dict[tuple[str, int], _Candidate] = {}
@@ -193,5 +227,10 @@ def search(
         key = (cand.kind, cand.record_id)
         if key not in best or cand.tier < best[key].tier:
             best[key] = cand
+    for cand in by_id_number:  # its line says why the cadre was found
+        key = (cand.kind, cand.record_id)
+        if key in best and best[key].tier < cand.tier:
+            cand = _Candidate(best[key].tier, cand.kind, cand.record_id, cand.title, cand.subtitle)
+        best[key] = cand
     ranked = sorted(best.values(), key=lambda c: c.sort_key)[:limit]
     return [SearchHit(c.kind, c.record_id, c.title, c.subtitle, TIER_SCORES[c.tier]) for c in ranked]

@@ -98,6 +98,9 @@ def setup_application(*, crash_dialog: bool = True) -> object:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
+    from wsjc_desktop.ui import table_copy
+
+    table_copy.install(app)  # Ctrl+C and 复制 on every table: rows with their header, for Excel/WPS
     families = register_fonts()
     font = QFont(app.font())
     fallback = FALLBACK_FAMILY if FALLBACK_FAMILY in families else (families[0] if families else None)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -32,7 +33,9 @@ from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.fields import RecordSpec
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import records
+from wsjc_desktop.services.display import is_masked
 from wsjc_desktop.services.records import RecordFilter, Row
+from wsjc_desktop.ui import table_copy
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.forms import RecordDialog, confirm
@@ -42,7 +45,8 @@ SEARCHABLE = {"units", "cadres", "alert_notices", "meetings", "talks"}
 
 
 class RecordTable(QTableView):
-    """A table view: Enter opens the record, Delete deletes it."""
+    """A table view: Enter opens the record, Delete deletes it. Several rows can be selected
+    (Shift/Ctrl+click, Ctrl+A) to copy them; Enter, Delete and the menus act on the current one."""
 
     open_requested = Signal()
     delete_requested = Signal()
@@ -50,7 +54,7 @@ class RecordTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
@@ -98,7 +102,7 @@ class RecordEditing:
         table = self.spec.table
         fixed = self.fixed_values()
         if record_id is None:
-            values: Mapping[str, Any] = {**self.new_defaults(), **fixed}
+            values: Mapping[str, Any] = {**self.spec.new_record_values(), **self.new_defaults(), **fixed}
             title = f"新建{self.spec.label}"
 
             def save(data: dict[str, Any]) -> Any:
@@ -135,6 +139,37 @@ class RecordEditing:
         if record_id is None or row is None:
             return False
         return self.delete_record(record_id, str(row.get(self.spec.title_field) or "")[:20])
+
+    def reveal_entry(self, menu: QMenu, row: Row | None) -> None:
+        """显示完整身份证号, on a row of cadres (whose number every table masks)."""
+        if not any(is_masked(f) for f in self.spec.fields):
+            return
+        record_id = row.get("id") if row is not None else None
+        action = QAction("显示完整身份证号", menu)
+        action.setObjectName("reveal_id_number")
+        action.setEnabled(record_id is not None and bool(row and row.get("id_number")))
+        if record_id is not None:
+            action.triggered.connect(lambda: self.reveal_id_number(int(record_id)))
+        menu.addAction(action)
+
+    def reveal_id_number(self, cadre_id: int) -> None:
+        """Show a cadre's full 身份证号 in a message (reading it is written to the audit log)."""
+        from wsjc_desktop.services import dossier
+
+        try:
+            number = dossier.full_id_number(self.ctx.db, cadre_id)
+        except UserError as exc:
+            show_user_error(self.dialog_widget(), exc)
+            return
+        if number is None:
+            return
+        name = self.ctx.lookups.name("cadres", cadre_id)
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "身份证号", f"{name}：{number}", parent=self.dialog_widget()
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setInformativeText("已记入审计日志。")
+        box.exec()
 
     def delete_record(self, record_id: int, title: str) -> bool:
         question = f"将{self.spec.label}“{title}”移入回收站？\n\n可在“回收站”中恢复。"
@@ -180,6 +215,7 @@ class RecordListPanel(QWidget, RecordEditing):
         self.delete_button.clicked.connect(self.delete)
         self.view.open_requested.connect(self.edit)
         self.view.delete_requested.connect(self.delete)
+        table_copy.add_context_menu(self.view, self._menu_entries)
         bar = QHBoxLayout()
         bar.addWidget(self.title)
         bar.addStretch(1)
@@ -209,8 +245,23 @@ class RecordListPanel(QWidget, RecordEditing):
         return dict(self.parent_values)
 
     def selected_id(self) -> int | None:
+        """The current row's record if it is selected, else the first selected one's."""
+        index = self.view.currentIndex()
+        if index.isValid() and self.view.selectionModel().isRowSelected(index.row()):
+            return self.model.id_at(index.row())
         rows = self.view.selectionModel().selectedRows()
         return self.model.id_at(rows[0].row()) if rows else None
+
+    def _menu_entries(self, menu: QMenu) -> None:
+        """The buttons' 编辑 (or 打开) and 删除, for the row under the mouse."""
+        record_id = self.selected_id()
+        for button, slot in ((self.edit_button, self.edit), (self.delete_button, self.delete)):
+            action = QAction(button.text(), menu)
+            action.setEnabled(record_id is not None and button.isEnabled())
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        position = self.model.row_of(record_id) if record_id is not None else None
+        self.reveal_entry(menu, self.model.row_data(position) if position is not None else None)
 
     def add(self) -> None:
         if self.parent_values:
@@ -506,8 +557,8 @@ class RecordTab(QWidget, RecordEditing):
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
-        if index.isValid():
-            self.view.selectRow(index.row())
+        if index.isValid() and not self.view.selectionModel().isRowSelected(index.row()):
+            self.view.selectRow(index.row())  # a click on rows already selected keeps them all
         menu = QMenu(self)
         has = self.selected_id() is not None
         for text, slot, enabled in (
@@ -520,8 +571,12 @@ class RecordTab(QWidget, RecordEditing):
             action.setEnabled(enabled)
             action.triggered.connect(slot)
             menu.addAction(action)
+        self.reveal_entry(menu, self.selected_row() if has else None)
         self.extend_context_menu(menu)
+        menu.addSeparator()
+        menu.addAction(table_copy.copy_action(self.view, menu))
         menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def extend_context_menu(self, menu: QMenu) -> None:
         """Add tab-specific entries."""

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wsjc_desktop.services.search import KIND_LABELS, search
+from wsjc_desktop.ui import table_copy
 from wsjc_desktop.ui.context import AppContext
 
 ROLE = Qt.ItemDataRole.UserRole
 
 
 class SearchDialog(QDialog):
+    """A hit's line shows what the screen shows (a 身份证号 masked); 复制 copies the selected hits."""
+
     open_record = Signal(str, int)  # (table, id)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -21,18 +37,29 @@ class SearchDialog(QDialog):
         self.resize(640, 520)
         self.box = QLineEdit()
         self.box.setObjectName("search_box")
-        self.box.setPlaceholderText("输入姓名、单位、文号、标题等（1个字起），或拼音如 zs、zhangsan")
+        self.box.setPlaceholderText(
+            "输入姓名、单位、文号、标题等（1个字起），拼音如 zs、zhangsan，或身份证号（4位起）"
+        )
         self.box.setClearButtonEnabled(True)
         self.results = QTreeWidget()
         self.results.setObjectName("search_results")
         self.results.setHeaderLabels(["名称", "说明"])
         self.results.setColumnWidth(0, 260)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.results.itemActivated.connect(self._activate)
+        table_copy.add_context_menu(self.results, self._menu_entries)
         self.hint = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)  # Enter opens a hit
+        buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.hint, 1)
+        bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.box)
         layout.addWidget(self.results, 1)
-        layout.addWidget(self.hint)
+        layout.addLayout(bottom)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)
@@ -74,6 +101,14 @@ class SearchDialog(QDialog):
         item = self.results.currentItem()
         if item is not None:
             self._activate(item)
+
+    def _menu_entries(self, menu: QMenu) -> None:
+        item = self.results.currentItem()
+        action = QAction("打开", menu)
+        action.setEnabled(item is not None and bool(item.data(0, ROLE)))
+        if item is not None:
+            action.triggered.connect(lambda: self._activate(item))
+        menu.addAction(action)
 
     def _activate(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, ROLE)

@@ -14,7 +14,7 @@ from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import NoticeStatus
 from wsjc_desktop.domain.fields import Field, RecordSpec
 from wsjc_desktop.services import records
-from wsjc_desktop.services.display import Lookups, display_value, notice_status
+from wsjc_desktop.services.display import Lookups, is_masked, notice_status, screen_value
 from wsjc_desktop.services.records import RecordFilter, Row
 from wsjc_desktop.storage.database import Database
 
@@ -161,6 +161,8 @@ class RecordTableModel(QAbstractTableModel):
             return self._foreground(row)
         text = self.cell_text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column.field is not None and is_masked(column.field):
+                return None  # the full value is shown only on request
             full = row.get(column.key)
             return str(full) if isinstance(full, str) and len(full) > 30 else None
         return text
@@ -172,7 +174,7 @@ class RecordTableModel(QAbstractTableModel):
             return str(row.get(column.key, ""))
         if self.spec.table == "alert_notices" and column.key == "status":
             return notice_status(row, self.flt.today).label
-        return display_value(column.field, row.get(column.key), self.lookups)
+        return screen_value(column.field, row.get(column.key), self.lookups)
 
     def _foreground(self, row: Row) -> QColor | None:
         if self.spec.table == "alert_notices":

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,8 +43,9 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import AuditAction
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import audit, settings
+from wsjc_desktop.services import audit
 from wsjc_desktop.services.audit import AuditRow
+from wsjc_desktop.ui import table_copy
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
 
@@ -236,7 +236,7 @@ class AuditViewer(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        table_copy.add_context_menu(self.table)  # 复制: the selected rows, for Excel or WPS
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
@@ -444,17 +444,22 @@ class AuditViewer(QDialog):
     # --- export ----------------------------------------------------------------------
 
     def export(self) -> None:
-        folder = str(settings.get(self.ctx.db, "folders.export") or "")
-        name = f"审计日志{datetime.now():%Y%m%d}.xlsx"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "导出审计日志", str(Path(folder) / name) if folder else name, "Excel 工作簿 (*.xlsx)"
+        from wsjc_desktop.ui import filedialogs
+        from wsjc_desktop.ui.export import configured_export_folder
+
+        path = filedialogs.save_file(
+            self,
+            filedialogs.Purpose.EXPORT,
+            "导出审计日志",
+            f"审计日志{datetime.now():%Y%m%d}.xlsx",
+            "Excel 工作簿 (*.xlsx)",
+            default_folder=configured_export_folder(self.ctx),
+            suffix=".xlsx",
         )
-        if not path:
+        if path is None:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
         try:
-            written = audit.export_log(self.ctx.db, Path(path), **self.filters())
+            written = audit.export_log(self.ctx.db, path, **self.filters())
         except UserError as exc:
             show_user_error(self, exc, "无法导出")
             return

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,7 +41,7 @@ from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import stats, yearend
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
-from wsjc_desktop.ui.export import export_folder, offer_open
+from wsjc_desktop.ui.export import offer_open
 from wsjc_desktop.ui.print_preview import safe_file_name
 
 __all__ = ["FigureTree", "StatsDialog", "TraceModel", "open_stats_dialog"]
@@ -573,12 +572,18 @@ class StatsDialog(QDialog):
         self.copy_note.setText("已复制")
 
     def _ask_path(self, caption: str, name: str, filters: str, suffix: str) -> Path | None:
-        default = export_folder(self.ctx) / safe_file_name(name)
-        target, _filter = QFileDialog.getSaveFileName(self, caption, str(default), filters)
-        if not target:
-            return None
-        path = Path(target)
-        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+        from wsjc_desktop.ui import filedialogs
+        from wsjc_desktop.ui.export import configured_export_folder
+
+        return filedialogs.save_file(
+            self,
+            filedialogs.Purpose.EXPORT,
+            caption,
+            safe_file_name(name),
+            filters,
+            default_folder=configured_export_folder(self.ctx),
+            suffix=suffix,
+        )
 
     def _export(self, write: Callable[[stats.Report, Path], int], suffix: str, filters: str) -> Path | None:
         report = self.report

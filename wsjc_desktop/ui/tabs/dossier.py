@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSettings,
     Qt,
     QTemporaryDir,
@@ -25,16 +26,16 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QIcon, QPainter, QPixmap, QShowEvent
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QFont, QIcon, QPainter, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -52,9 +53,10 @@ from wsjc_desktop.domain.enums import CadreStatus, ClueDisposal, PersonalMatters
 from wsjc_desktop.domain.fields import ATTACHMENT, CADRE, DOSSIER_SECTIONS, FieldKind, RecordSpec
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.services import attachments, dossier
-from wsjc_desktop.services.display import display_value, format_date
+from wsjc_desktop.services.display import display_value, format_date, screen_value
 from wsjc_desktop.services.dossier import Dossier, TreeCadre, UnitSummary
 from wsjc_desktop.services.records import RecordFilter, Row
+from wsjc_desktop.ui import table_copy
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.record_tab import RecordEditing, RecordListPanel
@@ -627,7 +629,9 @@ class AttachmentsPanel(SectionPanel):
     def add(self) -> None:
         if self.cadre_id is None:
             return
-        paths, _filter = QFileDialog.getOpenFileNames(self, "添加附件", "", "所有文件 (*)")
+        from wsjc_desktop.ui import filedialogs
+
+        paths = filedialogs.open_files(self, filedialogs.Purpose.ATTACHMENT, "添加附件", "所有文件 (*)")
         for path in paths:
             try:
                 attachments.add_attachment(self.ctx.db, self.cadre_id, Path(path))
@@ -667,11 +671,15 @@ class AttachmentsPanel(SectionPanel):
             return
         row = self.model.row_data(self.view.currentIndex().row()) or {}
         name = str(row.get("filename") or "附件")
-        target, _filter = QFileDialog.getSaveFileName(self, "附件另存为", name, "所有文件 (*)")
-        if not target:
+        from wsjc_desktop.ui import filedialogs
+
+        target = filedialogs.save_file(
+            self, filedialogs.Purpose.ATTACHMENT, "附件另存为", name, "所有文件 (*)"
+        )
+        if target is None:
             return
         try:
-            attachments.save_attachment(self.ctx.db, attachment_id, Path(target))
+            attachments.save_attachment(self.ctx.db, attachment_id, target)
         except UserError as exc:
             show_user_error(self, exc, "无法保存附件")
 
@@ -747,9 +755,12 @@ class DossierHeader(QFrame):
 
 
 class BasicsPanel(QFrame):
-    """The cadre's basics as a read-only grid, labels in Chinese."""
+    """The cadre's basics as a read-only grid, labels in Chinese. The 身份证号 is masked; 显示
+    beside it asks for the full number (the tab fetches it, which is audited), 隐藏 masks it
+    again."""
 
     COLUMNS = 4
+    reveal_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -757,6 +768,14 @@ class BasicsPanel(QFrame):
         self.title = QLabel("<b>基本信息</b>")
         self.edit_button = QPushButton("编辑基本信息")
         self.values: dict[str, QLabel] = {}
+        self.reveal_button = QPushButton("显示")
+        self.reveal_button.setObjectName("reveal_id_number")
+        self.reveal_button.setFlat(True)
+        self.reveal_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.reveal_button.setStyleSheet("QPushButton { color: #1f5f99; padding: 0 4px; border: none; }")
+        self.reveal_button.setToolTip("显示完整身份证号（将记入审计日志）")
+        self.reveal_button.clicked.connect(self._reveal_clicked)
+        self._full_id: tuple[int, str] | None = None  # (cadre id, number) shown in full
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
@@ -769,7 +788,9 @@ class BasicsPanel(QFrame):
             row, col = divmod(n, self.COLUMNS)
             label = _muted(f"{fld.label}：")
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            value = self._value_label(fld.name)
+            value: QWidget = self._value_label(fld.name)
+            if fld.kind is FieldKind.ID_NUMBER:
+                value = self._with_reveal(self.values[fld.name])
             grid.addWidget(label, row, col * 2)
             grid.addWidget(value, row, col * 2 + 1)
         last = (len(fields) + self.COLUMNS - 1) // self.COLUMNS
@@ -801,16 +822,58 @@ class BasicsPanel(QFrame):
         self.values[name] = value
         return value
 
+    def _with_reveal(self, value: QLabel) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        # the number is never cut short: its column takes the room it needs from the others
+        value.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        row.addWidget(value)
+        row.addWidget(self.reveal_button)
+        row.addStretch(1)
+        return box
+
     def show_row(self, cadre: Row, ctx: AppContext) -> None:
+        number = cadre.get("id_number")
+        if self._full_id != (cadre.get("id"), number):
+            self._full_id = None  # another cadre, or the number changed: masked again
         for fld in CADRE.fields:
             if fld.name not in self.values:
                 continue
-            text = display_value(fld, cadre.get(fld.name), ctx.lookups)
+            text = screen_value(fld, cadre.get(fld.name), ctx.lookups)
             if fld.kind is FieldKind.LONG_TEXT:
                 text = str(cadre.get(fld.name) or "")
+            elif fld.kind is FieldKind.ID_NUMBER and self._full_id is not None:
+                text = self._full_id[1]
             label = self.values[fld.name]
             label.setText(text or "—")
-            label.setToolTip(text if len(text) > 12 else "")
+            label.setToolTip(text if len(text) > 12 and fld.kind is not FieldKind.ID_NUMBER else "")
+        self.reveal_button.setVisible(bool(number))
+        self.reveal_button.setText("隐藏" if self._full_id is not None else "显示")
+
+    @property
+    def id_number_revealed(self) -> bool:
+        return self._full_id is not None
+
+    def show_full_id_number(self, cadre_id: int, number: str) -> None:
+        """Show the number the tab fetched for this cadre (until 隐藏 or another cadre)."""
+        self._full_id = (cadre_id, number)
+        self.values["id_number"].setText(number)
+        self.reveal_button.setText("隐藏")
+
+    def hide_full_id_number(self) -> None:
+        if self._full_id is None:
+            return
+        self.values["id_number"].setText(screen_value(CADRE.field("id_number"), self._full_id[1]))
+        self._full_id = None
+        self.reveal_button.setText("显示")
+
+    def _reveal_clicked(self) -> None:
+        if self._full_id is not None:
+            self.hide_full_id_number()
+        else:
+            self.reveal_requested.emit()
 
 
 class TimelineTable(QTableWidget):
@@ -838,6 +901,7 @@ class TimelineTable(QTableWidget):
         self.setColumnWidth(1, width * 8)
         self.setToolTip("双击打开对应记录")
         self.itemDoubleClicked.connect(self._open)
+        table_copy.add_context_menu(self, self._menu_entries)
 
     def show_items(self, items: Sequence[dossier.TimelineItem]) -> None:
         self.setRowCount(len(items))
@@ -859,6 +923,14 @@ class TimelineTable(QTableWidget):
     def _open(self, item: QTableWidgetItem) -> None:
         table, record_id = item.data(Qt.ItemDataRole.UserRole)
         self.open_related.emit(str(table), int(record_id))
+
+    def _menu_entries(self, menu: QMenu) -> None:
+        item = self.currentItem()
+        action = QAction("打开", menu)
+        action.setEnabled(item is not None and item.isSelected())
+        if item is not None:
+            action.triggered.connect(lambda: self._open(item))
+        menu.addAction(action)
 
 
 # --- the tab ---------------------------------------------------------------------------
@@ -886,6 +958,7 @@ class DossierTab(QWidget, RecordEditing):
         self.filter_edit.setObjectName("dossier_filter")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setPlaceholderText("筛选：姓名、单位或拼音首字母")
+        self.filter_edit.setToolTip("按姓名、单位、拼音首字母或身份证号（4位起）筛选")
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
@@ -901,6 +974,8 @@ class DossierTab(QWidget, RecordEditing):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.count_label = _muted()
         self.count_label.setWordWrap(True)
         legend = QLabel(f"<span style='color:{STALE_COLOR.name()}'>● 橙色</span>：本年度档案尚未更新")
@@ -919,6 +994,7 @@ class DossierTab(QWidget, RecordEditing):
         self.header.mark_button.clicked.connect(self.mark_updated)
         self.basics = BasicsPanel()
         self.basics.edit_button.clicked.connect(self.edit_selected)
+        self.basics.reveal_requested.connect(self.show_full_id_number)
         self.sections: dict[str, SectionPanel] = {}
         for spec in DOSSIER_SECTIONS:
             panel = AttachmentsPanel(ctx) if spec.table == "attachments" else SectionPanel(ctx, spec)
@@ -1261,6 +1337,41 @@ class DossierTab(QWidget, RecordEditing):
             dossier.mark_file_updated(self.ctx.db, cadre_id, self.ctx.today)
         except UserError as exc:
             show_user_error(self, exc)
+
+    def show_full_id_number(self) -> None:
+        """显示完整身份证号: fetch the shown cadre's number (the look is audited) and show it."""
+        cadre_id = self.selected_id()
+        if cadre_id is None:
+            return
+        try:
+            number = dossier.full_id_number(self.ctx.db, cadre_id)
+        except UserError as exc:
+            show_user_error(self, exc)
+            return
+        if number is not None and self.selected_id() == cadre_id:
+            self.basics.show_full_id_number(cadre_id, number)
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        """On a cadre: 编辑基本信息 and 显示完整身份证号 (the cadre's dossier opens first)."""
+        index = self.tree.indexAt(pos)
+        key = self.tree_model.key(index)
+        if key is None or key[0] != "cadres":
+            return
+        if key[1] != self.selected_id():
+            self._select_in_tree(key[1])
+        if self.selected_id() != key[1] or self.file is None:
+            return
+        menu = QMenu(self)
+        edit = QAction("编辑基本信息", menu)
+        edit.triggered.connect(self.edit_selected)
+        reveal = QAction("显示完整身份证号", menu)
+        reveal.setObjectName("reveal_id_number")
+        reveal.setEnabled(bool(self.file.cadre.get("id_number")) and not self.basics.id_number_revealed)
+        reveal.triggered.connect(self.show_full_id_number)
+        menu.addAction(edit)
+        menu.addAction(reveal)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def can_print(self) -> bool:
         # the window enables 打印 per tab, not per selection: print_selected asks for a cadre
