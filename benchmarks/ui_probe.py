@@ -4,7 +4,7 @@
     python benchmarks/ui_probe.py app --db PATH [--tabs]
     python benchmarks/ui_probe.py login --db PATH     (a file whose group has passwords)
 
-Prints one JSON line: {"ready_s": seconds since the interpreter started, ...}: ``ready_s`` when
+Prints one JSON line of seconds since the parent spawned it (``WSJC_PROBE_T0``): ``ready_s`` when
 the first tab is usable, ``complete_s`` when the 工作台's deferred part (holiday card, charts) is
 drawn, ``settled_s`` when the start-up work behind the window (the ORM's background import, the
 integrity check) is over. Tabs are visited after that, so each tab's time is its own.
@@ -21,22 +21,19 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def since_start() -> float:
-    # process start time from /proc (Linux); falls back to the time this module ran
-    try:
-        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
-        boot = float(
-            next(
-                line for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime")
-            ).split()[1]
-        )
-        started = boot + ticks / os.sysconf("SC_CLK_TCK")
-        return time.time() - started
-    except (OSError, StopIteration, ValueError, IndexError):
-        return time.perf_counter() - _T0
-
-
+#: The parent's wall clock when it spawned this process (``WSJC_PROBE_T0``, from ``time.time()``):
+#: parent and child read the same clock, so "since spawned" has no unknown offset. (The process
+#: start time in /proc counts from a boot time kept to the whole second: every
+#: figure would carry the same unknown offset, pulling every ratio toward 1.)
+SPAWNED_AT = float(os.environ.get("WSJC_PROBE_T0", "nan"))
 _T0 = time.perf_counter()
+
+
+def since_start() -> float:
+    """Seconds since the parent spawned this process (else since this module ran)."""
+    if SPAWNED_AT == SPAWNED_AT:  # not NaN
+        return time.time() - SPAWNED_AT
+    return time.perf_counter() - _T0
 
 
 def rss_mb() -> float:

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from common import demo_db, empty_db, median
@@ -36,6 +37,7 @@ def probe(*args: str, data_dir: Path | None = None) -> dict[str, object]:
         folder = data_dir or Path(fresh)
         (folder / "ui.ini").unlink(missing_ok=True)  # no remembered tab or layout
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WSJC_DATA_DIR": str(folder)}
+        env["WSJC_PROBE_T0"] = repr(time.time())  # one wall clock for parent and child
         out = subprocess.run(
             [sys.executable, str(PROBE), *args],
             capture_output=True,
