@@ -257,17 +257,8 @@ def test_the_login_shows_before_the_orm_which_loads_while_the_member_types(
 ) -> None:
     import shutil
 
-    from wsjc_desktop.services import auth
-    from wsjc_desktop.services.auth import NewMember
-    from wsjc_desktop.storage.database import open_database
-
     path = tmp_path / "logins.db"
-    shutil.copyfile(demo_db, path)
-    db = open_database(path)
-    try:
-        auth.setup_group(db, "测试组", [NewMember("王建国", "组长", "jianguo-1")])
-    finally:
-        db.dispose()
+    shutil.copyfile(demo_db, path)  # a demo file's group has its members and logins
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WSJC_DATA_DIR": str(tmp_path / "data")}
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", LOGIN_PROBE, str(path), json.dumps([*HEAVY, *ORM])],

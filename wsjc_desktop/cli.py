@@ -151,7 +151,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from wsjc_desktop.services.demo import generate_demo
+    from wsjc_desktop.services import members
+    from wsjc_desktop.services.demo import DEMO_PASSWORD, generate_demo
     from wsjc_desktop.storage.database import open_database
 
     db = open_database(resolve_db(args))
@@ -162,7 +163,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     try:
+        fresh = members.needs_setup(db)  # then the demo sets the group up, with the demo password
         counts = generate_demo(db, scale=args.scale, seed=args.seed, progress=progress)
+        logins = members.login_members(db) if fresh else []
     finally:
         db.dispose()
     sys.stderr.write("\n")
@@ -170,6 +173,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     say(f"已写入演示数据 {total} 条，用时 {time.perf_counter() - started:.1f} 秒：{db.path}")
     for table, n in counts.items():
         say(f"  {table}: {n}")
+    if logins:
+        names = "、".join(m.display for m in logins[:2]) + ("等" if len(logins) > 2 else "")
+        say(f"登录：选择 {names}，口令均为 {DEMO_PASSWORD}（演示口令）")
+    else:
+        say("本文件此前已设置组内人员和口令：演示人员未设口令，请用本组原有人员登录。")
     return 0
 
 

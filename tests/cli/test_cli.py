@@ -57,6 +57,25 @@ def test_search_finds_by_pinyin_initials(demo_db: Path) -> None:
     assert first["record_id"] in [h["record_id"] for h in json.loads(result.stdout) if h["kind"] == "cadres"]
 
 
+def test_demo_names_who_logs_in_and_the_demo_password(tmp_path: Path) -> None:
+    from wsjc_desktop.services import auth, members
+    from wsjc_desktop.services.demo import DEMO_PASSWORD
+    from wsjc_desktop.storage.database import open_database
+
+    path = tmp_path / "logins.db"
+    result = run("demo", "--db", str(path), "--seed", "3")
+    assert result.returncode == 0, result.stderr.decode()
+    db = open_database(path)
+    try:
+        chief, staff = members.login_members(db)
+        assert auth.verify_password(db, chief.id, DEMO_PASSWORD)
+    finally:
+        db.dispose()
+    assert DEMO_PASSWORD == "demo1234"  # the README names it
+    said = f"登录：选择 {chief.display}、{staff.display}，口令均为 demo1234（演示口令）"
+    assert said in result.stdout.decode().splitlines()
+
+
 def test_check_reports_ok(demo_db: Path) -> None:
     result = run("check", "--db", str(demo_db))
     assert result.returncode == 0, result.stderr.decode()

@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 
 from tests.cli.test_cli import run
-from tests.support.builders import cadre, member, unit
+from tests.support.builders import agency_code, cadre, member, unit
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.services import notices, records
 from wsjc_desktop.storage.database import open_database
@@ -27,6 +27,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, in
     path = tmp_path_factory.mktemp("print_cli") / "print.db"
     db = open_database(path)
     try:
+        agency_code(db)
         unit_id = unit(db, "区农业农村局")
         unit(db, "区商务局")
         person = cadre(db, unit_id, "许文博", position="副局长")
@@ -115,9 +116,9 @@ def test_print_errors_are_chinese_and_exit_2(
 ) -> None:
     db_path, _ids = filled
     out = tmp_path / "x.pdf"
-    missing = run("print", "notice", "驻X纪提〔2026〕99号", "--db", str(db_path), "--out", str(out))
+    missing = run("print", "notice", "驻财纪提〔2026〕99号", "--db", str(db_path), "--out", str(out))
     assert missing.returncode == 2
-    assert "错误：" in missing.stderr.decode() and "驻X纪提〔2026〕99号" in missing.stderr.decode()
+    assert "错误：" in missing.stderr.decode() and "驻财纪提〔2026〕99号" in missing.stderr.decode()
     not_a_number = run("print", "talk", "abc", "--db", str(db_path), "--out", str(out))
     assert not_a_number.returncode == 2 and "编号" in not_a_number.stderr.decode()
     no_db = run("print", "talk", "1", "--db", str(tmp_path / "none.db"), "--out", str(out))
@@ -136,12 +137,21 @@ def test_holiday_reminder(tmp_path: Path) -> None:
         db.dispose()
     out = tmp_path / "spring.pdf"
     args = ("print", "holiday-reminder", "--holiday", "春节", "--year", "2026", "--issued-on", "2026-02-09")
+    refused = run(*args, "--db", str(db_path), "--out", str(out))  # no 机关代字 yet: nothing issued
+    assert refused.returncode == 2 and "尚未设置本组的机关代字" in refused.stderr.decode()
+    assert not out.exists()
+    db = open_database(db_path)
+    try:
+        assert records.list_ids(db, "alert_notices") == []
+        agency_code(db)
+    finally:
+        db.dispose()
     result = run(*args, "--db", str(db_path), "--out", str(out))
     assert result.returncode == 0, result.stderr.decode()
     assert "已发出2026年春节节前廉政提醒 3 份" in result.stdout.decode()
     text = pdf_text(out)
     for seq in (1, 2, 3):
-        assert f"驻X纪节〔2026〕{seq}号" in text
+        assert f"驻财纪节〔2026〕{seq}号" in text
     assert "区医疗保障局" in text
     again = run(*args, "--db", str(db_path), "--out", str(tmp_path / "again.pdf"))
     assert again.returncode == 0, again.stderr.decode()

@@ -136,8 +136,17 @@ class Worker:
         self.db = open_database(self.db_path)
         self.lock = lock.acquire(self.db_path, "崩溃测试")
         self.journal.write(op="locked", seed=self.seed)
+        self._agency_code()
         self._load()
         self.journal.write(op="ready", seed=self.seed)
+
+    def _agency_code(self) -> None:
+        """The group's 机关代字, as the first start sets it: without it no notice can be issued."""
+        from wsjc_desktop.domain.docnumber import is_placeholder
+        from wsjc_desktop.services import settings
+
+        if is_placeholder(str(settings.get(self.db, "group.agency_code"))):
+            settings.set_many(self.db, {"group.agency_code": "驻财纪"})
 
     def _load(self) -> None:
         from sqlalchemy import select

@@ -26,7 +26,15 @@ from wsjc_desktop.domain.enums import (
     UnitType,
 )
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services.demo import TABLE_ORDER, generate_demo
+from wsjc_desktop.services import auth, members, settings
+from wsjc_desktop.services.demo import (
+    DEMO_AGENCY_CODE,
+    DEMO_GROUP_NAME,
+    DEMO_PASSWORD,
+    TABLE_ORDER,
+    generate_demo,
+    has_demo_logins,
+)
 from wsjc_desktop.storage.database import Database, open_database
 
 TODAY = date(2026, 7, 15)
@@ -125,6 +133,58 @@ def test_database_is_consistent(demo: tuple[Database, dict[str, int]]) -> None:
         assert uids[0] == uids[1] == rows(db.path, f"SELECT count(*) FROM {table}")[0][0], table
 
 
+# --- the group and its logins --------------------------------------------------------------
+
+
+def test_the_group_is_set_up_and_every_member_logs_in_with_the_demo_password(
+    demo: tuple[Database, dict[str, int]],
+) -> None:
+    db, _ = demo
+    assert settings.get(db, "group.name") == DEMO_GROUP_NAME
+    assert settings.get(db, "group.agency_code") == DEMO_AGENCY_CODE
+    assert not members.needs_setup(db)  # the window opens at the login, not at 首次使用
+    people = rows(db.path, "SELECT id, title, password_hash FROM members ORDER BY sort_order")
+    assert [title for _, title, _ in people] == ["组长", "组员"]
+    assert [info.id for info in members.login_members(db)] == [member_id for member_id, _, _ in people]
+    for member_id, _, hashed in people:
+        assert hashed.startswith("$argon2id$")
+        assert auth.verify_password(db, member_id, DEMO_PASSWORD)
+        assert not auth.verify_password(db, member_id, DEMO_PASSWORD + "x")
+    replies = rows(db.path, "SELECT DISTINCT doc_number FROM integrity_opinions WHERE doc_number IS NOT NULL")
+    assert replies and all(number.startswith(DEMO_AGENCY_CODE + "复〔") for (number,) in replies)
+
+
+def test_a_group_already_set_up_keeps_its_name_code_and_logins(db: Database) -> None:
+    auth.setup_group(db, "区纪委监委驻区审计局纪检监察组", [auth.NewMember("周平", "组长", "zhouping-1")])
+    settings.set_many(db, {"group.agency_code": "驻审纪"})
+    generate_demo(db, today=TODAY)
+    assert settings.get(db, "group.name") == "区纪委监委驻区审计局纪检监察组"
+    assert [info.name for info in members.login_members(db)] == ["周平"]  # no demo password added
+    issued = rows(db.path, "SELECT doc_number FROM alert_notices WHERE doc_number IS NOT NULL")
+    assert issued and all(number.startswith("驻审纪") for (number,) in issued)
+
+
+def test_only_a_file_whose_every_login_is_the_demo_password_counts_as_a_demo(
+    db: Database, tmp_path: Path
+) -> None:
+    assert not has_demo_logins(db.path)  # nobody can log in yet
+    generate_demo(db, today=TODAY)
+    assert has_demo_logins(db.path)
+    chief = members.login_members(db)[0]
+    auth.set_password(db, chief.id, DEMO_PASSWORD, "a-real-secret")  # a real password now
+    assert not has_demo_logins(db.path)
+    assert not has_demo_logins(tmp_path / "missing.db")
+    (tmp_path / "text.db").write_text("not a database", encoding="utf-8")
+    assert not has_demo_logins(tmp_path / "text.db")
+
+
+def test_a_group_set_up_without_an_agency_code_gets_no_placeholder_numbers(db: Database) -> None:
+    auth.setup_group(db, "区纪委监委驻区审计局纪检监察组", [auth.NewMember("周平", "组长", "zhouping-1")])
+    with pytest.raises(UserError, match="尚未设置本组的机关代字"):
+        generate_demo(db, today=TODAY)
+    assert rows(db.path, "SELECT count(*) FROM alert_notices")[0][0] == 0
+
+
 # --- units and cadres ----------------------------------------------------------------------
 
 
@@ -221,7 +281,8 @@ def test_doc_numbers_sequential_without_gaps_and_match_doc_sequences(
         assert [r[2] for r in items] == list(range(1, len(items) + 1))
         assert sequences[(kind, year)] == len(items)
         for _, _, seq, number, issued_on in items:
-            assert number == format_doc_number(DEFAULT_TEMPLATE, default_prefix(KINDS[kind]), year, seq)
+            prefix = default_prefix(KINDS[kind], DEMO_AGENCY_CODE)
+            assert number == format_doc_number(DEFAULT_TEMPLATE, prefix, year, seq)
             assert issued_on[:4] == str(year)
         issue_dates = [r[4] for r in items]
         assert issue_dates == sorted(issue_dates), "numbers follow the order of issue"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, update
 
-from tests.support.builders import cadre, member, unit
+from tests.support.builders import agency_code, cadre, member, unit
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.fields import DOSSIER_SECTIONS
 from wsjc_desktop.errors import NotFoundError
@@ -127,6 +127,7 @@ def test_timeline_gathers_talks_opinions_and_notices_newest_first(db: Database) 
         "alert_notices",
         {"kind": "copy_notice", "unit_id": unit_id, "cadre_id": zhang, "title": "关于公车私用"},
     )
+    agency_code(db)
     number = notices.issue(db, issued, issued_on=date(2026, 5, 20))
     draft = records.create(
         db,

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.support.builders import cadre, unit
+from tests.support.builders import agency_code, cadre, unit
 from wsjc_desktop.services import notices, records
 from wsjc_desktop.services.overview import UnitTotals, unit_totals
 from wsjc_desktop.storage.database import Database
 
 
 def test_unit_totals(db: Database) -> None:
+    agency_code(db)
     a, b = unit(db), unit(db, "区教育局")
     c1, c2, c3 = cadre(db, a, "张三"), cadre(db, a, "李四"), cadre(db, b, "王五")
     records.create(db, "talks", {"held_on": "2026-03-05", "kind": "integrity", "cadre_ids": [c1, c2, c3]})

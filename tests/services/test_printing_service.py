@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.builders import cadre, member, unit
+from tests.support.builders import AGENCY_CODE, agency_code, cadre, member, unit
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import AuditAction, NoticeKind, NoticeStatus
 from wsjc_desktop.errors import NotFoundError, UserError
@@ -75,7 +75,9 @@ def outdir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def group(db: Database) -> Database:
-    settings.set_many(db, {"group.name": GROUP, "notice.signatory": "赵建国"})
+    settings.set_many(
+        db, {"group.name": GROUP, "notice.signatory": "赵建国", "group.agency_code": AGENCY_CODE}
+    )
     return db
 
 
@@ -118,7 +120,7 @@ def test_notice_prints_its_fields_and_is_audited(group: Database, outdir: Path) 
         "王堃",
         "2026年3月5日",
     )
-    assert number == "驻X纪抄〔2026〕1号"
+    assert number == "驻财纪抄〔2026〕1号"
     assert audited(db, "alert_notices", notice_id) == [f"打印廉情抄告单 {number}"]
     assert list(outdir.iterdir()) == [out], "no temporary file left behind"
 
@@ -130,10 +132,10 @@ def test_notice_by_number_or_id_text_and_a_draft(group: Database, outdir: Path) 
     by_number = outdir / "by_number.pdf"
     printing.print_notice(db, number, by_number)
     assert_contains(pdf_text(by_number), number, "关于规范校服采购的提醒")
-    assert printing.resolve_notice(db, "驻X纪抄[2026]1号") == notice_id  # [] typed for 〔〕
+    assert printing.resolve_notice(db, "驻财纪抄[2026]1号") == notice_id  # [] typed for 〔〕
     assert printing.resolve_notice(db, str(notice_id)) == notice_id
-    with pytest.raises(NotFoundError, match="驻X纪抄〔2026〕9号"):
-        printing.print_notice(db, "驻X纪抄〔2026〕9号", outdir / "none.pdf")
+    with pytest.raises(NotFoundError, match="驻财纪抄〔2026〕9号"):
+        printing.print_notice(db, "驻财纪抄〔2026〕9号", outdir / "none.pdf")
     assert not (outdir / "none.pdf").exists()
 
     draft = records.create(
@@ -239,7 +241,7 @@ def test_opinion_reply_groups_the_persons_of_one_request(group: Database, outdir
         "reason": "promotion",
         "request_date": date(2026, 6, 1),
         "reply_date": date(2026, 6, 5),
-        "doc_number": "驻X纪函〔2026〕12号",
+        "doc_number": "驻财纪函〔2026〕12号",
     }
     first = records.create(
         db, "integrity_opinions", {**letter, "cadre_id": people[0], "conclusion": "no_clues"}
@@ -256,7 +258,7 @@ def test_opinion_reply_groups_the_persons_of_one_request(group: Database, outdir
             "cadre_id": people[2],
             "request_date": date(2026, 7, 1),
             "reply_date": date(2026, 7, 2),
-            "doc_number": "驻X纪函〔2026〕15号",
+            "doc_number": "驻财纪函〔2026〕15号",
             "conclusion": "no_clues",
         },
     )
@@ -264,13 +266,13 @@ def test_opinion_reply_groups_the_persons_of_one_request(group: Database, outdir
     printing.print_opinion(db, first, out)
     text = pdf_text(out)
     assert_contains(
-        text, "区委组织部", "孙立新", "钱红梅", "驻X纪函〔2026〕12号", "未收到问题线索", "已了结、不持异议"
+        text, "区委组织部", "孙立新", "钱红梅", "驻财纪函〔2026〕12号", "未收到问题线索", "已了结、不持异议"
     )
     assert "冯志刚" not in text
     alone = outdir / "alone.pdf"
     printing.print_opinion(db, other, alone)
     text = pdf_text(alone)
-    assert_contains(text, "冯志刚", "驻X纪函〔2026〕15号")
+    assert_contains(text, "冯志刚", "驻财纪函〔2026〕15号")
     assert "孙立新" not in text
 
 
@@ -406,7 +408,7 @@ def test_holiday_reminders_for_every_unit_once(group: Database, outdir: Path) ->
     made = holiday_notices(db)
     assert [n.id for n in made] == ids
     numbers = [n.doc_number for n in made]
-    assert numbers == [f"驻X纪节〔2026〕{i}号" for i in (1, 2, 3)]
+    assert numbers == [f"驻财纪节〔2026〕{i}号" for i in (1, 2, 3)]
     assert all(n.status == NoticeStatus.ISSUED and n.holiday == "春节" for n in made)
     assert all(n.issued_on == date(2026, 2, 9) and n.signatory == "赵建国" for n in made)
     assert all(n.title == "关于2026年春节期间严守廉洁纪律的提醒" for n in made)
@@ -498,7 +500,26 @@ def test_holiday_reminders_roll_back_when_they_cannot_print(group: Database, out
         assert uow.session.scalar(select(func.count()).select_from(m.DocSequence)) == 0
     ids = printing.holiday_reminders(db, holiday="端午", year=2026, out=out, issued_on=date(2026, 6, 10))
     assert len(ids) == 1
-    assert holiday_notices(db)[0].doc_number == "驻X纪节〔2026〕1号"
+    assert holiday_notices(db)[0].doc_number == "驻财纪节〔2026〕1号"
+
+
+def test_holiday_reminders_are_refused_while_the_agency_code_is_the_placeholder(
+    db: Database, outdir: Path
+) -> None:
+    settings.set_many(db, {"group.name": GROUP})  # named, but no 机关代字 given yet
+    for name in ("区财政局", "区审计局"):
+        unit(db, name)
+    out = outdir / "spring.pdf"
+    with pytest.raises(UserError, match="尚未设置本组的机关代字") as refused:
+        printing.holiday_reminders(db, holiday="春节", year=2026, out=out, issued_on=date(2026, 2, 9))
+    assert refused.value.field == "group.agency_code"
+    assert holiday_notices(db) == []  # no draft left behind, no number used up
+    with db.read() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(m.DocSequence)) == 0
+    assert list(outdir.iterdir()) == []
+    agency_code(db)
+    printing.holiday_reminders(db, holiday="春节", year=2026, out=out, issued_on=date(2026, 2, 9))
+    assert [n.doc_number for n in holiday_notices(db)] == ["驻财纪节〔2026〕1号", "驻财纪节〔2026〕2号"]
 
 
 def test_holiday_reminders_need_units_and_a_name(db: Database, outdir: Path) -> None:

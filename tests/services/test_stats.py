@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.support.builders import cadre, member, unit
+from tests.support.builders import agency_code, cadre, member, unit
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import notices, records, stats
 from wsjc_desktop.storage.database import Database
@@ -38,6 +38,7 @@ def notice(
 @pytest.fixture
 def world(db: Database) -> dict[str, int]:
     """Two units, five cadres, two members, and one year of work with every edge case."""
+    agency_code(db)
     ids: dict[str, int] = {}
     ids["finance"] = fin = unit(db, "区财政局", short_name="财政局", sort_order=1)
     ids["education"] = edu = unit(db, "区教育局", short_name="教育局", sort_order=2)

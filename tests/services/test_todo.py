@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.support.builders import cadre, unit
+from tests.support.builders import AGENCY_CODE, agency_code, cadre, unit
 from wsjc_desktop.domain.enums import CadreRank, CadreStatus, NoticeKind, RectificationStatus
 from wsjc_desktop.services import notices, records, settings
 from wsjc_desktop.services.todo import (
@@ -51,6 +51,7 @@ def notice(
 
 
 def test_notices_due_overdue_and_not_rectified(db: Database) -> None:
+    agency_code(db)
     finance = unit(db, "区财政局")
     health = unit(db, "区卫生健康委员会", short_name="区卫健委")
     due_today = notice(db, finance, "2026-11-22")
@@ -77,15 +78,15 @@ def test_notices_due_overdue_and_not_rectified(db: Database) -> None:
         ("alert_notices", due_in_7),
     ]
     assert [i.text for i in soon.items] == [
-        "廉情抄告单 驻X纪抄〔2026〕1号 区财政局 反馈期限 11月22日（今天到期）",
-        "提示函 驻X纪示〔2026〕1号 区卫健委 反馈期限 11月29日（还有7天）",
+        "廉情抄告单 驻财纪抄〔2026〕1号 区财政局 反馈期限 11月22日（今天到期）",
+        "提示函 驻财纪示〔2026〕1号 区卫健委 反馈期限 11月29日（还有7天）",
     ]
     assert {i.severity for i in soon.items} == {Severity.DUE_SOON}
     assert soon.count_text == "2 份"
 
     late = found[TodoKind.OVERDUE]
     assert [i.record_id for i in late.items] == [overdue]
-    assert late.items[0].text == "廉情抄告单 驻X纪抄〔2026〕3号 区卫健委 反馈期限 11月10日（已逾期12天）"
+    assert late.items[0].text == "廉情抄告单 驻财纪抄〔2026〕3号 区卫健委 反馈期限 11月10日（已逾期12天）"
     assert late.items[0].severity is Severity.OVERDUE
     assert late.items[0].tip == "关于公务用车管理不规范的廉情抄告"
 
@@ -102,6 +103,7 @@ def test_notices_due_overdue_and_not_rectified(db: Database) -> None:
 
 
 def test_a_long_section_lists_the_first_and_counts_all(db: Database) -> None:
+    agency_code(db)
     finance = unit(db, "区财政局")
     ids = [notice(db, finance, f"2026-11-{day:02d}", issued="2026-10-20") for day in range(1, 6)]
     late = sections(db, limit=3)[TodoKind.OVERDUE]
@@ -196,7 +198,7 @@ CALENDARS = {
 
 @pytest.fixture
 def calendar(db: Database) -> Database:
-    settings.set_many(db, CALENDARS)
+    settings.set_many(db, {**CALENDARS, "group.agency_code": AGENCY_CODE})
     return db
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from tests.support.builders import cadre, member, unit
+from tests.support.builders import AGENCY_CODE, cadre, member, unit
 from tests.ui.conftest import TODAY
 from tests.ui.test_print_preview import no_preview_left_open, when_modal
 from wsjc_desktop.domain import models as m
@@ -55,7 +55,7 @@ def issued_notice(ctx: AppContext, unit_id: int, deadline: str, issued: str = "2
 def work(ctx: AppContext) -> dict[str, int]:
     """Three units under supervision (one out of it), a notice due soon, one overdue, a leader
     with no 述责述廉 this year, and a little work for the charts."""
-    settings.set_many(ctx.db, CALENDAR)
+    settings.set_many(ctx.db, {**CALENDAR, "group.agency_code": AGENCY_CODE})
     ids = {
         "finance": unit(ctx.db, "区财政局", sort_order=1),
         "health": unit(ctx.db, "区卫生健康委员会", short_name="区卫健委", sort_order=2),
@@ -91,8 +91,8 @@ def test_the_dashboard_is_the_first_tab_and_lists_what_is_due(
         ("units", work["education"]),
     ]
     texts = [line.text(0) for line in page.lines()]
-    assert texts[0] == "廉情抄告单 驻X纪抄〔2026〕2号 区卫健委 反馈期限 6月10日（已逾期5天）"
-    assert texts[1] == "廉情抄告单 驻X纪抄〔2026〕1号 区财政局 反馈期限 6月18日（还有3天）"
+    assert texts[0] == "廉情抄告单 驻财纪抄〔2026〕2号 区卫健委 反馈期限 6月10日（已逾期5天）"
+    assert texts[1] == "廉情抄告单 驻财纪抄〔2026〕1号 区财政局 反馈期限 6月18日（还有3天）"
     assert texts[2] == "区教育局：1 名班子成员未登记2026年度述责述廉"
     heads = [page.tree.topLevelItem(i).text(0) for i in range(page.tree.topLevelItemCount())]  # type: ignore[union-attr]
     assert heads == ["逾期未反馈（1 份）", "7日内到期（1 份）", "2026年度述责述廉未登记（1 人，1 个单位）"]

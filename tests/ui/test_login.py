@@ -152,6 +152,11 @@ def test_setup_wizard_sets_up_the_group_and_logs_in(ctx: AppContext, qtbot: QtBo
         assert widget.group_error.isVisible() and "请填写纪检监察组名称" in widget.group_error.text()
         widget.group_name.setFocus()
         type_text(widget.group_name, GROUP)
+        widget.next_button.click()  # no 机关代字 yet
+        assert widget.pages.currentIndex() == 0 and not widget.group_error.isVisible()
+        assert widget.agency_code_error.text() == "请填写机关代字。"
+        widget.agency_code.setFocus()
+        type_text(widget.agency_code, "驻财纪")
         widget.next_button.click()
         assert widget.pages.currentIndex() == 1
         assert [r.title.currentText() for r in widget.rows] == ["组长", "组员"]
@@ -174,6 +179,7 @@ def test_setup_wizard_sets_up_the_group_and_logs_in(ctx: AppContext, qtbot: QtBo
     assert done == [True]
     assert member_id is not None and ctx.db.member_id == member_id
     assert settings.get(ctx.db, "group.name") == GROUP
+    assert settings.get(ctx.db, "group.agency_code") == "驻财纪"
     assert auth.login_members(ctx.db) == [(member_id, "王建国", "组长"), (member_id + 1, "李秀英", "副组长")]
     assert login_entries(ctx.db) == [(member_id, member_id, "登录")]
 
@@ -189,6 +195,7 @@ def test_setup_wizard_offers_members_already_in_the_file(ctx: AppContext, qtbot:
     wizard.rows[1].remove.click()
     assert len(wizard.rows) == 1 and not wizard.rows[0].remove.isEnabled()
     wizard.group_name.setText(GROUP)
+    wizard.agency_code.setText("驻财纪")
     wizard.next_button.click()
     enter_password(wizard.rows[0].password, "zhaoliu-1")
     enter_password(wizard.rows[0].confirm, "zhaoliu-1")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from tests.support.builders import cadre, member, unit
+from tests.support.builders import AGENCY_CODE, agency_code, cadre, member, unit
 from tests.ui.conftest import TODAY
 from tests.ui.modal import answer_modals, click_accept, message_text
 from wsjc_desktop.domain import models as m
@@ -65,7 +65,8 @@ def no_preview_left_open() -> bool:
 
 @pytest.fixture
 def issued(ctx: AppContext) -> tuple[int, str]:
-    settings.set_many(ctx.db, {"group.name": "区纪委监委派驻第二纪检监察组"})
+    group = {"group.name": "区纪委监委派驻第二纪检监察组", "group.agency_code": AGENCY_CODE}
+    settings.set_many(ctx.db, group)
     unit_id = unit(ctx.db, "区人力资源和社会保障局", short_name="人社局")
     notice_id = records.create(
         ctx.db,
@@ -248,6 +249,7 @@ def test_talks_meetings_and_dossiers_print(
 
 
 def test_holiday_reminders_from_the_notices_tab(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> None:
+    agency_code(ctx.db)
     names = ("区科学技术局", "区生态环境局", "区应急管理局")
     for n, name in enumerate(names):
         unit(ctx.db, name, sort_order=n)
@@ -284,7 +286,7 @@ def test_holiday_reminders_from_the_notices_tab(window: MainWindow, ctx: AppCont
             )
         )
     assert len(made) == 3
-    assert {n.doc_number for n in made} == {f"驻X纪节〔2026〕{i}号" for i in (1, 2, 3)}
+    assert {n.doc_number for n in made} == {f"驻财纪节〔2026〕{i}号" for i in (1, 2, 3)}
     assert all(n.status == NoticeStatus.ISSUED and n.issued_on == TODAY for n in made)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)  # the register follows the change
     assert no_preview_left_open()

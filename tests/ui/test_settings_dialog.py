@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.support.builders import member, unit
+from tests.support.builders import agency_code, member, unit
 from tests.ui.modal import answer_modals, click_accept, type_text
 from wsjc_desktop.domain.enums import NoticeKind
+from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import notices, records, settings, workcalendar
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialogs.settings_dialog import HolidayCalendarPage, SettingsDialog
@@ -87,8 +88,8 @@ def test_saving_applies_everything_and_numbers_follow(
     ctx: AppContext, qtbot: QtBot, make_dialog: Callable[[], SettingsDialog]
 ) -> None:
     unit_id = unit(ctx.db)
-    before = issue_copy_notice(ctx, unit_id)
-    assert before == "驻X纪抄〔2026〕1号"
+    with pytest.raises(UserError, match="尚未设置本组的机关代字"):  # the placeholder 驻X纪 is refused
+        issue_copy_notice(ctx, unit_id)
     dlg = make_dialog()
     replace_text(dlg.group_name, "区纪委监委驻区财政局纪检监察组")
     replace_text(dlg.agency_code, "驻财纪")
@@ -108,7 +109,7 @@ def test_saving_applies_everything_and_numbers_follow(
     # untouched settings were not written
     assert settings.get(ctx.db, settings.template_key(COPY)) is None
     # a notice issued afterwards carries the new prefix; other kinds follow the new agency code
-    assert issue_copy_notice(ctx, unit_id, day=2) == "驻财纪抄告〔2026〕2号"
+    assert issue_copy_notice(ctx, unit_id, day=2) == "驻财纪抄告〔2026〕1号"  # the refusal used none
     proposal = records.create(
         ctx.db, "alert_notices", {"kind": NoticeKind.PROPOSAL, "unit_id": unit_id, "title": "纪检监察建议"}
     )
@@ -165,13 +166,14 @@ def test_preview_shows_the_next_number_and_follows_edits(
     ctx: AppContext, make_dialog: Callable[[], SettingsDialog]
 ) -> None:
     unit_id = unit(ctx.db)
+    agency_code(ctx.db)
     issue_copy_notice(ctx, unit_id, day=1)
     issue_copy_notice(ctx, unit_id, day=2)
     dlg = make_dialog()
     dlg.tabs.setCurrentWidget(dlg.numbers_page)
     copy = dlg.kind_rows[COPY]
-    assert copy.preview.text() == "驻X纪抄〔2026〕3号"
-    assert dlg.kind_rows[NoticeKind.PROPOSAL].preview.text() == "驻X纪建〔2026〕1号"
+    assert copy.preview.text() == "驻财纪抄〔2026〕3号"
+    assert dlg.kind_rows[NoticeKind.PROPOSAL].preview.text() == "驻财纪建〔2026〕1号"
 
     type_text(copy.prefix, "驻财纪抄")
     assert copy.preview.text() == "驻财纪抄〔2026〕3号"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,10 +13,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.support.builders import cadre, unit
+from tests.support.builders import AGENCY_CODE, cadre, unit
 from tests.ui.modal import answer_modals, type_text
-from wsjc_desktop.services import auth, backup, records
+from wsjc_desktop.services import auth, backup, members, notices, records, settings
 from wsjc_desktop.services.auth import NewMember
+from wsjc_desktop.services.demo import DEMO_AGENCY_CODE, DEMO_PASSWORD, generate_demo
 from wsjc_desktop.storage import crypto, lock
 from wsjc_desktop.storage.database import open_database
 from wsjc_desktop.ui.startup import start_session
@@ -42,11 +46,14 @@ def password(edit: QWidget, text: str) -> None:
 
 
 def fill_setup(wizard: QWidget) -> None:
-    """First start: the group's name, then two members with passwords."""
+    """First start: the group's name and 机关代字, then two members with passwords."""
     name = find(wizard, QLineEdit, "setup_group_name")
     assert isinstance(name, QLineEdit)
     name.clear()
     type_text(name, GROUP)
+    code = find(wizard, QLineEdit, "setup_agency_code")
+    assert isinstance(code, QLineEdit)
+    type_text(code, AGENCY_CODE)
     find(wizard, QPushButton, "next_button").click()  # type: ignore[attr-defined]
     for index, (who, secret) in enumerate((("王建国", "jianguo-1"), ("李秀英", "xiuying-1"))):
         edit = find(wizard, QLineEdit, f"member_name_{index}")
@@ -92,6 +99,7 @@ def test_first_start_sets_up_the_group_and_exit_backs_up(tmp_path: Path, qtbot: 
     try:
         assert session.member_id is not None
         assert auth.member_info(session.db, session.member_id).name == "王建国"
+        assert settings.get(session.db, "group.agency_code") == AGENCY_CODE
         assert not session.readonly
         held = lock.read_lock(path)
         assert held is not None and held.member == "王建国"
@@ -118,6 +126,44 @@ def test_every_later_start_asks_who_is_working(tmp_path: Path, qtbot: QtBot) -> 
         assert session.db.member_id == second  # every change is stamped with her
         unit_id = records.create(session.db, "units", {"full_name": "区卫健委", "unit_type": "agency"})
         assert records.get(session.db, "units", unit_id)["created_by_id"] == second
+    finally:
+        session.close()
+
+
+def test_a_demo_file_opens_at_the_login_and_its_members_log_in_with_the_demo_password(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    path = tmp_path / "demo.db"
+    db = open_database(path)
+    try:
+        generate_demo(db, scale=1, seed=4, today=date(2026, 6, 15))
+        chief, staff = members.login_members(db)
+    finally:
+        db.dispose()
+    with closing(sqlite3.connect(path)) as con:
+        sql = "SELECT count(*) FROM alert_notices WHERE kind = 'copy_notice' AND doc_year = 2026"
+        copies = con.execute(sql).fetchone()[0]
+    listed: list[str] = []
+
+    def log_in_as_staff(dialog: QWidget) -> None:
+        box = find(dialog, QComboBox, "login_member")
+        assert isinstance(box, QComboBox)
+        listed.extend(box.itemText(i) for i in range(box.count()))
+        log_in(dialog, 1, DEMO_PASSWORD)
+
+    seen = answer_modals(log_in_as_staff)
+    session = start_session(path)
+    assert session is not None, "start-up stopped"
+    assert [w.objectName() for w in seen] == ["login_dialog"]  # not the setup wizard
+    try:
+        assert listed == [chief.display, staff.display]
+        assert session.member_id == staff.id
+        # the group is set up for work: a new notice gets the demo group's 机关代字
+        unit_id = unit(session.db, "区审计局")
+        values = {"kind": "copy_notice", "unit_id": unit_id, "title": "关于演示的抄告"}
+        draft = records.create(session.db, "alert_notices", values)
+        number = notices.issue(session.db, draft, issued_on=date(2026, 6, 16))
+        assert number == f"{DEMO_AGENCY_CODE}抄〔2026〕{copies + 1}号"
     finally:
         session.close()
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QTreeWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.support.builders import cadre, member, unit
+from tests.support.builders import agency_code, cadre, member, unit
 from tests.ui.modal import answer_modals, click_accept, message_text, type_text
 from wsjc_desktop.domain.enums import NoticeStatus, UnitType
 from wsjc_desktop.services import records
@@ -149,6 +149,7 @@ def test_meeting_with_an_opinion(window: MainWindow, ctx: AppContext, qtbot: QtB
 
 
 def test_notice_lifecycle(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> None:
+    agency_code(ctx.db)
     unit(ctx.db, "区审计局")
     page = tab(window, "廉情提醒", qtbot)
     answer_modals(
@@ -172,8 +173,8 @@ def test_notice_lifecycle(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> 
     shown: list[str] = []
     answer_modals(click_accept, lambda box: (shown.append(message_text(box)), click_accept(box)))
     page.issue_button.click()  # type: ignore[attr-defined]
-    assert shown == ["已发出，文号：驻X纪抄〔2026〕1号"]
-    assert table_texts(page, "doc_number") == ["驻X纪抄〔2026〕1号"]
+    assert shown == ["已发出，文号：驻财纪抄〔2026〕1号"]
+    assert table_texts(page, "doc_number") == ["驻财纪抄〔2026〕1号"]
     assert table_texts(page, "status") == ["已发出"]
 
     answer_modals(
@@ -189,6 +190,7 @@ def test_notice_lifecycle(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> 
 
 
 def test_overdue_is_shown_and_filtered(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> None:
+    agency_code(ctx.db)
     from datetime import date
 
     from wsjc_desktop.services import notices
@@ -399,6 +401,7 @@ def test_dossier_shows_the_talk_and_the_notice_and_opens_them(
         "alert_notices",
         {"kind": "reminder_letter", "unit_id": unit_id, "cadre_id": a, "title": "关于严格财经纪律的提醒函"},
     )
+    agency_code(ctx.db)
     number = notices.issue(ctx.db, notice_id, issued_on=date(2026, 6, 1))
     assert window.show_record("cadres", a)
     dossier = window.tabs.currentWidget()

@@ -182,16 +182,22 @@ def members_without_password(db: Database) -> list[MemberInfo]:
 # --- the first start ----------------------------------------------------------------------
 
 
-def setup_group(db: Database, group_name: str, members: list[NewMember]) -> list[int]:
-    """Name the group and set up its members with passwords, in one transaction; returns their
-    ids in the order given. A member whose name is already in the file (without a password)
-    is given the password rather than created again.
+def setup_group(
+    db: Database, group_name: str, members: list[NewMember], *, agency_code: str | None = None
+) -> list[int]:
+    """Name the group (and its 机关代字, when given) and set up its members with passwords, in one
+    transaction; returns their ids in the order given. A member whose name is already in the
+    file (without a password) is given the password rather than created again.
 
-    A refused value raises UserError naming ``group.name`` or ``members.<i>.<name|title|password>``
+    A refused value raises UserError naming ``group.name``, ``group.agency_code`` or
+    ``members.<i>.<name|title|password>``
     (``i`` counting from 0) and nothing is written. Refused once any member can log in.
     """
     name = (group_name or "").strip()
     settings.check_value("group.name", name)
+    code = None if agency_code is None else agency_code.strip()
+    if code is not None:
+        settings.check_value("group.agency_code", code)
     if not members:
         raise UserError("请至少设置一名组内人员。", field="members")
     seen: dict[str, int] = {}
@@ -211,6 +217,8 @@ def setup_group(db: Database, group_name: str, members: list[NewMember]) -> list
         if not _needs_setup(session):
             raise UserError("本组已设置过人员和口令，请直接登录。")
         settings.store_in(session, "group.name", name)
+        if code is not None:
+            settings.store_in(session, "group.agency_code", code)
         top = max(session.scalars(select(m.Member.sort_order)).all(), default=0)
         for i, (new, hashed) in enumerate(zip(members, hashes, strict=True)):
             values = {"name": new.name.strip(), "title": (new.title or "").strip() or None}

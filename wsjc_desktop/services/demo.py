@@ -5,6 +5,11 @@ units, about 300 cadres) records in a year: talks, meetings and opinions, number
 and their feedback, 节前提醒, and every section of the 廉政档案. ``scale=N`` writes N such
 groups' worth (N×6 units, N×300 cadres) into the same file, for benchmarks.
 
+The file is ready to open in the window: the group has its name and 机关代字
+(:data:`DEMO_GROUP_NAME`, :data:`DEMO_AGENCY_CODE`) and every demo member logs in with
+:data:`DEMO_PASSWORD`, so the first start goes to the login, not to 首次使用. A file whose
+group is already set up keeps its name, 机关代字 and logins (its demo members get no password).
+
 Everything comes from one ``random.Random(seed)``: the same seed, scale and ``today`` give
 identical rows (ids, uids and timestamps included). Rows go in with Core bulk executemany in
 one write transaction, bypassing the per-object audit and search hooks; the search index is
@@ -13,22 +18,19 @@ rebuilt once at the end.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from wsjc_desktop.domain.docnumber import (
-    DEFAULT_AGENCY_CODE,
-    DEFAULT_TEMPLATE,
-    default_prefix,
-    format_doc_number,
-)
+from wsjc_desktop.domain.docnumber import DEFAULT_TEMPLATE, format_doc_number, is_placeholder
 from wsjc_desktop.domain.enums import (
     CadreRank,
     CadreStatus,
@@ -50,13 +52,27 @@ from wsjc_desktop.domain.enums import (
     TalkKind,
     UnitType,
 )
-from wsjc_desktop.domain.models import AlertNotice, Base, Cadre, DocSequence, Unit
+from wsjc_desktop.domain.models import Base, Cadre, DocSequence, Unit
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.services import auth, members, notices, settings
 from wsjc_desktop.storage.database import Database
 
-__all__ = ["MAX_SCALE", "generate_demo"]
+__all__ = [
+    "DEMO_AGENCY_CODE",
+    "DEMO_GROUP_NAME",
+    "DEMO_PASSWORD",
+    "MAX_SCALE",
+    "generate_demo",
+    "has_demo_logins",
+]
 
 MAX_SCALE = 200
+
+#: The password of every demo member (named in the README and by ``wsjc-desktop demo``).
+DEMO_PASSWORD = "demo1234"
+#: The demo group: hosted by the first of its six units, the 区发展和改革委员会.
+DEMO_GROUP_NAME = "区纪委监委驻区发展和改革委员会纪检监察组"
+DEMO_AGENCY_CODE = "驻发改纪"
 
 Row = dict[str, Any]
 Progress = Callable[[int, int], None]
@@ -846,7 +862,13 @@ def _month_add(d: date, months: int) -> date:
 
 class _Demo:
     def __init__(
-        self, rng: random.Random, today: date, next_ids: dict[str, int], seq_start: dict[NoticeKind, int]
+        self,
+        rng: random.Random,
+        today: date,
+        next_ids: dict[str, int],
+        next_numbers: dict[NoticeKind, notices.NextNumber],
+        agency_code: str,
+        password_hash: str | None,
     ) -> None:
         self.rng = rng
         self.today = today
@@ -854,7 +876,9 @@ class _Demo:
         self.jan1 = date(self.year, 1, 1)
         self.rows: dict[str, list[Row]] = {name: [] for name in TABLE_ORDER}
         self.next_ids = next_ids
-        self.seq_start = seq_start
+        self.next_numbers = next_numbers  # this year's, as notices.allocate_number would give them
+        self.agency_code = agency_code
+        self.password_hash = password_hash
         self.groups: list[_Group] = []
         self.used_ids: set[str] = set()
         self.opinion_batches = 0
@@ -962,7 +986,7 @@ class _Demo:
                 title=title,
                 phone=self._phone(),
                 is_active=True,
-                password_hash=None,
+                password_hash=self.password_hash,
                 sort_order=index * 10 + order + 1,
                 note=None,
             )
@@ -1445,7 +1469,7 @@ class _Demo:
                 reply = None
             self.opinion_batches += 1
             number = format_doc_number(
-                DEFAULT_TEMPLATE, DEFAULT_AGENCY_CODE + "复", self.year, self.opinion_batches
+                DEFAULT_TEMPLATE, self.agency_code + "复", self.year, self.opinion_batches
             )
             pool = [c for c in eligible if c.unit is unit] or eligible
             for c in rng.sample(pool, min(len(pool), rng.choice((1, 1, 1, 2, 2, 3, 4)))):
@@ -1971,13 +1995,13 @@ class _Demo:
             if not rows:
                 continue
             rows.sort(key=lambda r: (r["issued_on"], r["id"]))
-            prefix = default_prefix(kind)
-            seq = self.seq_start.get(kind, 0)
+            planned = self.next_numbers[kind]
+            seq = planned.seq - 1
             for row in rows:
                 seq += 1
                 row["doc_year"] = self.year
                 row["doc_seq"] = seq
-                row["doc_number"] = format_doc_number(DEFAULT_TEMPLATE, prefix, self.year, seq)
+                row["doc_number"] = replace(planned, seq=seq).text(self.agency_code)
             self.doc_sequences[kind] = seq
 
 
@@ -2043,20 +2067,46 @@ def _write_doc_sequences(session: Session, gen: _Demo) -> int:
     return len(gen.doc_sequences)
 
 
-def _seq_start(session: Session, year: int) -> dict[NoticeKind, int]:
-    """The last 文号 sequence already used per kind this year (0 in an empty database)."""
-    out: dict[NoticeKind, int] = {}
-    for kind in NoticeKind:
-        last = session.scalar(
-            select(DocSequence.last_seq).where(DocSequence.kind == kind, DocSequence.year == year)
-        )
-        highest = session.scalar(
-            select(func.max(AlertNotice.doc_seq)).where(
-                AlertNotice.kind == kind, AlertNotice.doc_year == year
-            )
-        )
-        out[kind] = max(last or 0, highest or 0)
-    return out
+def _set_up_group(session: Session, seed: int) -> tuple[str, str | None]:
+    """(the 机关代字 to number with, the demo members' password hash or None). A group not set up
+    yet gets the demo name and 机关代字 (where still the defaults) and its demo members the demo
+    password; a group already set up keeps all of its own."""
+    if session.connection().exec_driver_sql(members.NEEDS_SETUP_SQL).first() is not None:
+        return notices.agency_code_in(session), None
+    if settings.get_in(session, "group.name") == settings.DEFAULTS["group.name"]:
+        settings.store_in(session, "group.name", DEMO_GROUP_NAME)
+    if is_placeholder(notices.agency_code_in(session)):
+        settings.store_in(session, "group.agency_code", DEMO_AGENCY_CODE)
+    # one hash for every demo member, its salt from the seed: the same seed gives the same file
+    salt = hashlib.blake2b(f"wsjc-demo-{seed}".encode(), digest_size=16).digest()
+    return notices.agency_code_in(session), auth.HASHER.hash(DEMO_PASSWORD, salt=salt)
+
+
+def has_demo_logins(db_path: Path) -> bool:
+    """Whether someone can log in to the file at ``db_path`` and everyone who can has the public
+    :data:`DEMO_PASSWORD`: a demo file, whose login keeps nothing from anyone (so ``gui
+    --screenshot`` may skip it). Plain read-only SQL; a file that cannot be read (missing,
+    encrypted, not a database) is not one."""
+    import sqlite3
+
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    path = Path(db_path)
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            sql = f"SELECT DISTINCT password_hash FROM members WHERE {members._CAN_LOG_IN}"
+            hashes = [str(row[0]) for row in conn.execute(sql)]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    try:  # the demo gives every member one hash: one check, however large the scale
+        return bool(hashes) and all(auth.HASHER.verify(hashed, DEMO_PASSWORD) for hashed in hashes)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def generate_demo(
@@ -2104,7 +2154,13 @@ def generate_demo(
             for name in TABLE_ORDER
             if "id" in _table(name).c
         }
-        gen = _Demo(rng, today, next_ids, _seq_start(session, today.year))
+        agency_code, password_hash = _set_up_group(session, seed)
+        planned = {kind: notices.next_number_in(session, kind, today.year) for kind in NoticeKind}
+        for number in planned.values():  # a group set up earlier without its 机关代字: no X numbers
+            refused = number.refusal(agency_code)
+            if refused is not None:
+                raise refused
+        gen = _Demo(rng, today, next_ids, planned, agency_code, password_hash)
         districts = _districts(rng, scale)
         groups: list[_Group] = []
         for i in range(scale):

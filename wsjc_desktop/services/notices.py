@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,47 +11,119 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
-from wsjc_desktop.domain.docnumber import default_prefix, format_doc_number, parse_doc_number
+from wsjc_desktop.domain.docnumber import (
+    PLACEHOLDER,
+    default_prefix,
+    format_doc_number,
+    is_placeholder,
+    parse_doc_number,
+)
 from wsjc_desktop.domain.enums import AuditAction, NoticeKind, NoticeStatus, RectificationStatus
 from wsjc_desktop.domain.fields import RECTIFICATION
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.services import records, settings
 from wsjc_desktop.storage.database import Database
 
+#: Why issuing is refused while the 文号 would carry the placeholder of the 机关代字.
+NO_AGENCY_CODE = (
+    f"尚未设置本组的机关代字，文号会带占位符“{PLACEHOLDER}”。请先在 设置 → 基本信息 中填写机关代字。"
+)
 
-def number_format_in(session: Session, kind: NoticeKind) -> tuple[str, str]:
-    """(template, prefix) for a kind: its own setting, else the shared one."""
-    template = settings.get_in(session, f"doc_number.template.{kind.value}") or settings.get_in(
-        session, "doc_number.template"
+
+@dataclass(frozen=True)
+class NextNumber:
+    """How the next 文号 of a kind will be made: its template, its own prefix (empty: the
+    机关代字 plus the kind's letter) and its sequence in ``year``. The 机关代字 is given to each
+    method, so a form can preview numbers for a code not stored yet."""
+
+    kind: NoticeKind
+    template: str
+    own_prefix: str
+    year: int
+    seq: int
+
+    def prefix(self, agency_code: str) -> str:
+        return self.own_prefix or default_prefix(self.kind, agency_code)
+
+    def text(self, agency_code: str) -> str:
+        """The number itself (UserError for a broken template)."""
+        return format_doc_number(self.template, self.prefix(agency_code), self.year, self.seq)
+
+    def refusal(self, agency_code: str) -> UserError | None:
+        """Why this number must not be issued (its prefix is still the placeholder), else None."""
+        if not self.own_prefix:
+            if is_placeholder(agency_code):
+                return UserError(NO_AGENCY_CODE, field="group.agency_code")
+            return None
+        if is_placeholder(self.own_prefix):
+            return UserError(
+                f"“{self.kind.label}”的文号前缀“{self.own_prefix}”带占位符“{PLACEHOLDER}”。"
+                "请先在 设置 → 文号 中修改或清空该前缀。",
+                field=settings.prefix_key(self.kind),
+            )
+        return None
+
+
+def agency_code_in(session: Session) -> str:
+    return str(settings.get_in(session, "group.agency_code") or "")
+
+
+def next_seq_in(session: Session, kind: NoticeKind, year: int) -> int:
+    """The sequence the next notice of a kind issued in ``year`` gets: one past the stored last,
+    and never below a number already present (e.g. from an import)."""
+    last = session.scalar(
+        select(m.DocSequence.last_seq).where(m.DocSequence.kind == kind, m.DocSequence.year == year)
     )
-    prefix = settings.get_in(session, f"doc_number.prefix.{kind.value}") or default_prefix(
-        kind, settings.get_in(session, "group.agency_code")
-    )
-    return str(template), str(prefix)
-
-
-def allocate_number(session: Session, kind: NoticeKind, year: int) -> tuple[int, str]:
-    """The next (sequence, 文号) for a kind and year. Must run in a write (IMMEDIATE) transaction,
-    which holds the file's write lock, so two PCs or two windows never get the same number."""
-    seq_row = session.get(m.DocSequence, (kind, year))
-    if seq_row is None:
-        seq_row = m.DocSequence(kind=kind, year=year, last_seq=0)
-        session.add(seq_row)
-    # Belt and braces: never go below a number already present (e.g. from an import).
     highest = session.scalar(
         select(func.max(m.AlertNotice.doc_seq)).where(
             m.AlertNotice.kind == kind, m.AlertNotice.doc_year == year
         )
     )
-    seq = max(seq_row.last_seq, highest or 0) + 1
-    seq_row.last_seq = seq
-    template, prefix = number_format_in(session, kind)
-    number = format_doc_number(template, prefix, year, seq)
+    return max(last or 0, highest or 0) + 1
+
+
+def _format_in(session: Session, kind: NoticeKind) -> tuple[str, str]:
+    """(template, own prefix) of a kind: its own settings, else the shared template and ""."""
+    template = settings.get_in(session, settings.template_key(kind)) or settings.get_in(
+        session, "doc_number.template"
+    )
+    return str(template), str(settings.get_in(session, settings.prefix_key(kind)) or "")
+
+
+def next_number_in(session: Session, kind: NoticeKind, year: int) -> NextNumber:
+    template, own = _format_in(session, kind)
+    return NextNumber(kind, template, own, year, next_seq_in(session, kind, year))
+
+
+def next_numbers(db: Database, year: int) -> list[NextNumber]:
+    """The next 文号 of every kind in ``year``, for previews (numbering happens only in
+    :func:`allocate_number`)."""
+    with db.read() as uow:
+        return [next_number_in(uow.session, kind, year) for kind in NoticeKind]
+
+
+def allocate_number(session: Session, kind: NoticeKind, year: int) -> tuple[int, str]:
+    """The next (sequence, 文号) for a kind and year: the only place a 文号 is made, so every way
+    of issuing (one notice, the 节前提醒 to every unit, the command line) passes its checks.
+    Refused while the prefix is still the placeholder (the number could never be taken back).
+    Must run in a write (IMMEDIATE) transaction, which holds the file's write lock, so two PCs
+    or two windows never get the same number."""
+    planned = next_number_in(session, kind, year)
+    agency_code = agency_code_in(session)
+    refused = planned.refusal(agency_code)
+    if refused is not None:
+        raise refused
+    number = planned.text(agency_code)
     clash = session.scalar(select(m.AlertNotice.id).where(m.AlertNotice.doc_number == number))
     if clash is not None:
         raise UserError(f"文号“{number}”已被使用，请检查文号模板设置。")
+    seq_row = session.get(m.DocSequence, (kind, year))
+    if seq_row is None:
+        seq_row = m.DocSequence(kind=kind, year=year, last_seq=0)
+        session.add(seq_row)
+    seq_row.last_seq = planned.seq
     session.flush()
-    return seq, number
+    return planned.seq, number
 
 
 def _notice(session: Session, notice_id: int) -> m.AlertNotice:

@@ -11,7 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wsjc_desktop.domain.docnumber import DEFAULT_AGENCY_CODE, DEFAULT_TEMPLATE, check_template
+from wsjc_desktop.domain.docnumber import (
+    DEFAULT_AGENCY_CODE,
+    DEFAULT_TEMPLATE,
+    check_agency_code,
+    check_prefix,
+    check_template,
+)
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.domain.models import Setting, now
 from wsjc_desktop.errors import UserError
@@ -20,7 +26,8 @@ from wsjc_desktop.storage.database import Database
 
 DEFAULTS: dict[str, Any] = {
     "group.name": DEFAULT_GROUP_NAME,  # shown on every slip
-    "group.agency_code": DEFAULT_AGENCY_CODE,  # the start of every 文号
+    # the start of every 文号; the placeholder until the group gives its own (issuing is refused meanwhile)
+    "group.agency_code": DEFAULT_AGENCY_CODE,
     "doc_number.template": DEFAULT_TEMPLATE,
     "notice.signatory": "",
     "notice.default_deadline_days": 15,
@@ -112,6 +119,12 @@ def _check(key: str, value: Any) -> None:
         check_template(str(value))
     if key == "group.name" and not str(value or "").strip():
         raise UserError("请填写纪检监察组名称。", field=key)
+    if key == "group.agency_code" or (key.startswith(PER_KIND_KEYS[0]) and value):  # empty prefix: 机关代字
+        check_code = check_agency_code if key == "group.agency_code" else check_prefix
+        try:
+            check_code(str(value or ""))
+        except UserError as exc:
+            raise UserError(exc.message, field=key) from exc
     if key.startswith("print.font.") and value:
         path = Path(str(value))
         if not path.is_file() or path.suffix.lower() not in (".ttf", ".ttc"):

@@ -212,7 +212,7 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
 
     app = setup_application()
     assert isinstance(app, QApplication)
-    login = screenshot is None or _group_has_logins(db_path)
+    login = screenshot is None or (_group_has_logins(db_path) and not _demo_logins(db_path))
     kept: Session | None = None  # 切换用户 keeps the file open for the next member
     while True:
         session = kept if kept is not None else start_session(db_path, login=login)
@@ -295,6 +295,13 @@ def _renew(session: object) -> None:
         session.writer_lock.refresh()
     except UserError as exc:  # the lock was taken over: say so, stop writing
         log.error("writer lock lost: %s", exc.message)
+
+
+def _demo_logins(db_path: Path) -> bool:
+    """A demo file (every login has the public demo password): a screenshot need not log in."""
+    from wsjc_desktop.services.demo import has_demo_logins
+
+    return has_demo_logins(db_path)
 
 
 def _group_has_logins(db_path: Path) -> bool:

@@ -1,13 +1,17 @@
-"""首次使用: the group's name, then its members (usually two) with their passwords.
+"""首次使用: the group's name and 机关代字, then its members (usually two) with their passwords.
 
-Two pages in one dialog: 组名称, then one row per member (姓名, 职务, 口令, 确认口令).
-完成 hands everything to ``auth.setup_group`` (one transaction: all or nothing) and logs
-the first member in. A refused value is shown in red beside its input, on its page, and
-nothing is written. Members already in the file without a password (a file from before
-logins, the demo data) are offered in the rows, so they get a password rather than a twin.
+Two pages in one dialog: 组名全称 and 机关代字 (with the first 文号 of every kind previewed as
+the code is typed), then one row per member (姓名, 职务, 口令, 确认口令). 完成 hands the group
+and members to ``auth.setup_group`` (one transaction: all or nothing), logs the first member in
+and stores the 机关代字 (checked beforehand with everything else). A refused value is shown in
+red beside its input, on its page, and nothing is written. Members already in the file without
+a password (a file from before logins) are offered in the rows, so they get a password rather
+than a twin.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,13 +31,36 @@ from PySide6.QtWidgets import (
 )
 
 from wsjc_desktop import APP_TITLE
+from wsjc_desktop.domain.docnumber import AGENCY_CODE_LENGTH, is_placeholder
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import auth, settings
+from wsjc_desktop.services import auth, notices, settings
 from wsjc_desktop.storage.database import Database
-from wsjc_desktop.ui.dialogs.login_dialog import error_label, hint_label, password_edit
+from wsjc_desktop.ui.dialogs.login_dialog import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    error_label,
+    hint_label,
+    password_edit,
+)
 
 TITLES = ("组长", "副组长", "组员")
 MAX_MEMBERS = 8
+NUMBER_STYLE = "color: #1a5276;"
+#: What a preview says before any 机关代字 is typed.
+NO_CODE_YET = "（填写机关代字后显示）"
+
+
+def _notes(error: QLabel, hint: QLabel) -> QWidget:
+    """An input's error (hidden until there is one) over its one-line hint, as one row of a form.
+    Neither wraps: a form sizes a wrapped label for a narrow column, leaving a gap under it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 4)
+    layout.setSpacing(2)
+    for label in (error, hint):
+        label.setWordWrap(False)
+        layout.addWidget(label)
+    return box
 
 
 class MemberRow:
@@ -68,11 +96,13 @@ class MemberRow:
 
 
 class SetupWizard(QDialog):
-    """The first start: 组名称, then 组内人员 and their passwords."""
+    """The first start: 组名全称 and 机关代字, then 组内人员 and their passwords."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *, year: int | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.year = year or date.today().year  # of the previewed numbers
+        self.next_numbers = notices.next_numbers(db, self.year)
         self.member_id: int | None = None
         self.setObjectName("setup_wizard")
         self.setWindowTitle(f"首次使用 — {APP_TITLE}")
@@ -118,8 +148,9 @@ class SetupWizard(QDialog):
                 self.add_row(existing[i].name, existing[i].title or "")
             else:
                 self.add_row("", TITLES[0] if i == 0 else TITLES[2])
+        self.update_preview()
         self.go(0)
-        self.resize(680, 470)
+        self.resize(720, 500)
 
     # --- pages -----------------------------------------------------------------------
 
@@ -130,11 +161,11 @@ class SetupWizard(QDialog):
         layout.addWidget(heading)
         layout.addWidget(
             hint_label(
-                "首次使用，请先填写本组名称，再设置组内人员和各自的登录口令。"
+                "首次使用，请先填写本组全称和机关代字，再设置组内人员和各自的登录口令。"
                 "以后每次启动都要选择本人并输入口令；所做的每一项修改都会记下是谁、在什么时间做的。"
             )
         )
-        layout.addSpacing(10)
+        layout.addSpacing(6)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -145,12 +176,80 @@ class SetupWizard(QDialog):
         if current and current != settings.DEFAULTS["group.name"]:
             self.group_name.setText(current)
         self.group_error = error_label("setup_group_error")
-        form.addRow("* 组名称：", self.group_name)
-        form.addRow("", self.group_error)
-        form.addRow("", hint_label("纪检监察组的全称，打印在每一份文书和回执上，以后可在“设置”中修改。"))
+        form.addRow("* 组名全称：", self.group_name)
+        name_hint = hint_label("纪检监察组的全称，打印在每一份文书和回执上，以后可在“设置”中修改。")
+        form.addRow("", _notes(self.group_error, name_hint))
+        self.agency_code = QLineEdit()
+        self.agency_code.setObjectName("setup_agency_code")
+        self.agency_code.setPlaceholderText("例如 驻财纪")
+        self.agency_code.setMaxLength(30)
+        code = str(settings.get(self.db, "group.agency_code") or "")
+        if not is_placeholder(code):
+            self.agency_code.setText(code)
+        self.agency_code.textChanged.connect(self.update_preview)
+        self.agency_code_error = error_label("setup_agency_code_error")
+        form.addRow("* 机关代字：", self.agency_code)
+        code_hint = hint_label("发文字号的开头：“驻”＋派驻单位简称＋“纪”，如驻区财政局纪检监察组为“驻财纪”。")
+        form.addRow("", _notes(self.agency_code_error, code_hint))
         layout.addLayout(form)
+        box = QGroupBox(f"各文种的第一个文号（{self.year}年，预览）")
+        box.setObjectName("setup_number_preview")
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(16)
+        grid.setColumnStretch(1, 1)
+        self.previews: dict[str, QLabel] = {}
+        for line, planned in enumerate(self.next_numbers):
+            grid.addWidget(QLabel(planned.kind.label), line, 0)
+            number = QLabel()
+            number.setObjectName(f"setup_preview_{planned.kind.value}")
+            number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(number, line, 1)
+            self.previews[planned.kind.value] = number
+        grid.addWidget(
+            hint_label(
+                "各文种在机关代字后加一个字相区分。文号一经发出不能收回，请按本组实际使用的代字填写。"
+            ),
+            len(self.next_numbers),
+            0,
+            1,
+            2,
+        )
+        layout.addWidget(box)
         layout.addStretch(1)
         return page
+
+    def update_preview(self) -> None:
+        """Show the first 文号 of each kind as the typed 机关代字 makes it, and say at once what is
+        wrong with the code typed so far; only a blank or still too short one waits for 下一步."""
+        code = self.agency_code.text().strip()
+        judged = bool(code) and (len(code) >= AGENCY_CODE_LENGTH[0] or is_placeholder(code))
+        problem = self._code_problem(code) if judged else None
+        if problem is None:
+            self.agency_code_error.hide()
+        else:
+            self.agency_code_error.setText(problem)
+            self.agency_code_error.show()
+        for planned in self.next_numbers:
+            label = self.previews[planned.kind.value]
+            if not code and not planned.own_prefix:
+                label.setText(NO_CODE_YET)
+                label.setStyleSheet(HINT_STYLE)
+                continue
+            try:
+                text = planned.text(code)
+                wrong = problem is not None or planned.refusal(code) is not None
+            except UserError:
+                text, wrong = "（文号模板有误，请在“设置 → 文号”中修改）", True
+            label.setText(text)
+            label.setStyleSheet(ERROR_STYLE if wrong else NUMBER_STYLE)
+
+    @staticmethod
+    def _code_problem(code: str) -> str | None:
+        try:
+            settings.check_value("group.agency_code", code)
+        except UserError as exc:
+            return exc.message
+        return None
 
     def _build_members_page(self) -> QWidget:
         page = QWidget()
@@ -247,21 +346,40 @@ class SetupWizard(QDialog):
             (target.name if not target.name.text().strip() else target.password).setFocus()
 
     def next_page(self) -> None:
+        if self._check_group_page():
+            self.go(1)
+
+    def _check_group_page(self) -> bool:
+        """Show what is wrong on the first page (each beside its input); True when nothing is."""
         self.group_error.hide()
+        self.agency_code_error.hide()
+        wrong: list[QLineEdit] = []
         try:
             settings.check_value("group.name", self.group_name.text().strip())
         except UserError as exc:
-            self._group_error(exc.message)
-            return
-        self.go(1)
+            self.group_error.setText(exc.message)
+            self.group_error.show()
+            wrong.append(self.group_name)
+        problem = self._code_problem(self.agency_code.text().strip())
+        if problem is not None:
+            self.agency_code_error.setText(problem)
+            self.agency_code_error.show()
+            wrong.append(self.agency_code)
+        if wrong:
+            self.go(0)
+            wrong[0].setFocus()
+        return not wrong
 
     # --- finishing -------------------------------------------------------------------
 
-    def _group_error(self, message: str) -> None:
+    def _group_error(self, message: str, *, code: bool = False) -> None:
         self.go(0)
-        self.group_error.setText(message)
-        self.group_error.show()
-        self.group_name.setFocus()
+        error, editor = (
+            (self.agency_code_error, self.agency_code) if code else (self.group_error, self.group_name)
+        )
+        error.setText(message)
+        error.show()
+        editor.setFocus()
 
     def _row_error(self, row: MemberRow, message: str, editor: QWidget) -> None:
         self.go(1)
@@ -271,6 +389,7 @@ class SetupWizard(QDialog):
 
     def clear_errors(self) -> None:
         self.group_error.hide()
+        self.agency_code_error.hide()
         self.members_error.hide()
         for row in self.rows:
             row.error.hide()
@@ -278,6 +397,8 @@ class SetupWizard(QDialog):
     def finish(self) -> None:
         """Set the group up in one go and log the first member in."""
         self.clear_errors()
+        if not self._check_group_page():
+            return
         self.submitted = [row for row in self.rows if not row.is_blank()]
         for row in self.submitted:
             if row.password.text() != row.confirm.text():
@@ -285,7 +406,9 @@ class SetupWizard(QDialog):
                 return
         people = [row.value() for row in self.submitted]
         try:
-            ids = auth.setup_group(self.db, self.group_name.text(), people)
+            ids = auth.setup_group(
+                self.db, self.group_name.text(), people, agency_code=self.agency_code.text()
+            )
         except UserError as exc:
             self.show_error(exc)
             return
@@ -294,8 +417,8 @@ class SetupWizard(QDialog):
 
     def show_error(self, exc: UserError) -> None:
         field = exc.field or ""
-        if field == "group.name":
-            self._group_error(exc.message)
+        if field in ("group.name", "group.agency_code"):
+            self._group_error(exc.message, code=field == "group.agency_code")
             return
         parts = field.split(".")
         if (
