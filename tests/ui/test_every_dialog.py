@@ -8,8 +8,6 @@ already deleted"), and so does a window left open or a main window that stopped 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
@@ -20,9 +18,10 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.modal import forget_pending
 from wsjc_desktop.services import auth
-from wsjc_desktop.services.auth import NewMember
+from wsjc_desktop.services.demo import DEMO_PASSWORD
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.main_window import MainWindow
+from wsjc_desktop.ui.startup import Session
 
 #: Buttons that close a window without changing anything, in the order they are tried.
 CLOSING_BUTTONS = ("关闭", "取消", "否", "确定")
@@ -78,17 +77,6 @@ def reachable_actions(window: MainWindow) -> list[QAction]:
     return found
 
 
-@pytest.fixture
-def member(ctx: AppContext) -> Iterator[int]:
-    first, _second = auth.setup_group(
-        ctx.db,
-        "区纪委监委驻区财政局纪检监察组",
-        [NewMember("王建国", "组长", "jianguo-1"), NewMember("李秀英", "组员", "xiuying-1")],
-    )
-    auth.login(ctx.db, first, "jianguo-1")
-    yield first
-
-
 def exercise(window: MainWindow, action: QAction, how: str, qtbot: QtBot, problems: list[str]) -> list[str]:
     """Trigger ``action`` and close every window it opens with ``how``; returns what was closed."""
     closed: list[str] = []
@@ -135,7 +123,10 @@ def test_every_window_opens_and_closes_without_an_exception(
 ) -> None:
     from wsjc_desktop.services.demo import generate_demo
 
-    generate_demo(ctx.db, scale=1, seed=3)
+    generate_demo(ctx.db, scale=1, seed=3)  # a set-up group whose members use the demo password
+    first = auth.login_members(ctx.db)[0][0]
+    auth.login(ctx.db, first, DEMO_PASSWORD)
+    window.start_session_services(Session(ctx.db, first))  # 修改口令, 切换用户 and 锁定 enabled
     actions = reachable_actions(window)
     labels = {a.text() for a in actions}
     wanted = (
@@ -177,7 +168,19 @@ def test_every_window_opens_and_closes_without_an_exception(
     assert not problems, problems
     assert window.isVisible() and not visible_windows(window), "a window was left open"
     # the windows the issue names were really opened and closed
-    for name in ("审计日志…", "回收站", "设置", "年度统计…", "备份与恢复…", "关于"):
+    for name in (
+        "审计日志…",
+        "回收站",
+        "设置",
+        "年度统计…",
+        "备份与恢复…",
+        "关于",
+        "修改口令…",
+        "切换用户…",
+        "使用说明",
+    ):
         assert opened.get(name), f"{name} opened nothing"
     assert opened["审计日志…"][0].startswith("AuditViewer:")
     assert any(key.endswith("/新建") and value for key, value in opened.items())
+    assert not window.switch_user_requested  # 否 / Esc on 切换用户 keeps the member working
+    window.stop_session_services()
