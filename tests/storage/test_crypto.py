@@ -20,7 +20,7 @@ from tests.support.builders import cadre, unit
 from wsjc_desktop.domain.models import Cadre, Unit
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import search
-from wsjc_desktop.storage import backupio, crypto, migrate
+from wsjc_desktop.storage import backupio, cipher, crypto, migrate
 from wsjc_desktop.storage.crypto import PassphraseError
 from wsjc_desktop.storage.database import Database, open_database
 from wsjc_desktop.storage.schema import include_name, include_object, metadata
@@ -211,14 +211,14 @@ def test_the_key_is_derived_once_across_many_units_of_work(
 ) -> None:
     open_database(db_path, key=KEY).dispose()
     keyed: list[Path] = []
-    original = crypto.connect
+    original = cipher.connect
 
     def counting_connect(path: Path | str, key: str | None, **kwargs: Any) -> Any:
         if key is not None:
             keyed.append(Path(path))  # every keyed connection derives the key once
         return original(path, key, **kwargs)
 
-    monkeypatch.setattr(crypto, "connect", counting_connect)
+    monkeypatch.setattr(cipher, "connect", counting_connect)  # the one every keyed connection uses
     started = time.perf_counter()
     db = open_database(db_path, key=KEY)
     opened = time.perf_counter() - started

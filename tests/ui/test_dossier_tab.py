@@ -17,8 +17,8 @@ from wsjc_desktop.services import records
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.forms import RecordDialog
-from wsjc_desktop.ui.tabs import dossier as dossier_tab
 from wsjc_desktop.ui.tabs.dossier import AttachmentsPanel, CadreTreeModel, DossierTab
+from wsjc_desktop.ui.tabs.dossier import tab as dossier_tab  # where EAGER_LIMIT is read
 
 
 @pytest.fixture(autouse=True, params=["all at once", "a unit at a time"])

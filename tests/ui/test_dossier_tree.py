@@ -15,8 +15,8 @@ from tests.ui.test_dossier_tab import make_tab, office, tree_texts
 from wsjc_desktop.services import dossier, records
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.tabs import dossier as dossier_tab
 from wsjc_desktop.ui.tabs.dossier import DossierTab
+from wsjc_desktop.ui.tabs.dossier import tab as dossier_tab  # where EAGER_LIMIT is read
 
 __all__ = ["office"]  # the fixture, shared with the tab's own tests
 

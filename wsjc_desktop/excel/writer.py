@@ -12,8 +12,6 @@ or ``+1`` that openpyxl would otherwise store as a formula.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,7 +28,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from wsjc_desktop.errors import UserError, write_error
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.fileio import atomic_write
 
 __all__ = [
     "DATE_FORMAT",
@@ -255,10 +254,6 @@ class _Cells:
         return self.make(kind, str(value))
 
 
-def _translate_os_error(exc: OSError, out: Path) -> UserError:
-    return write_error(exc, out, "Excel、WPS")
-
-
 def write_ledgers(out: Path | str, sheets: Sequence[LedgerSheet], progress: Progress | None = None) -> int:
     """Write the sheets into one workbook at ``out``; returns the data rows written."""
     target = Path(out).expanduser()
@@ -285,17 +280,6 @@ def write_ledgers(out: Path | str, sheets: Sequence[LedgerSheet], progress: Prog
     wb = Workbook(write_only=True)
     for sheet in sheets:
         _write_sheet(wb, sheet, tick)
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise _translate_os_error(exc, target) from exc
-    os.close(fd)
-    temp = Path(name)
-    try:
-        wb.save(temp)
-        os.replace(temp, target)
-    except OSError as exc:
-        raise _translate_os_error(exc, target) from exc
-    finally:
-        temp.unlink(missing_ok=True)
+    with atomic_write(target, holder="Excel、WPS") as handle:
+        wb.save(handle)
     return total

@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 import itertools
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.fileio import atomic_write
 from wsjc_desktop.printing import wording as W
 from wsjc_desktop.printing.fonts import FontSet, unprintable
 from wsjc_desktop.printing.layout import (
@@ -209,15 +209,8 @@ def _deliver(out: Output, data: bytes) -> None:
         return
     path = Path(out)
     try:
-        # a temporary file beside the target, then a rename: a reader never sees half a PDF
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(path, holder=None) as handle:  # a reader never sees half a PDF
+            handle.write(data)
     except OSError as exc:
         raise UserError(
             f"无法写入文件“{path}”：{exc.strerror or exc}。如该文件已在其他程序中打开，请先关闭后重试。",

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wsjc_desktop.storage import crypto
+from wsjc_desktop.storage import cipher
 from wsjc_desktop.storage.database import Database
 
 #: pages copied per step of the online backup (the writer is never blocked for long)
@@ -28,7 +28,7 @@ Progress = Callable[[int, int], None]
 
 def db_errors() -> tuple[type[Exception], ...]:
     """The exception classes a raw connection of either driver raises."""
-    return crypto.driver_errors()
+    return cipher.driver_errors()
 
 
 def online_backup(db: Database, dest: Path, progress: Progress | None = None) -> None:
@@ -41,7 +41,7 @@ def online_backup(db: Database, dest: Path, progress: Progress | None = None) ->
     raw = db.engine.raw_connection()
     try:
         source: Any = raw.driver_connection
-        target: Any = crypto.connect(dest, db.key) if db.key is not None else sqlite3.connect(dest)
+        target: Any = cipher.connect(dest, db.key) if db.key is not None else sqlite3.connect(dest)
         try:
 
             def step(status: int, remaining: int, total: int) -> None:
@@ -63,14 +63,14 @@ def open_raw(path: Path, key: str | None = None) -> sqlite3.Connection:
     """``path`` opened read-only; ``key`` is the passphrase of an encrypted file.
 
     For an encrypted file the connection is ``sqlcipher3``'s (the same API as ``sqlite3``);
-    a wrong key raises ``crypto.PassphraseError``, and so does an encrypted file opened
+    a wrong key raises ``cipher.PassphraseError``, and so does an encrypted file opened
     without one. A key given for a plain file (an old backup from before encryption) is
     not needed and not used.
     """
     path = Path(path)
-    if key is None and crypto.is_encrypted(path):
-        raise crypto.PassphraseError(crypto.MISSING_KEY)
-    if key is not None and crypto.is_encrypted(path):
-        conn: sqlite3.Connection = crypto.connect(path, key, readonly=True)
+    if key is None and cipher.is_encrypted(path):
+        raise cipher.PassphraseError(cipher.MISSING_KEY)
+    if key is not None and cipher.is_encrypted(path):
+        conn: sqlite3.Connection = cipher.connect(path, key, readonly=True)
         return conn
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)

@@ -9,7 +9,7 @@ interleave; readers use WAL and are never blocked. A unit of work rolls back unl
 ``commit()`` was called, stamps who and when, writes the audit log, keeps the search
 index current and, after the commit, tells every subscriber what changed.
 
-An encrypted file (SQLCipher, see ``crypto``) is opened with its passphrase as ``key``; its
+An encrypted file (SQLCipher, see ``cipher``) is opened with its passphrase as ``key``; its
 engine keeps one connection open, so the key is derived once, when the file is opened.
 ``open_database`` checks a file before opening it for writing (see ``health``) and never
 writes into a damaged one.
@@ -21,7 +21,6 @@ import json
 import logging
 import sqlite3
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -32,10 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import AuditAction
-from wsjc_desktop.errors import UserError
-from wsjc_desktop.storage import crypto
-from wsjc_desktop.storage.crypto import PassphraseError
-from wsjc_desktop.storage.health import DamagedDatabaseError
+from wsjc_desktop.errors import SchemaTooNewError, UserError
+from wsjc_desktop.storage import cipher, health, open_files, quickread
+from wsjc_desktop.storage.cipher import PassphraseError
+from wsjc_desktop.storage.errors import is_damage, translate_db_error
+from wsjc_desktop.storage.health import DamagedDatabaseError, too_new_message
+from wsjc_desktop.storage.open_files import is_open_here
+from wsjc_desktop.storage.revision import HEAD, script_revisions
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -43,11 +45,12 @@ if TYPE_CHECKING:
 
     from wsjc_desktop.domain.models import AuditEntry, Record
 
-__all__ = [
+__all__ = [  # the errors and is_open_here are re-exported: callers find them here
     "DamagedDatabaseError",
     "Database",
     "PassphraseError",
     "UnitOfWork",
+    "is_damage",
     "is_open_here",
     "open_database",
     "translate_db_error",
@@ -61,15 +64,6 @@ BUSY_TIMEOUT_MS = 5000
 UNAUDITED = {"audit_entries"}
 
 Listener = Callable[[ChangeSet], None]
-
-#: Every Database of this process not yet disposed (a file being converted must not be open).
-_OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
-
-
-def is_open_here(path: Path | str) -> bool:
-    """True while a ``Database`` of this process has the file at ``path`` open."""
-    target = Path(path).resolve()
-    return any(db.path.resolve() == target for db in list(_OPEN))
 
 
 def _json_default(value: Any) -> Any:
@@ -103,34 +97,12 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     return (OperationalError, DatabaseError)
 
 
-def is_damage(exc: BaseException) -> bool:
-    """The driver error says the file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB)."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    return "malformed" in text or "not a database" in text or "corrupt" in text
-
-
-def translate_db_error(exc: BaseException) -> UserError | None:
-    """A Chinese UserError for database failures the user can cause, else None."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "locked" in text or "busy" in text:
-        return UserError("数据库正被另一程序或另一台电脑写入，请稍后再试。")
-    if "readonly" in text or "read-only" in text or "attempt to write a readonly" in text:
-        return UserError("数据库文件是只读的（可能在只读目录或被设为只读），无法保存修改。")
-    if "disk is full" in text or "database or disk is full" in text:
-        return UserError("磁盘空间已满，未能保存。请清理磁盘后重试。")
-    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        return UserError("数据库文件已损坏或不是本程序的数据库文件。")
-    if "unable to open" in text:
-        return UserError("无法打开数据库文件，请检查路径和访问权限。")
-    return None
-
-
 class Database:
     """One open database file. Holds the engine; hands out units of work.
 
     ``key`` is the passphrase of an encrypted file (kept in memory while the file is open:
     every further connection needs it); ``connection``, one already keyed by
-    ``crypto.connect``, becomes the engine's first connection.
+    ``cipher.connect``, becomes the engine's first connection.
     """
 
     def __init__(
@@ -154,7 +126,7 @@ class Database:
         self._session_factory: sessionmaker[Session] | None = None
         self._check: tuple[threading.Thread, dict[str, Any]] | None = None
         self._check_started = False
-        _OPEN.add(self)
+        open_files.add(self)  # a file open here must not be converted (see ``crypto``)
 
     # --- the start-up check, behind the first screen ----------------------------------
 
@@ -165,8 +137,6 @@ class Database:
         meanwhile). SQLite works outside Python's lock, so the check uses another core. Until
         it has passed, every write waits for it (:meth:`wait_checked`, which also starts it if
         nobody has): a damaged file is never written to."""
-        from wsjc_desktop.storage import health
-
         outcome: dict[str, Any] = {}
 
         def run() -> None:
@@ -275,7 +245,7 @@ class Database:
         engine: Engine
         if self._key is not None:
             first, self._first_connection = self._first_connection, None
-            engine = crypto.engine(
+            engine = cipher.engine(
                 self.path,
                 self._key,
                 readonly=self.readonly,
@@ -316,7 +286,7 @@ class Database:
         if self._check is not None and self._check_started:  # its connection must go with the rest
             self._check[0].join()
         if self._engine is None:  # never used for more than plain reads
-            _OPEN.discard(self)
+            open_files.discard(self)
             return
         if not self.readonly:
             # Keep the query planner's statistics current (cheap; SQLite decides what to analyse).
@@ -326,7 +296,7 @@ class Database:
             except driver_errors():
                 pass
         self.engine.dispose()
-        _OPEN.discard(self)
+        open_files.discard(self)
 
     close = dispose
 
@@ -546,19 +516,17 @@ def open_database(
     to: opened read-only, it can still be read), ``SchemaTooNewError`` for a file of a newer
     program and a plain ``UserError`` for anything else the user can put right.
     """
-    from wsjc_desktop.storage import health
-    from wsjc_desktop.storage.revision import HEAD
-
     path = Path(path)
     exists = path.is_file() and path.stat().st_size > 0
     if readonly and not path.exists():
         raise UserError(f"数据库文件不存在：{path}")
-    encrypted = crypto.is_encrypted(path)
+    encrypted = cipher.is_encrypted(path)
     if encrypted and key is None:
-        raise PassphraseError(crypto.MISSING_KEY)
-    if exists and not encrypted and key is not None and crypto.is_plain(path):
+        raise PassphraseError(cipher.MISSING_KEY)
+    if exists and not encrypted and key is not None and cipher.is_plain(path):
         raise UserError(f"数据库“{path.name}”没有加密，打开它不需要口令。", field="passphrase")
 
+    # ``migrate`` loads SQLAlchemy (and its functions Alembic): imported on the paths that need it
     if readonly:
         from wsjc_desktop.storage.migrate import current_revision, revision_of
 
@@ -577,13 +545,11 @@ def open_database(
         from wsjc_desktop.storage.migrate import ensure_schema
 
         if key is not None:
-            crypto.check_new_passphrase(key)
+            cipher.check_new_passphrase(key)
         ensure_schema(path, key=key)
         return Database(path, key=key)
 
     if check_in_background and key is None:
-        from wsjc_desktop.storage import quickread
-
         current = quickread.connect(path)  # None unless a readable file of the current schema
         if current is not None:
             current.close()
@@ -615,21 +581,14 @@ def open_database(
 def _check_readable(path: Path, revision: str | None) -> None:
     """A file opened read-only cannot be created or upgraded: it must hold a schema this
     program can read (an older one is read as it is)."""
-    from wsjc_desktop.errors import SchemaTooNewError
-    from wsjc_desktop.storage.health import too_new_message
-    from wsjc_desktop.storage.revision import HEAD
-
     if revision is None:
         raise UserError(f"“{path.name}”是空的数据库文件（可能复制或同步未完成），没有可读取的数据。")
-    if revision != HEAD:
-        from wsjc_desktop.storage.migrate import script_revisions
-
-        if revision not in script_revisions():
-            raise SchemaTooNewError(too_new_message(path.name, revision))
+    if revision != HEAD and revision not in script_revisions():
+        raise SchemaTooNewError(too_new_message(path.name, revision))
 
 
 def _connect_encrypted(path: Path, key: str, *, readonly: bool) -> Any:
     try:
-        return crypto.connect(path, key, readonly=readonly, timeout=BUSY_TIMEOUT_MS / 1000)
-    except crypto.driver_errors() as exc:
+        return cipher.connect(path, key, readonly=readonly, timeout=BUSY_TIMEOUT_MS / 1000)
+    except cipher.driver_errors() as exc:
         raise translate_db_error(exc) or UserError(f"无法打开数据库文件：{path}") from exc

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from wsjc_desktop.errors import SchemaTooNewError, UserError
-from wsjc_desktop.storage import crypto
-from wsjc_desktop.storage.revision import HEAD
+from wsjc_desktop.storage import cipher
+from wsjc_desktop.storage.revision import HEAD, script_revisions
 
 #: problem rows of a failed check kept in ``Health.detail``
 DETAIL_ROWS = 10
@@ -82,7 +82,7 @@ class Health:
         if self.kind is HealthKind.TOO_NEW:
             return SchemaTooNewError(self.problem)
         if self.kind in (HealthKind.NEEDS_KEY, HealthKind.WRONG_KEY):
-            return crypto.PassphraseError(self.problem)
+            return cipher.PassphraseError(self.problem)
         return UserError(self.problem)
 
 
@@ -113,16 +113,16 @@ def check_file(path: Path | str, key: str | None = None) -> Health:
         return Health(False, f"数据库文件不存在：{path}", str(path), HealthKind.MISSING)
     if path.stat().st_size == 0:
         return Health(True, seconds=time.perf_counter() - started)  # a new database
-    encrypted = crypto.is_encrypted(path)
+    encrypted = cipher.is_encrypted(path)
     conn: Any
     if encrypted:
         if key is None:
-            return Health(False, crypto.MISSING_KEY, "", HealthKind.NEEDS_KEY, encrypted=True)
+            return Health(False, cipher.MISSING_KEY, "", HealthKind.NEEDS_KEY, encrypted=True)
         try:
-            conn = crypto.connect(path, key, readonly=True)
-        except crypto.PassphraseError as exc:
+            conn = cipher.connect(path, key, readonly=True)
+        except cipher.PassphraseError as exc:
             return Health(False, exc.message, "", HealthKind.WRONG_KEY, encrypted=True)
-        except crypto.driver_errors() as exc:
+        except cipher.driver_errors() as exc:
             return _broken(path, exc, encrypted=True)
     else:
         try:
@@ -139,7 +139,7 @@ def check_file(path: Path | str, key: str | None = None) -> Health:
 def check_connection(conn: Any, path: Path, *, encrypted: bool = False) -> Health:
     """``check_file`` on a connection already open (and keyed) on ``path``; it only reads."""
     started = time.perf_counter()
-    errors = crypto.driver_errors() if encrypted else (sqlite3.Error,)
+    errors = cipher.driver_errors() if encrypted else (sqlite3.Error,)
     try:
         rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
     except errors as exc:
@@ -158,12 +158,10 @@ def check_connection(conn: Any, path: Path, *, encrypted: bool = False) -> Healt
     if "alembic_version" not in names and names:
         tables = ", ".join(sorted(names)[:20])
         return Health(False, foreign_message(path.name), tables, HealthKind.FOREIGN, encrypted=encrypted)
-    if revision is not None and revision != HEAD:
-        from wsjc_desktop.storage.migrate import script_revisions  # imports Alembic: rare path
-
-        if revision not in script_revisions():
-            problem = too_new_message(path.name, revision)
-            return Health(False, problem, f"revision {revision}", HealthKind.TOO_NEW, revision, encrypted)
+    # script_revisions reads the scripts (it imports Alembic): only for a file not at HEAD, rare
+    if revision is not None and revision != HEAD and revision not in script_revisions():
+        problem = too_new_message(path.name, revision)
+        return Health(False, problem, f"revision {revision}", HealthKind.TOO_NEW, revision, encrypted)
     return _timed(Health(True, revision=revision, encrypted=encrypted), started)
 
 
@@ -210,6 +208,4 @@ def read_error(path: Path, exc: BaseException) -> UserError:
 
 
 def _timed(health: Health, started: float) -> Health:
-    from dataclasses import replace
-
     return replace(health, seconds=time.perf_counter() - started)

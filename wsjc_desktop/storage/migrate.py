@@ -3,7 +3,7 @@
 Alembic is imported only when a file actually needs creating or upgrading, so a normal
 start (file already at ``HEAD``) reads one row and moves on.
 
-Every function takes the passphrase of an encrypted file as ``key`` (see ``crypto``); the
+Every function takes the passphrase of an encrypted file as ``key`` (see ``cipher``); the
 copy made before an upgrade is encrypted with the same key.
 """
 
@@ -20,52 +20,39 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from wsjc_desktop.errors import SchemaTooNewError, UserError
 from wsjc_desktop.paths import backup_dir_for
-from wsjc_desktop.storage import crypto
-from wsjc_desktop.storage.revision import HEAD as HEAD  # re-exported: callers use migrate.HEAD
+from wsjc_desktop.storage import cipher
+from wsjc_desktop.storage.errors import translate_db_error
+from wsjc_desktop.storage.health import read_error, too_new_message
+from wsjc_desktop.storage.revision import HEAD, MIGRATIONS_DIR, alembic_config, script_head, script_revisions
+
+__all__ = [  # the revision names are re-exported: callers use migrate.HEAD, migrate.script_revisions
+    "HEAD",
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "backup_before_upgrade",
+    "current_revision",
+    "ensure_schema",
+    "revision_of",
+    "script_head",
+    "script_revisions",
+    "upgrade",
+]
 
 log = logging.getLogger(__name__)
-
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-
-def alembic_config(connection: Connection | None = None) -> Any:
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.attributes["connection"] = connection
-    return cfg
-
-
-def script_revisions() -> list[str]:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(alembic_config())
-    return [rev.revision for rev in script.walk_revisions()]
-
-
-def script_head() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
 
 
 def _open_read_only(path: Path, key: str | None) -> Any:
     """A read-only connection; for an encrypted file, checked against ``key``."""
-    if crypto.is_encrypted(path):
+    if cipher.is_encrypted(path):
         if key is None:
-            raise crypto.PassphraseError(crypto.MISSING_KEY)
+            raise cipher.PassphraseError(cipher.MISSING_KEY)
         try:
-            return crypto.connect(path, key, readonly=True)
-        except crypto.driver_errors() as exc:
+            return cipher.connect(path, key, readonly=True)
+        except cipher.driver_errors() as exc:
             raise UserError(f"无法打开数据库文件：{path}") from exc
     try:
         return sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        from wsjc_desktop.storage.health import read_error
-
         raise read_error(path, exc) from exc
 
 
@@ -88,15 +75,13 @@ def revision_of(con: Any, path: Path) -> str | None:
         if names:
             raise UserError(f"“{path.name}”不是本程序的数据库文件（缺少版本信息）。")
         return None
-    except crypto.driver_errors() as exc:
-        from wsjc_desktop.storage.health import read_error
-
+    except cipher.driver_errors() as exc:
         raise read_error(path, exc) from exc
 
 
 def _migration_engine(path: Path, key: str | None = None) -> Engine:
     """An engine without foreign-key enforcement: batch migrations rebuild tables."""
-    engine = crypto.engine(path, key) if key is not None else create_engine(f"sqlite:///{path.as_posix()}")
+    engine = cipher.engine(path, key) if key is not None else create_engine(f"sqlite:///{path.as_posix()}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -121,8 +106,8 @@ def backup_before_upgrade(path: Path, revision: str, key: str | None = None) -> 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix}"
     if key is not None:
-        src = crypto.connect(path, key)
-        dst = crypto.connect(target, key)
+        src = cipher.connect(path, key)
+        dst = cipher.connect(target, key)
     else:
         src = sqlite3.connect(path)
         dst = sqlite3.connect(target)
@@ -171,8 +156,6 @@ def ensure_schema(path: Path, *, key: str | None = None) -> Path | None:
     if revision == HEAD:
         return None
     if revision is not None and revision not in script_revisions():
-        from wsjc_desktop.storage.health import too_new_message
-
         raise SchemaTooNewError(too_new_message(path.name, revision))
     try:
         backup = backup_before_upgrade(path, revision, key) if revision is not None else None
@@ -182,7 +165,7 @@ def ensure_schema(path: Path, *, key: str | None = None) -> Path | None:
         if user is None:
             raise
         raise user from exc
-    except crypto.driver_errors() as exc:  # the backup copy, made with the driver itself
+    except cipher.driver_errors() as exc:  # the backup copy, made with the driver itself
         user = _user_error(path, exc, creating=not existed)
         if user is None:
             raise
@@ -193,8 +176,6 @@ def ensure_schema(path: Path, *, key: str | None = None) -> Path | None:
 def _user_error(path: Path, exc: BaseException, *, creating: bool) -> UserError | None:
     """A Chinese message for a failure the user can put right (a read-only folder, a full
     disk, a lock); None for anything else, which is a bug."""
-    from wsjc_desktop.storage.database import translate_db_error
-
     text = str(getattr(exc, "orig", exc)).lower()
     if creating and ("unable to open" in text or "readonly" in text or isinstance(exc, PermissionError)):
         return UserError(f"无法在“{path.parent}”中创建数据库文件：文件夹可能是只读的，或没有写入权限。")

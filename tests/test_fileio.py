@@ -1,0 +1,95 @@
+"""``atomic_write``: the target is either the old file or the whole new one, never half, and no
+temporary is left beside it."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.fileio import atomic_write
+
+OLD = "旧的台账".encode()
+
+
+def folder_names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(OLD)
+    return path
+
+
+def test_the_new_content_replaces_the_target_when_the_block_ends(target: Path) -> None:
+    with atomic_write(target, holder="Excel、WPS") as handle:
+        handle.write(b"new ")
+        handle.flush()
+        assert target.read_bytes() == OLD  # not yet: the writing goes to a temporary beside it
+        assert len(folder_names(target.parent)) == 2
+        handle.write(b"ledger")
+    assert target.read_bytes() == b"new ledger"
+    assert folder_names(target.parent) == [target.name]
+
+
+def test_a_new_file_is_made(tmp_path: Path) -> None:
+    with atomic_write(tmp_path / "new.pdf", holder="PDF 阅读器") as handle:
+        handle.write(b"%PDF")
+    assert folder_names(tmp_path) == ["new.pdf"]
+
+
+def test_a_writer_that_fails_midway_leaves_the_target_untouched_and_no_temporary(target: Path) -> None:
+    with pytest.raises(ValueError, match="bad row"), atomic_write(target, holder="Excel、WPS") as handle:
+        handle.write(b"half a ledger")
+        handle.flush()
+        raise ValueError("bad row")
+    assert target.read_bytes() == OLD
+    assert folder_names(target.parent) == [target.name]
+
+
+def test_an_os_error_midway_is_the_chinese_write_error(target: Path) -> None:
+    with pytest.raises(UserError) as info, atomic_write(target, holder="Excel、WPS") as handle:
+        handle.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert info.value.message == f"磁盘空间已满，未能保存“{target.name}”。请清理磁盘后重试。"
+    assert isinstance(info.value.__cause__, OSError)
+    assert target.read_bytes() == OLD
+    assert folder_names(target.parent) == [target.name]
+
+
+def test_a_failed_rename_leaves_the_target_and_no_temporary(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when Excel holds the old file open on Windows: the rename is refused."""
+
+    def refused(src: object, dst: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(UserError) as info, atomic_write(target, holder="Excel、WPS") as handle:
+        handle.write(b"the whole new ledger")
+    assert "Excel、WPS" in info.value.message and str(target) in info.value.message
+    assert target.read_bytes() == OLD
+    assert folder_names(target.parent) == [target.name]
+
+
+def test_a_missing_folder_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "没有的文件夹"
+    with pytest.raises(UserError) as info, atomic_write(missing / "x.pdf", holder="PDF 阅读器"):
+        pytest.fail("the block must not run")
+    assert info.value.message == f"文件夹不存在：{missing}"
+    assert folder_names(tmp_path) == []
+
+
+def test_without_a_holder_the_os_error_is_the_callers_to_word(target: Path) -> None:
+    with pytest.raises(OSError) as info, atomic_write(target, holder=None) as handle:
+        handle.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert not isinstance(info.value, UserError) and info.value.errno == errno.ENOSPC
+    assert target.read_bytes() == OLD
+    assert folder_names(target.parent) == [target.name]
