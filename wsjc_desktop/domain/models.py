@@ -53,6 +53,7 @@ from wsjc_desktop.domain.enums import (
     TalkKind,
     UnitType,
 )
+from wsjc_desktop.domain.notice_rules import is_overdue
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -360,11 +361,10 @@ class Attachment(Record):
 
 
 def effective_notice_status(status: NoticeStatus | str, deadline: date | None, today: date) -> NoticeStatus:
-    """逾期 is derived, never stored: issued, past its deadline and no feedback yet."""
-    stored = NoticeStatus.parse(status)
-    if stored is NoticeStatus.ISSUED and deadline is not None and today > deadline:
+    """The status a notice shows: its stored one, or 逾期 (:func:`notice_rules.is_overdue`)."""
+    if is_overdue(status, deadline, today):
         return NoticeStatus.OVERDUE
-    return stored
+    return NoticeStatus.parse(status)
 
 
 class AlertNotice(Record):

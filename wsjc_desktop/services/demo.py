@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain.docnumber import DEFAULT_TEMPLATE, format_doc_number, is_placeholder
@@ -52,7 +52,7 @@ from wsjc_desktop.domain.enums import (
     TalkKind,
     UnitType,
 )
-from wsjc_desktop.domain.models import Base, Cadre, DocSequence, Unit
+from wsjc_desktop.domain.models import Base, Cadre, Unit
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import auth, members, notices, settings
 from wsjc_desktop.storage.database import Database
@@ -2057,13 +2057,7 @@ def _flush(session: Session, gen: _Demo, counts: dict[str, int]) -> None:
 
 def _write_doc_sequences(session: Session, gen: _Demo) -> int:
     for kind, last_seq in gen.doc_sequences.items():
-        where = (DocSequence.kind == kind, DocSequence.year == gen.year)
-        if session.scalar(select(func.count()).select_from(DocSequence).where(*where)):
-            session.execute(update(DocSequence).where(*where).values(last_seq=last_seq))
-        else:
-            session.execute(
-                insert(_table("doc_sequences")), [{"kind": kind, "year": gen.year, "last_seq": last_seq}]
-            )
+        notices.advance_sequence_in(session, kind, gen.year, last_seq)
     return len(gen.doc_sequences)
 
 
@@ -2155,7 +2149,7 @@ def generate_demo(
             if "id" in _table(name).c
         }
         agency_code, password_hash = _set_up_group(session, seed)
-        planned = {kind: notices.next_number_in(session, kind, today.year) for kind in NoticeKind}
+        planned = {number.kind: number for number in notices.next_numbers_in(session, today.year)}
         for number in planned.values():  # a group set up earlier without its 机关代字: no X numbers
             refused = number.refusal(agency_code)
             if refused is not None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.domain.docnumber import (
     PLACEHOLDER,
     default_prefix,
@@ -68,9 +69,10 @@ def agency_code_in(session: Session) -> str:
     return str(settings.get_in(session, "group.agency_code") or "")
 
 
-def next_seq_in(session: Session, kind: NoticeKind, year: int) -> int:
+def _next_seq(session: Session, kind: NoticeKind, year: int) -> int:
     """The sequence the next notice of a kind issued in ``year`` gets: one past the stored last,
-    and never below a number already present (e.g. from an import)."""
+    and never below a number already present (e.g. from an import). The one home of this rule:
+    everything else asks :func:`next_numbers`."""
     last = session.scalar(
         select(m.DocSequence.last_seq).where(m.DocSequence.kind == kind, m.DocSequence.year == year)
     )
@@ -91,15 +93,34 @@ def _format_in(session: Session, kind: NoticeKind) -> tuple[str, str]:
 
 
 def next_number_in(session: Session, kind: NoticeKind, year: int) -> NextNumber:
+    """The next 文号 of one kind (:func:`next_numbers_in` gives every kind's)."""
     template, own = _format_in(session, kind)
-    return NextNumber(kind, template, own, year, next_seq_in(session, kind, year))
+    return NextNumber(kind, template, own, year, _next_seq(session, kind, year))
+
+
+def next_numbers_in(session: Session, year: int) -> list[NextNumber]:
+    """The next 文号 of every kind in ``year``, in the order of :class:`NoticeKind`, inside a
+    caller's transaction."""
+    return [next_number_in(session, kind, year) for kind in NoticeKind]
 
 
 def next_numbers(db: Database, year: int) -> list[NextNumber]:
     """The next 文号 of every kind in ``year``, for previews (numbering happens only in
     :func:`allocate_number`)."""
     with db.read() as uow:
-        return [next_number_in(uow.session, kind, year) for kind in NoticeKind]
+        return next_numbers_in(uow.session, year)
+
+
+def advance_sequence_in(session: Session, kind: NoticeKind, year: int, last_seq: int) -> None:
+    """Note ``last_seq`` as the last sequence handed out for a kind and year; the counter never
+    goes down. :func:`allocate_number` does this for every number it makes; a bulk writer that
+    numbered its own notices from :func:`next_numbers_in` (the demo) calls it once per kind."""
+    row = session.get(m.DocSequence, (kind, year))
+    if row is None:
+        row = m.DocSequence(kind=kind, year=year, last_seq=0)
+        session.add(row)
+    row.last_seq = max(row.last_seq or 0, last_seq)
+    session.flush()
 
 
 def allocate_number(session: Session, kind: NoticeKind, year: int) -> tuple[int, str]:
@@ -117,12 +138,7 @@ def allocate_number(session: Session, kind: NoticeKind, year: int) -> tuple[int,
     clash = session.scalar(select(m.AlertNotice.id).where(m.AlertNotice.doc_number == number))
     if clash is not None:
         raise UserError(f"文号“{number}”已被使用，请检查文号模板设置。")
-    seq_row = session.get(m.DocSequence, (kind, year))
-    if seq_row is None:
-        seq_row = m.DocSequence(kind=kind, year=year, last_seq=0)
-        session.add(seq_row)
-    seq_row.last_seq = planned.seq
-    session.flush()
+    advance_sequence_in(session, kind, year, planned.seq)
     return planned.seq, number
 
 
@@ -213,23 +229,29 @@ def find_by_number(db: Database, text: str) -> int | None:
     return None
 
 
-def default_deadline(db: Database, start: date | None = None) -> date:
-    """``notice.default_deadline_days`` after ``start`` (today): working days when
-    ``notice.deadline_working_days`` is set (法定节假日 and 调休 observed), else calendar days."""
-    with db.read() as uow:
-        days = int(settings.get_in(uow.session, "notice.default_deadline_days") or 15)
-        working = bool(settings.get_in(uow.session, "notice.deadline_working_days"))
-        begin = start or date.today()
-        if working:
-            from wsjc_desktop.services import workcalendar
+def default_deadline_in(session: Session, start: date) -> date:
+    """The default 反馈期限 of a notice written on ``start``: ``notice.default_deadline_days``
+    later, counted in working days when ``notice.deadline_working_days`` is set (法定节假日 and
+    调休 observed), else in calendar days. The one home of this rule: a single notice's form and
+    the bulk 节前提醒 both take it from here."""
+    key = "notice.default_deadline_days"
+    days = int(settings.get_in(session, key) or settings.DEFAULTS[key])
+    if settings.get_in(session, "notice.deadline_working_days"):
+        from wsjc_desktop.services import workcalendar
 
-            return workcalendar.add_working_days(uow.session, begin, days)
-    return begin + timedelta(days=days)
+        return workcalendar.add_working_days(session, start, days)
+    return start + timedelta(days=days)
+
+
+def default_deadline(db: Database, start: date | None = None) -> date:
+    """:func:`default_deadline_in` for a notice written on ``start`` (today)."""
+    with db.read() as uow:
+        return default_deadline_in(uow.session, start or date.today())
 
 
 def rectified_late(notice: m.AlertNotice) -> bool:
-    """Feedback (the first that said done) came after the deadline."""
-    if notice.deadline is None:
-        return False
-    done = [r.feedback_date for r in notice.rectifications if r.deleted_at is None]
-    return bool(done) and min(done) > notice.deadline
+    """逾期整改 (:func:`notice_rules.is_rectified_late`): 已整改, and rectified (its first feedback
+    that said 已完成, else its last) after its 反馈期限. The year-end figure
+    ``notices.rectified_late`` counts by the same rule in SQL."""
+    feedback = [(r.feedback_date, r.status) for r in notice.rectifications if r.deleted_at is None]
+    return notice_rules.is_rectified_late(notice.status, notice.deadline, feedback)

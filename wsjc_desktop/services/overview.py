@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from wsjc_desktop.domain import models as m
-from wsjc_desktop.domain.enums import NoticeStatus
+from wsjc_desktop.domain import notice_rules
+from wsjc_desktop.services.records import notice_condition
 from wsjc_desktop.storage.database import Database
 
 
@@ -68,7 +69,7 @@ def unit_totals(db: Database, year: int, today: date | None = None) -> dict[int,
             "notices_open",
             s.execute(
                 select(notice.unit_id, func.count())
-                .where(*live, notice.status.in_([NoticeStatus.ISSUED, NoticeStatus.FED_BACK]))
+                .where(*live, notice_condition(notice_rules.open_sql))
                 .group_by(notice.unit_id)
             ),
         )
@@ -76,7 +77,7 @@ def unit_totals(db: Database, year: int, today: date | None = None) -> dict[int,
             "notices_overdue",
             s.execute(
                 select(notice.unit_id, func.count())
-                .where(*live, notice.status == NoticeStatus.ISSUED, notice.deadline < today)
+                .where(*live, notice_condition(notice_rules.overdue_sql, today=today))
                 .group_by(notice.unit_id)
             ),
         )

@@ -13,22 +13,23 @@ Every print is noted in the audit log.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.domain.enums import AuditAction, LabeledEnum, NoticeKind, NoticeStatus
 from wsjc_desktop.domain.fields import ALERT_NOTICE, CADRE, DOSSIER_SECTIONS, Field, FieldKind, RecordSpec
-from wsjc_desktop.errors import NotFoundError, UserError, write_error
+from wsjc_desktop.domain.notice_rules import HOLIDAYS as HOLIDAYS
+from wsjc_desktop.errors import NotFoundError, UserError
+from wsjc_desktop.fileio import atomic_write
 from wsjc_desktop.printing.values import (
     DossierSection,
     DossierValues,
@@ -42,13 +43,11 @@ from wsjc_desktop.printing.values import (
 )
 from wsjc_desktop.services import dossier as dossier_service
 from wsjc_desktop.services import notices, records, settings
-from wsjc_desktop.services.workcalendar import holiday_window as holiday_window
 from wsjc_desktop.storage.database import Database
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "FONT_ROLES",
     "HOLIDAYS",
     "Progress",
     "dossier_values",
@@ -70,12 +69,6 @@ __all__ = [
 Progress = Callable[[int, int], None]
 OutPath = Path | str
 
-#: The font roles a setting ``print.font.<role>`` may point at another font file for.
-FONT_ROLES = ("fangsong", "xiaobiaosong", "hei", "kai", "song")
-
-#: The holidays offered for 节前廉政提醒 (any other name may be typed).
-HOLIDAYS = ("元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆")
-
 #: Notice kinds whose slip carries a tear-off 回执 for the unit to sign and return.
 RECEIPT_KINDS = frozenset({NoticeKind.COPY_NOTICE, NoticeKind.REMINDER_LETTER, NoticeKind.PROMPT_LETTER})
 
@@ -87,15 +80,12 @@ def _group_name(session: Session) -> str:
 
 
 def _font_overrides(session: Session) -> dict[str, str]:
-    """Font files named in settings, by role. Only keys the settings know are read: until
-    ``print.font.<role>`` is among :data:`settings.DEFAULTS` there is nothing to read."""
+    """Font files named in settings (``print.font.<role>``), by role."""
     out: dict[str, str] = {}
-    for role in FONT_ROLES:
-        key = f"print.font.{role}"
-        if key in settings.DEFAULTS:
-            value = settings.get_in(session, key)
-            if value:
-                out[role] = str(value)
+    for role in settings.FONT_ROLES:
+        value = settings.get_in(session, settings.font_key(role))
+        if value:
+            out[role] = str(value)
     return out
 
 
@@ -117,32 +107,17 @@ def _cn_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def _translate_os_error(exc: OSError, out: Path) -> UserError:
-    return write_error(exc, out, "PDF 阅读器")
-
-
 @contextmanager
-def _atomic_file(out: OutPath) -> Iterator[Path]:
-    """A temporary file beside ``out`` to write into; it replaces ``out`` only if the block
-    finishes, and is removed whatever happens."""
+def _atomic_file(out: OutPath) -> Iterator[BinaryIO]:
+    """The file to write the PDF for ``out`` into (``fileio.atomic_write``): it replaces ``out``
+    only if the block finishes, and is removed whatever happens."""
     target = Path(out).expanduser()
     if not target.parent.is_dir():
         raise UserError(f"文件夹不存在：{target.parent}")
     if target.is_dir():
         raise UserError(f"“{target}”是一个文件夹，请给出 PDF 文件名。")
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise _translate_os_error(exc, target) from exc
-    os.close(fd)
-    temp = Path(name)
-    try:
-        yield temp
-        os.replace(temp, target)
-    except OSError as exc:
-        raise _translate_os_error(exc, target) from exc
-    finally:
-        temp.unlink(missing_ok=True)
+    with atomic_write(target, holder="PDF 阅读器") as handle:
+        yield handle
 
 
 def _note_print(db: Database, summary: str, table: str, record_id: int | None) -> None:
@@ -495,23 +470,15 @@ def _plan(session: Session, holiday: str, year: int) -> list[_Plan]:
     )
     if not units:
         raise UserError("没有在监督范围内的单位，无法发出节前廉政提醒。")
-    start, end = holiday_window(holiday, year)
+    # the reminders of this round, by the rule the 工作台's progress counts them by
+    condition, params = notice_rules.holiday_round_sql(holiday, year, m.AlertNotice.__tablename__)
     found = session.scalars(
         select(m.AlertNotice)
-        .where(
-            m.AlertNotice.kind == NoticeKind.HOLIDAY_REMINDER,
-            m.AlertNotice.holiday == holiday,
-            m.AlertNotice.deleted_at.is_(None),
-            m.AlertNotice.unit_id.in_([u.id for u in units]),
-        )
+        .where(text(condition).bindparams(**params), m.AlertNotice.unit_id.in_([u.id for u in units]))
         .order_by(m.AlertNotice.id)
     )
     by_unit: dict[int, m.AlertNotice] = {}
     for notice in found:
-        written = notice.issued_on or notice.created_at.date()
-        # the title names the holiday's year (a draft may be written weeks ahead, across New Year)
-        if not (start <= written <= end or f"{year}年" in notice.title):
-            continue
         # an issued reminder wins over a draft; among equals the latest
         known = by_unit.get(notice.unit_id)
         if known is None or known.status == NoticeStatus.DRAFT or notice.status != NoticeStatus.DRAFT:
@@ -530,8 +497,10 @@ def holiday_reminders(
 ) -> list[int]:
     """节前廉政提醒 to every supervised unit at once, printed as one PDF.
 
-    Every unit in scope that has no reminder for this holiday and year gets one, drafts
-    already written are issued, each with its own 文号; the PDF holds the reminder of every
+    Every unit in scope that has no reminder for this holiday and year (under any name of the
+    same round, :func:`notice_rules.reminder_names`: a 劳动节 one counts for 五一) gets one, with
+    the default 反馈期限 of a single notice (:func:`notices.default_deadline_in`); drafts already
+    written are issued, each with its own 文号; the PDF holds the reminder of every
     unit (so running it again prints the same set and creates nothing). All of it is one
     transaction, committed only once the PDF is complete. Returns the ids issued by this run.
     """
@@ -549,8 +518,7 @@ def holiday_reminders(
         s = uow.session
         group_name = _group_name(s)
         overrides = _font_overrides(s)
-        days = int(settings.get_in(s, "notice.default_deadline_days") or 15)
-        deadline = when + timedelta(days=days)
+        deadline = notices.default_deadline_in(s, when)
         issued: list[int] = []
         printed: list[m.AlertNotice] = []
         for plan in _plan(s, name, year):

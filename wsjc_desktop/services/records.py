@@ -7,15 +7,16 @@ opens its own unit of work: one user action, one transaction. Callers get plain 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, String, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.domain import validation as v
 from wsjc_desktop.domain.enums import LabeledEnum, NoticeStatus
 from wsjc_desktop.domain.fields import Field, FieldKind, RecordSpec, children_of, spec_for
@@ -169,8 +170,8 @@ def build_query(spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
         conds.append(model.id.in_(sorted(flt.only_ids)))
     if flt.due_within_days is not None and spec.table == "alert_notices":
         today = flt.today or date.today()
-        conds.append(model.status == NoticeStatus.ISSUED)
-        conds.append(model.deadline.between(today, today + timedelta(days=flt.due_within_days)))
+        due_by = today + timedelta(days=flt.due_within_days)
+        conds.append(notice_condition(notice_rules.due_within_sql, today=today, due_by=due_by))
     query = select(model).where(and_(*conds))
     return _order(query, spec, flt)
 
@@ -204,20 +205,23 @@ def _order(query: Select[Any], spec: RecordSpec, flt: RecordFilter) -> Select[An
     return query.order_by(key.nulls_last(), tiebreak)
 
 
+def notice_condition(rule: Callable[..., str], **days: date) -> ColumnElement[bool]:
+    """A condition of :mod:`wsjc_desktop.domain.notice_rules` on ``alert_notices``, as an ORM
+    query takes it: the very SQL the plain-SQL readers run, with its days written in."""
+    literals = {name: notice_rules.sql_date(day) for name, day in days.items()}
+    return literal_column(rule(m.AlertNotice.__tablename__, **literals))  # untyped: as written, no "= 1"
+
+
 def _status_condition(spec: RecordSpec, status: str, today: date) -> ColumnElement[bool]:
     column = getattr(spec.model, spec.status_field or "status")
     if spec.table != "alert_notices":
         return column == status  # type: ignore[no-any-return]
-    notice: Any = m.AlertNotice
-    overdue = and_(
-        notice.status == NoticeStatus.ISSUED, notice.deadline.is_not(None), notice.deadline < today
-    )
     if status == NoticeStatus.OVERDUE:
-        return overdue
+        return notice_condition(notice_rules.overdue_sql, today=today)
     if status == OPEN_NOTICES:
-        return notice.status.in_([NoticeStatus.ISSUED, NoticeStatus.FED_BACK])  # type: ignore[no-any-return]
+        return notice_condition(notice_rules.open_sql)
     if status == NoticeStatus.ISSUED:
-        return and_(notice.status == NoticeStatus.ISSUED, ~overdue)
+        return notice_condition(notice_rules.issued_not_overdue_sql, today=today)
     return column == status  # type: ignore[no-any-return]
 
 

@@ -21,8 +21,31 @@ from wsjc_desktop.domain.docnumber import (
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.domain.models import Setting, now
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.printing.fonts import ROLES
 from wsjc_desktop.services.members import DEFAULT_GROUP_NAME
 from wsjc_desktop.storage.database import Database
+
+#: The font roles a setting ``print.font.<role>`` may point at another font file for: the roles
+#: the printed layouts ask for (``printing.fonts.ROLES``, light to import: no reportlab).
+FONT_ROLES: tuple[str, ...] = ROLES
+
+#: What each font role sets, as the settings page names it.
+FONT_ROLE_LABELS: dict[str, str] = {
+    "fangsong": "正文（仿宋）",
+    "xiaobiaosong": "标题（小标宋）",
+    "hei": "一级标题（黑体）",
+    "kai": "二级标题（楷体）",
+    "song": "宋体",
+}
+
+
+def font_key(role: str) -> str:
+    """The setting holding the font file chosen for ``role`` (empty: the default fonts)."""
+    return f"print.font.{role}"
+
+
+#: Every font setting, role by role.
+FONT_KEYS: tuple[str, ...] = tuple(font_key(role) for role in FONT_ROLES)
 
 DEFAULTS: dict[str, Any] = {
     "group.name": DEFAULT_GROUP_NAME,  # shown on every slip
@@ -36,11 +59,7 @@ DEFAULTS: dict[str, Any] = {
     "folders.export": "",
     "folders.backup": "",
     # font files for printing, by role; empty: the system's 仿宋/宋体/黑体/楷体, else the bundled ones
-    "print.font.fangsong": "",
-    "print.font.xiaobiaosong": "",
-    "print.font.hei": "",
-    "print.font.kai": "",
-    "print.font.song": "",
+    **dict.fromkeys(FONT_KEYS, ""),
     # lock the window after this many minutes without keyboard or mouse input (1–120)
     "security.idle_lock_minutes": 10,
 }

@@ -27,6 +27,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.domain.enums import (
     CadreRank,
     ClueDisposal,
@@ -450,12 +451,6 @@ _ATTENDEES = (
     " FROM meeting_attendees ORDER BY meeting_id, member_id) GROUP BY meeting_id) att"
     " ON att.meeting_id = mt.id"
 )
-_FEEDBACK = "FROM rectifications r WHERE r.notice_id = n.id AND r.deleted_at IS NULL"
-_FIRST_FEEDBACK = f"(SELECT min(r.feedback_date) {_FEEDBACK})"
-_RECTIFIED_ON = (
-    f"coalesce((SELECT min(r.feedback_date) {_FEEDBACK} AND r.status = 'done'),"
-    f" (SELECT max(r.feedback_date) {_FEEDBACK}))"
-)
 _MEMBERS_OF = "coalesce(CAST({0} AS TEXT), '')"
 
 #: source → (table of the record to open, select). Columns: id, day, units, members, attrs…, extras….
@@ -494,11 +489,10 @@ SOURCE_SQL: dict[str, tuple[str, str]] = {
         "alert_notices",
         "SELECT n.id, n.issued_on, CAST(n.unit_id AS TEXT), coalesce(CAST(n.created_by_id AS TEXT), ''),"
         " n.kind,"
-        f" (EXISTS (SELECT 1 {_FEEDBACK}) OR n.status IN ('fed_back', 'rectified')),"
-        f" coalesce(n.deadline IS NOT NULL AND {_FIRST_FEEDBACK} > n.deadline, 0),"
+        # fed_back, fed_back_late, rectified, rectified_late, overdue: the rules of notice_rules
+        f" {notice_rules.fed_back_sql('n')}, {notice_rules.fed_back_late_sql('n')},"
         " n.status = 'rectified',"
-        f" coalesce(n.status = 'rectified' AND n.deadline IS NOT NULL AND {_RECTIFIED_ON} > n.deadline, 0),"
-        " coalesce(n.status = 'issued' AND n.deadline < :today, 0),"
+        f" {notice_rules.rectified_late_sql('n')}, {notice_rules.overdue_sql('n', ':today')},"
         " CASE WHEN n.kind = 'holiday_reminder'"
         "  THEN coalesce(n.holiday, n.title) || '|' || substr(n.issued_on, 1, 4) END,"
         " n.unit_id, n.doc_number, n.title"

@@ -19,7 +19,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.domain.enums import CadreRank, CadreStatus, NoticeKind, NoticeStatus
+from wsjc_desktop.domain.notice_rules import DUE_SOON_DAYS, REMINDER_NAMES, reminder_names
 
 if TYPE_CHECKING:
     from wsjc_desktop.services import workcalendar
@@ -38,8 +40,6 @@ __all__ = [
     "todo_list",
 ]
 
-#: A notice is “due soon” when its 反馈期限 is at most this many days ahead (today included).
-DUE_SOON_DAYS = 7
 #: Items listed per section at most; the section still says how many there are in all.
 DEFAULT_LIMIT = 200
 
@@ -118,9 +118,10 @@ def _due_text(deadline: date, today: date) -> str:
 #
 # The list is the first thing the window shows, so it is read with plain SQL on a DB-API
 # connection (``Database.raw_read``) and needs neither SQLAlchemy nor the models: importing them
-# costs more than the bare window takes to appear. The conditions are the notices tab's status
-# filters (``records._status_condition``) and the dossier's rule ``dossier.updated_this_year``;
-# tests check that both give the same records as those.
+# costs more than the bare window takes to appear. The notices' conditions are those of the
+# notices tab's status filters, both taken from :mod:`wsjc_desktop.domain.notice_rules`; the
+# files' is the dossier's rule ``dossier.updated_this_year``. Tests check that each gives the
+# same records as the ORM's.
 
 #: Tables of a cadre's 廉政档案 sections (``fields.DOSSIER_SECTIONS``; a test keeps them equal).
 SECTION_TABLES = (
@@ -142,10 +143,10 @@ ORDER BY n.deadline IS NULL, n.deadline, n.id
 """
 
 _NOTICE_CONDITIONS = {
-    # records._status_condition(OVERDUE): issued, past its deadline
-    TodoKind.OVERDUE: "n.status = :issued AND n.deadline IS NOT NULL AND n.deadline < :today",
-    # RecordFilter(due_within_days=N): issued, deadline from today to N days ahead
-    TodoKind.DUE_SOON: "n.status = :issued AND n.deadline BETWEEN :today AND :due_by",
+    # the notices tab's filter 逾期 (records: status=OVERDUE)
+    TodoKind.OVERDUE: notice_rules.overdue_sql("n", ":today"),
+    # its filter 7日内到期 (records: due_within_days=DUE_SOON_DAYS)
+    TodoKind.DUE_SOON: notice_rules.due_within_sql("n", ":today", ":due_by"),
     TodoKind.NOT_RECTIFIED: "n.status = :fed_back",
 }
 
@@ -180,7 +181,6 @@ def _params(today: date) -> dict[str, Any]:
     return {
         "today": today.isoformat(),
         "due_by": (today + timedelta(days=DUE_SOON_DAYS)).isoformat(),
-        "issued": NoticeStatus.ISSUED.value,
         "fed_back": NoticeStatus.FED_BACK.value,
         "serving": CadreStatus.SERVING.value,
         "since_day": since.date().isoformat(),
@@ -286,23 +286,6 @@ def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[
 
 # --- the next holiday and its 节前廉政提醒 ------------------------------------------------
 
-#: The names a 节前提醒 may carry for each holiday of the calendar, the usual one first: the
-#: notices tab offers 清明, 端午, 中秋 and 国庆; older records may say 五一 or 中秋国庆.
-REMINDER_NAMES: dict[str, tuple[str, ...]] = {
-    "元旦": ("元旦",),
-    "春节": ("春节",),
-    "清明节": ("清明", "清明节"),
-    "劳动节": ("劳动节", "五一"),
-    "端午节": ("端午", "端午节"),
-    "中秋节": ("中秋", "中秋节", "中秋国庆"),
-    "国庆节": ("国庆", "国庆节", "中秋国庆"),
-}
-
-
-def reminder_names(holiday: str) -> tuple[str, ...]:
-    """The names a 节前提醒 for the calendar's ``holiday`` may carry, the usual one first."""
-    return REMINDER_NAMES.get(holiday, (holiday,))
-
 
 @dataclass(frozen=True)
 class HolidayReminders:
@@ -346,41 +329,31 @@ class HolidayReminders:
 
 def next_holiday_reminders(db: Database, today: date) -> HolidayReminders | None:
     """The next holiday (the ongoing one during a holiday) and its reminders; None when the
-    calendar knows no holiday ahead. Plain SQL, like the list (it is drawn with it)."""
+    calendar knows no holiday ahead. Plain SQL, like the list (it is drawn with it).
+
+    Which reminders are this holiday's is :func:`notice_rules.holiday_round_sql`, the rule the
+    bulk print (``services.printing``) goes by: so the units counted here as sent are those it
+    would print and not write again."""
     from wsjc_desktop.services import workcalendar
-    from wsjc_desktop.services.workcalendar import holiday_window
 
     with db.raw_read() as conn:
         holiday = workcalendar.next_holiday(conn, today)
         if holiday is None:
             return None
-        names = reminder_names(holiday.name)
         units = {
             row[0] for row in conn.execute("SELECT id FROM units WHERE deleted_at IS NULL AND in_scope = 1")
         }
-        marks = ", ".join("?" * len(names))
-        rows = [
-            (unit_id, name, status, _as_date(issued_on), _as_date(created_at), title or "")
-            for unit_id, name, status, issued_on, created_at, title in conn.execute(
-                "SELECT unit_id, holiday, status, issued_on, created_at, title FROM alert_notices"
-                f" WHERE kind = ? AND holiday IN ({marks}) AND deleted_at IS NULL ORDER BY id",
-                (NoticeKind.HOLIDAY_REMINDER.value, *names),
-            )
+        condition, params = notice_rules.holiday_round_sql(holiday.name, holiday.year)
+        sql = f"SELECT n.unit_id, n.holiday, n.status FROM alert_notices AS n WHERE {condition} ORDER BY n.id"
+        found = [
+            (unit_id, name, status) for unit_id, name, status in conn.execute(sql, params) if unit_id in units
         ]
-    year = holiday.year
-    # which reminders are this holiday's: as the bulk print finds them (services.printing._plan)
-    start, end = holiday_window(names[0], year)
-    found = [
-        (unit_id, name, status)
-        for unit_id, name, status, issued_on, created_at, title in rows
-        if unit_id in units and (start <= (issued_on or created_at or start) <= end or f"{year}年" in title)
-    ]
+    names = reminder_names(holiday.name)
     used = Counter(name for _unit, name, _status in found)
     reminder_name = max(names, key=lambda n: (used[n], -names.index(n)))
-    issued = {
-        unit_id
-        for unit_id, name, status in found
-        if name == reminder_name and status != NoticeStatus.DRAFT.value
-    }
-    drafted = {unit_id for unit_id, name, status in found if name == reminder_name} - issued
+    # counted as the bulk print under that name finds them (a 中秋国庆 round is not a 中秋 one)
+    same_round = set(reminder_names(reminder_name))
+    found = [(unit_id, name, status) for unit_id, name, status in found if name in same_round]
+    issued = {unit_id for unit_id, _name, status in found if status != NoticeStatus.DRAFT.value}
+    drafted = {unit_id for unit_id, _name, _status in found} - issued
     return HolidayReminders(holiday, reminder_name, len(units), len(issued), len(drafted))

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wsjc_desktop.domain.notice_rules import REMINDER_NAMES
 from wsjc_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The statutory holidays, in calendar order.
-HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+#: The statutory holidays, in calendar order (kept with the names their 节前提醒 may carry).
+HOLIDAY_NAMES: tuple[str, ...] = tuple(REMINDER_NAMES)
 #: Words in a day's name that point to a holiday (农历除夕 is part of 春节).
 _ALIASES = (
     ("元旦", "元旦"),
@@ -536,11 +537,3 @@ def working_days_between(source: SessionOrDb, start: date, end: date) -> int:
                 count += 1
             day += one
     return count
-
-
-def holiday_window(holiday: str, year: int) -> tuple[date, date]:
-    """When the reminders for a holiday of ``year`` are usually written: 元旦's in the December
-    before; every other holiday's within its own year."""
-    if holiday == "元旦":
-        return date(year - 1, 7, 1), date(year, 6, 30)
-    return date(year, 1, 1), date(year, 12, 31)

@@ -35,13 +35,15 @@ from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import records
 from wsjc_desktop.services.display import is_masked
 from wsjc_desktop.services.records import RecordFilter, Row
+from wsjc_desktop.services.search import KIND_LABELS
 from wsjc_desktop.ui import table_copy
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.forms import RecordDialog, confirm
 from wsjc_desktop.ui.table_model import Column, RecordTableModel
 
-SEARCHABLE = {"units", "cadres", "alert_notices", "meetings", "talks"}
+#: The record types the search index covers (a filter box searches it for these).
+SEARCHABLE = frozenset(KIND_LABELS)
 
 
 class RecordTable(QTableView):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.domain.enums import NoticeKind, NoticeStatus, RectificationStatus
 from wsjc_desktop.domain.fields import ALERT_NOTICE, RECTIFICATION
+from wsjc_desktop.domain.notice_rules import DUE_SOON_DAYS, HOLIDAYS
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import notices
 from wsjc_desktop.services.display import format_cn_date, notice_status
@@ -55,11 +56,6 @@ def record_feedback_dialog(parent: QWidget, ctx: AppContext, notice_id: int) -> 
         parent=parent,
     )
     return int(dialog.result_value) if dialog.exec() else None
-
-
-#: The holidays offered for 节前廉政提醒 (another name may be typed); as services.printing has them,
-#: kept here so the tab does not load the printing service (and reportlab) before it prints.
-HOLIDAYS = ("元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆")
 
 
 class PrintCancelled(Exception):
@@ -123,7 +119,7 @@ class NoticesTab(RecordTab):
         super().__init__(ctx, ALERT_NOTICE, parent=parent)
         status = self.filters.status
         status.insertItem(1, "未办结（已发出未整改）", OPEN_NOTICES)
-        status.insertItem(2, "7日内到期", DUE_SOON)
+        status.insertItem(2, f"{DUE_SOON_DAYS}日内到期", DUE_SOON)
         self.issue_button = self.add_button("发出", self.issue_selected, tip="给草稿编发文号并标记为已发出")
         self.feedback_button = self.add_button(
             "登记反馈", self.record_feedback, tip="登记被监督单位的整改反馈"
@@ -152,7 +148,7 @@ class NoticesTab(RecordTab):
         if flt.status == DUE_SOON:
             from dataclasses import replace
 
-            flt = replace(flt, status=None, due_within_days=7)
+            flt = replace(flt, status=None, due_within_days=DUE_SOON_DAYS)
         selected = self.selected_id()
         self.model.set_filter(flt)
         if selected is not None:
