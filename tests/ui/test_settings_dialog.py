@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QLineEdit,
+    QMessageBox,
     QTableWidget,
     QWidget,
 )
@@ -153,11 +154,21 @@ def test_a_bad_template_is_shown_and_nothing_is_saved(dialog: SettingsDialog, ct
     assert settings.get(ctx.db, "group.name") == "改了名字的纪检监察组"
 
 
-def test_cancel_discards(dialog: SettingsDialog, ctx: AppContext) -> None:
+def test_cancel_discards(dialog: SettingsDialog, ctx: AppContext, qtbot: QtBot) -> None:
     before = settings.get_all(ctx.db)
     replace_text(dialog.group_name, "不保存的名称")
     replace_text(dialog.kind_rows[COPY].prefix, "不保存抄")
+
+    def discard(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and box.windowTitle() == "放弃修改？"
+        [button] = [b for b in box.buttons() if b.text() == "放弃修改"]
+        button.click()
+
+    seen = answer_modals(discard)
     click(dialog.cancel_button)
+    qtbot.waitUntil(
+        lambda: bool(seen) and not (shiboken6.isValid(dialog) and dialog.isVisible()), timeout=3000
+    )
     assert settings.get_all(ctx.db) == before
     assert settings.get(ctx.db, "group.name") == settings.DEFAULTS["group.name"]
 

@@ -512,3 +512,10 @@ def column_values(obj: Record) -> dict[str, Any]:
             continue
         out[col.key] = getattr(obj, col.key)
     return out
+
+
+def configure() -> None:
+    """Set up every mapper now (the first query would otherwise do it, on the main thread)."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()

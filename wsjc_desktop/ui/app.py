@@ -101,6 +101,9 @@ def setup_application(*, crash_dialog: bool = True) -> object:
     from wsjc_desktop.ui import table_copy
 
     table_copy.install(app)  # Ctrl+C and 复制 on every table: rows with their header, for Excel/WPS
+    from wsjc_desktop.ui import dialog_behaviour
+
+    dialog_behaviour.install(app)  # every dialog: first field focused, fitted to the free screen area
     families = register_fonts()
     font = QFont(app.font())
     fallback = FALLBACK_FAMILY if FALLBACK_FAMILY in families else (families[0] if families else None)

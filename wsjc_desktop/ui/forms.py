@@ -1,22 +1,30 @@
 """Add/edit dialogs built from a record type's field spec.
 
 The dialog gathers values and hands them to one service call; a ``UserError`` naming a field
-is shown in red under that field and the dialog stays open with everything typed kept.
+is shown in red under that field and the dialog stays open with everything typed kept. The
+message goes as soon as that field is edited. The dialog opens with the focus in its first
+field, is never taller than the free area of the screen (the fields scroll, 保存 and 取消 stay
+in view), and asks 放弃修改？ before Esc, 取消 or the close button throw away what was typed
+(``dialog_behaviour.GuardedDialog``).
+
+A cadre is picked by typing any part of “姓名（单位）”, or pinyin: the start of the name's full
+pinyin (``zhangs``) or any run of its initials (``zs``), the same keys the search box indexes
+(``services.search.pinyin_keys``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -29,6 +37,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +45,8 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.domain.fields import Field, FieldKind, RecordSpec
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services.display import Lookups, display_value
+from wsjc_desktop.ui.dialog_behaviour import GuardedDialog, screen_area
+from wsjc_desktop.ui.windows import fitted_size
 
 ERROR_STYLE = "color: #c0392b;"
 PLACEHOLDERS = {
@@ -64,6 +75,10 @@ class Editor:
     def focus(self) -> None:
         self.widget.setFocus()
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the value changes (typed, chosen or ticked)."""
+        raise NotImplementedError
+
 
 class LineEditor(Editor):
     def __init__(self, fld: Field) -> None:
@@ -77,6 +92,9 @@ class LineEditor(Editor):
 
     def set(self, value: Any) -> None:
         self.edit.setText(display_value(self.fld, value))
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.edit.textChanged.connect(lambda _text: callback())
 
 
 class TextEditor(Editor):
@@ -94,6 +112,9 @@ class TextEditor(Editor):
 
     def set(self, value: Any) -> None:
         self.edit.setPlainText("" if value is None else str(value))
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.edit.textChanged.connect(callback)
 
 
 class IntEditor(Editor):
@@ -113,6 +134,9 @@ class IntEditor(Editor):
         if value is not None:
             self.spin.setValue(int(value))
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.spin.valueChanged.connect(lambda _value: callback())
+
 
 class BoolEditor(Editor):
     def __init__(self, fld: Field) -> None:
@@ -124,6 +148,9 @@ class BoolEditor(Editor):
 
     def set(self, value: Any) -> None:
         self.box.setChecked(bool(value))
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.box.toggled.connect(lambda _on: callback())
 
 
 class ComboEditor(Editor):
@@ -151,32 +178,106 @@ class ComboEditor(Editor):
                 self.combo.setCurrentIndex(i)
                 return
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.combo.currentIndexChanged.connect(lambda _index: callback())
+
 
 class _PickerLine(QLineEdit):
-    """Enter picks the typed person; it must not also press the dialog's 保存 button."""
+    """Enter picks the person highlighted in the list under the box, else the typed one; it
+    must not also press the dialog's 保存 button."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offered: QCompleter | None = None  # the list of matching people, set by the picker
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            popup = self.offered.popup() if self.offered is not None else None
+            if popup is not None and popup.isVisible():
+                selection = popup.selectionModel()
+                if selection is not None and selection.hasSelection():
+                    event.ignore()  # the list takes it: its highlighted person is chosen
+                    return
+                popup.hide()
             self.returnPressed.emit()
             event.accept()
             return
         super().keyPressEvent(event)
 
 
+def person_name(label: str) -> str:
+    """The name in a picker's “姓名（单位）”."""
+    return label.split("（")[0]
+
+
+def person_matches(query: str, label: str) -> bool:
+    """Whether typing ``query`` finds the person shown as ``label`` (“姓名（单位）”): any part of
+    the label, or, in ASCII letters, the start of the name's full pinyin (``zhangs``) or any run
+    of its initials (``zs``, ``s``), case ignored."""
+    typed = query.strip().casefold()
+    if not typed:
+        return False
+    if typed in label.casefold():
+        return True
+    letters = typed.replace(" ", "")
+    if not (letters.isascii() and letters.isalpha()):
+        return False
+    # the search box's own keys; pypinyin loads when letters are first typed, not with the form
+    from wsjc_desktop.services.search import pinyin_keys
+
+    full, initials = pinyin_keys(person_name(label))
+    return full.startswith(letters) or letters in initials
+
+
 class PickerEditor(Editor):
-    """Type part of a name and choose: for cadres, who may be thousands."""
+    """Type part of a name, or its pinyin initials, and choose: for cadres, who may be thousands.
+
+    The people the text finds are listed under the box as it is typed; a text that finds exactly
+    one person stands for that person.
+    """
 
     def __init__(self, fld: Field, choices: Sequence[tuple[int, str]]) -> None:
         self.fld = fld
-        self.by_label = {label: value for value, label in choices}
-        self.by_id = {value: label for value, label in choices}
+        self.choices = list(choices)
+        self.by_label = {label: value for value, label in self.choices}
+        self.by_id = {value: label for value, label in self.choices}
         self.edit = _PickerLine()
-        self.edit.setPlaceholderText("输入姓名查找并选择")
-        completer = QCompleter(QStringListModel([label for _v, label in choices]), self.edit)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.edit.setCompleter(completer)
+        self.edit.setPlaceholderText("输入姓名或拼音首字母查找并选择")
+        self.found = QStringListModel(self.edit)
+        # the list is filtered here (pinyin), so the completer shows it as it is
+        self.completer = QCompleter(self.found, self.edit)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setWidget(self.edit)
+        self.completer.activated.connect(self._chosen)  # activated(str): the label
+        self.edit.offered = self.completer
+        self.edit.textEdited.connect(lambda _text: self.offer())
         super().__init__(self.edit)
+
+    def _chosen(self, label: str) -> None:
+        self.edit.setText(label)
+
+    def matches(self, text: str) -> list[tuple[int, str]]:
+        """(id, label) of everyone ``text`` finds, in the order of the choices."""
+        return [(value, label) for value, label in self.choices if person_matches(text, label)]
+
+    def offer(self) -> None:
+        """List the people the typed text finds under the box (nothing found: no list)."""
+        labels = [label for _value, label in self.matches(self.edit.text())]
+        self.found.setStringList(labels)
+        if labels and self.edit.hasFocus():  # a list takes the keyboard: only for the box typed in
+            self.completer.complete()
+            popup = self.completer.popup()
+            if popup is not None:
+                # nothing highlighted until the user moves into the list: Enter then means the
+                # typed text (one person, or the message that several match), not the first line
+                popup.setCurrentIndex(QModelIndex())
+        else:
+            self.hide_offer()
+
+    def hide_offer(self) -> None:
+        popup = self.completer.popup()
+        if popup is not None and popup.isVisible():
+            popup.hide()
 
     def resolve(self, text: str) -> int | None:
         text = text.strip()
@@ -184,13 +285,18 @@ class PickerEditor(Editor):
             return None
         if text in self.by_label:
             return self.by_label[text]
-        matches = [v for label, v in self.by_label.items() if label.split("（")[0] == text]
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
+        named = [value for value, label in self.choices if person_name(label) == text]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
             raise UserError(
-                f"有{len(matches)}名干部叫“{text}”，请从列表中选择带单位的一项。", field=self.fld.name
+                f"有{len(named)}名干部叫“{text}”，请从列表中选择带单位的一项。", field=self.fld.name
             )
+        found = self.matches(text)
+        if len(found) == 1:
+            return found[0][0]
+        if found:
+            raise UserError(f"有{len(found)}名干部与“{text}”相符，请从列表中选择一项。", field=self.fld.name)
         raise UserError(f"没有找到干部“{text}”，请从列表中选择。", field=self.fld.name)
 
     def get(self) -> Any:
@@ -198,6 +304,15 @@ class PickerEditor(Editor):
 
     def set(self, value: Any) -> None:
         self.edit.setText(self.by_id.get(int(value), "") if value is not None else "")
+
+    def focus(self) -> None:
+        """Focus the box; when its text finds several people (the message says choose), list them."""
+        self.edit.setFocus()
+        if self.edit.isVisible() and len(self.matches(self.edit.text())) > 1:
+            self.offer()
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.edit.textChanged.connect(lambda _text: callback())
 
 
 class MultiPickerEditor(Editor):
@@ -212,6 +327,8 @@ class MultiPickerEditor(Editor):
         add.clicked.connect(self._add)
         remove.clicked.connect(self._remove)
         self.picker.edit.returnPressed.connect(self._add)
+        # a person clicked in the list goes in at once (after the picker has taken the label)
+        self.picker.completer.activated.connect(lambda _label: self._add())
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.picker.edit, 1)
@@ -235,6 +352,7 @@ class MultiPickerEditor(Editor):
                 raise
             self.report(exc)
             return
+        self.picker.hide_offer()
         if value is None or value in self._chosen():
             self.picker.edit.clear()
             return
@@ -262,7 +380,13 @@ class MultiPickerEditor(Editor):
             self.list.addItem(item)
 
     def focus(self) -> None:
-        self.picker.edit.setFocus()
+        self.picker.focus()
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.picker.on_change(callback)
+        model = self.list.model()
+        model.rowsInserted.connect(lambda *_: callback())
+        model.rowsRemoved.connect(lambda *_: callback())
 
 
 class CheckListEditor(Editor):
@@ -293,6 +417,9 @@ class CheckListEditor(Editor):
             checked = item.data(Qt.ItemDataRole.UserRole) in wanted
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.list.itemChanged.connect(lambda _item: callback())
+
 
 def make_editor(fld: Field, lookups: Lookups) -> Editor:
     kind = fld.kind
@@ -319,8 +446,33 @@ def make_editor(fld: Field, lookups: Lookups) -> Editor:
 
 SaveCallback = Callable[[dict[str, Any]], Any]
 
+#: The width of a column of fields. A form too tall for the screen is set in two columns when
+#: the screen is wide enough for both (a 1366×768 laptop is); otherwise it scrolls.
+COLUMN_WIDTH = 620
+TWO_COLUMNS_WIDTH = 2 * COLUMN_WIDTH - 160
 
-class RecordDialog(QDialog):
+
+def split_point(heights: Sequence[int]) -> int:
+    """Where rows of these heights are best cut into two columns of about the same height:
+    the first column takes the rows before the returned index (rows keep their order, so the
+    Tab key goes down the first column, then down the second)."""
+    total = sum(heights)
+    best, tallest, above = 1, total, 0
+    for index, height in enumerate(heights[:-1], start=1):
+        above += height
+        if max(above, total - above) < tallest:
+            best, tallest = index, max(above, total - above)
+    return best
+
+
+def _form_layout(host: QWidget | None = None) -> QFormLayout:
+    form = QFormLayout(host)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    return form
+
+
+class RecordDialog(GuardedDialog):
     """Add or edit one record. ``on_save`` gets the values and calls the service."""
 
     def __init__(
@@ -333,7 +485,9 @@ class RecordDialog(QDialog):
         values: Mapping[str, Any] | None = None,
         fields: Sequence[Field] | None = None,
         parent: QWidget | None = None,
+        available: QRect | None = None,
     ) -> None:
+        """``available``: the screen area to fit (default: the free area of the parent's screen)."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.spec = spec
@@ -345,10 +499,12 @@ class RecordDialog(QDialog):
             fields if fields is not None else [f for f in spec.editable_fields if f.name != _parent_key(spec)]
         )
 
-        form_host = QWidget()
-        form = QFormLayout(form_host)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+
+        rows: list[tuple[QLabel, QWidget]] = []
         for fld in shown:
             editor = make_editor(fld, lookups)
             error = QLabel()
@@ -363,23 +519,14 @@ class RecordDialog(QDialog):
             cell_layout.addWidget(error)
             label = QLabel(("* " if fld.required else "") + fld.label)
             label.setBuddy(editor.widget)
-            form.addRow(label, cell)
+            rows.append((label, cell))
             editor.widget.setObjectName(f"field_{fld.name}")
             editor.report = self.show_error
+            editor.on_change(partial(self.clear_error, fld.name))
             self.editors[fld.name] = editor
             self.errors[fld.name] = error
         if values:
             self.set_values(values)
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_host)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -387,15 +534,53 @@ class RecordDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         self.buttons = buttons
 
+        # the fields scroll; the message and the buttons below them stay in view
         layout = QVBoxLayout(self)
+        margins = layout.contentsMargins()
+        chrome = buttons.sizeHint().height() + layout.spacing() + margins.top() + margins.bottom()
+        # the screen the parent is on (this dialog has none yet); fitted again when shown
+        area = available if available is not None else screen_area(parent if parent is not None else self)
+        form_host = self._lay_out(rows, chrome, area)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_host)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
-        self.resize(620, min(760, 140 + 46 * len(shown)))
+        width = COLUMN_WIDTH if isinstance(form_host.layout(), QFormLayout) else TWO_COLUMNS_WIDTH
+        self.resize(fitted_size(QSize(width, form_host.sizeHint().height() + chrome), area))
+        if self.editors:
+            next(iter(self.editors.values())).focus()
+
+    def _lay_out(self, rows: Sequence[tuple[QLabel, QWidget]], chrome: int, area: QRect) -> QWidget:
+        """The fields in one column, or in two when one would not fit the screen's height and
+        the screen is wide enough."""
+        host = QWidget()
+        spacing = self.style().pixelMetric(QStyle.PixelMetric.PM_LayoutVerticalSpacing)
+        heights = [max(label.sizeHint().height(), cell.sizeHint().height()) + spacing for label, cell in rows]
+        one_column = QSize(COLUMN_WIDTH, sum(heights) + chrome)
+        fits = fitted_size(one_column, area).height() >= one_column.height()
+        room = fitted_size(QSize(TWO_COLUMNS_WIDTH, 1), area).width() >= TWO_COLUMNS_WIDTH
+        if fits or not room or len(rows) < 2:
+            form = _form_layout(host)
+            for label, cell in rows:
+                form.addRow(label, cell)
+            return host
+        cut = split_point(heights)
+        columns = QHBoxLayout(host)
+        for number, part in enumerate((rows[:cut], rows[cut:])):
+            if number:
+                columns.addSpacing(24)  # not setSpacing: the forms would take it between rows
+            form = _form_layout()
+            for label, cell in part:
+                form.addRow(label, cell)
+            columns.addLayout(form, 1)
+        return host
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         for name, editor in self.editors.items():
@@ -408,6 +593,11 @@ class RecordDialog(QDialog):
     def clear_errors(self) -> None:
         for label in self.errors.values():
             label.hide()
+        self.general_error.hide()
+
+    def clear_error(self, name: str) -> None:
+        """The field ``name`` was edited: its message (and a general one) no longer applies."""
+        self.errors[name].hide()
         self.general_error.hide()
 
     def show_error(self, exc: UserError) -> None:

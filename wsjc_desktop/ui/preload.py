@@ -19,8 +19,7 @@ log = logging.getLogger(__name__)
 
 #: What every register tab needs, heaviest first.
 MODULES = (
-    "sqlalchemy.orm",
-    "wsjc_desktop.domain.models",
+    "wsjc_desktop.domain.models",  # with it the ORM
     "wsjc_desktop.domain.fields",
     "wsjc_desktop.services.records",
     "wsjc_desktop.services.display",
@@ -33,9 +32,9 @@ def _load(extra: tuple[str, ...]) -> None:
     try:
         for name in (*MODULES, *extra):
             importlib.import_module(name)
-        from sqlalchemy.orm import configure_mappers
+        from wsjc_desktop.domain import models
 
-        configure_mappers()  # else done by the first query, on the main thread
+        models.configure()  # else done by the first query, on the main thread
     except Exception:  # the main thread will import them itself and report any real error
         log.exception("background import failed")
 

@@ -28,7 +28,10 @@ def exec_dialog(dialog: QDialog) -> int:
 
 def available_rect(widget: QWidget | None = None) -> QRect:
     """The free area of the screen ``widget`` is on (else the primary screen)."""
-    screen = widget.screen() if widget is not None else None
+    # through the window's handle: QWidget.screen() hands Python a wrapper that the garbage
+    # collector may later delete, and the application's screen with it
+    handle = widget.window().windowHandle() if widget is not None else None
+    screen = handle.screen() if handle is not None else None
     if screen is None:
         screen = QGuiApplication.primaryScreen()
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 728)

@@ -2,11 +2,14 @@
 
 ``run_login(parent, db)`` shows the login and returns the member logged in (``db.member_id``
 is then set and a LOGIN entry written), or None when the user chose 退出. A wrong password is
-said inline under the password box; the box is emptied and keeps the focus.
+said inline under the password box; the box is emptied and keeps the focus, and the message
+goes as soon as the member types again.
 
 ``run_password_dialog(parent, db, member_id)`` changes the logged-in member's own password
 (the current one first) or, for another member, sets a new one after the logged-in member
 confirms their own password (the recovery for a forgotten password in a group of two).
+A message beside a password box goes as soon as that box is typed in; 取消, Esc or the close
+button ask 放弃修改？ once something is typed (``dialog_behaviour.GuardedDialog``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from wsjc_desktop.services import members
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.storage.health import DamagedDatabaseError
 from wsjc_desktop.ui.context import ui_settings
+from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
 
 ERROR_STYLE = "color: #c0392b;"
 HINT_STYLE = "color: #666;"
@@ -146,6 +150,10 @@ class LoginDialog(QDialog):
         if self.member_box.count() == 0:
             self.show_error("还没有可以登录的人员（组内人员都未设置口令）。")
             self.login_button.setEnabled(False)
+        else:
+            # typed by the member (not the emptying after a wrong password): the message is done
+            self.password.textEdited.connect(lambda _text: self.error.hide())
+            self.member_box.activated.connect(lambda _index: self.error.hide())
         self.password.setFocus()
         self.resize(460, self.sizeHint().height())
 
@@ -195,7 +203,7 @@ def run_login(parent: QWidget | None, db: Database) -> int | None:
         dialog.deleteLater()
 
 
-class PasswordDialog(QDialog):
+class PasswordDialog(GuardedDialog):
     """修改口令 (the logged-in member's own) or 设置口令 (another member's, by the logged-in one)."""
 
     def __init__(self, db: Database, member_id: int, parent: QWidget | None = None) -> None:
@@ -246,8 +254,14 @@ class PasswordDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        for edit, error in (
+            (self.old, old_error),
+            (self.new, self.errors["new_password"]),
+            (self.confirm, self.errors["confirm_password"]),
+        ):
+            edit.textEdited.connect(lambda _text, error=error: error.hide())
 
         layout = QVBoxLayout(self)
         layout.addWidget(hint_label(intro))

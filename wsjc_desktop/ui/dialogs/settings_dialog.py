@@ -2,7 +2,9 @@
 members and their passwords, folders, and each year's public holidays (节假日).
 
 Everything except the members is saved by 保存 in one ``settings.set_many`` call (one
-transaction); a bad value is shown in red beside its input and nothing is written. The
+transaction); a bad value is shown in red beside its input and nothing is written, and the
+message goes as soon as that input is edited. 取消, Esc or the close button ask 放弃修改？ when
+something is changed and not saved (``dialog_behaviour.GuardedDialog``). The
 members list writes at once, like every other record list, and so does 设置口令… (a member's
 password: the logged-in member's own after the current one, another's after the logged-in
 member's own password; see ``services.auth``). Settings live in the database,
@@ -11,7 +13,9 @@ so every reader sees a saved change at once, without a restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
@@ -21,7 +25,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -41,17 +44,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
-from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.docnumber import check_template, default_prefix, format_doc_number
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.domain.fields import MEMBER
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import settings, workcalendar
+from wsjc_desktop.services import notices, settings, workcalendar
 from wsjc_desktop.services.records import RecordFilter
 from wsjc_desktop.ui.context import AppContext
+from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
 from wsjc_desktop.ui.forms import ERROR_STYLE, confirm
 from wsjc_desktop.ui.record_tab import RecordListPanel
 
@@ -71,14 +73,9 @@ BASIC_KEYS = (
     "security.idle_lock_minutes",
 )
 FOLDER_KEYS = ("folders.export", "folders.backup")
-FONT_ROLES = (
-    ("fangsong", "正文（仿宋）"),
-    ("xiaobiaosong", "标题（小标宋）"),
-    ("hei", "一级标题（黑体）"),
-    ("kai", "二级标题（楷体）"),
-    ("song", "宋体"),
-)
-FONT_KEYS = tuple(f"print.font.{role}" for role, _label in FONT_ROLES)
+#: (role, label) of each printing font, as the settings define them
+FONT_ROLES = tuple((role, settings.FONT_ROLE_LABELS[role]) for role in settings.FONT_ROLES)
+FONT_KEYS = settings.FONT_KEYS
 
 
 def _hint(text: str) -> QLabel:
@@ -99,17 +96,7 @@ def _error_label() -> QLabel:
 def next_sequences(ctx: AppContext, year: int) -> dict[NoticeKind, int]:
     """The sequence the next notice of each kind issued this year gets (as ``notices.allocate_number``
     would hand it out: after the counter and after any number already present)."""
-    out: dict[NoticeKind, int] = {}
-    with ctx.db.read() as uow:
-        for kind in NoticeKind:
-            row = uow.session.get(m.DocSequence, (kind, year))
-            highest = uow.session.scalar(
-                select(func.max(m.AlertNotice.doc_seq)).where(
-                    m.AlertNotice.kind == kind, m.AlertNotice.doc_year == year
-                )
-            )
-            out[kind] = max(row.last_seq if row is not None else 0, highest or 0) + 1
-    return out
+    return {planned.kind: planned.seq for planned in notices.next_numbers(ctx.db, year)}
 
 
 class MembersPanel(RecordListPanel):
@@ -636,7 +623,22 @@ class HolidayCalendarPage(QWidget):
         self.days_table.setFocus()
 
 
-class SettingsDialog(QDialog):
+def _on_edit(editor: QWidget, callback: Callable[[], None]) -> None:
+    """Call ``callback`` when the value in ``editor`` (or in the inputs of a row) changes."""
+    if isinstance(editor, QLineEdit):
+        editor.textChanged.connect(lambda _text: callback())
+    elif isinstance(editor, QComboBox):
+        editor.currentTextChanged.connect(lambda _text: callback())
+    elif isinstance(editor, QSpinBox):
+        editor.valueChanged.connect(lambda _value: callback())
+    elif isinstance(editor, QCheckBox):
+        editor.toggled.connect(lambda _on: callback())
+    else:  # a row: a folder or font path beside its 浏览… button
+        for edit in editor.findChildren(QLineEdit):
+            edit.textChanged.connect(lambda _text: callback())
+
+
+class SettingsDialog(GuardedDialog):
     """工具 → 设置."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -675,7 +677,7 @@ class SettingsDialog(QDialog):
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setText("取消")
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -684,8 +686,10 @@ class SettingsDialog(QDialog):
 
         self._set_values(self.initial)
         self.update_previews()
+        for editor, error, _page in self.inputs.values():
+            _on_edit(editor, partial(self._edited, error))
         ctx.hub.changed.connect(self._on_changes)
-        self.resize(780, 560)
+        self.resize(780, 560)  # fitted to the screen's free area when shown
 
     # --- pages -----------------------------------------------------------------------
 
@@ -1021,6 +1025,15 @@ class SettingsDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, title, edit.text().strip())
         if folder:
             edit.setText(folder)
+
+    def _edited(self, error: QLabel) -> None:
+        """An input was edited: its message (and a general one) no longer applies."""
+        error.hide()
+        self.general_error.hide()
+
+    def has_unsaved_changes(self) -> bool:
+        """What 保存 would write (the members are written as they are edited)."""
+        return bool(self.changed_values() or self.holidays_page.changes()[1])
 
     def clear_errors(self) -> None:
         for _editor, error, _page in self.inputs.values():
