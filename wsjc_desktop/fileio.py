@@ -48,10 +48,10 @@ def atomic_write(target: Path | str, *, holder: str | None) -> Iterator[BinaryIO
         if holder is None:
             raise
         raise write_error(exc, target, holder) from exc
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make the rename itself durable (POSIX; best effort: the file is written either way)."""
     if os.name != "posix":
         return

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.fileio import fsync_dir
 from wsjc_desktop.paths import backup_dir_for
 from wsjc_desktop.services.check import COUNTED
 from wsjc_desktop.storage.backupio import db_errors, online_backup, open_raw
@@ -306,21 +307,6 @@ def _free_name(folder: Path, stem: str, created: datetime, reason: str) -> Path:
         if not target.exists():
             return target
         seq = max(seq, 1) + 1
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a directory to flush it; NTFS journals the rename
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _fsync_file(path: Path) -> None:
@@ -587,7 +573,7 @@ def create_backup(
         if final.exists():  # taken meanwhile by another program backing up the same second
             final = _free_name(folder, db.path.stem, created, reason)
         os.replace(partial, final)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except db_errors() as exc:
         raise UserError(f"备份未完成：{_sqlite_text(exc)}。没有留下不完整的备份文件。") from exc
     except OSError as exc:
@@ -783,7 +769,7 @@ def _safety_copy(db_path: Path, folder: Path, key: str | None, moment: datetime)
                 _copy_bytes(wal, Path(f"{target}-wal"))
         _fsync_file(partial)
         os.replace(partial, target)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except db_errors() as exc:
         _remove(partial)
         raise UserError(f"无法为当前数据库做恢复前的安全副本：{_sqlite_text(exc)}。未做任何修改。") from exc
@@ -855,7 +841,7 @@ def restore(
         for side in _side_files(db_path):
             side.unlink(missing_ok=True)
         os.replace(partial, db_path)
-        _fsync_dir(db_path.parent)
+        fsync_dir(db_path.parent)
     except PermissionError as exc:
         raise UserError("数据库文件正被其他程序使用或没有写入权限，无法恢复。请关闭其他程序后重试。") from exc
     except OSError as exc:

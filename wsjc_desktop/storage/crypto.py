@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.fileio import fsync_dir
 from wsjc_desktop.storage.cipher import (
     MAX_OVERFLOW,
     MAX_PASSPHRASE_LENGTH,
@@ -270,7 +271,7 @@ def _swap_in(path: Path, new: Path, *, keep: Path | None, hold: Path | None) -> 
             else:
                 second.unlink(missing_ok=True)
             raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _wipe(path: Path, chunk: int = 1 << 20) -> None:
@@ -295,14 +296,3 @@ def _wipe(path: Path, chunk: int = 1 << 20) -> None:
 def _fsync(path: Path) -> None:
     with path.open("rb+") as fh:
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
