@@ -1,6 +1,7 @@
 """Sample input files the tests use, kept inside the repository (``tests/fixtures``).
 
-A fresh clone must pass its own tests with nothing beside it, so nothing here reads ``../shared``.
+A fresh clone must pass its own tests with nothing beside it: no test reads a folder outside the
+repository.
 """
 
 from __future__ import annotations
