@@ -16,7 +16,7 @@ from wsjc_desktop.services import auth
 from wsjc_desktop.storage import lock
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.main_window import MainWindow
-from wsjc_desktop.ui.windows import fit_to_screen, fitted_size
+from wsjc_desktop.ui.windows import available_rect, fit_to_screen, fitted_size
 
 LAPTOP = QRect(0, 0, 1366, 728)  # 1366×768 less a 40 px taskbar
 
@@ -31,7 +31,7 @@ def test_the_main_window_opens_inside_the_free_screen_area(ctx: AppContext, qtbo
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    available = window.screen().availableGeometry()
+    available = available_rect(window)
     assert available.contains(window.frameGeometry()), (window.frameGeometry(), available)
     # every register tab fits too: nothing forces the window taller than the screen
     for title in window.pages:
@@ -51,7 +51,7 @@ def test_a_window_saved_on_a_large_screen_is_brought_back_inside(ctx: AppContext
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
-    assert second.screen().availableGeometry().contains(second.frameGeometry())
+    assert available_rect(second).contains(second.frameGeometry())
     second.close()
 
 
