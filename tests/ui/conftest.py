@@ -64,3 +64,18 @@ def open_dialog(ctx: AppContext, qtbot: QtBot) -> Iterator[Callable[[type[QWidge
     for dlg in made:
         if shiboken6.isValid(dlg):
             dlg.close()
+
+
+@pytest.fixture
+def logged_in(ctx: AppContext) -> int:
+    """A group of two members with passwords; the first (王建国, jianguo-1) is logged in."""
+    from wsjc_desktop.services import auth
+    from wsjc_desktop.services.auth import NewMember
+
+    first, _second = auth.setup_group(
+        ctx.db,
+        "区纪委监委驻区财政局纪检监察组",
+        [NewMember("王建国", "组长", "jianguo-1"), NewMember("李秀英", "组员", "xiuying-1")],
+    )
+    auth.login(ctx.db, first, "jianguo-1")
+    return first

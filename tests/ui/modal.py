@@ -89,3 +89,8 @@ def type_text(widget: QWidget, text: str) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
             QApplication.sendEvent(widget, event)
+
+
+def wait_for_focus(qtbot: object, widget: QWidget) -> None:
+    """Wait until ``widget`` has the keyboard focus."""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=3000)  # type: ignore[attr-defined]

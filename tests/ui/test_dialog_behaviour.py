@@ -26,27 +26,16 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.ui.modal import type_text
+from tests.ui.modal import type_text, wait_for_focus
 from wsjc_desktop.ui import dialog_behaviour
 from wsjc_desktop.ui.dialog_behaviour import DISCARD, DISCARD_TITLE, KEEP_EDITING, GuardedDialog
+from wsjc_desktop.ui.windows import available_rect
 
 
 @pytest.fixture(autouse=True)
 def installed(qapp: QApplication) -> Iterator[None]:
     dialog_behaviour.install(qapp)
     yield
-
-
-def free_area(window: QWidget) -> QRect:
-    """The free area of the screen ``window`` is shown on (as the window system says)."""
-    handle = window.windowHandle()
-    screen = handle.screen() if handle is not None else None
-    assert screen is not None
-    return screen.availableGeometry()
-
-
-def wait_for_focus(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=3000)
 
 
 def type_keys(window: QWidget, text: str) -> None:
@@ -135,7 +124,7 @@ def test_a_dialog_taller_than_the_screen_is_shrunk_to_it(qtbot: QtBot) -> None:
     dialog.resize(900, 1400)
     dialog.show()
     qtbot.waitExposed(dialog)
-    area = free_area(dialog)
+    area = available_rect(dialog)
     assert dialog.height() < 1400
     assert area.contains(dialog.frameGeometry())
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)

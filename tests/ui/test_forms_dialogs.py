@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.support.builders import cadre, member, unit
-from tests.ui.modal import answer_modals, type_text
+from tests.ui.modal import answer_modals, type_text, wait_for_focus
 from wsjc_desktop.domain.enums import UnitType
 from wsjc_desktop.domain.fields import CADRE, MEETING, PERSONAL_MATTERS_REPORT, SPECS, TALK, UNIT
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import auth, records, settings
-from wsjc_desktop.services.auth import NewMember
+from wsjc_desktop.services import records, settings
 from wsjc_desktop.ui import dialog_behaviour
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialog_behaviour import DISCARD, DISCARD_TITLE, KEEP_EDITING, GuardedDialog, is_input
@@ -52,6 +51,7 @@ from wsjc_desktop.ui.forms import (
 )
 from wsjc_desktop.ui.main_window import MainWindow
 from wsjc_desktop.ui.record_tab import RecordTab
+from wsjc_desktop.ui.windows import available_rect
 
 #: The free area of a 1366×768 laptop screen above a 40 px taskbar.
 LAPTOP = QRect(0, 0, 1366, 728)
@@ -71,18 +71,6 @@ def tab(window: MainWindow, title: str, qtbot: QtBot) -> RecordTab:
     assert isinstance(page, RecordTab)
     qtbot.waitUntil(lambda: page.is_loaded)
     return page
-
-
-def free_area(window: QWidget) -> QRect:
-    """The free area of the screen ``window`` is shown on (as the window system says)."""
-    handle = window.windowHandle()
-    screen = handle.screen() if handle is not None else None
-    assert screen is not None
-    return screen.availableGeometry()
-
-
-def wait_for_focus(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=3000)
 
 
 def question(dialog: GuardedDialog, qtbot: QtBot) -> QMessageBox:
@@ -269,17 +257,6 @@ def test_settings_unchanged_close_at_once(
     dialog.tabs.setCurrentWidget(dialog.holidays_page)  # loads a year: nothing edited
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
-
-
-@pytest.fixture
-def logged_in(ctx: AppContext) -> int:
-    first, _second = auth.setup_group(
-        ctx.db,
-        "区纪委监委驻区财政局纪检监察组",
-        [NewMember("王建国", "组长", "jianguo-1"), NewMember("李秀英", "组员", "xiuying-1")],
-    )
-    auth.login(ctx.db, first, "jianguo-1")
-    return first
 
 
 def test_a_typed_password_asks_before_esc_throws_it_away(
@@ -562,7 +539,7 @@ def test_split_point_balances_the_columns() -> None:
 
 def test_the_cadre_form_fits_a_laptop_screen_whole(ctx: AppContext, window: MainWindow, qtbot: QtBot) -> None:
     dialog = show_form(qtbot, ctx, CADRE, parent=window, available=LAPTOP)
-    screen = free_area(dialog)
+    screen = available_rect(dialog)
     assert dialog.frameGeometry().height() <= min(LAPTOP.height(), screen.height())
     assert screen.contains(dialog.frameGeometry())
     scroll = dialog.findChild(QScrollArea)
@@ -604,7 +581,7 @@ def test_settings_fit_the_screen_with_their_buttons(
 ) -> None:
     dialog = open_dialog(SettingsDialog)
     assert isinstance(dialog, SettingsDialog)
-    screen = free_area(dialog)
+    screen = available_rect(dialog)
     assert screen.contains(dialog.frameGeometry())
     for button in (dialog.save_button, dialog.cancel_button):
         assert button.isVisible() and inside(button, dialog)

@@ -14,23 +14,11 @@ from sqlalchemy import select
 from tests.ui.modal import answer_modals, type_text
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import auth, records, settings
-from wsjc_desktop.services.auth import NewMember
+from wsjc_desktop.services import records, settings
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.forms import RecordDialog
 from wsjc_desktop.ui.idle_lock import IdleLock, LockDialog
 from wsjc_desktop.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def logged_in(ctx: AppContext) -> int:
-    first, _second = auth.setup_group(
-        ctx.db,
-        "区纪委监委驻区财政局纪检监察组",
-        [NewMember("王建国", "组长", "jianguo-1"), NewMember("李秀英", "组员", "xiuying-1")],
-    )
-    auth.login(ctx.db, first, "jianguo-1")
-    return first
 
 
 def unlock_entries(ctx: AppContext) -> list[str | None]:

@@ -16,7 +16,7 @@ window-modal and runs no event loop of its own, so nothing waits on it.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -49,7 +49,6 @@ __all__ = [
     "input_values",
     "install",
     "is_input",
-    "screen_area",
 ]
 
 DISCARD_TITLE = "放弃修改？"
@@ -118,28 +117,11 @@ def focus_first_input(dialog: QWidget) -> QWidget | None:
     return target
 
 
-def screen_area(widget: QWidget) -> QRect:
-    """The free area of the screen ``widget`` is on: its window's, else the window it opens
-    over (a dialog not shown yet), else the primary screen's.
-
-    Read through the native window (QWindow.screen), not QWidget.screen(): in a test run that
-    call left PySide holding a QScreen wrapper that the garbage collector later deleted, and
-    the application's screen with it (a crash in the next window made)."""
-    window: QWidget | None = widget.window()
-    while window is not None:
-        handle = window.windowHandle()
-        if handle is not None and handle.screen() is not None:
-            return handle.screen().availableGeometry()
-        parent = window.parentWidget()
-        window = parent.window() if parent is not None else None
-    return available_rect(None)
-
-
 def fit_dialog(dialog: QWidget) -> None:
     """Shrink ``dialog`` to the free area of its screen (its layout may refuse to go below its
     minimum). Only the size: Qt centres a dialog over its parent inside that area when it is
     first shown, and a move here would stop it from doing so."""
-    size = fitted_size(dialog.size(), screen_area(dialog))
+    size = fitted_size(dialog.size(), available_rect(dialog))
     if size != dialog.size():
         dialog.resize(size)
 

@@ -45,8 +45,8 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.domain.fields import Field, FieldKind, RecordSpec
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services.display import Lookups, display_value
-from wsjc_desktop.ui.dialog_behaviour import GuardedDialog, screen_area
-from wsjc_desktop.ui.windows import fitted_size
+from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
+from wsjc_desktop.ui.windows import available_rect, fitted_size
 
 ERROR_STYLE = "color: #c0392b;"
 PLACEHOLDERS = {
@@ -543,7 +543,7 @@ class RecordDialog(GuardedDialog):
         margins = layout.contentsMargins()
         chrome = buttons.sizeHint().height() + layout.spacing() + margins.top() + margins.bottom()
         # the screen the parent is on (this dialog has none yet); fitted again when shown
-        area = available if available is not None else screen_area(parent if parent is not None else self)
+        area = available if available is not None else available_rect(parent if parent is not None else self)
         form_host = self._lay_out(rows, chrome, area)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

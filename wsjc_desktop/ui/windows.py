@@ -27,14 +27,22 @@ def exec_dialog(dialog: QDialog) -> int:
 
 
 def available_rect(widget: QWidget | None = None) -> QRect:
-    """The free area of the screen ``widget`` is on (else the primary screen)."""
-    # through the window's handle: QWidget.screen() hands Python a wrapper that the garbage
-    # collector may later delete, and the application's screen with it
-    handle = widget.window().windowHandle() if widget is not None else None
-    screen = handle.screen() if handle is not None else None
-    if screen is None:
-        screen = QGuiApplication.primaryScreen()
-    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 728)
+    """The free area of the screen ``widget`` is on: its window's, else the window it opens
+    over (a dialog not shown yet), else the primary screen's.
+
+    Read through the native window (QWindow.screen), not QWidget.screen(): that call hands
+    Python a QScreen wrapper that the garbage collector may later delete, and the application's
+    screen with it (a crash in the next window made)."""
+    window = widget.window() if widget is not None else None
+    while window is not None:
+        handle = window.windowHandle()
+        screen = handle.screen() if handle is not None else None
+        if screen is not None:
+            return screen.availableGeometry()
+        parent = window.parentWidget()
+        window = parent.window() if parent is not None else None
+    primary = QGuiApplication.primaryScreen()
+    return primary.availableGeometry() if primary is not None else QRect(0, 0, 1366, 728)
 
 
 def fitted_size(wanted: QSize, available: QRect, margin: int = SCREEN_MARGIN) -> QSize:
