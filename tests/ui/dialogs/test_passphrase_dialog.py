@@ -28,7 +28,7 @@ from wsjc_desktop.ui.dialogs.passphrase_dialog import (
 )
 
 KEY = "八个字的中文口令"  # typed the way an input method delivers it
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "passphrase.png"
+SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "passphrase.png"
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.support.builders import cadre, unit
-from tests.ui.test_dossier_tab import make_tab, office, tree_texts
+from tests.ui.tabs.dossier.test_tab import make_tab, office, tree_texts
 from wsjc_desktop.services import dossier, records
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.context import AppContext

@@ -1,6 +1,6 @@
 """数据库正在使用: what it shows, each answer, and the take-over offered only for an abandoned lock.
 
-``python -m tests.ui.test_lock_held_dialog OUT.png [--stale]`` saves a screenshot of the dialog
+``python -m tests.ui.dialogs.test_lock_held_dialog OUT.png [--stale]`` saves a screenshot of the dialog
 (docs/screenshots/lock_held.png is made this way).
 """
 
