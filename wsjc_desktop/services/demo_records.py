@@ -1,0 +1,780 @@
+"""The year's records of the demo: :class:`_Demo`, for :mod:`wsjc_desktop.services.demo`.
+
+:class:`_Demo` adds to :class:`~.demo_people._DemoBase` (the generator's state, helpers and
+people) everything a group records in a year, one method per phase of ``generate_demo``: the
+dossier sections (个人有关事项报告, 述责述廉, sanctions and clues, 党风廉政意见回复, 廉政风险点),
+talks (with the 第一种形态 they lead to), meetings with their attendees and opinions, and the
+notices (廉情抄告单, 提醒函, 提示函, 建议书, 节前提醒) with their feedback, numbered once all
+are made (``number_notices``). The texts come from :mod:`.demo_data`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from wsjc_desktop.domain.docnumber import DEFAULT_TEMPLATE, format_doc_number
+from wsjc_desktop.domain.enums import (
+    CadreRank,
+    ClueDisposal,
+    ClueSource,
+    DisciplineCategory,
+    DutyReportRating,
+    FirstFormHandling,
+    MeetingType,
+    NoticeKind,
+    NoticeStatus,
+    OpinionConclusion,
+    OpinionFollowUp,
+    OpinionReason,
+    PersonalMattersCheck,
+    RectificationStatus,
+    RiskLevel,
+    TalkKind,
+)
+from wsjc_desktop.services.demo_data import (
+    _ADMIN_TOPICS,
+    _CADRE_OPINIONS,
+    _CHECK_NOTES,
+    _CLUE_RESULTS,
+    _CLUE_SOURCE_WEIGHTS,
+    _CLUE_SUMMARIES,
+    _CONCLUSION_WEIGHTS,
+    _COPY_ISSUES,
+    _FEEDBACK_MEASURES,
+    _HOLIDAY_REQUIREMENTS,
+    _LIFE_TOPICS,
+    _MAJOR_TOPICS,
+    _MEETING_FOLLOW_UPS,
+    _MEETING_WEIGHTS,
+    _OPINION_NOTES,
+    _OPINION_REQUESTERS,
+    _OPINIONS,
+    _PARTY_TOPICS,
+    _PROJECTS,
+    _PROMPT_TOPICS,
+    _PROPOSAL_AREAS,
+    _REASON_WEIGHTS,
+    _REMINDER_REQUIREMENTS,
+    _REMINDER_TOPICS,
+    _RISKS,
+    _ROOMS,
+    _SPECIAL_TOPICS,
+    _TALK_FOLLOW_UPS,
+    _TALK_TEXT,
+    _TALK_WEIGHTS,
+)
+from wsjc_desktop.services.demo_people import (
+    Row,
+    _Cadre,
+    _DemoBase,
+    _Group,
+    _month_add,
+    _party_word,
+    _Unit,
+)
+
+
+class _Demo(_DemoBase):
+    """The whole generator: the people of :class:`_DemoBase` and the year's records."""
+
+    # --- dossier sections --------------------------------------------------------------------
+
+    def reports_and_risks(self, group: _Group) -> None:
+        self.reports(group)
+        self.risks(group)
+
+    def cases_and_opinions(self, group: _Group) -> None:
+        self.opinions(group, *self.discipline_and_clues(group))
+
+    def reports(self, group: _Group) -> None:
+        """个人有关事项报告 and 述责述廉 for the year, for leaders and 中层正职."""
+        rng = self.rng
+        for unit in group.units:
+            for c in unit.cadres:
+                if not c.serving:
+                    continue
+                senior = c.rank in (CadreRank.BUREAU, CadreRank.DIVISION)
+                if senior or c.is_head:
+                    d = self._workday(
+                        min(date(self.year, 1, 15), self.today), min(date(self.year, 3, 31), self.today)
+                    )
+                    check = PersonalMattersCheck.NOT_CHECKED
+                    check_note = None
+                    if rng.random() < 0.25:
+                        check = self._pick(
+                            (
+                                (PersonalMattersCheck.CONSISTENT, 90),
+                                (PersonalMattersCheck.OMITTED, 9),
+                                (PersonalMattersCheck.CONCEALED, 1),
+                            )
+                        )
+                        check_note = _CHECK_NOTES.get(check)
+                    row = self._record("personal_matters_reports", self._ts(d), group.staff_id)
+                    row.update(
+                        cadre_id=c.id,
+                        year=self.year,
+                        report_date=d,
+                        check_result=check,
+                        check_note=check_note,
+                        note=None,
+                    )
+                if c.is_leader or c.is_head:
+                    d = self._workday(
+                        min(date(self.year, 1, 10), self.today), min(date(self.year, 2, 28), self.today)
+                    )
+                    rating = self._pick(
+                        (
+                            (DutyReportRating.GOOD, 70),
+                            (DutyReportRating.FAIRLY_GOOD, 25),
+                            (DutyReportRating.AVERAGE, 4),
+                            (DutyReportRating.POOR, 1),
+                        )
+                    )
+                    summary = (
+                        f"围绕落实全面从严治党主体责任、履行“一岗双责”、廉洁自律等方面进行述责述廉，"
+                        f"查摆问题{rng.randint(2, 6)}个，明确整改措施{rng.randint(3, 9)}条。"
+                    )
+                    row = self._record("duty_reports", self._ts(d), group.staff_id)
+                    row.update(
+                        cadre_id=c.id,
+                        year=self.year,
+                        report_date=d,
+                        rating=rating,
+                        summary=summary,
+                        note="书面述责述廉" if not c.is_leader else None,
+                    )
+
+    def discipline_and_clues(self, group: _Group) -> tuple[list[_Cadre], list[_Cadre], list[_Cadre]]:
+        """Sanctions (some from earlier years) and clues; returns (sanctioned long ago, recent, pending)."""
+        rng = self.rng
+        old: list[_Cadre] = []
+        recent: list[_Cadre] = []
+        pending: list[_Cadre] = []
+        cadres = [c for u in group.units for c in u.cadres if c.serving]
+        for i in range(rng.randint(2, 4)):
+            c = rng.choice(cadres)
+            category, measure, months, authority = rng.choice(
+                (
+                    (DisciplineCategory.PARTY_SANCTION, "警告", 6, "区纪委监委"),
+                    (DisciplineCategory.PARTY_SANCTION, "严重警告", 12, "区纪委监委"),
+                    (DisciplineCategory.GOVERNMENT_SANCTION, "警告", 6, "区监委"),
+                    (DisciplineCategory.GOVERNMENT_SANCTION, "记过", 12, "区监委"),
+                    (DisciplineCategory.ORGANIZATIONAL, "调离岗位", 0, "区委组织部"),
+                )
+            )
+            if i == 0:
+                decided = self._day(date(self.year - 3, 1, 1), date(self.year - 2, 6, 30))
+            else:
+                decided = self._day(date(self.year - 1, 1, 1), self.today)
+            end = _month_add(decided, months) if months else None
+            (old if end is not None and end < self.today else recent).append(c)
+            row = self._record("discipline_records", self._ts(decided), group.chief_id)
+            row.update(
+                cadre_id=c.id,
+                category=category,
+                measure=measure,
+                decided_on=decided,
+                effect_start=decided if months else None,
+                effect_end=end,
+                authority=authority,
+                reason=rng.choice(
+                    (
+                        "违反中央八项规定精神，违规收受礼品礼金",
+                        "违反工作纪律，履行监管职责不力",
+                        "违反廉洁纪律，违规接受管理服务对象宴请",
+                    )
+                ),
+                note=None,
+            )
+        for _ in range(rng.randint(22, 30)):
+            unit = rng.choice(group.units)
+            target = rng.choice(unit.cadres) if rng.random() < 0.8 else None
+            received = self._in_year()
+            source = self._pick(_CLUE_SOURCE_WEIGHTS)
+            text = rng.choice(_CLUE_SUMMARIES).format(
+                post=target.position if target else "某工作人员", proj=rng.choice(_PROJECTS)
+            )
+            age = (self.today - received).days
+            if age < 15 or rng.random() < 0.1:
+                disposal, disposed, result = ClueDisposal.PENDING, None, None
+                if target is not None:
+                    pending.append(target)
+            else:
+                disposal = self._pick(
+                    (
+                        (ClueDisposal.TALK_INQUIRY, 35),
+                        (ClueDisposal.PRELIMINARY_CHECK, 25),
+                        (ClueDisposal.SHELVED, 10),
+                        (ClueDisposal.CLOSED, 30),
+                    )
+                )
+                disposed = received + timedelta(days=rng.randint(10, min(60, age)))
+                result = rng.choice(_CLUE_RESULTS[disposal])
+            row = self._record("clues", self._ts(received), group.chief_id)
+            row.update(
+                cadre_id=target.id if target else None,
+                unit_id=unit.id,
+                received_on=received,
+                source=source,
+                summary=text,
+                disposal=disposal,
+                disposed_on=disposed,
+                result=result,
+                note="上级交办，按期报送处置结果" if source == ClueSource.ASSIGNED else None,
+            )
+        return old, recent, pending
+
+    def opinions(self, group: _Group, old: list[_Cadre], recent: list[_Cadre], pending: list[_Cadre]) -> None:
+        """党风廉政意见回复, in requests of one to four people."""
+        rng = self.rng
+        eligible = [c for u in group.units for c in u.cadres if c.serving and c.rank != CadreRank.STAFF]
+        forced = list(OpinionConclusion) if group.index == 0 else []
+        made = 0
+        target = rng.randint(90, 110)
+        while made < target:
+            unit = rng.choice(group.units)
+            reason = self._pick(_REASON_WEIGHTS)
+            requester = rng.choice(_OPINION_REQUESTERS[reason]).format(
+                unit=unit.full_name + _party_word(unit)
+            )
+            request = self._in_year()
+            reply: date | None = min(self.today, request + timedelta(days=rng.randint(2, 7)))
+            if (self.today - request).days < 3 and rng.random() < 0.5:
+                reply = None
+            self.opinion_batches += 1
+            number = format_doc_number(
+                DEFAULT_TEMPLATE, self.agency_code + "复", self.year, self.opinion_batches
+            )
+            pool = [c for c in eligible if c.unit is unit] or eligible
+            for c in rng.sample(pool, min(len(pool), rng.choice((1, 1, 1, 2, 2, 3, 4)))):
+                conclusion: OpinionConclusion | None = None
+                who = c
+                if reply is not None:
+                    if forced:
+                        conclusion = forced.pop(0)
+                        source = {
+                            OpinionConclusion.EXPIRED_NO_OBJECTION: old,
+                            OpinionConclusion.CLOSED_NO_OBJECTION: old,
+                            OpinionConclusion.PENDING_DEFERRED: pending,
+                            OpinionConclusion.SUGGEST_DEFER: pending or recent,
+                            OpinionConclusion.SUGGEST_NOT_USE: recent,
+                        }.get(conclusion, [])
+                        if source:
+                            who = rng.choice(source)
+                    else:
+                        conclusion = self._pick(_CONCLUSION_WEIGHTS)
+                row = self._record("integrity_opinions", self._ts(reply or request), group.chief_id)
+                row.update(
+                    cadre_id=who.id,
+                    requesting_unit=requester,
+                    reason=reason,
+                    request_date=request,
+                    reply_date=reply,
+                    conclusion=conclusion,
+                    doc_number=number if reply else None,
+                    note=f"拟{reason.label}"
+                    if reason in (OpinionReason.PROMOTION, OpinionReason.RANK_PROMOTION)
+                    else None,
+                )
+                made += 1
+
+    def risks(self, group: _Group) -> None:
+        rng = self.rng
+        for unit in group.units:
+            heads = [c for c in unit.cadres if c.is_head]
+            processes = [
+                (
+                    p,
+                    f"{p}环节存在廉政风险，可能出现违规操作、利益输送等问题",
+                    "建立健全内控制度，关键环节集体研究、全程留痕，纪检监察组定期抽查",
+                )
+                for p in unit.tpl.processes
+            ]
+            for process, description, measures in processes + rng.choices(_RISKS, k=rng.randint(12, 18)):
+                head = rng.choice(heads) if heads and rng.random() < 0.4 else None
+                row = self._record(
+                    "risk_points",
+                    self._ts(self._day(self.jan1, min(self.today, date(self.year, 3, 31)))),
+                    group.staff_id,
+                )
+                row.update(
+                    cadre_id=head.id if head else None,
+                    unit_id=unit.id,
+                    post=head.position if head else rng.choice(unit.tpl.depts),
+                    process=process,
+                    description=description,
+                    level=self._pick(((RiskLevel.HIGH, 25), (RiskLevel.MEDIUM, 50), (RiskLevel.LOW, 25))),
+                    measures=measures,
+                    year=self.year,
+                    note=None,
+                )
+
+    # --- talks and meetings --------------------------------------------------------------------
+
+    def talks(self, group: _Group) -> None:
+        rng = self.rng
+        handled: list[tuple[_Cadre, date, FirstFormHandling]] = []
+        for i in range(rng.randint(380, 440)):
+            kind = self._pick(_TALK_WEIGHTS)
+            if group.index == 0 and i < len(_TALK_WEIGHTS):
+                kind = _TALK_WEIGHTS[i][0]
+            unit = rng.choice(group.units)
+            serving = [c for c in unit.cadres if c.serving]
+            leaders = [c for c in serving if c.is_leader or c.is_head]
+            if kind == TalkKind.SUMMONS:
+                chosen = [next(c for c in serving if c.is_top)]
+            elif kind == TalkKind.INTEGRITY:
+                chosen = rng.sample(leaders if rng.random() < 0.7 else serving, rng.choice((1, 1, 2, 3, 3)))
+            elif kind == TalkKind.PRE_APPOINTMENT:
+                pool = [c for c in serving if c.rank != CadreRank.STAFF and not c.is_top]
+                chosen = rng.sample(pool, rng.choice((1, 1, 2)))
+            elif kind == TalkKind.HEART_TO_HEART:
+                chosen = rng.sample(serving, rng.choice((1, 1, 1, 2)))
+            else:
+                chosen = [rng.choice(serving)]
+            if group.index == 0 and i == 0:
+                chosen = rng.sample(leaders, 3)
+            day = self._in_year()
+            senior = any(c.is_leader for c in chosen)
+            talker, recorder = group.members if senior or rng.random() < 0.5 else group.members[::-1]
+            start_h = rng.choice((9, 9, 10, 10, 11, 14, 15, 15, 16))
+            start_m = rng.choice((0, 0, 15, 30, 30, 45))
+            length = rng.choice((30, 40, 45, 60, 60, 90))
+            reasons, summaries, responses = _TALK_TEXT[kind]
+            handling: FirstFormHandling | None = None
+            if kind == TalkKind.ADMONISHMENT:
+                handling = FirstFormHandling.ADMONISHMENT
+            elif kind == TalkKind.REMINDER and rng.random() < 0.25:
+                handling = rng.choice(
+                    (
+                        FirstFormHandling.TALK_REMINDER,
+                        FirstFormHandling.TALK_REMINDER,
+                        FirstFormHandling.CRITICISM,
+                    )
+                )
+            elif kind == TalkKind.WRITTEN_INQUIRY and rng.random() < 0.3:
+                handling = FirstFormHandling.ORDERED_REVIEW
+            location = rng.choice(
+                ("纪检监察组谈话室", f"{unit.short}{rng.choice(_ROOMS)}", "区纪委监委谈话室")
+            )
+            row = self._record("talks", self._ts(day), talker)
+            row.update(
+                kind=kind,
+                held_on=day,
+                start_time=None,
+                end_time=None,
+                location=location,
+                talker_id=talker,
+                recorder_id=recorder,
+                reason=rng.choice(reasons),
+                summary=rng.choice(summaries),
+                response=rng.choice(responses),
+                follow_up=rng.choice(_TALK_FOLLOW_UPS),
+                handling=handling,
+                note=None,
+            )
+            start = datetime(2000, 1, 1, start_h, start_m)
+            row["start_time"] = start.time()
+            row["end_time"] = (start + timedelta(minutes=length)).time()
+            for c in chosen:
+                self.rows["talk_cadres"].append({"talk_id": row["id"], "cadre_id": c.id})
+                if handling in (
+                    FirstFormHandling.CRITICISM,
+                    FirstFormHandling.ORDERED_REVIEW,
+                    FirstFormHandling.ADMONISHMENT,
+                ):
+                    handled.append((c, day, handling))
+        for c, day, handling in handled:
+            end = _month_add(day, 6) if handling == FirstFormHandling.ADMONISHMENT else None
+            row = self._record("discipline_records", self._ts(day), group.chief_id)
+            row.update(
+                cadre_id=c.id,
+                category=DisciplineCategory.FIRST_FORM,
+                measure=handling.label,
+                decided_on=day,
+                effect_start=day if end else None,
+                effect_end=end,
+                authority="派驻纪检监察组",
+                reason="运用监督执纪“第一种形态”处理",
+                note=None,
+            )
+
+    def meetings(self, group: _Group) -> None:
+        rng = self.rng
+        for unit in group.units:
+            counters: dict[MeetingType, int] = {}
+            plan: list[tuple[MeetingType, date]] = []
+            plan.append(
+                (
+                    MeetingType.DEMOCRATIC_LIFE,
+                    self._workday(
+                        min(date(self.year, 1, 10), self.today), min(date(self.year, 2, 28), self.today)
+                    ),
+                )
+            )
+            for _ in range(rng.randint(1, 2)):
+                plan.append((MeetingType.ORGANIZATIONAL_LIFE, self._in_year()))
+            for _ in range(rng.randint(24, 32)):
+                plan.append((self._pick(_MEETING_WEIGHTS), self._in_year()))
+            plan.sort(key=lambda p: p[1])
+            leaders = [c for c in unit.cadres if c.serving and (c.is_leader or c.is_head)]
+            for mtype, day in plan:
+                counters[mtype] = n = counters.get(mtype, 0) + 1
+                topics, major, title = self._agenda(unit, mtype, day, n)
+                attendees = (
+                    [group.chief_id, group.staff_id] if rng.random() < 0.3 else [rng.choice(group.members)]
+                )
+                row = self._record("meetings", self._ts(day), attendees[0])
+                row.update(
+                    unit_id=unit.id,
+                    held_on=day,
+                    meeting_type=mtype,
+                    title=title,
+                    topics="\n".join(topics),
+                    major_topic_count=major,
+                    location=unit.short + rng.choice(_ROOMS),
+                    follow_up=rng.choice(_MEETING_FOLLOW_UPS),
+                    note=None,
+                )
+                for member in attendees:
+                    self.rows["meeting_attendees"].append({"meeting_id": row["id"], "member_id": member})
+                for _ in range(rng.choice((1, 1, 2, 2, 3))):
+                    cadre = rng.choice(leaders) if leaders and rng.random() < 0.3 else None
+                    if cadre is not None:
+                        content = rng.choice(_CADRE_OPINIONS).format(post=cadre.position)
+                    else:
+                        content = rng.choice(_OPINIONS)
+                    age = (self.today - day).days
+                    follow = (
+                        OpinionFollowUp.PENDING
+                        if age < 14
+                        else self._pick(
+                            (
+                                (OpinionFollowUp.PENDING, 10),
+                                (OpinionFollowUp.ADOPTED, 35),
+                                (OpinionFollowUp.IMPLEMENTED, 50),
+                                (OpinionFollowUp.NOT_ADOPTED, 5),
+                            )
+                        )
+                    )
+                    op = self._record("meeting_opinions", row["created_at"], attendees[0])
+                    op.update(
+                        meeting_id=row["id"],
+                        content=content,
+                        cadre_id=cadre.id if cadre else None,
+                        follow_up=follow,
+                        follow_up_note=rng.choice(_OPINION_NOTES[follow]),
+                    )
+
+    def _agenda(self, unit: _Unit, mtype: MeetingType, day: date, n: int) -> tuple[list[str], int, str]:
+        rng = self.rng
+        proj = rng.choice(_PROJECTS)
+        major_topics = [t.format(proj=proj) for t in rng.sample(_MAJOR_TOPICS, 2)]
+        if mtype == MeetingType.DEMOCRATIC_LIFE:
+            return list(_LIFE_TOPICS), 0, f"{unit.short}领导班子{self.year - 1}年度民主生活会"
+        if mtype == MeetingType.ORGANIZATIONAL_LIFE:
+            return list(_LIFE_TOPICS[1:3]), 0, f"{unit.short}机关党支部组织生活会"
+        if mtype == MeetingType.MAJOR_DECISION:
+            topics = major_topics[: rng.randint(1, 2)]
+            return topics, len(topics), f"{self.year}年第{n}次“三重一大”事项集体决策会议"
+        if mtype == MeetingType.ADMINISTRATIVE:
+            topics = [t.format(m=day.month) for t in rng.sample(_ADMIN_TOPICS, 2)]
+            if rng.random() < 0.3:
+                topics.append(major_topics[0])
+            return topics, len(topics) - 2, f"{day.month}月份行政办公会"
+        if mtype == MeetingType.SPECIAL_TOPIC:
+            title, topic = rng.choice(_SPECIAL_TOPICS)
+            return [topic], 0, title
+        if mtype == MeetingType.OTHER:
+            return ["党风廉政建设工作联络员例会"], 0, "党风廉政建设工作联络员例会"
+        party = _party_word(unit)
+        topics = [_PARTY_TOPICS[0], *rng.sample(_PARTY_TOPICS[1:], rng.randint(1, 2))]
+        major = 0
+        if rng.random() < 0.5:
+            topics.append(major_topics[0])
+            major = 1
+        return topics, major, f"{unit.short}{party}{self.year}年第{n}次会议"
+
+    # --- notices ----------------------------------------------------------------------------
+
+    def notices(self, group: _Group) -> None:
+        rng = self.rng
+        per_kind = {
+            NoticeKind.COPY_NOTICE: (24, 30),
+            NoticeKind.REMINDER_LETTER: (16, 22),
+            NoticeKind.PROMPT_LETTER: (12, 18),
+            NoticeKind.PROPOSAL: (6, 9),
+        }
+        forced_scenarios = ["draft", "overdue", "due_soon", "fed_back", "rectified_late", "rectified"]
+        for kind, (lo, hi) in per_kind.items():
+            for i in range(rng.randint(lo, hi)):
+                scenario = forced_scenarios[i] if group.index == 0 and i < len(forced_scenarios) else None
+                self._notice(group, kind, scenario)
+        self._holiday_notices(group)
+
+    def _notice(self, group: _Group, kind: NoticeKind, scenario: str | None) -> None:
+        rng = self.rng
+        unit = rng.choice(group.units)
+        serving = [c for c in unit.cadres if c.serving]
+        cadre: _Cadre | None = None
+        n = rng.randint(2, 12)
+        proj = rng.choice(_PROJECTS)
+        if kind == NoticeKind.COPY_NOTICE:
+            short_issue, problems, requirements = rng.choice(_COPY_ISSUES)
+            problems = problems.format(n=n, proj=proj, amount=rng.randint(20, 480))
+            title = f"关于{unit.short}{short_issue}问题的廉情抄告单"
+        elif kind == NoticeKind.REMINDER_LETTER:
+            cadre = rng.choice([c for c in serving if c.is_leader or c.is_head] or serving)
+            topic = rng.choice(_REMINDER_TOPICS)
+            title = f"关于{topic}的廉政提醒函"
+            problems = f"日常监督中发现，{cadre.position}分管领域在{topic}方面存在薄弱环节。"
+            requirements = _REMINDER_REQUIREMENTS
+        elif kind == NoticeKind.PROMPT_LETTER:
+            topic, problems = rng.choice(_PROMPT_TOPICS)
+            problems = problems.format(n=n)
+            title = f"关于{topic}的提示函"
+            requirements = (
+                "请对照提示内容开展自查自纠，完善相关制度措施，并将自查整改情况按期反馈纪检监察组。"
+            )
+        else:
+            area, problems, requirements = rng.choice(_PROPOSAL_AREAS)
+            title = f"关于{unit.short}加强{area}的纪检监察建议书"
+            requirements = f"建议：{requirements}请于收到本建议书之日起30日内将落实情况书面反馈。"
+        days = 30 if kind == NoticeKind.PROPOSAL else rng.choice((15, 15, 20, 30))
+        today = self.today
+        issued: date | None
+        deadline: date | None
+        late = False
+        if scenario is None:
+            scenario = "draft" if rng.random() < 0.07 else "random"
+        if scenario == "draft":
+            issued, deadline, status = None, None, NoticeStatus.DRAFT
+        elif scenario == "overdue":
+            issued = self._workday(self.jan1, max(self.jan1, today - timedelta(days=days + 5)))
+            deadline = issued + timedelta(days=days)
+            if deadline >= today:
+                deadline = issued + timedelta(days=max(1, (today - issued).days - 1))
+            status = NoticeStatus.ISSUED
+        elif scenario == "due_soon":
+            deadline = today + timedelta(days=rng.randint(0, 6))
+            issued = max(self.jan1, min(today, deadline - timedelta(days=days)))
+            status = NoticeStatus.ISSUED
+        else:
+            if scenario == "random":
+                issued = self._in_year()
+            else:
+                issued = self._workday(self.jan1, max(self.jan1, today - timedelta(days=days + 10)))
+            deadline = issued + timedelta(days=days)
+            if scenario == "fed_back":
+                status = NoticeStatus.FED_BACK
+            elif scenario in ("rectified", "rectified_late"):
+                status = NoticeStatus.RECTIFIED
+                late = scenario == "rectified_late"
+            elif deadline < today:
+                status = self._pick(
+                    ((NoticeStatus.RECTIFIED, 60), (NoticeStatus.FED_BACK, 28), (NoticeStatus.ISSUED, 12))
+                )
+                late = rng.random() < 0.2
+            else:
+                status = self._pick(((NoticeStatus.ISSUED, 65), (NoticeStatus.FED_BACK, 35)))
+        created = self._ts(issued or self._day(today - timedelta(days=10), today))
+        row = self._record("alert_notices", created, group.chief_id)
+        row.update(
+            kind=kind,
+            doc_year=None,
+            doc_seq=None,
+            doc_number=None,
+            unit_id=unit.id,
+            cadre_id=cadre.id if cadre else None,
+            title=title,
+            problems=problems,
+            requirements=requirements,
+            deadline=deadline,
+            issued_on=issued,
+            signatory=group.chief_name if issued else None,
+            status=status,
+            holiday=None,
+            note=None,
+        )
+        self._feedback(row, unit, late=late)
+
+    def _feedback(self, row: Row, unit: _Unit, *, late: bool) -> None:
+        """Rectification rows for a notice that was fed back or rectified."""
+        rng = self.rng
+        status: NoticeStatus = row["status"]
+        issued: date | None = row["issued_on"]
+        deadline: date | None = row["deadline"]
+        if status not in (NoticeStatus.FED_BACK, NoticeStatus.RECTIFIED) or issued is None:
+            return
+        first = issued + timedelta(days=1)
+        if deadline is not None and late and deadline < self.today:
+            lo, hi = deadline + timedelta(days=1), self.today
+        else:
+            hi = min(self.today, deadline) if deadline is not None else self.today
+            lo = min(first, hi)
+        steps = [RectificationStatus.IN_PROGRESS]
+        if status == NoticeStatus.RECTIFIED:
+            steps = (
+                [RectificationStatus.DONE]
+                if rng.random() < 0.6
+                else [RectificationStatus.IN_PROGRESS, RectificationStatus.DONE]
+            )
+        day = self._day(lo, hi)
+        last = day
+        for i, step in enumerate(steps):
+            if i:
+                day = self._day(day, max(day, self.today))
+            measures = rng.choice(_FEEDBACK_MEASURES[:-1]).format(n=rng.randint(2, 8))
+            if row["holiday"]:
+                measures = _FEEDBACK_MEASURES[-1]
+            rect = self._record("rectifications", self._ts(day), row["created_by_id"])
+            rect.update(
+                notice_id=row["id"],
+                feedback_date=day,
+                measures=measures,
+                handled_by=unit.liaison,
+                status=step,
+                note=None if step == RectificationStatus.IN_PROGRESS else "经核查，整改到位",
+            )
+            last = day
+        row["updated_at"] = max(row["updated_at"], self._ts(last))
+
+    def _holidays(self) -> list[tuple[str, date]]:
+        y = self.year
+        spring = {
+            2024: (2, 10),
+            2025: (1, 29),
+            2026: (2, 17),
+            2027: (2, 6),
+            2028: (1, 26),
+            2029: (2, 13),
+            2030: (2, 3),
+            2031: (1, 23),
+            2032: (2, 11),
+        }.get(y, (2, 5))
+        dragon = {
+            2024: (6, 10),
+            2025: (5, 31),
+            2026: (6, 19),
+            2027: (6, 9),
+            2028: (5, 28),
+            2029: (6, 16),
+            2030: (6, 5),
+            2031: (6, 24),
+            2032: (6, 12),
+        }.get(y, (6, 10))
+        autumn = {
+            2024: (9, 17),
+            2025: (10, 6),
+            2026: (9, 25),
+            2027: (9, 15),
+            2028: (10, 3),
+            2029: (9, 22),
+            2030: (9, 12),
+            2031: (10, 1),
+            2032: (9, 19),
+        }.get(y, (9, 20))
+        return [
+            ("春节", date(y, *spring)),
+            ("清明", date(y, 4, 4)),
+            ("五一", date(y, 5, 1)),
+            ("端午", date(y, *dragon)),
+            ("中秋国庆", min(date(y, *autumn), date(y, 10, 1))),
+            ("元旦", date(y + 1, 1, 1)),
+            (
+                "春节",
+                date(
+                    y + 1,
+                    *{
+                        2025: (1, 29),
+                        2026: (2, 17),
+                        2027: (2, 6),
+                        2028: (1, 26),
+                        2029: (2, 13),
+                        2030: (2, 3),
+                        2031: (1, 23),
+                        2032: (2, 11),
+                        2033: (1, 31),
+                    }.get(y + 1, (2, 5)),
+                ),
+            ),
+        ]
+
+    def _holiday_notices(self, group: _Group) -> None:
+        """节前廉政提醒: one per unit per holiday; the next holiday's are still drafts."""
+        rng = self.rng
+        forced = (
+            [NoticeStatus.ISSUED, NoticeStatus.FED_BACK, NoticeStatus.RECTIFIED] if group.index == 0 else []
+        )
+        upcoming_done = False
+        for holiday, when in self._holidays():
+            send = max(self.jan1, when - timedelta(days=7))
+            while send.weekday() >= 5 and send > self.jan1:
+                send -= timedelta(days=1)
+            if send > self.today and upcoming_done:
+                break
+            draft = send > self.today
+            upcoming_done = upcoming_done or draft
+            year_label = when.year
+            for unit in group.units:
+                deadline = when + timedelta(days=10) if not draft else None
+                status = NoticeStatus.DRAFT
+                if not draft:
+                    assert deadline is not None
+                    if deadline < self.today:
+                        status = (
+                            forced.pop(0)
+                            if forced
+                            else self._pick(
+                                (
+                                    (NoticeStatus.FED_BACK, 60),
+                                    (NoticeStatus.RECTIFIED, 25),
+                                    (NoticeStatus.ISSUED, 15),
+                                )
+                            )
+                        )
+                    else:
+                        status = self._pick(((NoticeStatus.ISSUED, 70), (NoticeStatus.FED_BACK, 30)))
+                created = self._ts(
+                    send if not draft else self._day(self.today - timedelta(days=5), self.today)
+                )
+                row = self._record("alert_notices", created, group.chief_id)
+                row.update(
+                    kind=NoticeKind.HOLIDAY_REMINDER,
+                    doc_year=None,
+                    doc_seq=None,
+                    doc_number=None,
+                    unit_id=unit.id,
+                    cadre_id=None,
+                    title=f"关于{year_label}年{holiday}期间严守廉洁纪律的提醒",
+                    problems=None,
+                    requirements=_HOLIDAY_REQUIREMENTS,
+                    deadline=deadline,
+                    issued_on=None if draft else send,
+                    signatory=None if draft else group.chief_name,
+                    status=status,
+                    holiday=holiday,
+                    note=None,
+                )
+                self._feedback(row, unit, late=rng.random() < 0.1)
+
+    def number_notices(self) -> None:
+        """Give every issued notice its 文号: per kind and year, in order of issue, no gaps."""
+        by_kind: dict[NoticeKind, list[Row]] = {k: [] for k in NoticeKind if k != NoticeKind.HOLIDAY_REMINDER}
+        by_kind[NoticeKind.HOLIDAY_REMINDER] = []
+        for row in self.rows["alert_notices"]:
+            if row["issued_on"] is not None:
+                by_kind[row["kind"]].append(row)
+        for kind, rows in by_kind.items():
+            if not rows:
+                continue
+            rows.sort(key=lambda r: (r["issued_on"], r["id"]))
+            planned = self.next_numbers[kind]
+            seq = planned.seq - 1
+            for row in rows:
+                seq += 1
+                row["doc_year"] = self.year
+                row["doc_seq"] = seq
+                row["doc_number"] = replace(planned, seq=seq).text(self.agency_code)
+            self.doc_sequences[kind] = seq
