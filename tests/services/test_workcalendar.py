@@ -127,6 +127,17 @@ def test_works_on_a_session_too(db: Database) -> None:
         assert workcalendar.year_calendar(uow.session, 2026).source == "package"
 
 
+def test_a_session_sees_the_entry_stored_in_its_own_transaction(db: Database) -> None:
+    """Read through the session's own connection: an entry stored but not yet committed (nor
+    flushed) counts within that transaction, and goes with it."""
+    with db.uow() as uow:
+        settings.store_in(uow.session, "calendar.2027", entry_2027())
+        assert workcalendar.year_calendar(uow.session, 2027).source == "user"
+        assert workcalendar.is_working_day(uow.session, D(2027, 2, 14))  # the make-up Sunday
+    assert workcalendar.year_calendar(db, 2027).source == "package"  # rolled back
+    assert not workcalendar.is_working_day(db, D(2027, 2, 14))
+
+
 # --- the user's entry -------------------------------------------------------------------------
 
 
@@ -214,7 +225,19 @@ def test_bad_entries_are_refused_in_chinese(db: Database, value: Any, message: s
 
 
 def test_calendar_keys(db: Database) -> None:
+    assert workcalendar.setting_year(workcalendar.setting_key(2027)) == 2027
+    assert settings.calendar_year("calendar.2027") == 2027  # the settings go by the calendar's rule
     for key in ("calendar.1999", "calendar.2101", "calendar.27", "calendar.abcd"):
+        with pytest.raises(ValueError, match="unknown setting"):
+            settings.set_many(db, {key: {"days_off": [], "workdays": []}})
+    for key in (
+        "calendar.+2027",
+        "calendar. 2027",
+        "calendar.2_027",
+        "calendar.\u0662\u0660\u0662\u0667",
+        "2027",
+    ):
+        assert workcalendar.setting_year(key) is None  # only the key setting_key would write
         with pytest.raises(ValueError, match="unknown setting"):
             settings.set_many(db, {key: {"days_off": [], "workdays": []}})
     settings.set_many(db, {"calendar.2100": {"days_off": [], "workdays": []}})

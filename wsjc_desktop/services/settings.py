@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.domain.models import Setting, now
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.fonts import ROLES
+from wsjc_desktop.services import workcalendar
 from wsjc_desktop.services.members import DEFAULT_GROUP_NAME
 from wsjc_desktop.storage.database import Database
 
@@ -70,20 +70,15 @@ IDLE_LOCK_MINUTES = (1, 120)
 #: Per-kind overrides: ``doc_number.prefix.<kind>`` and ``doc_number.template.<kind>``.
 PER_KIND_KEYS = ("doc_number.prefix.", "doc_number.template.")
 
-#: Per-year holiday schedules: ``calendar.<year>`` (2000–2100), the user's entry from the
-#: 国务院办公厅 notice, JSON ``{"days_off": [["2027-02-05", "春节"], ...], "workdays": ["2027-02-14"]}``;
-#: see :mod:`wsjc_desktop.services.workcalendar`.
-CALENDAR_KEY = re.compile(r"calendar\.(\d{4})")
-CALENDAR_YEARS = (2000, 2100)
-
 
 def calendar_year(key: str) -> int | None:
-    """The year of a ``calendar.<year>`` key, else None."""
-    match = CALENDAR_KEY.fullmatch(key)
-    if match is None:
-        return None
-    year = int(match.group(1))
-    return year if CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1] else None
+    """The year of a per-year holiday schedule's key, ``calendar.<year>``, else None.
+
+    The schedule is the user's entry from the 国务院办公厅 notice, JSON ``{"days_off":
+    [["2027-02-05", "春节"], ...], "workdays": ["2027-02-14"]}``. Its key, its years and its
+    format are :mod:`wsjc_desktop.services.workcalendar`'s (``setting_key``, ``check_entry``),
+    which reads the stored entries itself (with plain SQL) and so does not import this module."""
+    return workcalendar.setting_year(key)
 
 
 def prefix_key(kind: NoticeKind) -> str:
@@ -156,8 +151,6 @@ def _check(key: str, value: Any) -> None:
             raise UserError(f"自动锁定时间须为 {low} 到 {high} 之间的整数（分钟）。", field=key)
     year = calendar_year(key)
     if year is not None:
-        from wsjc_desktop.services import workcalendar  # it imports this module
-
         workcalendar.check_entry(year, value)
 
 

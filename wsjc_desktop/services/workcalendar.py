@@ -8,8 +8,11 @@ that notice — replaces the estimate for that year entirely.
 A holiday's *block* is the run of consecutive days off it lies in: the holiday itself, its 补假
 and 调休 rest days, and the weekend days that join them (2026 春节: 2月15日 to 2月23日).
 
-Every function takes a :class:`~wsjc_desktop.storage.database.Database` or an open SQLAlchemy
-``Session`` and reads each year it needs once per call.
+Every function takes a :class:`~wsjc_desktop.storage.database.Database`, an open SQLAlchemy
+``Session`` or a DB-API connection, and reads each year it needs once per call, with plain SQL
+(``storage.quickread.stored_setting``). This module owns the entry's key and format; the settings
+store (``services.settings``) checks an entry with :func:`check_entry` before storing it and
+imports this module, not the other way round.
 """
 
 from __future__ import annotations
@@ -23,14 +26,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wsjc_desktop.domain.notice_rules import REMINDER_NAMES
 from wsjc_desktop.errors import UserError
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +71,16 @@ SessionOrDb = Any
 def setting_key(year: int) -> str:
     """The setting holding the user's entry for ``year``."""
     return f"{SETTING_PREFIX}{year}"
+
+
+def setting_year(key: str) -> int | None:
+    """The year whose entry setting ``key`` holds (``calendar.2027``: 2027), else None: the
+    inverse of :func:`setting_key` for the years an entry may be kept for."""
+    try:
+        year = int(key.removeprefix(SETTING_PREFIX))
+    except ValueError:
+        return None
+    return year if setting_key(year) == key and FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def chinese_date(day: date) -> str:
@@ -343,21 +352,17 @@ def check_entry(year: int, value: Any) -> None:
     parse_entry(year, value)
 
 
-def _setting(source: Any, key: str) -> Any:
-    """A stored setting through an ORM session or a DB-API connection (None when not set)."""
-    if hasattr(source, "get_bind"):  # an ORM session
-        from wsjc_desktop.services import settings
-
-        return settings.get_in(source, key)
+def _setting(conn: Any, key: str) -> Any:
+    """A stored setting read on a DB-API connection (None when not set: an entry has no default)."""
     from wsjc_desktop.storage.quickread import NOT_STORED, stored_setting
 
-    value = stored_setting(source, key)
+    value = stored_setting(conn, key)
     return None if value is NOT_STORED else value
 
 
-def _load(session: Session, year: int) -> YearCalendar:
+def _load(conn: Any, year: int) -> YearCalendar:
     if FIRST_YEAR <= year <= LAST_YEAR:
-        value = _setting(session, setting_key(year))
+        value = _setting(conn, setting_key(year))
         if value:
             try:
                 return parse_entry(year, value)
@@ -370,17 +375,17 @@ def _load(session: Session, year: int) -> YearCalendar:
 
 
 class _Calendars:
-    """The calendars one call needs, each year read once."""
+    """The calendars one call needs, each year read once (on a DB-API connection)."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
         self.years: dict[int, YearCalendar] = {}
         self.holidays: dict[int, list[Holiday]] = {}
 
     def year(self, year: int) -> YearCalendar:
         cal = self.years.get(year)
         if cal is None:
-            cal = self.years[year] = _load(self.session, year)
+            cal = self.years[year] = _load(self.conn, year)
         return cal
 
     def _neighbour(self, day: date) -> YearCalendar | None:
@@ -461,6 +466,9 @@ def _calendars(source: SessionOrDb) -> Iterator[_Calendars]:
     if hasattr(source, "raw_read"):  # a Database: the settings are read with plain SQL
         with source.raw_read() as conn:
             yield _Calendars(conn)
+    elif hasattr(source, "get_bind"):  # an ORM session: its own connection, in its transaction
+        source.flush()  # an entry stored in this transaction counts, as a query would autoflush it
+        yield _Calendars(source.connection().connection.driver_connection)
     else:
         yield _Calendars(source)
 

@@ -497,6 +497,26 @@ def test_filling_over_an_edited_year_asks_first(
     assert settings.get(ctx.db, "calendar.2026") == workcalendar.package_calendar(2026).to_setting()
 
 
+def test_the_holiday_page_stands_on_its_own(ctx: AppContext, qtbot: QtBot) -> None:
+    """Its own module: built without the dialog, it reads the year when first shown and reports
+    its edits by key, writing nothing itself (the dialog's 保存 does)."""
+    ctx.today_override = date(2026, 6, 15)
+    page = HolidayCalendarPage(ctx)
+    qtbot.addWidget(page)
+    assert not page.loaded and page.days_table.rowCount() == 0
+    page.ensure_loaded()
+    assert page.year_spin.value() == 2026
+    estimate = workcalendar.package_calendar(2026)
+    assert len(cells(page.days_table)) == len(estimate.days_off)
+    assert page.changes() == ({}, [])
+    click(page.add_workday_button)
+    edited = page.changes()[0]["calendar.2026"]
+    assert len(edited["workdays"]) == len(estimate.workdays) + 1
+    page.restore_estimate()
+    assert page.changes() == ({}, [])
+    assert settings.get(ctx.db, "calendar.2026") is None
+
+
 def test_deadline_in_working_days(ctx: AppContext, make_dialog: Callable[[], SettingsDialog]) -> None:
     dlg = make_dialog()
     assert not dlg.deadline_working.isChecked()
