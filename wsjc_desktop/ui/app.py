@@ -159,15 +159,19 @@ def _watch_check(window: object, db: object) -> None:
     """Tell the user if the start-up check running behind the window finds the file damaged:
     the window then only reads (every write would be refused anyway)."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMessageBox
 
     from wsjc_desktop import APP_TITLE
     from wsjc_desktop.storage.database import Database
+    from wsjc_desktop.ui.actions import run_action
     from wsjc_desktop.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow) and isinstance(db, Database)
     timer = QTimer(window)
     timer.setInterval(50)
+
+    def stop_writing(_exc: UserError) -> None:
+        db.readonly = True
+        window.mark_readonly()
 
     def poll() -> None:
         if db.check_pending:
@@ -176,14 +180,14 @@ def _watch_check(window: object, db: object) -> None:
         timer.deleteLater()
         if not db.check_failed:
             return
-        try:
-            db.wait_checked()
-        except UserError as exc:
-            db.readonly = True
-            window.mark_readonly()
-            QMessageBox.critical(
-                window, APP_TITLE, f"{exc.message}\n\n请关闭程序后重新打开，按提示从备份恢复。"
-            )
+        run_action(
+            window,
+            db.wait_checked,
+            title=APP_TITLE,
+            critical=True,
+            text="{message}\n\n请关闭程序后重新打开，按提示从备份恢复。",
+            on_error=stop_writing,
+        )
 
     timer.timeout.connect(poll)
     timer.start()

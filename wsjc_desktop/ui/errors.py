@@ -7,6 +7,7 @@ import sys
 import traceback
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from wsjc_desktop.errors import UserError
@@ -14,9 +15,34 @@ from wsjc_desktop.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
 
+#: The title of a message box that says why an action could not be done.
+DEFAULT_TITLE = "无法完成操作"
 
-def show_user_error(parent: QWidget | None, exc: UserError, title: str = "无法完成操作") -> None:
-    QMessageBox.warning(parent, title, exc.message)
+
+def show_user_error(
+    parent: QWidget | None,
+    exc: UserError,
+    title: str = DEFAULT_TITLE,
+    *,
+    critical: bool = False,
+    text: str = "{message}",
+) -> None:
+    """The message of ``exc`` in a warning box (``critical``: an error box) over ``parent``, or
+    over the window on screen when ``parent`` has been closed meanwhile. ``text`` words the
+    message, ``{message}`` standing for the error's own."""
+    show = QMessageBox.critical if critical else QMessageBox.warning
+    show(message_parent(parent), title, text.replace("{message}", exc.message))
+
+
+def message_parent(parent: QWidget | None) -> QWidget | None:
+    """The window a message about ``parent``'s action opens over: ``parent`` while its window is
+    on screen, else the active window if that one is (a box parented to a closed window gets
+    lost behind the others, or is never shown). None stays None (nothing is open yet)."""
+    if parent is None:
+        return None
+    if shiboken6.isValid(parent) and parent.window().isVisible():
+        return parent
+    return _visible_window()
 
 
 def _visible_window() -> QWidget | None:

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import ledgers, settings
 from wsjc_desktop.ui import filedialogs
+from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.filedialogs import Purpose
 from wsjc_desktop.ui.print_preview import safe_file_name
 
@@ -72,15 +72,18 @@ def export_ledger(
         dialog.setValue(done)  # a modal progress dialog lets the window repaint here
 
     try:
-        written = ledgers.export_ledger(
-            ctx.db, ledger, path, year=year, unit_id=unit_id, progress=progress, today=ctx.today
+        written = run_action(
+            parent,
+            lambda: ledgers.export_ledger(
+                ctx.db, ledger, path, year=year, unit_id=unit_id, progress=progress, today=ctx.today
+            ),
+            title="无法导出",
         )
-    except UserError as exc:
-        show_user_error(parent, exc, "无法导出")
-        return None
     finally:
         dialog.close()
         dialog.deleteLater()
+    if written is None:
+        return None
     offer_open(parent, path, written)
     return path
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop import APP_TITLE, __version__
 from wsjc_desktop.domain.changes import ChangeSet
+from wsjc_desktop.ui.actions import wait_cursor
 from wsjc_desktop.ui.context import AppContext, ui_settings
 from wsjc_desktop.ui.tabs.dashboard import DashboardTab
 from wsjc_desktop.ui.windows import exec_dialog, fit_to_screen
@@ -179,12 +180,9 @@ class MainWindow(QMainWindow):
 
     def _maker(self, module: str, name: str) -> Callable[[], QWidget]:
         def make() -> QWidget:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
+            with wait_cursor():  # a page that cannot be made is the caller's to report
                 cls = getattr(importlib.import_module(module), name)
                 page: QWidget = cls(self.ctx)
-            finally:
-                QApplication.restoreOverrideCursor()
             return page
 
         return make

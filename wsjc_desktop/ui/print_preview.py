@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, Qt, QUrl
+from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import settings
 from wsjc_desktop.ui import filedialogs
+from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.filedialogs import Purpose
 
 if TYPE_CHECKING:
@@ -180,11 +180,7 @@ class PrintPreviewDialog(QDialog):
         dialog.setMinMax(1, max(1, self.page_count))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.print_document(printer)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        run_action(self, lambda: self.print_document(printer), busy=True)
 
     def print_document(self, printer: QPrinter) -> int:
         """Draw the pages (the printer's page range, else all) onto ``printer``, each scaled to
@@ -291,17 +287,9 @@ def preview(
     """Render a slip with ``make(path)`` (showing a wait cursor) and preview it until the user
     closes the preview. A UserError (a character no font can print, a missing record) becomes
     a message and nothing opens. Returns whether the preview was shown."""
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        path = render_to_temp(make, file_name or title)
-    except UserError as exc:
-        QGuiApplication.restoreOverrideCursor()
-        show_user_error(parent, exc, "无法打印")
+    path = run_action(parent, lambda: render_to_temp(make, file_name or title), busy=True, title="无法打印")
+    if path is None:
         return False
-    except BaseException:
-        QGuiApplication.restoreOverrideCursor()
-        raise
-    QGuiApplication.restoreOverrideCursor()
     return show_preview(parent, ctx, path, title, file_name=file_name)
 
 
@@ -315,10 +303,12 @@ def show_preview(
     note: str = "",
 ) -> bool:
     """Preview a PDF already written (modal); the dialog is released when it closes."""
-    try:
-        dialog = PrintPreviewDialog(path, title=title, ctx=ctx, file_name=file_name, note=note, parent=parent)
-    except UserError as exc:
-        show_user_error(parent, exc, "无法打印")
+    dialog = run_action(
+        parent,
+        lambda: PrintPreviewDialog(path, title=title, ctx=ctx, file_name=file_name, note=note, parent=parent),
+        title="无法打印",
+    )
+    if dialog is None:
         return False
     try:
         dialog.exec()

@@ -31,14 +31,13 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.fields import RecordSpec
-from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import records
 from wsjc_desktop.services.display import is_masked
 from wsjc_desktop.services.records import RecordFilter, Row
 from wsjc_desktop.services.search import KIND_LABELS
 from wsjc_desktop.ui import table_copy
+from wsjc_desktop.ui.actions import run_action, user_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.forms import RecordDialog, confirm
 from wsjc_desktop.ui.table_model import Column, RecordTableModel
 
@@ -111,11 +110,10 @@ class RecordEditing:
                 return records.create(self.ctx.db, table, {**data, **fixed})
 
         else:
-            try:
-                values = records.get(self.ctx.db, table, record_id)
-            except UserError as exc:
-                show_user_error(self.dialog_widget(), exc)
+            found = run_action(self.dialog_widget(), lambda: records.get(self.ctx.db, table, record_id))
+            if found is None:
                 return None
+            values = found
             title = f"编辑{self.spec.label}"
             name = values.get(self.spec.title_field)
             if isinstance(name, str) and name:
@@ -158,12 +156,8 @@ class RecordEditing:
         """Show a cadre's full 身份证号 in a message (reading it is written to the audit log)."""
         from wsjc_desktop.services import dossier
 
-        try:
-            number = dossier.full_id_number(self.ctx.db, cadre_id)
-        except UserError as exc:
-            show_user_error(self.dialog_widget(), exc)
-            return
-        if number is None:
+        number = run_action(self.dialog_widget(), lambda: dossier.full_id_number(self.ctx.db, cadre_id))
+        if number is None:  # not shown (no number on file), or the message said why
             return
         name = self.ctx.lookups.name("cadres", cadre_id)
         box = QMessageBox(
@@ -177,12 +171,9 @@ class RecordEditing:
         question = f"将{self.spec.label}“{title}”移入回收站？\n\n可在“回收站”中恢复。"
         if not confirm(self.dialog_widget(), "删除", question):
             return False
-        try:
+        with user_action(self.dialog_widget(), title="无法删除") as action:
             records.delete(self.ctx.db, self.spec.table, record_id)
-        except UserError as exc:
-            show_user_error(self.dialog_widget(), exc, "无法删除")
-            return False
-        return True
+        return not action.failed
 
 
 class RecordListPanel(QWidget, RecordEditing):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from wsjc_desktop import APP_TITLE
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.ui.actions import user_action
 
 if TYPE_CHECKING:
     from wsjc_desktop.storage.database import Database
@@ -191,46 +192,45 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
     writer_lock: WriterLock | None = None
     db: Database | None = None
     try:
-        writer_lock = _take_lock(parent, path)  # before opening: an upgrade happens under the lock
-        notes: list[str] = []
-        try:
-            db, key = _open(parent, path, readonly=writer_lock is None)
-            # the check started by the opening runs while the member logs in; a login's own
-            # write (its audit entry) waits for it and reports a damaged file as this error
-            member_id = _login(parent, db) if login else None
-            db.wait_checked()
-        except DamagedDatabaseError as exc:
-            log.error("start-up check failed for %s: %s", path, exc.message)
-            if db is not None:
-                db.dispose()
-                db = None
-            key = None
-            if path.is_file():
-                from wsjc_desktop.storage import crypto
+        with user_action(parent, title=APP_TITLE, critical=True):  # told, then let go below
+            writer_lock = _take_lock(parent, path)  # before opening: an upgrade happens under the lock
+            notes: list[str] = []
+            try:
+                db, key = _open(parent, path, readonly=writer_lock is None)
+                # the check started by the opening runs while the member logs in; a login's own
+                # write (its audit entry) waits for it and reports a damaged file as this error
+                member_id = _login(parent, db) if login else None
+                db.wait_checked()
+            except DamagedDatabaseError as exc:
+                log.error("start-up check failed for %s: %s", path, exc.message)
+                if db is not None:
+                    db.dispose()
+                    db = None
+                key = None
+                if path.is_file():
+                    from wsjc_desktop.storage import crypto
 
-                if crypto.is_encrypted(path):
-                    raise  # a damaged encrypted file: its key cannot be checked; restore by hand
-            notes.append(_offer_backup(parent, path, key, exc.message))
-            db, key = _open(parent, path, readonly=writer_lock is None)
-            member_id = _login(parent, db) if login else None
-            db.wait_checked()
-        if db.readonly:
-            notes.append("数据库正由他人使用，已以只读方式打开：可以查看和打印，不能修改。")
-        session = Session(db, member_id, key, writer_lock, notes)
-        if writer_lock is not None and member_id is not None:
-            from wsjc_desktop.services import auth
+                    if crypto.is_encrypted(path):
+                        raise  # a damaged encrypted file: its key cannot be checked; restore by hand
+                notes.append(_offer_backup(parent, path, key, exc.message))
+                db, key = _open(parent, path, readonly=writer_lock is None)
+                member_id = _login(parent, db) if login else None
+                db.wait_checked()
+            if db.readonly:
+                notes.append("数据库正由他人使用，已以只读方式打开：可以查看和打印，不能修改。")
+            session = Session(db, member_id, key, writer_lock, notes)
+            if writer_lock is not None and member_id is not None:
+                from wsjc_desktop.services import auth
 
-            writer_lock.update_member(auth.member_info(db, member_id).name)
-        if not db.readonly:
-            session.backup_thread = threading.Thread(
-                target=_backup_at_start, args=(session,), name="wsjc-start-backup"
-            )
-            session.backup_thread.start()
-        return session
+                writer_lock.update_member(auth.member_info(db, member_id).name)
+            if not db.readonly:
+                session.backup_thread = threading.Thread(
+                    target=_backup_at_start, args=(session,), name="wsjc-start-backup"
+                )
+                session.backup_thread.start()
+            return session
     except _Cancelled:
         pass
-    except UserError as exc:
-        _tell(parent, exc.message)
     if db is not None:
         db.dispose()
     if writer_lock is not None:
@@ -246,11 +246,11 @@ def switch_member(session: Session, parent: QWidget | None = None) -> bool:
     auth.logout(session.db)
     session.member_id = None
     try:
-        member_id = _login(parent, session.db)
+        with user_action(parent, title=APP_TITLE, critical=True) as action:
+            member_id = _login(parent, session.db)
     except _Cancelled:
         return False
-    except UserError as exc:
-        _tell(parent, exc.message)
+    if action.failed:
         return False
     session.member_id = member_id
     if session.writer_lock is not None and member_id is not None:
@@ -294,10 +294,11 @@ def restore_and_restart(db_path: Path, backup_path: Path, key: str | None) -> No
     program then starts again from the login). The current file is kept as a safety copy."""
     from wsjc_desktop.services import backup as backups
 
-    try:
+    with user_action(
+        None, title=APP_TITLE, critical=True, text="恢复未完成，数据库保持原样。\n\n{message}"
+    ) as action:
         safety = backups.restore(backup_path, db_path, key=key)
-    except UserError as exc:
-        _tell(None, f"恢复未完成，数据库保持原样。\n\n{exc.message}")
+    if action.failed:
         return
     kept = f"恢复前的文件另存为：\n{safety}\n\n" if safety is not None else ""
     QMessageBox.information(None, APP_TITLE, f"已从备份恢复数据库。{kept}请重新登录。")
@@ -312,14 +313,17 @@ def encrypt_and_restart(db_path: Path, key: str | None) -> None:
     new = ask_new_passphrase(None, path=db_path)
     if new is None:
         return
-    try:
-        with lock.acquire(db_path):
-            if key is None:
-                crypto.encrypt_existing(db_path, new)
-            else:
-                crypto.change_passphrase(db_path, key, new)
-    except UserError as exc:
-        _tell(None, f"未能完成，数据库保持原样。\n\n{exc.message}")
+    with (
+        user_action(
+            None, title=APP_TITLE, critical=True, text="未能完成，数据库保持原样。\n\n{message}"
+        ) as action,
+        lock.acquire(db_path),
+    ):
+        if key is None:
+            crypto.encrypt_existing(db_path, new)
+        else:
+            crypto.change_passphrase(db_path, key, new)
+    if action.failed:
         return
     done = "数据库已加密" if key is None else "数据库口令已修改"
     QMessageBox.information(None, APP_TITLE, f"{done}。请牢记口令：口令丢失将无法恢复数据。\n\n请重新打开。")

@@ -42,12 +42,11 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import AuditAction
-from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import audit
 from wsjc_desktop.services.audit import AuditRow
 from wsjc_desktop.ui import table_copy
+from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 
 COLUMNS = ("时间", "人员", "操作", "对象", "摘要")
 PAGE_SIZE = 200
@@ -458,9 +457,9 @@ class AuditViewer(QDialog):
         )
         if path is None:
             return
-        try:
-            written = audit.export_log(self.ctx.db, path, **self.filters())
-        except UserError as exc:
-            show_user_error(self, exc, "无法导出")
+        written = run_action(
+            self, lambda: audit.export_log(self.ctx.db, path, **self.filters()), title="无法导出"
+        )
+        if written is None:
             return
         self.status.setText(f"已导出 {written} 条：{Path(path).name}")

@@ -38,12 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import backup
 from wsjc_desktop.services.backup import BackupInfo, Verification
 from wsjc_desktop.ui import filedialogs
+from wsjc_desktop.ui.actions import run_action, user_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.filedialogs import Purpose
 
 __all__ = ["BackupDialog", "RestoreHook"]
@@ -308,13 +307,15 @@ class BackupDialog(QDialog):
 
     def _make(self, folder: Path | None) -> BackupInfo | None:
         db = self.ctx.db
-        try:
-            info = self._run(
+        info = run_action(
+            self,
+            lambda: self._run(
                 "正在备份数据库…",
                 lambda progress: backup.create_backup(db, folder, reason="manual", progress=progress),
-            )
-        except UserError as exc:
-            show_user_error(self, exc, "备份未完成")
+            ),
+            title="备份未完成",
+        )
+        if info is None:
             return None
         self.refresh(select=info.path)
         self._done(
@@ -362,19 +363,14 @@ class BackupDialog(QDialog):
         # the hook closes and reopens the database on this thread: a wait cursor, no window
         self.status.setStyleSheet(HINT_STYLE)
         self.status.setText("正在恢复数据库…")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QApplication.processEvents()
-        try:
-            try:
-                safety = self.restore_hook(path)
-            finally:
-                QApplication.restoreOverrideCursor()
-        except UserError as exc:
-            self.status.setText("")
-            show_user_error(self, exc, "恢复未完成")
-            self.refresh()
-            return False
+        with user_action(
+            self, busy=True, title="恢复未完成", on_error=lambda _exc: self.status.setText("")
+        ) as action:
+            QApplication.processEvents()  # the cursor and the status line show before the work
+            safety = self.restore_hook(path)
         self.refresh()
+        if action.failed:
+            return False
         text = f"已恢复到 {_when(check)} 的备份。"
         if isinstance(safety, Path):
             text += f"\n恢复前的数据库已另存为：{safety}"

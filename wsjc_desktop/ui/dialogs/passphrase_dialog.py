@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.storage import crypto
 from wsjc_desktop.storage.crypto import PassphraseError
+from wsjc_desktop.ui.actions import wait_cursor
 
 ERROR_STYLE = "color: #c0392b;"
 HINT_STYLE = "color: #666;"
@@ -75,16 +75,6 @@ def _error_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
-
-
-class _BusyCursor:
-    """A wait cursor while the key is derived (a tenth of a second or more)."""
-
-    def __enter__(self) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *_exc: object) -> None:
-        QGuiApplication.restoreOverrideCursor()
 
 
 class PassphraseDialog(QDialog):
@@ -158,7 +148,7 @@ class PassphraseDialog(QDialog):
             self.edit.setFocus()
             return
         try:
-            with _BusyCursor():
+            with wait_cursor():  # the key is derived: a tenth of a second or more
                 self._try_open(key)
         except PassphraseError as exc:
             self.failures += 1

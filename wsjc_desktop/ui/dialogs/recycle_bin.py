@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.fields import spec_for
-from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import records
 from wsjc_desktop.services.records import DeletedItem
+from wsjc_desktop.ui.actions import run_action, user_action
 from wsjc_desktop.ui.context import AppContext
 
 HINT_STYLE = "color: #666;"
@@ -202,10 +202,9 @@ class RecycleBinDialog(QDialog):
         item = self.selected_item()
         if item is None:
             return
-        try:
+        with user_action(self, title="无法恢复") as action:
             records.restore(self.ctx.db, item.table, item.record_id)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法恢复", exc.message)
+        if action.failed:
             return
         name = f"“{item.title}”" if item.title else ""
         self.status.setStyleSheet(DONE_STYLE)
@@ -219,10 +218,10 @@ class RecycleBinDialog(QDialog):
         item = self.selected_item()
         if item is None:
             return False
-        try:
-            plan = records.purge_plan(self.ctx.db, item.table, item.record_id)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法彻底删除", exc.message)
+        plan = run_action(
+            self, lambda: records.purge_plan(self.ctx.db, item.table, item.record_id), title="无法彻底删除"
+        )
+        if plan is None:
             return False
         name = f"{plan.label}“{plan.title}”" if plan.title else plan.label
         details = "删除后无法从回收站恢复。"
@@ -234,10 +233,9 @@ class RecycleBinDialog(QDialog):
         question = f"确定要彻底删除{name}吗？"
         if not self._ask("purge_final", QMessageBox.Icon.Warning, question, final, "彻底删除"):
             return False
-        try:
+        with user_action(self, title="无法彻底删除") as action:
             records.purge(self.ctx.db, item.table, item.record_id)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法彻底删除", exc.message)
+        if action.failed:
             return False
         self.status.setStyleSheet(DONE_STYLE)
         self.status.setText(f"已彻底删除{name}。")

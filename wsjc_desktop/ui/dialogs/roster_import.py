@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wsjc_desktop.errors import UserError
 from wsjc_desktop.services.roster_import import (
     ImportResult,
     PreviewRow,
@@ -37,8 +36,8 @@ from wsjc_desktop.services.roster_import import (
     save_template,
 )
 from wsjc_desktop.ui import filedialogs
+from wsjc_desktop.ui.actions import run_action, user_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.filedialogs import Purpose
 
 COLUMNS = ("行号", "姓名", "单位", "操作", "问题")
@@ -180,15 +179,13 @@ class RosterImportDialog(QDialog):
             self.load(path)
 
     def load(self, path: Path) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            preview = preview_roster(self.ctx.db, path)
-        except UserError as exc:
-            QApplication.restoreOverrideCursor()
-            show_user_error(self, exc, "无法读取花名册")
-            return
-        QApplication.restoreOverrideCursor()
-        self.show_preview(preview)
+        run_action(
+            self,
+            lambda: preview_roster(self.ctx.db, path),
+            busy=True,
+            title="无法读取花名册",
+            on_done=self.show_preview,
+        )
 
     def show_preview(self, preview: RosterPreview) -> None:
         self.preview = preview
@@ -221,14 +218,16 @@ class RosterImportDialog(QDialog):
                 progress.setValue(done)
                 QApplication.processEvents()
 
+        preview = self.preview
         try:
-            result = import_roster(self.ctx.db, self.preview, progress=report)
-        except UserError as exc:
-            show_user_error(self, exc, "导入失败")
-            return
+            result = run_action(
+                self, lambda: import_roster(self.ctx.db, preview, progress=report), title="导入失败"
+            )
         finally:
             if progress is not None:
                 progress.close()
+        if result is None:
+            return
         self.import_result = result
         QMessageBox.information(
             self,
@@ -245,9 +244,8 @@ class RosterImportDialog(QDialog):
         )
         if path is None:
             return
-        try:
+        with user_action(self, title="无法保存模板") as action:
             save_template(path)
-        except UserError as exc:
-            show_user_error(self, exc, "无法保存模板")
+        if action.failed:
             return
         QMessageBox.information(self, "已保存", f"空白模板已保存到：{path}")

@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import stats, yearend
+from wsjc_desktop.ui.actions import run_action, wait_cursor
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.export import offer_open
 from wsjc_desktop.ui.print_preview import safe_file_name
 
@@ -403,22 +403,17 @@ class StatsDialog(QDialog):
 
     def run(self) -> stats.Report | None:
         """统计: count the period's figures (a wait cursor: a large file takes a second)."""
-        try:
-            period = self.period()
-        except UserError as exc:
-            show_user_error(self, exc, "无法统计")
+        period = run_action(self, self.period, title="无法统计")
+        if period is None:
             return None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            report = stats.compute(self.ctx.db, period, today=self.ctx.today)
-        except UserError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            show_user_error(self, exc, "无法统计")
+        report = run_action(
+            self,
+            lambda: stats.compute(self.ctx.db, period, today=self.ctx.today),
+            busy=True,
+            title="无法统计",
+        )
+        if report is None:
             return None
-        except BaseException:
-            QGuiApplication.restoreOverrideCursor()
-            raise
-        QGuiApplication.restoreOverrideCursor()
         self.report = report
         self._fill_scopes(report)
         self._fill_figures()
@@ -536,12 +531,9 @@ class StatsDialog(QDialog):
             self.trace_hint.setText(PICK_HINT)
             return
         assert item is not None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
+        with wait_cursor():
             rows = report.trace(str(key), **self._scope_args())
             self.trace_model.set_rows(rows)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.trace_title.setText(item.text(0))
         self.trace_count.setText(f"共 {len(rows)} 条记录")
         fig = stats.figure(str(key))
@@ -597,17 +589,9 @@ class StatsDialog(QDialog):
         )
         if path is None:
             return None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            written = write(report, path)
-        except UserError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            show_user_error(self, exc, "无法导出")
+        written = run_action(self, lambda: write(report, path), busy=True, title="无法导出")
+        if written is None:
             return None
-        except BaseException:
-            QGuiApplication.restoreOverrideCursor()
-            raise
-        QGuiApplication.restoreOverrideCursor()
         offer_open(self, path, written)
         return path
 

@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.domain.enums import NoticeKind, NoticeStatus, RectificationStatus
 from wsjc_desktop.domain.fields import ALERT_NOTICE, RECTIFICATION
 from wsjc_desktop.domain.notice_rules import DUE_SOON_DAYS, HOLIDAYS
-from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import notices
 from wsjc_desktop.services.display import format_cn_date, notice_status
 from wsjc_desktop.services.records import OPEN_NOTICES
+from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.forms import RecordDialog, confirm
 from wsjc_desktop.ui.record_tab import RecordListPanel, RecordTab
 
@@ -181,10 +180,10 @@ class NoticesTab(RecordTab):
         when = format_cn_date(self.ctx.today)
         if not confirm(self, "发出", f"发出“{row['title']}”？\n\n将自动编发文号，发出日期为{when}。"):
             return
-        try:
-            number = notices.issue(self.ctx.db, record_id, issued_on=self.ctx.today)
-        except UserError as exc:
-            show_user_error(self, exc, "无法发出")
+        number = run_action(
+            self, lambda: notices.issue(self.ctx.db, record_id, issued_on=self.ctx.today), title="无法发出"
+        )
+        if number is None:
             return
         QMessageBox.information(self, "已发出", f"已发出，文号：{number}")
 
@@ -197,10 +196,7 @@ class NoticesTab(RecordTab):
         record_id = self.selected_id()
         if record_id is None:
             return
-        try:
-            notices.mark_rectified(self.ctx.db, record_id)
-        except UserError as exc:
-            show_user_error(self, exc)
+        run_action(self, lambda: notices.mark_rectified(self.ctx.db, record_id))
 
     # --- printing --------------------------------------------------------------------
 
@@ -267,16 +263,20 @@ class NoticesTab(RecordTab):
             )
 
         what = f"{year}年{holiday}节前廉政提醒"
+
+        def render() -> Path | None:
+            try:
+                return render_to_temp(make, what)
+            except PrintCancelled:
+                return None
+
         try:
-            path = render_to_temp(make, what)
-        except PrintCancelled:
-            return
-        except UserError as exc:
-            show_user_error(self, exc, "无法发出节前提醒")
-            return
+            path = run_action(self, render, title="无法发出节前提醒")
         finally:
             progress.close()
             progress.deleteLater()
+        if path is None:  # cancelled, or the message said why
+            return
         note = (
             f"已新发出 {len(issued)} 份，每份均已编发文号。"
             if issued
