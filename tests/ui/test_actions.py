@@ -327,16 +327,16 @@ ALLOWED: dict[tuple[str, str], Allowed] = {
     ),
     # owned by others while the runner came in: to convert (or to move up, as inline, once reviewed)
     ("dialogs/settings_dialog.py", "SettingsDialog.preview"): Allowed(
-        1, TO_CONVERT, "looks like KEEP: a bad template shows （模板有误） in the preview"
+        1, KEEP, "a bad template shows （模板有误） in the preview"
     ),
     ("dialogs/settings_dialog.py", "SettingsDialog.check"): Allowed(
-        1, TO_CONVERT, "looks like KEEP: collects the messages to show beside the fields"
+        1, KEEP, "collects the messages to show beside the fields"
     ),
     ("dialogs/settings_dialog.py", "SettingsDialog.save"): Allowed(
-        1, TO_CONVERT, "looks like KEEP: the message beside the field it names"
+        1, KEEP, "the message beside the field it names"
     ),
     ("dialogs/holiday_page.py", "HolidayCalendarPage.update_summary"): Allowed(
-        1, TO_CONVERT, "looks like KEEP: a bad table shows in the summary line"
+        1, KEEP, "a bad table shows in the summary line"
     ),
     ("tabs/dossier/sections.py", "AttachmentsPanel.add"): Allowed(
         1, TO_CONVERT, "a message box: run_action(..., title='无法添加附件')"
