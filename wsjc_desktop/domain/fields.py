@@ -1,16 +1,26 @@
 """Each record type described once: its fields, their Chinese labels and kinds.
 
 One field list per type drives validation in the services, the columns of its table and
-the inputs of its form in the window, the columns of its Excel ledger and the labels on
-its printed slip. A new field is one line here.
+the inputs of its form in the window, the columns of its Excel ledger, the labels on its
+printed slip (``on_slip``), what the search box finds it by (``searchable``) and what the
+form of a new one starts with (``default``). What differs per type in the lists (how a
+unit, cadre or member filter reaches it, a status derived from more than its stored value)
+is declared on its :class:`RecordSpec`, never tested by table name in the services or
+the window. A new field is one line here.
+
+No Qt here: the window reads these specs, and so do the services and the slips.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.domain.enums import (
     CadreRank,
     CadreStatus,
@@ -52,6 +62,31 @@ class FieldKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class NewRecordValue:
+    """A default known only when a form opens: today, this year, the member logged in."""
+
+    name: str
+
+    def resolve(self, fld: Field, today: date | None, member_id: int | None) -> object:
+        """The value for ``fld``; None when what it needs was not given (a service creating a
+        record fills in no such value)."""
+        if self is TODAY:
+            return today
+        if self is THIS_YEAR:
+            return today.year if today is not None else None
+        if self is CURRENT_MEMBER:
+            if member_id is None:
+                return None
+            return [member_id] if fld.kind is FieldKind.REFS else member_id
+        raise AssertionError(self.name)
+
+
+TODAY = NewRecordValue("today")
+THIS_YEAR = NewRecordValue("this_year")
+CURRENT_MEMBER = NewRecordValue("current_member")  # a REFS field: a list of that one member
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     label: str
@@ -63,7 +98,41 @@ class Field:
     width: int = 10  # column width in characters
     editable: bool = True  # False: set by the program (文号, 状态)
     placeholder: str = ""
-    default: object = None  # what the form of a new record starts with (None: the input's own blank)
+    #: What the form of a new record starts with (None: the input's own blank); TODAY,
+    #: THIS_YEAR and CURRENT_MEMBER are filled in when the form opens.
+    default: object = None
+    #: Printed on the record's slip (谈话记录, 列席会议记录 …) under :attr:`print_label`, with
+    #: its value. Letters (廉情提醒, 党风廉政意见回复) write most fields into their sentences
+    #: (printing/wording.py); there only the fields printed under a label are marked.
+    on_slip: bool = False
+    #: The slip's label where the screen's does not suit the printed form: a narrow label
+    #: column wants a line break, a cell holds more than the field. Fields sharing one slip
+    #: label print in one cell (谈话记录: the date and the times under 时间).
+    slip_label: str = ""
+    #: The search box finds the record by this field: its text; an ENUM by its label; a REF or
+    #: REFS by the name of the record(s) it names; an ID_NUMBER by 4 or more of its digits.
+    searchable: bool = False
+    #: REFS: the association table holding the links (its foreign keys name both tables).
+    through: str | None = None
+
+    @property
+    def print_label(self) -> str:
+        """The label a printed slip shows."""
+        return self.slip_label or self.label
+
+
+class Tone(StrEnum):
+    """How a row stands out in a list, by its status (the window picks the colour)."""
+
+    ALERT = "alert"  # needs attention: a notice past its 反馈期限
+    MUTED = "muted"  # not in force yet: a draft
+
+
+#: A status filter value for notices: issued and not yet rectified (with or without feedback).
+OPEN_NOTICES = "open"
+
+#: SQL of a status condition: (the table's name or alias, a day as an SQL literal) → condition.
+StatusSQL = Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -81,7 +150,24 @@ class RecordSpec:
     member_fields: tuple[str, ...] = ()  # member foreign keys (谈话人, 记录人 …)
     parent: tuple[str, str] | None = None  # (parent table, foreign key) for sections and feedback
     default_order: tuple[str, ...] = ("id",)  # "-name": descending
-    _by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+    # --- how the lists reach it (the unit, cadre and member filters also follow REFS fields
+    # naming cadres or members: a talk is about its 谈话对象, a meeting had its 列席人)
+    #: Child types whose cadre is this record's too: a meeting concerns the cadres its 意见建议 name.
+    cadres_from: tuple[str, ...] = ()
+    # --- a status that is more than its stored value
+    #: The status a row shows on a day, where it is derived (逾期 from the 反馈期限); None: the
+    #: stored value of ``status_field``.
+    shown_status: Callable[[Mapping[str, Any], date], LabeledEnum] | None = None
+    #: Status filter values answered by a condition rather than by the stored value.
+    status_sql: Mapping[str, StatusSQL] = field(default_factory=dict)
+    #: The condition of “due within N days”: (table, today, last day) → SQL; None: no such filter.
+    due_sql: Callable[[str, str, str], str] | None = None
+    #: Rows of these (shown) statuses stand out in a list.
+    status_tones: Mapping[str, Tone] = field(default_factory=dict)
+    # --- other differences
+    purgeable: bool = True  # 彻底删除 allowed from the recycle bin
+    holds_files: bool = False  # each record is a file kept in the database (附件)
+    _by_name: dict[str, Field] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name.update({f.name: f for f in self.fields})
@@ -100,9 +186,56 @@ class RecordSpec:
     def editable_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.editable)
 
-    def new_record_values(self) -> dict[str, object]:
-        """The values the form of a new record starts with: each field's ``default``."""
-        return {f.name: f.default for f in self.fields if f.default is not None}
+    @property
+    def slip_fields(self) -> tuple[Field, ...]:
+        """The fields its printed slip shows, in field order."""
+        return tuple(f for f in self.fields if f.on_slip)
+
+    @property
+    def search_fields(self) -> tuple[Field, ...]:
+        """The fields the search box finds it by."""
+        return tuple(f for f in self.fields if f.searchable)
+
+    def refs_to(self, table: str) -> tuple[Field, ...]:
+        """Its many-to-many fields naming records of ``table`` (a talk's 谈话对象: cadres)."""
+        return tuple(f for f in self.fields if f.kind is FieldKind.REFS and f.ref == table)
+
+    def row_status(self, row: Mapping[str, Any], today: date) -> LabeledEnum | None:
+        """The status a row shows on ``today`` (None: the type has no status, or none is set)."""
+        if self.shown_status is not None:
+            return self.shown_status(row, today)
+        if self.status_field is None:
+            return None
+        fld = self.field(self.status_field)
+        value = row.get(self.status_field)
+        if value is None or fld.enum is None:
+            return None
+        try:
+            return fld.enum.parse(value)
+        except ValueError:
+            return None
+
+    def row_tone(self, row: Mapping[str, Any], today: date) -> Tone | None:
+        """How the row stands out in a list, if it does."""
+        if not self.status_tones:
+            return None
+        status = self.row_status(row, today)
+        return self.status_tones.get(status) if status is not None else None
+
+    def new_record_values(
+        self, *, today: date | None = None, member_id: int | None = None
+    ) -> dict[str, object]:
+        """The values the form of a new record starts with: each field's ``default``. Those
+        known only when the form opens (TODAY, THIS_YEAR, CURRENT_MEMBER) are filled in from
+        ``today`` and ``member_id``, and left out when these are not given."""
+        out: dict[str, object] = {}
+        for f in self.fields:
+            value = f.default
+            if isinstance(value, NewRecordValue):
+                value = value.resolve(f, today, member_id)
+            if value is not None:
+                out[f.name] = value
+        return out
 
 
 F = Field
@@ -114,6 +247,7 @@ MEMBER = RecordSpec(
     model=m.Member,
     title_field="name",
     default_order=("sort_order", "id"),
+    purgeable=False,  # a member's name stays in the audit log and on every record they wrote
     fields=(
         F("name", "姓名", required=True, width=8),
         F("title", "职务", width=10, placeholder="组长 / 副组长 / 组员"),
@@ -129,11 +263,12 @@ UNIT = RecordSpec(
     label="监督单位",
     model=m.Unit,
     title_field="full_name",
+    unit_field="id",  # a unit filter picks the unit itself
     kind_field="unit_type",
     default_order=("sort_order", "id"),
     fields=(
-        F("full_name", "单位全称", required=True, width=14),
-        F("short_name", "简称", width=7),
+        F("full_name", "单位全称", required=True, width=14, searchable=True),
+        F("short_name", "简称", width=7, searchable=True),
         F("unit_type", "单位类型", K.ENUM, required=True, enum=UnitType, width=6),
         F("party_org_name", "党组织名称", width=20),
         F("head_name", "主要负责人", width=6),
@@ -155,7 +290,7 @@ CADRE = RecordSpec(
     status_field="status",
     default_order=("unit_id", "id"),
     fields=(
-        F("name", "姓名", required=True, width=8),
+        F("name", "姓名", required=True, width=8, searchable=True),  # also by its pinyin
         F("gender", "性别", K.ENUM, enum=Gender, width=4),
         F("ethnicity", "民族", width=6),
         F("birth_date", "出生年月", K.MONTH, width=5),
@@ -164,13 +299,13 @@ CADRE = RecordSpec(
         F("party_join_date", "入党时间", K.MONTH, width=9, in_table=False),
         F("work_start_date", "参加工作时间", K.MONTH, width=9, in_table=False),
         F("education", "学历", width=8, in_table=False),
-        F("unit_id", "单位", K.REF, required=True, ref="units", width=7),
-        F("position", "职务", width=12),
+        F("unit_id", "单位", K.REF, required=True, ref="units", width=7, searchable=True),
+        F("position", "职务", width=12, searchable=True),
         F("rank", "职级", K.ENUM, enum=CadreRank, width=8),
         F("is_leader", "班子成员", K.BOOL, width=6),
         F("is_top_leader", "一把手", K.BOOL, width=5),
         F("position_start_date", "任现职时间", K.MONTH, width=9, in_table=False),
-        F("id_number", "身份证号", K.ID_NUMBER, width=19, in_table=False),
+        F("id_number", "身份证号", K.ID_NUMBER, width=19, in_table=False, searchable=True),
         F("phone", "联系电话", K.PHONE, width=13, in_table=False),
         F("status", "状态", K.ENUM, enum=CadreStatus, width=6, default=CadreStatus.SERVING),
         F("file_updated_on", "档案更新", K.DATE, width=6),
@@ -209,9 +344,17 @@ PERSONAL_MATTERS_REPORT = RecordSpec(
     default_order=("-year", "-id"),
     fields=(
         F("cadre_id", "干部", K.REF, required=True, ref="cadres", in_table=False, editable=False),
-        F("year", "年度", K.YEAR, required=True, width=6),
+        F("year", "年度", K.YEAR, required=True, width=6, default=THIS_YEAR),
         F("report_date", "报告日期", K.DATE, width=6),
-        F("check_result", "抽查核实结果", K.ENUM, required=True, enum=PersonalMattersCheck, width=8),
+        F(
+            "check_result",
+            "抽查核实结果",
+            K.ENUM,
+            required=True,
+            enum=PersonalMattersCheck,
+            width=8,
+            default=PersonalMattersCheck.NOT_CHECKED,
+        ),
         F("check_note", "核实情况", K.LONG_TEXT, width=18),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
@@ -227,7 +370,7 @@ DUTY_REPORT = RecordSpec(
     default_order=("-year", "-id"),
     fields=(
         F("cadre_id", "干部", K.REF, required=True, ref="cadres", in_table=False, editable=False),
-        F("year", "年度", K.YEAR, required=True, width=6),
+        F("year", "年度", K.YEAR, required=True, width=6, default=THIS_YEAR),
         F("report_date", "述责述廉日期", K.DATE, width=6),
         F("rating", "评议结果", K.ENUM, enum=DutyReportRating, width=6),
         F("summary", "主要内容", K.LONG_TEXT, width=18),
@@ -248,9 +391,17 @@ INTEGRITY_OPINION = RecordSpec(
         F("cadre_id", "涉及人员", K.REF, required=True, ref="cadres", width=8),
         F("requesting_unit", "来函单位", required=True, width=16),
         F("reason", "征求事由", K.ENUM, required=True, enum=OpinionReason, width=8),
-        F("request_date", "来函日期", K.DATE, width=6),
+        F("request_date", "来函日期", K.DATE, width=6, default=TODAY),
         F("reply_date", "回复日期", K.DATE, width=6),
-        F("conclusion", "回复结论", K.ENUM, enum=OpinionConclusion, width=18),
+        F(
+            "conclusion",
+            "回复结论",
+            K.ENUM,
+            enum=OpinionConclusion,
+            width=18,
+            on_slip=True,
+            slip_label="党风廉政意见",
+        ),
         F("doc_number", "回复文号", width=14),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
@@ -291,12 +442,20 @@ CLUE = RecordSpec(
     status_field="disposal",
     default_order=("-received_on", "-id"),
     fields=(
-        F("received_on", "受理日期", K.DATE, required=True, width=6),
+        F("received_on", "受理日期", K.DATE, required=True, width=6, default=TODAY),
         F("source", "线索来源", K.ENUM, required=True, enum=ClueSource, width=10),
         F("unit_id", "涉及单位", K.REF, ref="units", width=7),
         F("cadre_id", "反映对象", K.REF, ref="cadres", width=8),
         F("summary", "反映问题", K.LONG_TEXT, required=True, width=18),
-        F("disposal", "处置方式", K.ENUM, required=True, enum=ClueDisposal, width=8),
+        F(
+            "disposal",
+            "处置方式",
+            K.ENUM,
+            required=True,
+            enum=ClueDisposal,
+            width=8,
+            default=ClueDisposal.PENDING,
+        ),
         F("disposed_on", "处置日期", K.DATE, width=6),
         F("result", "处置结果", K.LONG_TEXT, width=18),
         F("note", "备注", K.LONG_TEXT, in_table=False),
@@ -316,9 +475,9 @@ RISK_POINT = RecordSpec(
         F("post", "岗位", width=12),
         F("process", "环节", width=12),
         F("description", "风险点描述", K.LONG_TEXT, required=True, width=18),
-        F("level", "风险等级", K.ENUM, required=True, enum=RiskLevel, width=6),
+        F("level", "风险等级", K.ENUM, required=True, enum=RiskLevel, width=6, default=RiskLevel.MEDIUM),
         F("measures", "防控措施", K.LONG_TEXT, width=18),
-        F("year", "年度", K.YEAR, width=6),
+        F("year", "年度", K.YEAR, width=6, default=THIS_YEAR),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
 )
@@ -330,6 +489,7 @@ ATTACHMENT = RecordSpec(
     title_field="filename",
     cadre_field="cadre_id",
     parent=("cadres", "cadre_id"),
+    holds_files=True,
     fields=(
         F("cadre_id", "干部", K.REF, required=True, ref="cadres", in_table=False, editable=False),
         F("filename", "文件名", required=True, width=30),
@@ -338,6 +498,19 @@ ATTACHMENT = RecordSpec(
         F("note", "说明", K.LONG_TEXT, width=18),
     ),
 )
+
+
+def _notice_status(row: Mapping[str, Any], today: date) -> NoticeStatus:
+    """逾期 is derived from the 反馈期限 (:func:`notice_rules.is_overdue`)."""
+    return m.effective_notice_status(row["status"], row.get("deadline"), today)
+
+
+#: The notice statuses a list filters by a rule, not by the stored value (notice_rules).
+_NOTICE_STATUS_SQL: dict[str, StatusSQL] = {
+    NoticeStatus.OVERDUE: lambda n, today: notice_rules.overdue_sql(n, today),
+    NoticeStatus.ISSUED: lambda n, today: notice_rules.issued_not_overdue_sql(n, today),  # not 逾期
+    OPEN_NOTICES: lambda n, _today: notice_rules.open_sql(n),
+}
 
 ALERT_NOTICE = RecordSpec(
     table="alert_notices",
@@ -350,17 +523,30 @@ ALERT_NOTICE = RecordSpec(
     kind_field="kind",
     status_field="status",
     default_order=("-issued_on", "-id"),
+    shown_status=_notice_status,
+    status_sql=_NOTICE_STATUS_SQL,
+    due_sql=lambda n, today, due_by: notice_rules.due_within_sql(n, today, due_by),
+    status_tones={NoticeStatus.OVERDUE: Tone.ALERT, NoticeStatus.DRAFT: Tone.MUTED},
     fields=(
-        F("kind", "类别", K.ENUM, required=True, enum=NoticeKind, width=7),
-        F("doc_number", "文号", width=10, editable=False),
-        F("unit_id", "主送单位", K.REF, required=True, ref="units", width=6),
-        F("cadre_id", "涉及干部", K.REF, ref="cadres", width=5),
-        F("title", "标题", required=True, width=22),
-        F("problems", "发现的问题", K.LONG_TEXT, in_table=False),
+        F(
+            "kind",
+            "类别",
+            K.ENUM,
+            required=True,
+            enum=NoticeKind,
+            width=7,
+            searchable=True,
+            default=NoticeKind.COPY_NOTICE,
+        ),
+        F("doc_number", "文号", width=10, editable=False, searchable=True),
+        F("unit_id", "主送单位", K.REF, required=True, ref="units", width=6, searchable=True),
+        F("cadre_id", "涉及干部", K.REF, ref="cadres", width=5, searchable=True, on_slip=True),
+        F("title", "标题", required=True, width=22, searchable=True),
+        F("problems", "发现的问题", K.LONG_TEXT, in_table=False, searchable=True),
         F("requirements", "整改要求", K.LONG_TEXT, in_table=False),
         F("deadline", "反馈期限", K.DATE, width=6),
         F("issued_on", "发出日期", K.DATE, width=6, editable=False),
-        F("signatory", "签发人", width=4),
+        F("signatory", "签发人", width=4, on_slip=True),
         F("status", "状态", K.ENUM, enum=NoticeStatus, width=4, editable=False),
         F("holiday", "节日", width=6, in_table=False),
         F("note", "备注", K.LONG_TEXT, in_table=False),
@@ -395,16 +581,61 @@ MEETING = RecordSpec(
     unit_field="unit_id",
     kind_field="meeting_type",
     default_order=("-held_on", "-id"),
+    cadres_from=("meeting_opinions",),
     fields=(
-        F("held_on", "会议日期", K.DATE, required=True, width=6),
-        F("unit_id", "单位", K.REF, required=True, ref="units", width=7),
-        F("meeting_type", "会议类型", K.ENUM, required=True, enum=MeetingType, width=12),
-        F("title", "会议名称", width=24),
-        F("topics", "议题", K.LONG_TEXT, width=18),
-        F("major_topic_count", "“三重一大”议题数", K.INT, width=8),
-        F("location", "地点", width=12, in_table=False),
-        F("attendee_ids", "列席人", K.REFS, ref="members", width=10),
-        F("follow_up", "跟踪落实", K.LONG_TEXT, in_table=False),
+        F(
+            "held_on",
+            "会议日期",
+            K.DATE,
+            required=True,
+            width=6,
+            default=TODAY,
+            on_slip=True,
+            slip_label="会议时间",
+        ),
+        F(
+            "unit_id",
+            "单位",
+            K.REF,
+            required=True,
+            ref="units",
+            width=7,
+            searchable=True,
+            on_slip=True,
+            slip_label="会议单位",
+        ),
+        F(
+            "meeting_type",
+            "会议类型",
+            K.ENUM,
+            required=True,
+            enum=MeetingType,
+            width=12,
+            searchable=True,
+            on_slip=True,
+        ),
+        F("title", "会议名称", width=24, searchable=True, on_slip=True),
+        F("topics", "议题", K.LONG_TEXT, width=18, searchable=True, on_slip=True, slip_label="会议议题"),
+        F(
+            "major_topic_count",
+            "“三重一大”议题数",
+            K.INT,
+            width=8,
+            on_slip=True,
+            slip_label="“三重一大”\n议题数",
+        ),
+        F("location", "地点", width=12, in_table=False, on_slip=True, slip_label="会议地点"),
+        F(
+            "attendee_ids",
+            "列席人",
+            K.REFS,
+            ref="members",
+            through="meeting_attendees",
+            width=10,
+            default=CURRENT_MEMBER,
+            on_slip=True,
+        ),
+        F("follow_up", "跟踪落实", K.LONG_TEXT, in_table=False, on_slip=True),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
 )
@@ -419,10 +650,27 @@ MEETING_OPINION = RecordSpec(
     status_field="follow_up",
     fields=(
         F("meeting_id", "会议", K.REF, required=True, ref="meetings", in_table=False, editable=False),
-        F("content", "意见建议", K.LONG_TEXT, required=True, width=18),
-        F("cadre_id", "涉及干部", K.REF, ref="cadres", width=5),
-        F("follow_up", "落实情况", K.ENUM, required=True, enum=OpinionFollowUp, width=8),
-        F("follow_up_note", "跟踪说明", K.LONG_TEXT, width=18),
+        F(
+            "content",
+            "意见建议",
+            K.LONG_TEXT,
+            required=True,
+            width=18,
+            on_slip=True,
+            slip_label="意见建议内容",
+        ),
+        F("cadre_id", "涉及干部", K.REF, ref="cadres", width=5, on_slip=True),
+        F(
+            "follow_up",
+            "落实情况",
+            K.ENUM,
+            required=True,
+            enum=OpinionFollowUp,
+            width=8,
+            default=OpinionFollowUp.PENDING,
+            on_slip=True,
+        ),
+        F("follow_up_note", "跟踪说明", K.LONG_TEXT, width=18, on_slip=True, slip_label="备注"),
     ),
 )
 
@@ -436,19 +684,57 @@ TALK = RecordSpec(
     member_fields=("talker_id", "recorder_id"),
     default_order=("-held_on", "-id"),
     fields=(
-        F("held_on", "谈话日期", K.DATE, required=True, width=6),
-        F("kind", "谈话类型", K.ENUM, required=True, enum=TalkKind, width=8),
-        F("cadre_ids", "谈话对象", K.REFS, required=True, ref="cadres", width=16),
-        F("start_time", "开始时间", K.TIME, width=6, in_table=False),
-        F("end_time", "结束时间", K.TIME, width=6, in_table=False),
-        F("location", "地点", width=12),
-        F("talker_id", "谈话人", K.REF, ref="members", width=8),
-        F("recorder_id", "记录人", K.REF, ref="members", width=8),
-        F("reason", "事由", K.LONG_TEXT, width=18),
-        F("summary", "谈话内容摘要", K.LONG_TEXT, in_table=False),
-        F("response", "本人表态", K.LONG_TEXT, in_table=False),
-        F("follow_up", "后续跟踪", K.LONG_TEXT, in_table=False),
-        F("handling", "第一种形态处理", K.ENUM, enum=FirstFormHandling, width=8),
+        # the date and the times print in one cell, under 时间
+        F(
+            "held_on",
+            "谈话日期",
+            K.DATE,
+            required=True,
+            width=6,
+            default=TODAY,
+            on_slip=True,
+            slip_label="时间",
+        ),
+        F(
+            "kind",
+            "谈话类型",
+            K.ENUM,
+            required=True,
+            enum=TalkKind,
+            width=8,
+            default=TalkKind.INTEGRITY,
+            searchable=True,
+            on_slip=True,
+        ),
+        F(
+            "cadre_ids",
+            "谈话对象",
+            K.REFS,
+            required=True,
+            ref="cadres",
+            through="talk_cadres",
+            width=16,
+            searchable=True,
+            on_slip=True,
+        ),
+        F("start_time", "开始时间", K.TIME, width=6, in_table=False, on_slip=True, slip_label="时间"),
+        F("end_time", "结束时间", K.TIME, width=6, in_table=False, on_slip=True, slip_label="时间"),
+        F("location", "地点", width=12, searchable=True, on_slip=True),
+        F("talker_id", "谈话人", K.REF, ref="members", width=8, default=CURRENT_MEMBER, on_slip=True),
+        F("recorder_id", "记录人", K.REF, ref="members", width=8, on_slip=True),
+        F("reason", "事由", K.LONG_TEXT, width=18, searchable=True, on_slip=True),
+        F("summary", "谈话内容摘要", K.LONG_TEXT, in_table=False, on_slip=True, slip_label="谈话内容"),
+        F("response", "本人表态", K.LONG_TEXT, in_table=False, on_slip=True),
+        F("follow_up", "后续跟踪", K.LONG_TEXT, in_table=False, on_slip=True),
+        F(
+            "handling",
+            "第一种形态处理",
+            K.ENUM,
+            enum=FirstFormHandling,
+            width=8,
+            on_slip=True,
+            slip_label="处理\n（第一种形态）",  # the label column is narrow
+        ),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
 )
@@ -486,6 +772,10 @@ DOSSIER_SECTIONS: tuple[RecordSpec, ...] = (
     RISK_POINT,
     ATTACHMENT,
 )
+
+
+#: The record types the search box finds, in the order hits of equal rank are listed.
+SEARCHABLE: tuple[RecordSpec, ...] = (UNIT, CADRE, ALERT_NOTICE, MEETING, TALK)
 
 
 def spec_for(table: str) -> RecordSpec:

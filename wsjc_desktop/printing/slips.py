@@ -3,6 +3,11 @@
 Letters (notices, 建议书, 节前提醒, 党廉意见回复) follow GB/T 9704-2012; records (谈话记录,
 列席会议记录, 廉政档案) are ruled forms on the same page. A PDF is built in memory and written
 only when complete, so a failure (an unprintable character, say) leaves no file behind.
+
+A form prints the fields its record type marks ``on_slip`` in the field spec
+(:mod:`wsjc_desktop.domain.fields`), each under its ``print_label`` read when printing; the
+layout here only places them. A field marked for the slip that the layout does not place
+yet gets a row of its own at the end of the form.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ import io
 import itertools
 import os
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, time
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from wsjc_desktop.domain.enums import LabeledEnum
+from wsjc_desktop.domain.fields import Field, RecordSpec, spec_for
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.fileio import atomic_write
 from wsjc_desktop.printing import wording as W
@@ -221,6 +228,48 @@ def _deliver(out: Output, data: bytes) -> None:
 # ------------------------------------------------------------------------------ shared parts
 
 
+class _Fields:
+    """The printed labels of one record type's fields, read from its spec when printing (so a
+    label changed there changes the slip); notes which of its slip fields the layout placed."""
+
+    def __init__(self, table: str) -> None:
+        self.spec: RecordSpec = spec_for(table)
+        self.placed: set[str] = set()
+
+    def label(self, name: str, *also: str) -> str:
+        """The print label of field ``name``; ``also``: fields printed in the same cell."""
+        self.placed.update((name, *also))
+        return self.spec.field(name).print_label
+
+    def unplaced(self) -> tuple[Field, ...]:
+        """Fields marked for the slip that the layout has not placed (in field order)."""
+        return tuple(f for f in self.spec.slip_fields if f.name not in self.placed)
+
+
+def _value_text(value: Any) -> str:
+    """A value as a form prints it, for a field the layout does not place itself."""
+    if value is None:
+        return ""
+    if isinstance(value, LabeledEnum):
+        return value.label
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, time):
+        return format_time(value)
+    if isinstance(value, (list, tuple)):
+        return "、".join(_value_text(item) for item in value)
+    return str(value)
+
+
+def _more_rows(fields: _Fields, values: object, span: int) -> list[Row]:
+    """A row across the form for each slip field not placed, its value read from ``values``
+    under the field's name."""
+    return [
+        Row([label(f.print_label), Cell(_value_text(getattr(values, f.name, None)), span=span)])
+        for f in fields.unplaced()
+    ]
+
+
 def _measure(w: Writer, spans: Sequence[Span], size: float = BODY_SIZE) -> Line:
     pitch = CHAR_PITCH if size == BODY_SIZE else size
     lines = w.setter.lines(spans, 1e9, size=size, pitch=pitch, justify=False)
@@ -272,7 +321,8 @@ def _letter_head(
     baseline = w.baseline_on(3, BODY_SIZE)
     if signatory:
         w.text_at([(number, "fangsong")], LEFT + CHAR_PITCH, baseline, BODY_SIZE)
-        spans: list[Span] = [(W.SIGNATURE_WORDING.signatory_label, "fangsong"), (signatory, "kai")]
+        signed = W.SIGNATURE_WORDING.signatory_label.format(label=_Fields("alert_notices").label("signatory"))
+        spans: list[Span] = [(signed, "fangsong"), (signatory, "kai")]
         width = _measure(w, spans).width
         w.text_at(spans, RIGHT - CHAR_PITCH - width, baseline, BODY_SIZE)
     else:
@@ -358,6 +408,7 @@ def _signature(w: Writer, group_name: str, day: date | None) -> None:
 
 def _notice(w: Writer, v: NoticeValues) -> None:
     w.start_document()
+    cadre_label = _Fields("alert_notices").label("cadre_id")
     _letter_head(w, v.group_name, v.kind_label, v.doc_number, v.signatory)
     if v.kind == "holiday_reminder":
         h = W.HOLIDAY_WORDING
@@ -367,7 +418,9 @@ def _notice(w: Writer, v: NoticeValues) -> None:
         _addressee(w, v.unit_name)
         texts = [h.lead.format(**fill)]
         if v.cadre_name:
-            texts.append(W.NOTICE_WORDING["copy_notice"].cadre_line.format(cadre=v.cadre_name))
+            texts.append(
+                W.NOTICE_WORDING["copy_notice"].cadre_line.format(label=cadre_label, cadre=v.cadre_name)
+            )
         texts += paragraphs(v.problems)
         texts += paragraphs(v.requirements) or list(h.items)
         texts.append(h.closing.format(**fill))
@@ -380,7 +433,7 @@ def _notice(w: Writer, v: NoticeValues) -> None:
         _addressee(w, v.unit_name)
         texts = []
         if v.cadre_name:
-            texts.append(n.cadre_line.format(cadre=v.cadre_name))
+            texts.append(n.cadre_line.format(label=cadre_label, cadre=v.cadre_name))
         # a lead sentence ends in “：”, so it is printed only when something follows it
         problems, requirements = paragraphs(v.problems), paragraphs(v.requirements)
         if problems:
@@ -487,17 +540,40 @@ def _form_head(w: Writer, title: str, subtitle: str) -> None:
 
 def _talk(w: Writer, v: TalkValues) -> None:
     t = W.TALK_WORDING
+    talk, cadre = _Fields("talks"), _Fields("cadres")
     _form_head(w, t.title, v.group_name)
     when = format_date(v.held_on)
     if v.start_time and v.end_time:
         when += " " + t.time_range.format(start=format_time(v.start_time), end=format_time(v.end_time))
     elif v.start_time:
         when += " " + format_time(v.start_time)
+    persons = talk.label("cadre_ids")
     rows = [
-        Row([label(t.time), Cell(when, span=5)]),
-        Row([label(t.place), Cell(v.location, span=2), label(t.kind), Cell(v.kind_label, span=2)]),
-        Row([label(t.talker), Cell(v.talker, span=2), label(t.recorder), Cell(v.recorder, span=2)]),
-        Row([label(t.persons), label(t.person_name), label(t.person_unit, 2), label(t.person_position, 2)]),
+        Row([label(talk.label("held_on", "start_time", "end_time")), Cell(when, span=5)]),
+        Row(
+            [
+                label(talk.label("location")),
+                Cell(v.location, span=2),
+                label(talk.label("kind")),
+                Cell(v.kind_label, span=2),
+            ]
+        ),
+        Row(
+            [
+                label(talk.label("talker_id")),
+                Cell(v.talker, span=2),
+                label(talk.label("recorder_id")),
+                Cell(v.recorder, span=2),
+            ]
+        ),
+        Row(
+            [
+                label(persons),
+                label(cadre.label("name")),
+                label(cadre.label("unit_id"), 2),
+                label(cadre.label("position"), 2),
+            ]
+        ),
     ]
     for person in v.persons or ():
         rows.append(
@@ -513,18 +589,26 @@ def _talk(w: Writer, v: TalkValues) -> None:
     if not v.persons:
         rows.append(Row([Cell(merge_up=True), Cell(""), Cell("", span=2), Cell("", span=2)]))
     rows += [
-        Row([label(t.reason), Cell(v.reason, span=5)]),
-        Row([label(t.summary), Cell(v.summary, span=5, indent=True, min_lines=6)]),
-        Row([label(t.response), Cell(v.response, span=5, indent=True, min_lines=2)]),
-        Row([label(t.handling), Cell(v.handling or t.none, span=5)]),
-        Row([label(t.follow_up), Cell(v.follow_up, span=5, indent=True, min_lines=2)]),
+        Row([label(talk.label("reason")), Cell(v.reason, span=5)]),
+        Row([label(talk.label("summary")), Cell(v.summary, span=5, indent=True, min_lines=6)]),
+        Row([label(talk.label("response")), Cell(v.response, span=5, indent=True, min_lines=2)]),
+        Row([label(talk.label("handling")), Cell(v.handling or t.none, span=5)]),
+        Row([label(talk.label("follow_up")), Cell(v.follow_up, span=5, indent=True, min_lines=2)]),
+    ]
+    rows += _more_rows(talk, v, span=5)
+    rows += [
         Row(
-            [label(t.talker_sign), Cell("", span=2, min_lines=2), label(t.person_sign), Cell("", span=2)],
+            [
+                label(t.signature.format(label=talk.label("talker_id"))),
+                Cell("", span=2, min_lines=2),
+                label(t.signature.format(label=persons)),
+                Cell("", span=2),
+            ],
             keep=True,
         ),
         Row(
             [
-                label(t.recorder_sign),
+                label(t.signature.format(label=talk.label("recorder_id"))),
                 Cell("", span=2, min_lines=2),
                 label(t.sign_date),
                 Cell(t.date_blank, span=2, align="center", middle=True),
@@ -539,34 +623,44 @@ def _talk(w: Writer, v: TalkValues) -> None:
 
 def _meeting(w: Writer, v: MeetingValues) -> None:
     m = W.MEETING_WORDING
+    meeting, opinion = _Fields("meetings"), _Fields("meeting_opinions")
     _form_head(w, m.title, v.group_name)
     widths = [w_ * MM for w_ in (30, 48, 30, 48)]
+    follow_up = meeting.label("follow_up")  # below the opinions
     rows = [
-        Row([label(m.unit), Cell(v.unit_name, span=3)]),
-        Row([label(m.name), Cell(v.title, span=3)]),
-        Row([label(m.date), Cell(format_date(v.held_on)), label(m.kind), Cell(v.type_label)]),
+        Row([label(meeting.label("unit_id")), Cell(v.unit_name, span=3)]),
+        Row([label(meeting.label("title")), Cell(v.title, span=3)]),
         Row(
             [
-                label(m.place),
+                label(meeting.label("held_on")),
+                Cell(format_date(v.held_on)),
+                label(meeting.label("meeting_type")),
+                Cell(v.type_label),
+            ]
+        ),
+        Row(
+            [
+                label(meeting.label("location")),
                 Cell(v.location),
-                label(m.major_count),
+                label(meeting.label("major_topic_count")),
                 Cell(m.major_count_value.format(count=v.major_topic_count), middle=True),
             ]
         ),
-        Row([label(m.attendees), Cell("、".join(v.attendees), span=3)]),
-        Row([label(m.topics), Cell(v.topics, span=3, min_lines=3)]),
+        Row([label(meeting.label("attendee_ids")), Cell("、".join(v.attendees), span=3)]),
+        Row([label(meeting.label("topics")), Cell(v.topics, span=3, min_lines=3)]),
     ]
+    rows += _more_rows(meeting, v, span=3)
     draw_table(w, Table(widths, rows))
     widths = [w_ * MM for w_ in (14, 66, 24, 26, 26)]
     header = [
-        Row([Cell(m.opinions, span=5, align="center", role="hei", shade=True)]),
+        Row([Cell(opinion.spec.label, span=5, align="center", role="hei", shade=True)]),
         Row(
             [
                 label(m.opinion_number, shade=True),
-                label(m.opinion_content, shade=True),
-                label(m.opinion_cadre, shade=True),
-                label(m.opinion_follow_up, shade=True),
-                label(m.opinion_note, shade=True),
+                label(opinion.label("content"), shade=True),
+                label(opinion.label("cadre_id"), shade=True),
+                label(opinion.label("follow_up"), shade=True),
+                label(opinion.label("follow_up_note"), shade=True),
             ]
         ),
     ]
@@ -585,7 +679,7 @@ def _meeting(w: Writer, v: MeetingValues) -> None:
     draw_table(w, Table(widths, header + body, header=2))
     draw_table(
         w,
-        Table([30 * MM, 126 * MM], [Row([label(m.follow_up), Cell(v.follow_up, indent=True, min_lines=2)])]),
+        Table([30 * MM, 126 * MM], [Row([label(follow_up), Cell(v.follow_up, indent=True, min_lines=2)])]),
     )
 
 
@@ -610,7 +704,14 @@ def _opinion(w: Writer, v: OpinionReplyValues) -> None:
     _addressee(w, v.requesting_unit)
     when = o.request_date.format(date=format_date(v.request_date)) if v.request_date else ""
     _body(w, [o.lead.format(names=_opinion_names(v), reason=v.reason_label, date=when)])
-    headers = (o.number, o.name, o.unit, o.position, o.conclusion)
+    cadre, opinion = _Fields("cadres"), _Fields("integrity_opinions")
+    headers = (
+        o.number,
+        cadre.label("name"),
+        cadre.label("unit_id"),
+        cadre.label("position"),
+        opinion.label("conclusion"),
+    )
     values = [(str(i), p.name, p.unit, p.position, p.conclusion) for i, p in enumerate(v.persons, start=1)]
     widths = _auto_widths(w, headers, values, FORM_SIZE)
     rows = [Row([label(h, shade=True) for h in headers])]
@@ -653,11 +754,12 @@ def _dossier(w: Writer, v: DossierValues) -> None:
         bold=bold,
         letter_spacing=TITLE_SIZE,
     )
+    cadre = _Fields("cadres")
     spans: list[Span] = [
-        (f"{d.name}：", "hei"),
+        (f"{cadre.label('name')}：", "hei"),
         (v.name, "fangsong"),
         ("　　", "fangsong"),
-        (f"{d.unit}：", "hei"),
+        (f"{cadre.label('unit_id')}：", "hei"),
         (v.unit_name, "fangsong"),
     ]
     w.text_at(spans, LEFT, w.baseline_on(2, BODY_SIZE), BODY_SIZE, align="center", width=TYPE_WIDTH)

@@ -35,7 +35,8 @@ class TalkPerson:
 
 @dataclass(frozen=True)
 class TalkValues:
-    """谈话记录: a ruled form."""
+    """谈话记录: a ruled form. An attribute holding one field's value is named as the field
+    (a field marked for the slip that the form does not place yet is read from here by name)."""
 
     group_name: str
     kind_label: str  # 廉政谈话 …
@@ -63,7 +64,7 @@ class MeetingOpinionLine:
 
 @dataclass(frozen=True)
 class MeetingValues:
-    """列席会议记录."""
+    """列席会议记录 (attributes named as the meeting's fields, as for :class:`TalkValues`)."""
 
     group_name: str
     unit_name: str

@@ -2,7 +2,11 @@
 
 Edit the wording here; the layouts never spell out a sentence themselves. Placeholders in
 braces are filled in when printing: {deadline}, {holiday}, {year}, {cadre}, {doc_number},
-{names}, {reason}, {date}, {count}, {start}, {end}.
+{names}, {reason}, {date}, {count}, {start}, {end}, and {label}: a field's label.
+
+The labels of a record's fields (谈话人, 会议地点 …) are not here: they come from the field
+spec (:mod:`wsjc_desktop.domain.fields`, ``Field.print_label``), like the table's columns and
+the form's inputs, so a label is written once.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ class NoticeWording:
     requirements_lead: str  # before the requirements
     deadline: str  # {deadline}
     closing: str = ""
-    cadre_line: str = "涉及干部：{cadre}同志。"
+    cadre_line: str = "{label}：{cadre}同志。"  # {label}: the notice's cadre field
     #: Level-1 section headings (黑体); empty: the body runs on without them.
     problems_heading: str = ""
     requirements_heading: str = ""
@@ -107,7 +111,7 @@ RECEIPT_WORDING = ReceiptWording()
 class SignatureWording:
     """The group's signature below a letter (name, then the date)."""
 
-    signatory_label: str = "签发人："
+    signatory_label: str = "{label}："  # {label}: the notice's signatory field
 
 
 SIGNATURE_WORDING = SignatureWording()
@@ -118,24 +122,8 @@ class TalkWording:
     """谈话记录 (a ruled form)."""
 
     title: str = "谈话记录"
-    time: str = "时间"
     time_range: str = "{start}至{end}"
-    place: str = "地点"
-    kind: str = "谈话类型"
-    talker: str = "谈话人"
-    recorder: str = "记录人"
-    persons: str = "谈话对象"
-    person_name: str = "姓名"
-    person_unit: str = "单位"
-    person_position: str = "职务"
-    reason: str = "事由"
-    summary: str = "谈话内容"
-    response: str = "本人表态"
-    handling: str = "处理\n（第一种形态）"  # a line break: the label column is narrow
-    follow_up: str = "后续跟踪"
-    talker_sign: str = "谈话人签字"
-    person_sign: str = "谈话对象签字"
-    recorder_sign: str = "记录人签字"
+    signature: str = "{label}签字"  # {label}: 谈话人, 谈话对象, 记录人 (the talk's fields)
     sign_date: str = "签字日期"
     date_blank: str = "年　　月　　日"
     none: str = "无"
@@ -149,22 +137,8 @@ class MeetingWording:
     """列席会议记录."""
 
     title: str = "列席会议记录"
-    unit: str = "会议单位"
-    name: str = "会议名称"
-    date: str = "会议时间"
-    kind: str = "会议类型"
-    place: str = "会议地点"
-    major_count: str = "“三重一大”\n议题数"
     major_count_value: str = "{count}项"
-    attendees: str = "列席人"
-    topics: str = "会议议题"
-    opinions: str = "意见建议"
     opinion_number: str = "序号"
-    opinion_content: str = "意见建议内容"
-    opinion_cadre: str = "涉及干部"
-    opinion_follow_up: str = "落实情况"
-    opinion_note: str = "备注"
-    follow_up: str = "跟踪落实"
     none: str = "无"
 
 
@@ -184,10 +158,6 @@ class OpinionWording:
     )
     request_date: str = "（{date}）"
     number: str = "序号"
-    name: str = "姓名"
-    unit: str = "单位"
-    position: str = "职务"
-    conclusion: str = "党风廉政意见"
     note: str = "本意见仅反映截至回复之日我组掌握的情况，如发现新的问题线索，我组将按规定处置。"
     closing: str = "特此函复。"
 
@@ -200,8 +170,6 @@ class DossierWording:
     """A cadre's 廉政档案 printout."""
 
     title: str = "廉政档案"
-    name: str = "姓名"
-    unit: str = "单位"
     basics: str = "基本情况"
     timeline: str = "工作记录"
     timeline_headers: tuple[str, str, str] = ("日期", "类别", "事项")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import LabeledEnum, NoticeStatus
-from wsjc_desktop.domain.fields import Field, FieldKind
+from wsjc_desktop.domain.fields import ALERT_NOTICE, Field, FieldKind
 from wsjc_desktop.storage.database import Database
 
 
@@ -178,5 +178,7 @@ def screen_value(fld: Field, value: Any, lookups: Lookups | None = None) -> str:
 
 
 def notice_status(row: dict[str, Any], today: date | None = None) -> NoticeStatus:
-    """A notice's status as shown (逾期 derived from its deadline)."""
-    return m.effective_notice_status(row["status"], row.get("deadline"), today or date.today())
+    """A notice's status as shown (逾期 derived from its deadline): its spec's ``shown_status``."""
+    status = ALERT_NOTICE.row_status(row, today or date.today())
+    assert isinstance(status, NoticeStatus)
+    return status

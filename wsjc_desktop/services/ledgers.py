@@ -2,10 +2,11 @@
 
 The columns come from the field specs (:mod:`wsjc_desktop.domain.fields`), with 序号 first,
 and the values read as they do on screen (enum labels, 是/否, names for ids) except that
-dates stay dates and numbers stay numbers, so the sheet sorts and filters properly. Some
-ledgers join what belongs to a record: a notice's 整改反馈, a meeting's 意见建议, a talk's
-谈话对象. One read gathers the values; :mod:`wsjc_desktop.excel.writer` writes the file.
-Every export is noted in the audit log.
+dates stay dates and numbers stay numbers, so the sheet sorts and filters properly; a
+status derived from more than its stored value (a notice's 逾期) reads as the spec shows it.
+Some ledgers join what belongs to a record (their ``extras``): a notice's 整改反馈, a
+meeting's 意见建议, a talk's 人次. One read gathers the values;
+:mod:`wsjc_desktop.excel.writer` writes the file. Every export is noted in the audit log.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
@@ -51,6 +52,10 @@ log = logging.getLogger(__name__)
 __all__ = ["LEDGERS", "Ledger", "export_ledger", "find_unit", "ledger_file_name", "ledger_sheet"]
 
 Row = list[Any]
+#: The values of the extra columns of one record, from its row (the ledger's fields by name).
+Extras = Callable[[dict[str, Any]], Row]
+#: Reads what the extra columns need for the records ``ids_query`` selects, in one query.
+ExtrasReader = Callable[[Session, Select[Any], date], Extras]
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class Ledger:
     spec: RecordSpec
     fields: tuple[Field, ...]
     extra: tuple[LedgerColumn, ...] = ()  # columns joined from other records, after the fields
+    extras: ExtrasReader | None = None  # the values of ``extra``
 
     @property
     def dated(self) -> bool:
@@ -73,46 +79,6 @@ def _table_fields(spec: RecordSpec, *, drop: Sequence[str] = ()) -> tuple[Field,
 
 def _label(spec: RecordSpec, name: str) -> str:
     return spec.field(name).label
-
-
-LEDGERS: dict[str, Ledger] = {
-    ledger.key: ledger
-    for ledger in (
-        Ledger("units", "监督单位", UNIT, _table_fields(UNIT)),
-        # a roster carries every particular of a person, not only the table's columns
-        Ledger(
-            "cadres",
-            "监察对象花名册",
-            CADRE,
-            tuple(f for f in CADRE.fields if f.kind is not FieldKind.LONG_TEXT),
-        ),
-        Ledger(
-            "notices",
-            "廉情提醒及整改台账",
-            ALERT_NOTICE,
-            _table_fields(ALERT_NOTICE),
-            (
-                LedgerColumn(_label(RECTIFICATION, "feedback_date"), ColumnKind.DATE),
-                LedgerColumn(_label(RECTIFICATION, "measures"), ColumnKind.LONG_TEXT, 30),
-                LedgerColumn(_label(RECTIFICATION, "status"), ColumnKind.TEXT),
-                LedgerColumn("是否逾期", ColumnKind.TEXT),
-            ),
-        ),
-        Ledger(
-            "meetings",
-            "列席会议台账",
-            MEETING,
-            _table_fields(MEETING),
-            (
-                LedgerColumn(f"{MEETING_OPINION.label}条数", ColumnKind.NUMBER),
-                LedgerColumn(MEETING_OPINION.label, ColumnKind.LONG_TEXT, 30),
-            ),
-        ),
-        Ledger("talks", "谈话台账", TALK, _table_fields(TALK), (LedgerColumn("人次", ColumnKind.NUMBER),)),
-        Ledger("opinions", "党风廉政意见回复台账", INTEGRITY_OPINION, _table_fields(INTEGRITY_OPINION)),
-        Ledger("clues", "问题线索台账", CLUE, _table_fields(CLUE)),
-    )
-}
 
 
 def _column(fld: Field) -> LedgerColumn:
@@ -202,7 +168,7 @@ def _refs(session: Session, ledger: Ledger, ids_query: Select[Any]) -> dict[str,
     return out
 
 
-def _notice_extras(session: Session, ids_query: Select[Any], today: date) -> Callable[[dict[str, Any]], Row]:
+def _notice_extras(session: Session, ids_query: Select[Any], today: date) -> Extras:
     feedback: dict[int, list[m.Rectification]] = defaultdict(list)
     query = (
         select(m.Rectification)
@@ -220,7 +186,7 @@ def _notice_extras(session: Session, ids_query: Select[Any], today: date) -> Cal
             late = deadline is not None and items[0].feedback_date > deadline
             measures = "\n".join(r.measures.strip() for r in items if r.measures)
             return [latest.feedback_date, measures or None, latest.status.label, "是" if late else "否"]
-        status = m.effective_notice_status(row["status"], deadline, today)
+        status = ALERT_NOTICE.row_status(row, today)
         if status is NoticeStatus.DRAFT:
             return [None, None, None, None]
         return [None, None, None, "是" if status is NoticeStatus.OVERDUE else "否"]
@@ -228,7 +194,7 @@ def _notice_extras(session: Session, ids_query: Select[Any], today: date) -> Cal
     return extras
 
 
-def _meeting_extras(session: Session, ids_query: Select[Any]) -> Callable[[dict[str, Any]], Row]:
+def _meeting_extras(session: Session, ids_query: Select[Any], _today: date) -> Extras:
     opinions: dict[int, list[str]] = defaultdict(list)
     query = (
         select(m.MeetingOpinion.meeting_id, m.MeetingOpinion.content)
@@ -247,6 +213,64 @@ def _meeting_extras(session: Session, ids_query: Select[Any]) -> Callable[[dict[
         return [len(texts), text or None]
 
     return extras
+
+
+def _talk_extras(session: Session, ids_query: Select[Any], _today: date) -> Extras:
+    """人次: how many cadres each talk was with."""
+    (fld,) = TALK.refs_to(CADRE.table)
+    assoc, own, _other = REFS_TABLES[(TALK.table, fld.name)]
+    query = select(assoc.c[own], func.count()).where(assoc.c[own].in_(ids_query)).group_by(assoc.c[own])
+    counts: dict[int, int] = {talk_id: n for talk_id, n in session.execute(query)}
+    return lambda row: [counts.get(row["id"], 0)]
+
+
+LEDGERS: dict[str, Ledger] = {
+    ledger.key: ledger
+    for ledger in (
+        Ledger("units", "监督单位", UNIT, _table_fields(UNIT)),
+        # a roster carries every particular of a person, not only the table's columns
+        Ledger(
+            "cadres",
+            "监察对象花名册",
+            CADRE,
+            tuple(f for f in CADRE.fields if f.kind is not FieldKind.LONG_TEXT),
+        ),
+        Ledger(
+            "notices",
+            "廉情提醒及整改台账",
+            ALERT_NOTICE,
+            _table_fields(ALERT_NOTICE),
+            (
+                LedgerColumn(_label(RECTIFICATION, "feedback_date"), ColumnKind.DATE),
+                LedgerColumn(_label(RECTIFICATION, "measures"), ColumnKind.LONG_TEXT, 30),
+                LedgerColumn(_label(RECTIFICATION, "status"), ColumnKind.TEXT),
+                LedgerColumn("是否逾期", ColumnKind.TEXT),
+            ),
+            _notice_extras,
+        ),
+        Ledger(
+            "meetings",
+            "列席会议台账",
+            MEETING,
+            _table_fields(MEETING),
+            (
+                LedgerColumn(f"{MEETING_OPINION.label}条数", ColumnKind.NUMBER),
+                LedgerColumn(MEETING_OPINION.label, ColumnKind.LONG_TEXT, 30),
+            ),
+            _meeting_extras,
+        ),
+        Ledger(
+            "talks",
+            "谈话台账",
+            TALK,
+            _table_fields(TALK),
+            (LedgerColumn("人次", ColumnKind.NUMBER),),
+            _talk_extras,
+        ),
+        Ledger("opinions", "党风廉政意见回复台账", INTEGRITY_OPINION, _table_fields(INTEGRITY_OPINION)),
+        Ledger("clues", "问题线索台账", CLUE, _table_fields(CLUE)),
+    )
+}
 
 
 def ledger_sheet(
@@ -271,24 +295,18 @@ def ledger_sheet(
         session = uow.session
         ids_query = build_query(spec, flt).order_by(None).with_only_columns(spec.model.id)
         refs = _refs(session, found, ids_query)
-        extras: Callable[[dict[str, Any]], Row] | None = None
-        if found.key == "notices":
-            extras = _notice_extras(session, ids_query, today)
-        elif found.key == "meetings":
-            extras = _meeting_extras(session, ids_query)
+        extras = found.extras(session, ids_query, today) if found.extras is not None else None
         for number, record in enumerate(session.execute(_query(found, flt)), start=1):
             values = dict(zip(["id", *names], record, strict=True))
             row: Row = [number]
             for fld in found.fields:
                 if fld.kind is FieldKind.REFS:
                     row.append(display_value(fld, refs[fld.name].get(values["id"], []), lookups) or None)
-                elif found.key == "notices" and fld.name == "status":
-                    status = m.effective_notice_status(values["status"], values["deadline"], today)
-                    row.append(status.label)
+                elif fld.name == spec.status_field and spec.shown_status is not None:
+                    status = spec.row_status(values, today)
+                    row.append(status.label if status is not None else None)
                 else:
                     row.append(_value(fld, values[fld.name], lookups))
-            if found.key == "talks":
-                row.append(len(refs["cadre_ids"].get(values["id"], [])))
             if extras is not None:
                 row.extend(extras(values))
             rows.append(row)

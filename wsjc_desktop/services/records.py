@@ -1,6 +1,8 @@
 """Create, update, delete (to the recycle bin), restore, get and list any record type.
 
-One generic set of use cases driven by the field specs in :mod:`wsjc_desktop.domain.fields`;
+One generic set of use cases driven by the field specs in :mod:`wsjc_desktop.domain.fields`:
+how a list filtered by unit, cadre, member or status reaches a type is read from its spec
+(its foreign keys, its REFS fields, ``cadres_from``, ``status_sql``), never from its name;
 the rules that differ per type live in :mod:`wsjc_desktop.services.rules`. Each function
 opens its own unit of work: one user action, one transaction. Callers get plain dicts.
 """
@@ -12,14 +14,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, String, and_, exists, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, String, Table, and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.domain import validation as v
-from wsjc_desktop.domain.enums import LabeledEnum, NoticeStatus
-from wsjc_desktop.domain.fields import Field, FieldKind, RecordSpec, children_of, spec_for
+from wsjc_desktop.domain.enums import LabeledEnum
+from wsjc_desktop.domain.fields import (
+    CADRE,
+    MEMBER,
+    SPECS,
+    Field,
+    FieldKind,
+    RecordSpec,
+    children_of,
+    spec_for,
+)
+from wsjc_desktop.domain.fields import OPEN_NOTICES as OPEN_NOTICES  # the notices tab's 未办结
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.services import rules
 from wsjc_desktop.storage.database import Database
@@ -27,10 +39,28 @@ from wsjc_desktop.storage.database import Database
 Row = dict[str, Any]
 RecordT = TypeVar("RecordT", bound=m.Record)
 
-#: The association behind each many-to-many field: (table, own key, other key).
-REFS_TABLES = {
-    ("talks", "cadre_ids"): (m.talk_cadres, "talk_id", "cadre_id"),
-    ("meetings", "attendee_ids"): (m.meeting_attendees, "meeting_id", "member_id"),
+
+def _association(spec: RecordSpec, fld: Field) -> tuple[Table, str, str]:
+    """The association table a REFS field names (``through``) and its two keys, found by the
+    tables their foreign keys point to."""
+    assert fld.through is not None and fld.ref is not None, f"{spec.table}.{fld.name} names no table"
+    assoc = m.Base.metadata.tables[fld.through]
+
+    def key_to(table: str) -> str:
+        (name,) = [
+            c.name for c in assoc.columns if any(fk.column.table.name == table for fk in c.foreign_keys)
+        ]
+        return name
+
+    return assoc, key_to(spec.table), key_to(fld.ref)
+
+
+#: The association behind each many-to-many field: (table, field) → (association, own key, other key).
+REFS_TABLES: dict[tuple[str, str], tuple[Table, str, str]] = {
+    (spec.table, fld.name): _association(spec, fld)
+    for spec in SPECS.values()
+    for fld in spec.fields
+    if fld.kind is FieldKind.REFS
 }
 
 REF_LABELS = {
@@ -100,6 +130,57 @@ def _year_range(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def _naming(spec: RecordSpec, fld: Field, match: Callable[[Any], ColumnElement[bool]]) -> ColumnElement[bool]:
+    """Records whose REFS field ``fld`` names a record whose id (the association's other key)
+    ``match``es."""
+    assoc, own, other = REFS_TABLES[(spec.table, fld.name)]
+    model: Any = spec.model
+    return exists().where(assoc.c[own] == model.id, match(assoc.c[other]))
+
+
+def _unit_condition(spec: RecordSpec, unit_id: int) -> ColumnElement[bool] | None:
+    """The unit's records: by the type's unit key, its cadre's unit, or any cadre it names."""
+    model: Any = spec.model
+    if spec.unit_field:
+        return getattr(model, spec.unit_field) == unit_id  # type: ignore[no-any-return]
+    cadres_of_unit = select(m.Cadre.id).where(m.Cadre.unit_id == unit_id)
+    if spec.cadre_field:
+        return getattr(model, spec.cadre_field).in_(cadres_of_unit)  # type: ignore[no-any-return]
+    named = [_naming(spec, fld, lambda key: key.in_(cadres_of_unit)) for fld in spec.refs_to(CADRE.table)]
+    return or_(*named) if named else None
+
+
+def _cadre_condition(spec: RecordSpec, cadre_id: int) -> ColumnElement[bool] | None:
+    """Records about the cadre: by the type's cadre key, the cadres it names, or the cadre of
+    one of its children (``cadres_from``)."""
+    model: Any = spec.model
+    if spec.cadre_field:
+        return getattr(model, spec.cadre_field) == cadre_id  # type: ignore[no-any-return]
+    conds = [_naming(spec, fld, lambda key: key == cadre_id) for fld in spec.refs_to(CADRE.table)]
+    for table in spec.cadres_from:
+        child = spec_for(table)
+        assert child.parent is not None and child.parent[0] == spec.table and child.cadre_field
+        child_model: Any = child.model
+        conds.append(
+            exists().where(
+                getattr(child_model, child.parent[1]) == model.id,
+                getattr(child_model, child.cadre_field) == cadre_id,
+            )
+        )
+    return or_(*conds) if conds else None
+
+
+def _member_condition(spec: RecordSpec, member_id: int) -> ColumnElement[bool]:
+    """The member's records: by the type's member keys and the members it names; a type naming
+    no member, by who wrote it."""
+    model: Any = spec.model
+    conds = [getattr(model, name) == member_id for name in spec.member_fields]
+    conds += [_naming(spec, fld, lambda key: key == member_id) for fld in spec.refs_to(MEMBER.table)]
+    if not conds:
+        return model.created_by_id == member_id  # type: ignore[no-any-return]
+    return or_(*conds)
+
+
 def build_query(spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
     """The select behind a filtered list (ids and rows share it)."""
     model: Any = spec.model
@@ -119,59 +200,29 @@ def build_query(spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
         elif spec.has_field("year"):
             conds.append(model.year == flt.year)
     if flt.unit_id is not None:
-        if spec.unit_field:
-            conds.append(getattr(model, spec.unit_field) == flt.unit_id)
-        elif spec.cadre_field:
-            conds.append(
-                getattr(model, spec.cadre_field).in_(select(m.Cadre.id).where(m.Cadre.unit_id == flt.unit_id))
-            )
-        elif spec.table == "talks":
-            conds.append(
-                exists().where(
-                    m.talk_cadres.c.talk_id == model.id,
-                    m.talk_cadres.c.cadre_id == m.Cadre.id,
-                    m.Cadre.unit_id == flt.unit_id,
-                )
-            )
-        elif spec.table == "units":
-            conds.append(model.id == flt.unit_id)
+        condition = _unit_condition(spec, flt.unit_id)
+        if condition is not None:
+            conds.append(condition)
     if flt.kind is not None and spec.kind_field:
         conds.append(getattr(model, spec.kind_field) == flt.kind)
     if flt.status is not None and spec.status_field:
         conds.append(_status_condition(spec, flt.status, flt.today or date.today()))
     if flt.cadre_id is not None:
-        if spec.cadre_field:
-            conds.append(getattr(model, spec.cadre_field) == flt.cadre_id)
-        elif spec.table == "talks":
-            conds.append(
-                exists().where(m.talk_cadres.c.talk_id == model.id, m.talk_cadres.c.cadre_id == flt.cadre_id)
-            )
-        elif spec.table == "meetings":
-            conds.append(
-                exists().where(
-                    m.MeetingOpinion.meeting_id == model.id, m.MeetingOpinion.cadre_id == flt.cadre_id
-                )
-            )
+        condition = _cadre_condition(spec, flt.cadre_id)
+        if condition is not None:
+            conds.append(condition)
     if flt.member_id is not None:
-        if spec.member_fields:
-            conds.append(or_(*(getattr(model, f) == flt.member_id for f in spec.member_fields)))
-        elif spec.table == "meetings":
-            conds.append(
-                exists().where(
-                    m.meeting_attendees.c.meeting_id == model.id,
-                    m.meeting_attendees.c.member_id == flt.member_id,
-                )
-            )
-        else:
-            conds.append(model.created_by_id == flt.member_id)
+        conds.append(_member_condition(spec, flt.member_id))
     if flt.parent_id is not None and spec.parent is not None:
         conds.append(getattr(model, spec.parent[1]) == flt.parent_id)
     if flt.only_ids is not None and len(flt.only_ids) <= MAX_IN_IDS:
         conds.append(model.id.in_(sorted(flt.only_ids)))
-    if flt.due_within_days is not None and spec.table == "alert_notices":
+    if flt.due_within_days is not None and spec.due_sql is not None:
         today = flt.today or date.today()
         due_by = today + timedelta(days=flt.due_within_days)
-        conds.append(notice_condition(notice_rules.due_within_sql, today=today, due_by=due_by))
+        conds.append(
+            _sql(spec.due_sql(spec.table, notice_rules.sql_date(today), notice_rules.sql_date(due_by)))
+        )
     query = select(model).where(and_(*conds))
     return _order(query, spec, flt)
 
@@ -184,8 +235,6 @@ def _order_key(model: Any, name: str) -> Any:
 
 
 MAX_IN_IDS = 20000
-#: A status filter value for notices: issued and not yet rectified (with or without feedback).
-OPEN_NOTICES = "open"
 
 
 def _order(query: Select[Any], spec: RecordSpec, flt: RecordFilter) -> Select[Any]:
@@ -205,23 +254,24 @@ def _order(query: Select[Any], spec: RecordSpec, flt: RecordFilter) -> Select[An
     return query.order_by(key.nulls_last(), tiebreak)
 
 
+def _sql(condition: str) -> ColumnElement[bool]:
+    """An SQL condition as an ORM query takes it: as written, no "= 1" (untyped)."""
+    return literal_column(condition)
+
+
 def notice_condition(rule: Callable[..., str], **days: date) -> ColumnElement[bool]:
     """A condition of :mod:`wsjc_desktop.domain.notice_rules` on ``alert_notices``, as an ORM
     query takes it: the very SQL the plain-SQL readers run, with its days written in."""
     literals = {name: notice_rules.sql_date(day) for name, day in days.items()}
-    return literal_column(rule(m.AlertNotice.__tablename__, **literals))  # untyped: as written, no "= 1"
+    return _sql(rule(m.AlertNotice.__tablename__, **literals))
 
 
 def _status_condition(spec: RecordSpec, status: str, today: date) -> ColumnElement[bool]:
+    """The stored status; or, for a value the spec answers by a rule (a notice's 逾期), the rule."""
+    rule = spec.status_sql.get(status)
+    if rule is not None:
+        return _sql(rule(spec.table, notice_rules.sql_date(today)))
     column = getattr(spec.model, spec.status_field or "status")
-    if spec.table != "alert_notices":
-        return column == status  # type: ignore[no-any-return]
-    if status == NoticeStatus.OVERDUE:
-        return notice_condition(notice_rules.overdue_sql, today=today)
-    if status == OPEN_NOTICES:
-        return notice_condition(notice_rules.open_sql)
-    if status == NoticeStatus.ISSUED:
-        return notice_condition(notice_rules.issued_not_overdue_sql, today=today)
     return column == status  # type: ignore[no-any-return]
 
 
@@ -656,8 +706,7 @@ def _purge_blockers(session: Session, targets: Mapping[str, Sequence[m.Record]])
 
 def _plan(session: Session, table: str, record_id: int) -> tuple[PurgePlan, dict[str, list[m.Record]]]:
     spec = spec_for(table)
-    if table not in ORDERED_TABLES or table == "members":
-        # a member's name stays in the audit log and on every record they wrote
+    if table not in ORDERED_TABLES or not spec.purgeable:
         raise UserError(f"{spec.label}只能移入回收站，不能彻底删除。")
     obj = session.get(spec.model, record_id)
     if obj is None:

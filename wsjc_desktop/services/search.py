@@ -1,5 +1,9 @@
 """Search across units, cadres, notices, meetings and talks: one box, typed hits, best first.
 
+What is searched is the field spec's: the record types of :data:`fields.SEARCHABLE` (in the
+order equal hits are listed) and of each, the fields marked ``searchable``
+(``tests/services/test_search_spec.py`` finds a record by each of them, and by no other).
+
 A query of 1–2 characters is looked up among the grams of short fields (names, titles,
 文号, unit names, labels); 3 characters and more go through the trigram full-text index,
 which also covers long text (problems, topics, reasons). A query of ASCII letters is also
@@ -23,11 +27,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, TextClause, bindparam
 from sqlalchemy import text as sql_text
 
+from wsjc_desktop.domain.fields import SEARCHABLE
 from wsjc_desktop.services.display import mask_id_number
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.storage.search_index import (
     FTS_TABLE,
-    KINDS,
     TIER_ELSEWHERE,
     TIER_EXACT,
     TIER_PREFIX,
@@ -39,13 +43,8 @@ from wsjc_desktop.storage.search_index import (
 __all__ = ["KIND_LABELS", "SearchHit", "pinyin_keys", "search"]
 
 #: Record kinds (table names) with the label shown on a hit, in ranking order.
-KIND_LABELS: dict[str, str] = {
-    "units": "监督单位",
-    "cadres": "监察对象",
-    "alert_notices": "廉情提醒",
-    "meetings": "列席会议",
-    "talks": "谈话记录",
-}
+KIND_LABELS: dict[str, str] = {spec.table: spec.label for spec in SEARCHABLE}
+KINDS: tuple[str, ...] = tuple(KIND_LABELS)
 
 #: Score of each tier: higher is better.
 TIER_SCORES: dict[int, float] = {TIER_EXACT: 1.0, TIER_PREFIX: 0.75, TIER_TITLE: 0.5, TIER_ELSEWHERE: 0.25}

@@ -11,18 +11,18 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from wsjc_desktop.domain.changes import ChangeSet
-from wsjc_desktop.domain.enums import NoticeStatus
-from wsjc_desktop.domain.fields import Field, RecordSpec
+from wsjc_desktop.domain.fields import Field, RecordSpec, Tone
 from wsjc_desktop.services import records
-from wsjc_desktop.services.display import Lookups, is_masked, notice_status, screen_value
+from wsjc_desktop.services.display import Lookups, is_masked, screen_value
 from wsjc_desktop.services.records import RecordFilter, Row
 from wsjc_desktop.storage.database import Database
 
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
 
-OVERDUE_COLOR = QColor("#c0392b")
-DRAFT_COLOR = QColor("#7f8c8d")
+#: The text colour of a row whose status stands out (the spec's ``status_tones``): a notice
+#: past its 反馈期限 in red, a draft in grey.
+TONE_COLORS: dict[Tone, QColor] = {Tone.ALERT: QColor("#c0392b"), Tone.MUTED: QColor("#7f8c8d")}
 
 
 @dataclass(frozen=True)
@@ -172,18 +172,15 @@ class RecordTableModel(QAbstractTableModel):
             return column.compute(row)
         if column.field is None:
             return str(row.get(column.key, ""))
-        if self.spec.table == "alert_notices" and column.key == "status":
-            return notice_status(row, self.flt.today).label
+        spec = self.spec
+        if column.key == spec.status_field and spec.shown_status is not None:  # derived (逾期)
+            status = spec.row_status(row, self.flt.today or date.today())
+            return status.label if status is not None else ""
         return screen_value(column.field, row.get(column.key), self.lookups)
 
     def _foreground(self, row: Row) -> QColor | None:
-        if self.spec.table == "alert_notices":
-            status = notice_status(row, self.flt.today or date.today())
-            if status is NoticeStatus.OVERDUE:
-                return OVERDUE_COLOR
-            if status is NoticeStatus.DRAFT:
-                return DRAFT_COLOR
-        return None
+        tone = self.spec.row_tone(row, self.flt.today or date.today())
+        return TONE_COLORS[tone] if tone is not None else None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.support.builders import cadre, member, unit
+from wsjc_desktop.domain.enums import CadreStatus, ClueDisposal, PersonalMattersCheck, RiskLevel
 from wsjc_desktop.services import records
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.context import AppContext
@@ -230,6 +231,36 @@ def test_a_clue_added_in_the_dossier_names_the_cadre(
     (row,) = records.list_records(db, "clues")
     assert row["cadre_id"] == office["teacher"] and row["received_on"] == date(2026, 6, 15)
     assert panel.model.rowCount() == 1
+
+
+def test_new_records_in_the_dossier_start_with_the_specs_defaults(
+    tab: DossierTab, office: dict[str, int], qtbot: QtBot
+) -> None:
+    """No section restates a default: each is the field spec's (this year, today, 待处置 …), plus
+    the cadre and unit shown for a record that names the cadre without belonging to it."""
+    click_cadre(qtbot, tab, office["teacher"])
+    today = tab.ctx.today
+    shown = {"cadre_id": office["teacher"], "unit_id": office["education"]}
+    for table, panel in tab.sections.items():
+        spec = panel.spec
+        expected = spec.new_record_values(today=today, member_id=tab.ctx.db.member_id)
+        assert panel.new_defaults() == (expected if spec.parent else expected | shown), table
+    assert tab.sections["personal_matters_reports"].new_defaults() == {
+        "year": today.year,
+        "check_result": PersonalMattersCheck.NOT_CHECKED,
+    }
+    assert tab.sections["integrity_opinions"].new_defaults() == {"request_date": today}
+    assert tab.sections["clues"].new_defaults() == {
+        "received_on": today,
+        "disposal": ClueDisposal.PENDING,
+        **shown,
+    }
+    assert tab.sections["risk_points"].new_defaults() == {
+        "level": RiskLevel.MEDIUM,
+        "year": today.year,
+        **shown,
+    }
+    assert tab.new_defaults() == {"status": CadreStatus.SERVING, "unit_id": office["education"]}
 
 
 def test_timeline_shows_talks_and_opens_them(

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTemporaryDir, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from wsjc_desktop.domain.enums import ClueDisposal, PersonalMattersCheck, RiskLevel
 from wsjc_desktop.domain.fields import ATTACHMENT, FieldKind, RecordSpec
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import attachments
@@ -27,7 +26,8 @@ from wsjc_desktop.ui.tabs.dossier.style import MUTED
 def section_columns(spec: RecordSpec) -> list[Column]:
     """A section's columns without the cadre and unit: they are the dossier's own (a clue or risk
     point naming another unit still shows it in its form)."""
-    return [c for c in spec_columns(spec) if c.key not in ("cadre_id", "unit_id")]
+    own = {spec.cadre_field, spec.unit_field} - {None}
+    return [c for c in spec_columns(spec) if c.key not in own]
 
 
 def _file_size(row: Row) -> str:
@@ -45,10 +45,10 @@ def _added_on(row: Row) -> str:
 
 
 ATTACHMENT_COLUMNS = [
-    Column("filename", "文件名", ATTACHMENT.field("filename"), width=24),
-    Column("size", "大小", compute=_file_size, width=6),
+    Column("filename", ATTACHMENT.field("filename").label, ATTACHMENT.field("filename"), width=24),
+    Column("size", "大小", compute=_file_size, width=6),  # in B, KB or MB, not the field's bytes
     Column("created_at", "添加日期", compute=_added_on, width=6),
-    Column("note", "说明", ATTACHMENT.field("note"), width=18),
+    Column("note", ATTACHMENT.field("note").label, ATTACHMENT.field("note"), width=18),
 ]
 
 
@@ -101,29 +101,16 @@ class SectionPanel(RecordListPanel):
         return super().fixed_values() if self.spec.parent is not None else {}
 
     def new_defaults(self) -> dict[str, Any]:
-        today = self.ctx.today
-        table = self.spec.table
-        if table == "personal_matters_reports":
-            return {"year": today.year, "check_result": PersonalMattersCheck.NOT_CHECKED}
-        if table == "duty_reports":
-            return {"year": today.year}
-        if table == "integrity_opinions":
-            return {"request_date": today}
-        if table == "clues":
-            return {
-                "cadre_id": self.cadre_id,
-                "unit_id": self.unit_id,
-                "received_on": today,
-                "disposal": ClueDisposal.PENDING,
-            }
-        if table == "risk_points":
-            return {
-                "cadre_id": self.cadre_id,
-                "unit_id": self.unit_id,
-                "year": today.year,
-                "level": RiskLevel.MEDIUM,
-            }
-        return {}
+        """The spec's defaults (this year, today …), and for a record naming the cadre without
+        belonging to it (a clue, a risk point) the cadre and unit shown."""
+        values: dict[str, Any] = self.spec.new_record_values(
+            today=self.ctx.today, member_id=self.ctx.db.member_id
+        )
+        if self.spec.parent is None:
+            for key, value in ((self.spec.cadre_field, self.cadre_id), (self.spec.unit_field, self.unit_id)):
+                if key is not None:
+                    values[key] = value
+        return values
 
     def _size_columns(self, columns: Sequence[Column]) -> None:
         """Narrower than in a register: a section shares the page with seven others."""

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wsjc_desktop.domain.changes import ChangeSet
-from wsjc_desktop.domain.enums import CadreStatus
-from wsjc_desktop.domain.fields import CADRE, DOSSIER_SECTIONS
+from wsjc_desktop.domain.fields import CADRE, DOSSIER_SECTIONS, UNIT
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.services import dossier
 from wsjc_desktop.services.dossier import Dossier, TreeCadre
@@ -109,7 +108,7 @@ class DossierTab(QWidget, RecordEditing):
         self.basics.reveal_requested.connect(self.show_full_id_number)
         self.sections: dict[str, SectionPanel] = {}
         for spec in DOSSIER_SECTIONS:
-            panel = AttachmentsPanel(ctx) if spec.table == "attachments" else SectionPanel(ctx, spec)
+            panel = AttachmentsPanel(ctx) if spec.holds_files else SectionPanel(ctx, spec)
             self.sections[spec.table] = panel
         self.timeline = TimelineTable()
         self.timeline.open_related.connect(self.open_related)
@@ -274,7 +273,7 @@ class DossierTab(QWidget, RecordEditing):
         if key is None:
             return
         table, record_id = key
-        if table == "units":
+        if table == UNIT.table:  # a unit's row, not a cadre's
             self._unit_id = record_id
             self._show_unit(record_id)
         else:
@@ -420,7 +419,10 @@ class DossierTab(QWidget, RecordEditing):
     # --- actions ---------------------------------------------------------------------
 
     def new_defaults(self) -> dict[str, Any]:
-        values: dict[str, Any] = {"status": CadreStatus.SERVING}
+        """The spec's defaults (在职 …) and the unit selected in the tree."""
+        values: dict[str, Any] = self.spec.new_record_values(
+            today=self.ctx.today, member_id=self.ctx.db.member_id
+        )
         if self._unit_id is not None:
             values["unit_id"] = self._unit_id
         return values
@@ -467,7 +469,7 @@ class DossierTab(QWidget, RecordEditing):
         """On a cadre: 编辑基本信息 and 显示完整身份证号 (the cadre's dossier opens first)."""
         index = self.tree.indexAt(pos)
         key = self.tree_model.key(index)
-        if key is None or key[0] != "cadres":
+        if key is None or key[0] != CADRE.table:
             return
         if key[1] != self.selected_id():
             self._select_in_tree(key[1])
