@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from tests.printing import samples
 from tests.printing.conftest import Page, all_text, read_pdf, squash
 from tests.support.builders import cadre, member, unit
 from wsjc_desktop.domain import fields
+from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.fields import (
     ALERT_NOTICE,
     CADRE,
@@ -224,6 +226,64 @@ def test_a_field_marked_for_the_slip_but_not_placed_gets_a_row_of_its_own(
     assert "谈话氛围" in cells and "气氛融洽，坦诚交流。" in cells
     monkeypatch.undo()  # the real spec has no such field
     assert "谈话氛围" not in all_text(render(slips.render_talk, values))
+
+
+def slip_value(fld: Field, value: Any) -> Any:
+    """A stored value as the slip's values hold it: a label for a choice, "" for a blank text."""
+    if fld.kind is FieldKind.ENUM:
+        return value.label if value is not None else ""
+    if fld.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        return value or ""
+    return value
+
+
+def test_the_values_named_as_a_field_are_read_from_the_record_by_that_name(
+    db: Database, filler: Filler, tmp_path: Path
+) -> None:
+    """talk_values and meeting_values fill every attribute named as a slip field from the record's
+    field of that name: a field given to the spec and to the values is printed with no line in
+    services/printing.py."""
+    talk_id = records.create(db, TALK.table, filler.values(TALK))
+    meeting_id = records.create(db, MEETING.table, filler.values(MEETING))
+    records.create(db, MEETING_OPINION.table, filler.values(MEETING_OPINION, meeting_id=meeting_id))
+    with db.read() as uow:
+        talk = uow.session.get(m.Talk, talk_id)
+        meeting = uow.session.get(m.Meeting, meeting_id)
+        assert talk is not None and meeting is not None
+        (opinion,) = meeting.opinions
+        made = printing.talk_values(uow.session, talk, "组")
+        held = printing.meeting_values(uow.session, meeting, "组")
+        for spec, record, values, least in (
+            (TALK, talk, made, {"held_on", "start_time", "location", "summary", "handling"}),
+            (MEETING, meeting, held, {"held_on", "title", "major_topic_count", "follow_up"}),
+            (MEETING_OPINION, opinion, held.opinions[0], {"content", "follow_up"}),
+        ):
+            by_name = [f for f in spec.slip_fields if f.name in {a.name for a in dataclasses.fields(values)}]
+            assert least <= {f.name for f in by_name}, spec.table
+            for fld in by_name:
+                expected = slip_value(fld, getattr(record, fld.name))
+                assert getattr(values, fld.name) == expected, f"{spec.table}.{fld.name}"
+
+        # a field newly marked for the slip, with an attribute of its name: filled, no line added
+        @dataclass(frozen=True)
+        class MoreTalkValues(TalkValues):
+            note: str = ""
+
+        marked = replace(
+            TALK, fields=tuple(replace(f, on_slip=f.on_slip or f.name == "note") for f in TALK.fields)
+        )
+        talk.note = "谈话对象态度端正。"
+        assert printing._by_field_name(MoreTalkValues, marked, talk)["note"] == "谈话对象态度端正。"
+        assert "note" not in printing._by_field_name(MoreTalkValues, TALK, talk)  # not marked: not read
+        uow.session.rollback()
+
+
+def test_the_printed_dossier_leaves_out_the_cadre_of_each_section_and_an_attachments_type() -> None:
+    for spec in fields.DOSSIER_SECTIONS:
+        printed = [f.name for f in printing._section_fields(spec)]
+        assert spec.cadre_field is not None and spec.cadre_field not in printed, spec.table
+        left_out = {f.name for f in spec.fields} - set(printed)
+        assert left_out == ({spec.cadre_field, "mime_type"} if spec.holds_files else {spec.cadre_field})
 
 
 # --- (b) the labels are the spec's, read when printing ----------------------------------------

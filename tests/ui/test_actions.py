@@ -259,7 +259,6 @@ def test_a_bug_in_a_button_reaches_the_global_hook(
 # --- the local blocks do not come back ------------------------------------------------------
 
 KEEP = "keep"  # the runner cannot say it: the reason is given
-TO_CONVERT = "to convert"  # owned elsewhere while this was written: to move onto the runner
 
 
 class Allowed(NamedTuple):
@@ -325,7 +324,7 @@ ALLOWED: dict[tuple[str, str], Allowed] = {
     ("tabs/dashboard.py", "DashboardTab._redraw_part"): Allowed(
         2, KEEP, "drawing the 工作台: the problem is shown in the card or the status bar, not a box"
     ),
-    # owned by others while the runner came in: to convert (or to move up, as inline, once reviewed)
+    # the settings dialog: shown in its preview, or beside the field it is about
     ("dialogs/settings_dialog.py", "SettingsDialog.preview"): Allowed(
         1, KEEP, "a bad template shows （模板有误） in the preview"
     ),
@@ -337,19 +336,6 @@ ALLOWED: dict[tuple[str, str], Allowed] = {
     ),
     ("dialogs/holiday_page.py", "HolidayCalendarPage.update_summary"): Allowed(
         1, KEEP, "a bad table shows in the summary line"
-    ),
-    ("tabs/dossier/sections.py", "AttachmentsPanel.add"): Allowed(
-        1, TO_CONVERT, "a message box: run_action(..., title='无法添加附件')"
-    ),
-    ("tabs/dossier/sections.py", "AttachmentsPanel.open_selected"): Allowed(
-        1, TO_CONVERT, "a message box: run_action(..., title='无法打开附件')"
-    ),
-    ("tabs/dossier/sections.py", "AttachmentsPanel.save_selected"): Allowed(
-        1, TO_CONVERT, "a message box: run_action(..., title='无法保存附件')"
-    ),
-    ("tabs/dossier/tab.py", "DossierTab.mark_updated"): Allowed(1, TO_CONVERT, "a message box: run_action"),
-    ("tabs/dossier/tab.py", "DossierTab.show_full_id_number"): Allowed(
-        1, TO_CONVERT, "a message box: run_action"
     ),
 }
 

@@ -564,10 +564,18 @@ RECTIFICATION = RecordSpec(
     default_order=("feedback_date", "id"),
     fields=(
         F("notice_id", "廉情提醒", K.REF, required=True, ref="alert_notices", in_table=False, editable=False),
-        F("feedback_date", "反馈日期", K.DATE, required=True, width=6),
+        F("feedback_date", "反馈日期", K.DATE, required=True, width=6, default=TODAY),
         F("measures", "整改措施", K.LONG_TEXT, required=True, width=18),
         F("handled_by", "反馈人", width=8),
-        F("status", "整改状态", K.ENUM, required=True, enum=RectificationStatus, width=8),
+        F(
+            "status",
+            "整改状态",
+            K.ENUM,
+            required=True,
+            enum=RectificationStatus,
+            width=8,
+            default=RectificationStatus.IN_PROGRESS,
+        ),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
 )

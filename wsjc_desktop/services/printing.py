@@ -12,6 +12,7 @@ Every print is noted in the audit log.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,17 @@ from sqlalchemy.orm import Session
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.domain.enums import AuditAction, LabeledEnum, NoticeKind, NoticeStatus
-from wsjc_desktop.domain.fields import ALERT_NOTICE, CADRE, DOSSIER_SECTIONS, Field, FieldKind, RecordSpec
+from wsjc_desktop.domain.fields import (
+    ALERT_NOTICE,
+    CADRE,
+    DOSSIER_SECTIONS,
+    MEETING,
+    MEETING_OPINION,
+    TALK,
+    Field,
+    FieldKind,
+    RecordSpec,
+)
 from wsjc_desktop.domain.notice_rules import HOLIDAYS as HOLIDAYS
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.fileio import atomic_write
@@ -194,6 +205,29 @@ def print_notice(db: Database, notice: int | str, out: OutPath) -> None:
 # --- 谈话记录 --------------------------------------------------------------------------------
 
 
+def _by_field_name(values_type: type[Any], spec: RecordSpec, record: m.Record) -> dict[str, Any]:
+    """The record's slip fields that ``values_type`` holds under the field's own name, as a slip
+    holds them: a date or a time as it is, a number (0 when blank), a text or an enum's label
+    ("" when blank). A field of the spec marked for the slip and given an attribute of its name
+    is filled here without another line. The people and units a REF or REFS field names are
+    not: a slip shows their particulars, read through the record's relationships."""
+    held = {f.name for f in dataclasses.fields(values_type)}
+    out: dict[str, Any] = {}
+    for fld in spec.slip_fields:
+        if fld.name not in held or fld.kind in (FieldKind.REF, FieldKind.REFS):
+            continue
+        value = getattr(record, fld.name)
+        if fld.kind in (FieldKind.DATE, FieldKind.MONTH, FieldKind.TIME):
+            out[fld.name] = value
+        elif fld.kind in (FieldKind.INT, FieldKind.YEAR):
+            out[fld.name] = value or 0
+        elif isinstance(value, LabeledEnum):
+            out[fld.name] = value.label
+        else:
+            out[fld.name] = value or ""
+    return out
+
+
 def talk_values(session: Session, talk: m.Talk, group_name: str) -> TalkValues:
     persons = tuple(
         TalkPerson(name=c.name, unit=c.unit.full_name, position=c.position or "")
@@ -202,18 +236,10 @@ def talk_values(session: Session, talk: m.Talk, group_name: str) -> TalkValues:
     return TalkValues(
         group_name=group_name,
         kind_label=talk.kind.label,
-        held_on=talk.held_on,
-        start_time=talk.start_time,
-        end_time=talk.end_time,
-        location=talk.location or "",
         talker=talk.talker.name if talk.talker is not None else "",
         recorder=talk.recorder.name if talk.recorder is not None else "",
         persons=persons,
-        reason=talk.reason or "",
-        summary=talk.summary or "",
-        response=talk.response or "",
-        follow_up=talk.follow_up or "",
-        handling=talk.handling.label if talk.handling is not None else "",
+        **_by_field_name(TalkValues, TALK, talk),  # 日期, 时间, 地点, 事由, 谈话内容 …
     )
 
 
@@ -243,24 +269,18 @@ def meeting_values(session: Session, meeting: m.Meeting, group_name: str) -> Mee
         cadre = session.get(m.Cadre, opinion.cadre_id) if opinion.cadre_id is not None else None
         lines.append(
             MeetingOpinionLine(
-                content=opinion.content,
                 cadre=cadre.name if cadre is not None else "",
-                follow_up=opinion.follow_up.label,
                 note=opinion.follow_up_note or "",
+                **_by_field_name(MeetingOpinionLine, MEETING_OPINION, opinion),  # 内容, 落实情况
             )
         )
     return MeetingValues(
         group_name=group_name,
         unit_name=meeting.unit.full_name,
-        held_on=meeting.held_on,
         type_label=meeting.meeting_type.label,
-        title=meeting.title or "",
-        topics=meeting.topics or "",
-        major_topic_count=meeting.major_topic_count or 0,
-        location=meeting.location or "",
         attendees=tuple(member.name for member in attendees),
         opinions=tuple(lines),
-        follow_up=meeting.follow_up or "",
+        **_by_field_name(MeetingValues, MEETING, meeting),  # 日期, 名称, 议题, 地点, 跟踪落实 …
     )
 
 
@@ -383,9 +403,14 @@ def field_text(fld: Field, value: Any, names: Mapping[tuple[str, int], str]) -> 
     return str(value).strip()
 
 
+#: Fields of the dossier's sections a printed dossier leaves out: an attachment's 类型 (a MIME
+#: type) is a program detail. The spec has no mark for it (its list shows it).
+_NOT_ON_FILE = frozenset({"mime_type"})
+
+
 def _section_fields(spec: RecordSpec) -> tuple[Field, ...]:
-    # the cadre is the dossier's own; an attachment's type is a program detail
-    return tuple(f for f in spec.fields if f.name not in ("cadre_id", "mime_type"))
+    """A section's columns on the printed dossier: its fields but the cadre (the dossier's own)."""
+    return tuple(f for f in spec.fields if f.name != spec.cadre_field and f.name not in _NOT_ON_FILE)
 
 
 def dossier_values(

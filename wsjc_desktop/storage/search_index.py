@@ -44,10 +44,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from wsjc_desktop.domain import fields
 from wsjc_desktop.domain.models import AlertNotice, Base, Cadre, Meeting, Talk, Unit, talk_cadres
 
-#: Searchable record kinds (table names), in the order hits of equal rank are listed.
-KINDS: tuple[str, ...] = ("units", "cadres", "alert_notices", "meetings", "talks")
+#: Searchable record kinds (table names): the field spec's ``SEARCHABLE``, in its order, which is
+#: the order hits of equal rank are listed and the order ``refresh`` goes through (a kind comes
+#: after the kinds whose names its entries show: see ``_SHOWN_ON``).
+KINDS: tuple[str, ...] = tuple(spec.table for spec in fields.SEARCHABLE)
 
 #: Match tiers, best first: the query is the title, starts it, is inside it, is elsewhere.
 TIER_EXACT, TIER_PREFIX, TIER_TITLE, TIER_ELSEWHERE = 0, 1, 2, 3
@@ -256,6 +259,39 @@ _TABLES = {
     "meetings": _meetings,
     "talks": _talks,
 }
+
+#: Where each kind's name is shown by the entries of another (a unit's on its cadres, notices and
+#: meetings; a cadre's on its notices and talks): (the showing kind, its id column, its column
+#: naming the first). ``refresh`` of a renamed record takes these along.
+_SHOWN_ON: dict[str, tuple[tuple[str, Any, Any], ...]] = {
+    "units": (
+        ("cadres", _cadres.c.id, _cadres.c.unit_id),
+        ("alert_notices", _notices.c.id, _notices.c.unit_id),
+        ("meetings", _meetings.c.id, _meetings.c.unit_id),
+    ),
+    "cadres": (
+        ("alert_notices", _notices.c.id, _notices.c.cadre_id),
+        ("talks", talk_cadres.c.talk_id, talk_cadres.c.cadre_id),
+    ),
+}
+
+
+def _check_kinds(kinds: Sequence[str]) -> None:
+    """Every kind indexed here, and each after the kinds whose names it shows (``refresh``
+    goes through them once, in order: a kind reached before its parent would miss its renames)."""
+    if set(kinds) != set(_TABLES):
+        raise AssertionError(f"searchable kinds {sorted(kinds)} are not the indexed {sorted(_TABLES)}")
+    late = [
+        f"{shown_on} before {kind}"
+        for kind, showing in _SHOWN_ON.items()
+        for shown_on, _id, _key in showing
+        if kinds.index(shown_on) < kinds.index(kind)
+    ]
+    if late:
+        raise AssertionError(f"fields.SEARCHABLE lists {', '.join(late)}: a kind comes after those it names")
+
+
+_check_kinds(KINDS)
 
 
 # The loaders read ``deleted_at`` and skip dead rows here rather than in WHERE: SQLite has
@@ -541,22 +577,15 @@ def refresh(session: Session | Connection, items: Sequence[tuple[str, int]]) -> 
     if not pending:
         return
     conn = _connection(session)
-    n, m = _notices.c, _meetings.c
-    for kind in KINDS:  # parents come before the kinds that show their names
+    for kind in KINDS:  # parents come before the kinds that show their names (_check_kinds)
         ids = pending.get(kind)
         if not ids:
             continue
         changed = _reindex(conn, kind, sorted(ids))
         if not changed:
             continue
-        if kind == "units":
-            pending.setdefault("cadres", set()).update(_ids(conn, _cadres.c.id, _cadres.c.unit_id, changed))
-            pending.setdefault("alert_notices", set()).update(_ids(conn, n.id, n.unit_id, changed))
-            pending.setdefault("meetings", set()).update(_ids(conn, m.id, m.unit_id, changed))
-        elif kind == "cadres":
-            pending.setdefault("alert_notices", set()).update(_ids(conn, n.id, n.cadre_id, changed))
-            tc = talk_cadres.c
-            pending.setdefault("talks", set()).update(_ids(conn, tc.talk_id, tc.cadre_id, changed))
+        for shown_on, id_column, key in _SHOWN_ON.get(kind, ()):
+            pending.setdefault(shown_on, set()).update(_ids(conn, id_column, key, changed))
 
 
 def rebuild(session: Session | Connection) -> None:

@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wsjc_desktop.domain import fields
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.fields import RecordSpec
 from wsjc_desktop.services import records
 from wsjc_desktop.services.display import is_masked
 from wsjc_desktop.services.records import RecordFilter, Row
-from wsjc_desktop.services.search import KIND_LABELS
 from wsjc_desktop.ui import table_copy
 from wsjc_desktop.ui.actions import run_action, user_action
 from wsjc_desktop.ui.context import AppContext
@@ -42,7 +42,7 @@ from wsjc_desktop.ui.forms import RecordDialog, confirm
 from wsjc_desktop.ui.table_model import Column, RecordTableModel
 
 #: The record types the search index covers (a filter box searches it for these).
-SEARCHABLE = frozenset(KIND_LABELS)
+SEARCHABLE = frozenset(spec.table for spec in fields.SEARCHABLE)
 
 
 class RecordTable(QTableView):
@@ -92,7 +92,16 @@ class RecordEditing:
         return {}
 
     def new_defaults(self) -> dict[str, Any]:
+        """What a new record here starts with beyond its field spec's defaults (the unit selected
+        in a tree, say). Never a spec default restated: those come from :meth:`new_values`."""
         return {}
+
+    def new_values(self) -> dict[str, Any]:
+        """What the form of a new record starts with: the field spec's defaults (today, this year,
+        the member logged in …: ``RecordSpec.new_record_values``), then this view's own
+        (:meth:`new_defaults`), then the values it fixes (:meth:`fixed_values`)."""
+        spec_values = self.spec.new_record_values(today=self.ctx.today, member_id=self.ctx.db.member_id)
+        return {**spec_values, **self.new_defaults(), **self.fixed_values()}
 
     def dialog_widget(self) -> QWidget:
         assert isinstance(self, QWidget)
@@ -103,7 +112,7 @@ class RecordEditing:
         table = self.spec.table
         fixed = self.fixed_values()
         if record_id is None:
-            values: Mapping[str, Any] = {**self.spec.new_record_values(), **self.new_defaults(), **fixed}
+            values: Mapping[str, Any] = self.new_values()
             title = f"新建{self.spec.label}"
 
             def save(data: dict[str, Any]) -> Any:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wsjc_desktop.domain.enums import NoticeKind, NoticeStatus, RectificationStatus
+from wsjc_desktop.domain.enums import NoticeKind, NoticeStatus
 from wsjc_desktop.domain.fields import ALERT_NOTICE, RECTIFICATION
 from wsjc_desktop.domain.notice_rules import DUE_SOON_DAYS, HOLIDAYS
 from wsjc_desktop.services import notices
@@ -51,7 +51,7 @@ def record_feedback_dialog(parent: QWidget, ctx: AppContext, notice_id: int) -> 
         ctx.lookups,
         save,
         title="登记整改反馈",
-        values={"feedback_date": ctx.today, "status": RectificationStatus.IN_PROGRESS},
+        values=RECTIFICATION.new_record_values(today=ctx.today, member_id=ctx.db.member_id),
         parent=parent,
     )
     return int(dialog.result_value) if dialog.exec() else None
@@ -137,10 +137,9 @@ class NoticesTab(RecordTab):
         return self.feedback
 
     def new_defaults(self) -> dict[str, Any]:
-        return {
-            "kind": NoticeKind.COPY_NOTICE,
-            "deadline": notices.default_deadline(self.ctx.db, self.ctx.today),
-        }
+        """The 反馈期限 (a rule of the notice service: working days from today); the rest of a
+        new notice's defaults are its field spec's."""
+        return {"deadline": notices.default_deadline(self.ctx.db, self.ctx.today)}
 
     def apply_filters(self) -> None:
         flt = self.filters.record_filter()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from wsjc_desktop.domain.enums import TalkKind
 from wsjc_desktop.domain.fields import TALK
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.record_tab import RecordTab
@@ -18,9 +16,6 @@ class TalksTab(RecordTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, TALK, parent=parent)
-
-    def new_defaults(self) -> dict[str, Any]:
-        return {"held_on": self.ctx.today, "kind": TalkKind.INTEGRITY, "talker_id": self.ctx.db.member_id}
 
     def can_print(self) -> bool:
         # the window enables 打印 per tab, not per selection: print_selected asks for one

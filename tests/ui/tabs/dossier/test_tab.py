@@ -9,12 +9,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.support.builders import cadre, member, unit
+from tests.ui.modal import answer_modals, click_accept
 from wsjc_desktop.domain.enums import CadreStatus, ClueDisposal, PersonalMattersCheck, RiskLevel
-from wsjc_desktop.services import records
+from wsjc_desktop.errors import NotFoundError, UserError
+from wsjc_desktop.services import attachments, records
+from wsjc_desktop.services import dossier as dossier_service
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.forms import RecordDialog
@@ -237,30 +241,35 @@ def test_new_records_in_the_dossier_start_with_the_specs_defaults(
     tab: DossierTab, office: dict[str, int], qtbot: QtBot
 ) -> None:
     """No section restates a default: each is the field spec's (this year, today, 待处置 …), plus
-    the cadre and unit shown for a record that names the cadre without belonging to it."""
+    the cadre shown (a section's own, or for a record that names the cadre without belonging to
+    it, the cadre and unit as defaults the user may change)."""
     click_cadre(qtbot, tab, office["teacher"])
     today = tab.ctx.today
-    shown = {"cadre_id": office["teacher"], "unit_id": office["education"]}
+    cadre = {"cadre_id": office["teacher"]}
+    shown = cadre | {"unit_id": office["education"]}
     for table, panel in tab.sections.items():
         spec = panel.spec
         expected = spec.new_record_values(today=today, member_id=tab.ctx.db.member_id)
-        assert panel.new_defaults() == (expected if spec.parent else expected | shown), table
-    assert tab.sections["personal_matters_reports"].new_defaults() == {
+        assert panel.new_values() == expected | (cadre if spec.parent else shown), table
+        assert panel.new_defaults() == ({} if spec.parent else shown), f"{table}: restates a default"
+    assert tab.sections["personal_matters_reports"].new_values() == {
         "year": today.year,
         "check_result": PersonalMattersCheck.NOT_CHECKED,
+        **cadre,
     }
-    assert tab.sections["integrity_opinions"].new_defaults() == {"request_date": today}
-    assert tab.sections["clues"].new_defaults() == {
+    assert tab.sections["integrity_opinions"].new_values() == {"request_date": today, **cadre}
+    assert tab.sections["clues"].new_values() == {
         "received_on": today,
         "disposal": ClueDisposal.PENDING,
         **shown,
     }
-    assert tab.sections["risk_points"].new_defaults() == {
+    assert tab.sections["risk_points"].new_values() == {
         "level": RiskLevel.MEDIUM,
         "year": today.year,
         **shown,
     }
-    assert tab.new_defaults() == {"status": CadreStatus.SERVING, "unit_id": office["education"]}
+    assert tab.new_values() == {"status": CadreStatus.SERVING, "unit_id": office["education"]}
+    assert tab.new_defaults() == {"unit_id": office["education"]}
 
 
 def test_timeline_shows_talks_and_opens_them(
@@ -330,6 +339,74 @@ def test_attachment_buttons_wait_for_a_cadre(ctx: AppContext, qtbot: QtBot, db: 
     assert tab.selected_id() is None and shown(tab.placeholder)
     assert not panel.add_button.isEnabled() and not panel.save_button.isEnabled()
     assert tree_texts(tab.tree_model) == [("区财政局（0人）", [])]
+
+
+def test_what_cannot_be_done_with_an_attachment_or_a_file_is_said_in_a_message(
+    tab: DossierTab, office: dict[str, int], qtbot: QtBot, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Each action's UserError becomes a message box under the action's own title (the action
+    runner), and the action stops there."""
+    said: list[tuple[str, str]] = []
+
+    def note(widget: QWidget) -> None:
+        assert isinstance(widget, QMessageBox)
+        said.append((widget.windowTitle(), widget.text()))
+        click_accept(widget)
+
+    click_cadre(qtbot, tab, office["zhang"])
+    panel = tab.sections["attachments"]
+    assert isinstance(panel, AttachmentsPanel)
+    # 添加附件: the first file that cannot be read ends the adding
+    good = tmp_path / "谈话记录.pdf"
+    good.write_bytes(b"%PDF-1.4")
+    chosen = [str(tmp_path / "已移走.pdf"), str(good)]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (chosen, ""))
+    answer_modals(note)
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert [title for title, _text in said] == ["无法添加附件"]
+    assert said[0][1].startswith("无法读取文件“已移走.pdf”")
+    assert panel.model.rowCount() == 0
+    chosen[:] = [str(good)]
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 1
+    panel.view.selectRow(0)
+
+    # 另存为… into a folder that is not there
+    target = tmp_path / "没有的文件夹" / "副本.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    answer_modals(note)
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert said[-1][0] == "无法保存附件" and str(target) in said[-1][1]
+    assert not target.exists()
+
+    # 打开 a file gone meanwhile: the message, and no viewer started
+    def gone(*_args: Any) -> Any:
+        raise NotFoundError("附件不存在或已被删除。")
+
+    viewers: list[object] = []
+
+    def view(url: object) -> bool:
+        viewers.append(url)
+        return True
+
+    monkeypatch.setattr(attachments, "read_attachment", gone)
+    monkeypatch.setattr(QDesktopServices, "openUrl", view)
+    answer_modals(note)
+    qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
+    assert said[-1] == ("无法打开附件", "附件不存在或已被删除。") and viewers == []
+
+    # 标记已更新 and 显示完整身份证号 on a file that cannot be written or read now
+    def busy(*_args: Any) -> Any:
+        raise UserError("数据库正被另一程序写入，请稍后再试。")
+
+    monkeypatch.setattr(dossier_service, "mark_file_updated", busy)
+    monkeypatch.setattr(dossier_service, "full_id_number", busy)
+    answer_modals(note)
+    qtbot.mouseClick(tab.header.mark_button, Qt.MouseButton.LeftButton)
+    answer_modals(note)
+    tab.show_full_id_number()
+    assert said[-2:] == [("无法完成操作", "数据库正被另一程序写入，请稍后再试。")] * 2
+    assert len(said) == 5
 
 
 # --- opening, the stale flag, the filter -------------------------------------------------

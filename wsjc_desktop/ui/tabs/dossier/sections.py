@@ -12,12 +12,11 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from wsjc_desktop.domain.fields import ATTACHMENT, FieldKind, RecordSpec
-from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import attachments
 from wsjc_desktop.services.display import format_date
 from wsjc_desktop.services.records import RecordFilter, Row
+from wsjc_desktop.ui.actions import run_action, user_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.record_tab import RecordListPanel
 from wsjc_desktop.ui.table_model import Column, spec_columns
 from wsjc_desktop.ui.tabs.dossier.style import MUTED
@@ -101,11 +100,9 @@ class SectionPanel(RecordListPanel):
         return super().fixed_values() if self.spec.parent is not None else {}
 
     def new_defaults(self) -> dict[str, Any]:
-        """The spec's defaults (this year, today …), and for a record naming the cadre without
-        belonging to it (a clue, a risk point) the cadre and unit shown."""
-        values: dict[str, Any] = self.spec.new_record_values(
-            today=self.ctx.today, member_id=self.ctx.db.member_id
-        )
+        """For a record naming the cadre without belonging to it (a clue, a risk point): the
+        cadre and unit shown (the spec's defaults come first: ``new_values``)."""
+        values: dict[str, Any] = {}
         if self.spec.parent is None:
             for key, value in ((self.spec.cadre_field, self.cadre_id), (self.spec.unit_field, self.unit_id)):
                 if key is not None:
@@ -170,13 +167,11 @@ class AttachmentsPanel(SectionPanel):
             return
         from wsjc_desktop.ui import filedialogs
 
+        cadre_id = self.cadre_id
         paths = filedialogs.open_files(self, filedialogs.Purpose.ATTACHMENT, "添加附件", "所有文件 (*)")
-        for path in paths:
-            try:
-                attachments.add_attachment(self.ctx.db, self.cadre_id, Path(path))
-            except UserError as exc:
-                show_user_error(self, exc, "无法添加附件")
-                return
+        with user_action(self, title="无法添加附件"):  # the first file refused ends the adding
+            for path in paths:
+                attachments.add_attachment(self.ctx.db, cadre_id, Path(path))
 
     def edit(self) -> None:
         """“Edit” here opens the file: that is what double-click and Enter mean for a file."""
@@ -194,10 +189,8 @@ class AttachmentsPanel(SectionPanel):
         attachment_id = self.selected_id()
         if attachment_id is None:
             return
-        try:
-            path = self.temporary_copy(attachment_id)
-        except UserError as exc:
-            show_user_error(self, exc, "无法打开附件")
+        path = run_action(self, lambda: self.temporary_copy(attachment_id), title="无法打开附件")
+        if path is None:
             return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             QMessageBox.warning(
@@ -217,7 +210,8 @@ class AttachmentsPanel(SectionPanel):
         )
         if target is None:
             return
-        try:
-            attachments.save_attachment(self.ctx.db, attachment_id, target)
-        except UserError as exc:
-            show_user_error(self, exc, "无法保存附件")
+        run_action(
+            self,
+            lambda: attachments.save_attachment(self.ctx.db, attachment_id, target),
+            title="无法保存附件",
+        )

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.fields import CADRE, DOSSIER_SECTIONS, UNIT
-from wsjc_desktop.errors import NotFoundError, UserError
+from wsjc_desktop.errors import NotFoundError
 from wsjc_desktop.services import dossier
 from wsjc_desktop.services.dossier import Dossier, TreeCadre
+from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.errors import show_user_error
 from wsjc_desktop.ui.record_tab import RecordEditing
 from wsjc_desktop.ui.tabs.dossier.header import BasicsPanel, DossierHeader
 from wsjc_desktop.ui.tabs.dossier.sections import AttachmentsPanel, SectionPanel
@@ -419,13 +419,8 @@ class DossierTab(QWidget, RecordEditing):
     # --- actions ---------------------------------------------------------------------
 
     def new_defaults(self) -> dict[str, Any]:
-        """The spec's defaults (在职 …) and the unit selected in the tree."""
-        values: dict[str, Any] = self.spec.new_record_values(
-            today=self.ctx.today, member_id=self.ctx.db.member_id
-        )
-        if self._unit_id is not None:
-            values["unit_id"] = self._unit_id
-        return values
+        """The unit selected in the tree (after the spec's defaults, 在职 …: ``new_values``)."""
+        return {} if self._unit_id is None else {"unit_id": self._unit_id}
 
     def new_record(self) -> None:
         record_id = self.open_dialog(None)
@@ -447,21 +442,14 @@ class DossierTab(QWidget, RecordEditing):
         cadre_id = self.selected_id()
         if cadre_id is None:
             return
-        try:
-            dossier.mark_file_updated(self.ctx.db, cadre_id, self.ctx.today)
-        except UserError as exc:
-            show_user_error(self, exc)
+        run_action(self, lambda: dossier.mark_file_updated(self.ctx.db, cadre_id, self.ctx.today))
 
     def show_full_id_number(self) -> None:
         """显示完整身份证号: fetch the shown cadre's number (the look is audited) and show it."""
         cadre_id = self.selected_id()
         if cadre_id is None:
             return
-        try:
-            number = dossier.full_id_number(self.ctx.db, cadre_id)
-        except UserError as exc:
-            show_user_error(self, exc)
-            return
+        number = run_action(self, lambda: dossier.full_id_number(self.ctx.db, cadre_id))
         if number is not None and self.selected_id() == cadre_id:
             self.basics.show_full_id_number(cadre_id, number)
 
