@@ -355,3 +355,23 @@ def test_the_dossier_heading_labels_follow_the_spec(render: Render, monkeypatch:
     new = relabel(monkeypatch, CADRE, fresh_labels(), ("name", "unit_id"))
     text = all_text(render(slips.render_dossier, samples.dossier()))
     assert f"{new['name']}：王堃" in text and f"{new['unit_id']}：区财政局" in text
+
+
+def test_marking_a_field_for_the_slip_is_the_only_change_it_needs(
+    db: Database, filler: Filler, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Talk.note marked for the slip in the spec (and nowhere else): the value is carried to the
+    form (``TalkValues.others``) and printed under its label, from the real PDF."""
+    values = {**filler.values(TALK), "note": "谈话对象态度端正，表示立即整改。"}
+    talk_id = records.create(db, TALK.table, values)
+    marked = replace(
+        TALK, fields=tuple(replace(f, on_slip=f.on_slip or f.name == "note") for f in TALK.fields)
+    )
+    printing.print_talk(db, talk_id, tmp_path / "before.pdf")
+    assert "谈话对象态度端正" not in read(tmp_path / "before.pdf").text  # not marked: not printed
+    monkeypatch.setitem(fields.SPECS, TALK.table, marked)
+    monkeypatch.setattr(printing, "TALK", marked)
+    printing.print_talk(db, talk_id, tmp_path / "after.pdf")
+    out = read(tmp_path / "after.pdf")
+    assert TALK.field("note").print_label in out.cells
+    assert squash("谈话对象态度端正，表示立即整改。") in out.text

@@ -263,9 +263,10 @@ def _value_text(value: Any) -> str:
 
 def _more_rows(fields: _Fields, values: object, span: int) -> list[Row]:
     """A row across the form for each slip field not placed, its value read from ``values``
-    under the field's name."""
+    under the field's name (or from its ``others``, for a field with no attribute of its own)."""
+    others: dict[str, object] = getattr(values, "others", {})
     return [
-        Row([label(f.print_label), Cell(_value_text(getattr(values, f.name, None)), span=span)])
+        Row([label(f.print_label), Cell(_value_text(getattr(values, f.name, others.get(f.name))), span=span)])
         for f in fields.unplaced()
     ]
 

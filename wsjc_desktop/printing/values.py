@@ -52,6 +52,8 @@ class TalkValues:
     response: str = ""  # 本人表态
     follow_up: str = ""
     handling: str = ""  # 第一种形态处理 label, if any
+    #: slip fields without an attribute of their own (a field just marked for the slip), by name
+    others: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class MeetingValues:
     attendees: tuple[str, ...] = ()
     opinions: tuple[MeetingOpinionLine, ...] = ()
     follow_up: str = ""
+    others: dict[str, object] = field(default_factory=dict)  # as TalkValues.others
 
 
 @dataclass(frozen=True)

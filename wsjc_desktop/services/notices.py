@@ -181,9 +181,8 @@ def record_feedback(db: Database, notice_id: int, values: Mapping[str, Any]) -> 
         notice = _notice(uow.session, notice_id)
         if notice.status == NoticeStatus.DRAFT:
             raise UserError("草稿尚未发出，不能登记整改反馈。")
-        data = dict(values)
+        data = {**RECTIFICATION.new_record_values(), **values}  # the spec's 整改中 unless given
         data["notice_id"] = notice_id
-        data.setdefault("status", RectificationStatus.IN_PROGRESS)
         rect_id = records.create_in(uow.session, RECTIFICATION, data)
         rect = uow.session.get(m.Rectification, rect_id)
         assert rect is not None

@@ -206,25 +206,33 @@ def print_notice(db: Database, notice: int | str, out: OutPath) -> None:
 
 
 def _by_field_name(values_type: type[Any], spec: RecordSpec, record: m.Record) -> dict[str, Any]:
-    """The record's slip fields that ``values_type`` holds under the field's own name, as a slip
-    holds them: a date or a time as it is, a number (0 when blank), a text or an enum's label
-    ("" when blank). A field of the spec marked for the slip and given an attribute of its name
-    is filled here without another line. The people and units a REF or REFS field names are
-    not: a slip shows their particulars, read through the record's relationships."""
+    """The record's slip fields as ``values_type`` takes them: each under the field's own name
+    when the type has that attribute, else (if the type has ``others``) in ``others``, which
+    the form prints on rows of their own; a field marked for the slip is so printed without
+    another line of code. As a slip holds them: a date or a time as it is, a number (0 when
+    blank), a text or an enum's label ("" when blank). The people and units a REF or REFS field
+    names are not filled here: a slip shows their particulars, read through the relationships."""
     held = {f.name for f in dataclasses.fields(values_type)}
     out: dict[str, Any] = {}
+    others: dict[str, object] = {}
     for fld in spec.slip_fields:
-        if fld.name not in held or fld.kind in (FieldKind.REF, FieldKind.REFS):
+        if fld.kind in (FieldKind.REF, FieldKind.REFS):
             continue
         value = getattr(record, fld.name)
         if fld.kind in (FieldKind.DATE, FieldKind.MONTH, FieldKind.TIME):
-            out[fld.name] = value
+            shown: object = value
         elif fld.kind in (FieldKind.INT, FieldKind.YEAR):
-            out[fld.name] = value or 0
+            shown = value or 0
         elif isinstance(value, LabeledEnum):
-            out[fld.name] = value.label
+            shown = value.label
         else:
-            out[fld.name] = value or ""
+            shown = value or ""
+        if fld.name in held:
+            out[fld.name] = shown
+        else:
+            others[fld.name] = shown
+    if others and "others" in held:
+        out["others"] = others
     return out
 
 

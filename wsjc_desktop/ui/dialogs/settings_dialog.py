@@ -93,7 +93,7 @@ class MembersPanel(RecordListPanel):
         return {}
 
     def new_defaults(self) -> dict[str, Any]:
-        return {"is_active": True, "sort_order": self.model.rowCount() + 1}
+        return {"sort_order": self.model.rowCount() + 1}  # 在组 and the rest: the spec's defaults
 
     def add(self) -> None:
         self.open_dialog(None)
