@@ -46,9 +46,9 @@ from wsjc_desktop.domain.fields import Field, FieldKind, RecordSpec
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services.display import Lookups, display_value
 from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
+from wsjc_desktop.ui.styles import ERROR_STYLE as ERROR_STYLE
 from wsjc_desktop.ui.windows import available_rect, fitted_size
 
-ERROR_STYLE = "color: #c0392b;"
 PLACEHOLDERS = {
     FieldKind.DATE: "例如 2026-03-05",
     FieldKind.MONTH: "例如 1975-03",

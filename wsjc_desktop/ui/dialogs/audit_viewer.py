@@ -47,6 +47,7 @@ from wsjc_desktop.services.audit import AuditRow
 from wsjc_desktop.ui import table_copy
 from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
+from wsjc_desktop.ui.styles import HINT_STYLE
 
 COLUMNS = ("时间", "人员", "操作", "对象", "摘要")
 PAGE_SIZE = 200
@@ -55,7 +56,6 @@ NOBODY = "（未登录）"
 NO_DATE = QDate(2000, 1, 1)
 CHANGED_BRUSH = QBrush(QColor("#fff3cd"))
 FAILED_BRUSH = QBrush(QColor("#c0392b"))
-HINT_STYLE = "color: #666;"
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -35,9 +35,11 @@ from wsjc_desktop.storage.database import Database
 from wsjc_desktop.storage.health import DamagedDatabaseError
 from wsjc_desktop.ui.context import ui_settings
 from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
+from wsjc_desktop.ui.styles import ERROR_STYLE as ERROR_STYLE
+from wsjc_desktop.ui.styles import HINT_STYLE as HINT_STYLE
+from wsjc_desktop.ui.styles import error_label as error_label
+from wsjc_desktop.ui.styles import hint_label as hint_label
 
-ERROR_STYLE = "color: #c0392b;"
-HINT_STYLE = "color: #666;"
 LAST_MEMBER_KEY = "login/last_member"
 
 
@@ -49,22 +51,6 @@ def password_edit(name: str, placeholder: str = "") -> QLineEdit:
     if placeholder:
         edit.setPlaceholderText(placeholder)
     return edit
-
-
-def error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def hint_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(HINT_STYLE)
-    return label
 
 
 def fit_height(dialog: QWidget) -> None:

@@ -39,9 +39,8 @@ from wsjc_desktop.errors import UserError
 from wsjc_desktop.storage import crypto
 from wsjc_desktop.storage.crypto import PassphraseError
 from wsjc_desktop.ui.actions import wait_cursor
+from wsjc_desktop.ui.styles import HINT_STYLE, error_label
 
-ERROR_STYLE = "color: #c0392b;"
-HINT_STYLE = "color: #666;"
 WARN_STYLE = "color: #9a6700; background: #fff8e1; border: 1px solid #f0d58c; padding: 6px;"
 STRENGTH_COLORS = ("#c0392b", "#c0392b", "#9a6700", "#1e8449")
 
@@ -67,14 +66,6 @@ def _password_edit(placeholder: str) -> QLineEdit:
     edit.setMaxLength(crypto.MAX_PASSPHRASE_LENGTH)
     edit.setMinimumWidth(280)
     return edit
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class PassphraseDialog(QDialog):
@@ -107,7 +98,7 @@ class PassphraseDialog(QDialog):
         self.edit = _password_edit("口令")
         self.show_box = QCheckBox("显示口令")
         self.show_box.toggled.connect(self._toggle_echo)
-        self.message = _error_label()
+        self.message = error_label()
 
         self.buttons = QDialogButtonBox()
         self.open_button: QPushButton = self.buttons.addButton("打开", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -220,8 +211,8 @@ class NewPassphraseDialog(QDialog):
 
         self.edit = _password_edit("新口令")
         self.confirm_edit = _password_edit("再次输入新口令")
-        self.edit_error = _error_label()
-        self.confirm_error = _error_label()
+        self.edit_error = error_label()
+        self.confirm_error = error_label()
         self.strength_label = QLabel()
         self.rules = QLabel(RULES_HINT)
         self.rules.setStyleSheet(HINT_STYLE)

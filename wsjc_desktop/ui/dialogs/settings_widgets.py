@@ -7,26 +7,7 @@ says why a value was refused, and the colour of a preview or a status that is fi
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from wsjc_desktop.ui.styles import error_label as error_label
+from wsjc_desktop.ui.styles import hint_label as hint_label
 
-from wsjc_desktop.ui.forms import ERROR_STYLE
-
-HINT_STYLE = "color: #666;"
 PREVIEW_STYLE = "color: #1a5276;"
-
-
-def hint_label(text: str) -> QLabel:
-    """A grey, wrapped explanation."""
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(HINT_STYLE)
-    return label
-
-
-def error_label() -> QLabel:
-    """A red, wrapped message line, hidden until there is something to say."""
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
