@@ -18,6 +18,22 @@ The password asked before changing one's own password, or before setting another
 counts the same way (its failures are LOGIN entries too). :func:`verify_password` checks a
 password without any audit entry or waiting, for callers that only need a yes or no.
 
+A file opened read-only (another PC or program holds the writer lock, or it was opened
+read-only on purpose) has the same rules. It cannot write the audit log, so each login, unlock
+and confirmation it checks is recorded in a login file instead (:mod:`.login_attempts`:
+``wsjc.db.logins`` beside the database, so every PC opening the file on a shared folder sees
+the same file; in the data folder when that folder cannot be used), and its run of wrong
+passwords is the audit log's continued by what the login files hold: guessing on a second PC
+waits as it would on the first, and starting it again resets nothing. A writer, before every
+login, unlock and confirmation it checks (:func:`import_readonly_attempts`, which the start-up
+may call too), puts what the login files hold into the audit log and then removes it from them:
+LOGIN entries with the same summaries as its own, naming the member who was logged in on the
+reader, whose values say 只读打开, when it was tried (尝试时间), on which computer and by which
+system user. An imported attempt counts from when it was tried, or from when it was logged if
+that is earlier (a clock ahead). A last failure timed ahead of this PC's clock never makes
+anyone wait more than :data:`MAX_DELAY_S` at a time; a reader waits until its clock reaches
+that time or a writer has logged it.
+
 Passwords never reach the audit log: a member is created without one and the hash is then
 written with a plain UPDATE that the unit of work does not see, followed by an entry saying
 only that the password was set, changed or reset.
@@ -44,7 +60,8 @@ from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import AuditAction
 from wsjc_desktop.domain.fields import MEMBER
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import members, records, settings
+from wsjc_desktop.services import login_attempts, members, records, settings
+from wsjc_desktop.services.login_attempts import Pending
 from wsjc_desktop.services.members import MAX_PASSWORD_LENGTH as MAX_PASSWORD_LENGTH
 from wsjc_desktop.services.members import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
 from wsjc_desktop.services.members import MemberInfo as MemberInfo
@@ -74,6 +91,8 @@ RESET_FAILED = "为他人设置口令失败（本人口令不正确）"
 #: Audit summaries that end a run of wrong passwords.
 _RUN_ENDS = {LOGIN_OK, UNLOCK_OK, PASSWORD_SET, PASSWORD_CHANGED, PASSWORD_RESET}
 _FAILURES = {LOGIN_FAILED, UNLOCK_FAILED, CHANGE_FAILED, RESET_FAILED}
+#: What a read-only program records in the login file (anything else found there is not imported).
+_RECORDED = {LOGIN_OK, UNLOCK_OK} | _FAILURES
 
 WRONG_PASSWORD = "口令不正确。"
 
@@ -256,10 +275,11 @@ def failure_delay(failures: int) -> int:
     return int(min(MAX_DELAY_S, 2 ** (failures - FREE_FAILURES + 1)))
 
 
-def _recent_failures(session: Session, member_id: int) -> tuple[int, datetime | None]:
-    """(wrong passwords in a row for this member, when the last one was)."""
+def _recent_failures(session: Session, member_id: int, pending: Pending) -> tuple[int, datetime | None]:
+    """(wrong passwords in a row for this member, when the last one was): the audit log's run
+    continued by the attempts the login files hold (made read-only, not yet in the log)."""
     rows = session.execute(
-        select(m.AuditEntry.summary, m.AuditEntry.at)
+        select(m.AuditEntry.summary, m.AuditEntry.at, m.AuditEntry.after)
         .where(
             m.AuditEntry.table_name == "members",
             m.AuditEntry.record_id == member_id,
@@ -268,9 +288,22 @@ def _recent_failures(session: Session, member_id: int) -> tuple[int, datetime | 
         .order_by(m.AuditEntry.id.desc())
         .limit(FREE_FAILURES + 10)
     ).all()
+    logged: list[tuple[str | None, datetime]] = []
+    imported: set[str] = set()
+    for summary, at, after in rows:
+        uid, tried = login_attempts.from_audit(after)
+        if uid is not None:
+            imported.add(uid)
+        # an imported attempt counts from when it was made, but never from after it was logged
+        logged.append((summary, min(tried, at) if tried is not None else at))
+    newest_first = [
+        (a.summary, a.at)
+        for a in reversed(pending.of_member(member_id))
+        if a.uid not in imported and a.summary in _RECORDED
+    ]
     count = 0
     last: datetime | None = None
-    for summary, at in rows:
+    for summary, at in newest_first + logged:
         if summary not in _FAILURES:
             break
         count += 1
@@ -278,36 +311,40 @@ def _recent_failures(session: Session, member_id: int) -> tuple[int, datetime | 
     return count, last
 
 
-def _check_not_throttled(session: Session, member_id: int) -> None:
-    failures, last = _recent_failures(session, member_id)
+def _check_not_throttled(session: Session, member_id: int, pending: Pending) -> None:
+    failures, last = _recent_failures(session, member_id, pending)
     wait = failure_delay(failures)
     if wait and last is not None:
-        left = (last + timedelta(seconds=wait) - m.now()).total_seconds()
+        # never longer than the waiting itself: a time ahead of this PC's clock (another PC's)
+        left = min(float(wait), (last + timedelta(seconds=wait) - m.now()).total_seconds())
         if left > 0:
             raise UserError(f"口令已连续输错{failures}次，请{int(left) + 1}秒后再试。", field="password")
 
 
 def _attempt(db: Database, member_id: int, password: str, *, unlocking: bool) -> MemberInfo:
-    """Check a password for a login or an unlock; audit the outcome; raise UserError if wrong."""
+    """Check a password for a login or an unlock; audit the outcome (a read-only file: record it
+    in the login file); raise UserError if wrong."""
+    pending = _pending_before_check(db)
     with db.read() as uow:
         member = _active_member(uow.session, member_id)
         if member is None or not member.password_hash:
             raise UserError("请选择登录人员。", field="member")
-        _check_not_throttled(uow.session, member_id)
+        _check_not_throttled(uow.session, member_id, pending)
         stored, info = member.password_hash, _info(member)
     ok = _matches(stored, password)
+    summary = (UNLOCK_OK if ok else UNLOCK_FAILED) if unlocking else (LOGIN_OK if ok else LOGIN_FAILED)
     previous = db.member_id
     if ok and not unlocking:
         db.member_id = member_id  # the LOGIN entry is the member's own
     try:
-        if db.readonly:  # a file opened read-only (held by another PC) records nothing
-            log.info(
-                "%s of member %s not audited (read-only database)",
-                "unlock" if unlocking else "login",
-                member_id,
-            )
+        if db.readonly:  # the writer finds it in the login file and logs it
+            login_attempts.record(db.path, member_id, summary, actor_id=db.member_id)
         else:
-            _record_attempt(db, member_id, stored, password, ok=ok, unlocking=unlocking)
+            with db.uow() as uow:
+                if ok and HASHER.check_needs_rehash(stored):
+                    _store_hash(uow.session, member_id, hash_password(password))
+                uow.add_audit(AuditAction.LOGIN, summary, table_name="members", record_id=member_id)
+                uow.commit()
     except BaseException:
         db.member_id = previous
         raise
@@ -316,15 +353,78 @@ def _attempt(db: Database, member_id: int, password: str, *, unlocking: bool) ->
     return info
 
 
-def _record_attempt(
-    db: Database, member_id: int, stored: str, password: str, *, ok: bool, unlocking: bool
-) -> None:
+#: The entry that says how many read-only attempts were dropped (the login file kept too many).
+DROPPED_ATTEMPTS = "只读打开时的登录记录过多，另有{n}条较早的未能保留"
+
+
+def _import(uow: UnitOfWork, pending: Pending) -> int:
+    """Add the read-only attempts ``pending`` holds to the audit log (in ``uow``, not committed):
+    LOGIN entries like the writer's own, each naming the member then logged in on the reader;
+    one already imported (its file could not be cleared) is skipped. Returns how many."""
+    if not pending:
+        return 0
+    session, db = uow.session, uow.db
+    done: set[str] = set()
+    for after in session.scalars(
+        select(m.AuditEntry.after).where(
+            m.AuditEntry.action == AuditAction.LOGIN,
+            m.AuditEntry.table_name == "members",
+            m.AuditEntry.after.like(f"%{login_attempts.UID_KEY}%"),
+        )
+    ):
+        uid, _tried = login_attempts.from_audit(after)
+        if uid is not None:
+            done.add(uid)
+    members_now = set(session.scalars(select(m.Member.id)))
+    keep = db.member_id
+    count = 0
+    try:
+        if pending.dropped:
+            db.member_id = None
+            uow.add_audit(AuditAction.LOGIN, DROPPED_ATTEMPTS.format(n=pending.dropped), table_name="members")
+        for attempt in pending.attempts:
+            if attempt.uid in done or attempt.summary not in _RECORDED:
+                continue
+            db.member_id = attempt.actor_id if attempt.actor_id in members_now else None
+            uow.add_audit(
+                AuditAction.LOGIN,
+                attempt.summary,
+                table_name="members",
+                record_id=attempt.member_id,
+                after=attempt.audit_values(),
+            )
+            count += 1
+    finally:
+        db.member_id = keep
+    if count:
+        log.info("%d read-only login attempts put in the audit log of %s", count, db.path)
+    return count
+
+
+def import_readonly_attempts(db: Database) -> int:
+    """Put the attempts made on this file read-only (the login files) into the audit log, then
+    remove them from the files; how many. A writer does so before every login, unlock and
+    confirmation; the start-up may call it once the file is open for writing. Nothing on a
+    read-only file."""
+    if db.readonly:
+        return 0
+    pending = login_attempts.pending(db.path)
+    if not pending:
+        return 0
     with db.uow() as uow:
-        if ok and HASHER.check_needs_rehash(stored):
-            _store_hash(uow.session, member_id, hash_password(password))
-        summary = (UNLOCK_OK if ok else UNLOCK_FAILED) if unlocking else (LOGIN_OK if ok else LOGIN_FAILED)
-        uow.add_audit(AuditAction.LOGIN, summary, table_name="members", record_id=member_id)
+        count = _import(uow, pending)
         uow.commit()
+    login_attempts.forget(db.path, pending)
+    return count
+
+
+def _pending_before_check(db: Database) -> Pending:
+    """What the waiting must count besides the audit log: a writer first logs what the login
+    files hold (so nothing is left to add), a reader adds the login files to the log's run."""
+    if db.readonly:
+        return login_attempts.pending(db.path)
+    import_readonly_attempts(db)
+    return Pending()
 
 
 def login(db: Database, member_id: int, password: str) -> MemberInfo:
@@ -358,12 +458,16 @@ def logout(db: Database) -> None:
 
 def _confirm(db: Database, member_id: int, password: str, failure: str, message: str, field: str) -> None:
     """Check a member's password before a change: the same waiting after wrong passwords as a
-    login, and a wrong one is audited (LOGIN ``failure``) and refused with ``message``."""
+    login, and a wrong one is audited (LOGIN ``failure``; read-only: in the login file) and
+    refused with ``message``."""
+    pending = _pending_before_check(db)
     with db.read() as uow:
-        _check_not_throttled(uow.session, member_id)
+        _check_not_throttled(uow.session, member_id, pending)
     if verify_password(db, member_id, password):
         return
-    if not db.readonly:
+    if db.readonly:
+        login_attempts.record(db.path, member_id, failure, actor_id=db.member_id)
+    else:
         with db.uow() as uow:
             uow.add_audit(AuditAction.LOGIN, failure, table_name="members", record_id=member_id)
             uow.commit()
