@@ -16,6 +16,7 @@ from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import AuditAction
 from wsjc_desktop.services import audit, auth, records
 from wsjc_desktop.services.auth import NewMember
+from wsjc_desktop.services.check import check_database
 from wsjc_desktop.storage import migrate
 from wsjc_desktop.storage.database import Database, open_database
 
@@ -93,7 +94,7 @@ def test_migrating_from_0002_keeps_the_entries_and_adds_the_triggers(db_path: Pa
     assert not triggers(db_path) & TRIGGERS
     db = open_database(db_path)  # backs up and upgrades
     try:
-        assert migrate.current_revision(db_path) == "0003"
+        assert migrate.current_revision(db_path) == migrate.HEAD
         assert triggers(db_path) >= TRIGGERS
         rows = audit.query(db)
         assert [(r.id, r.summary, r.at) for r in rows] == [
@@ -106,6 +107,7 @@ def test_migrating_from_0002_keeps_the_entries_and_adds_the_triggers(db_path: Pa
         with pytest.raises(sqlite3.IntegrityError):
             con.execute("UPDATE audit_entries SET summary = 'x' WHERE id = 1")
         con.close()
+        assert check_database(db_path).ok  # the entries kept are chained (migration 0004)
     finally:
         db.dispose()
 
@@ -221,6 +223,30 @@ def test_export_writes_the_filtered_log_and_is_logged(
     assert "主要负责人：张局长" in str(values[2][6])
     last = audit.query(db, limit=1)[0]
     assert (last.action, last.summary) == (AuditAction.EXPORT, "导出审计日志 2 条：审计日志.xlsx")
+
+
+def test_an_entry_with_no_member_names_who_else_acted(
+    db: Database, world: dict[str, int], tmp_path: Path
+) -> None:
+    """A command run from the command line (``db.actor``, set by the command) is named where a
+    member would be: in the viewer's rows and the export."""
+    db.member_id = None
+    db.actor = "命令行（zhang）"
+    unit(db, "区审计局")
+    row = audit.query(db, limit=1)[0]
+    assert (row.member_id, row.actor, row.member_name) == (None, "命令行（zhang）", "命令行（zhang）")
+    assert row in audit.query(db, member_id=audit.NO_MEMBER)  # nobody logged in, as before
+    db.member_id = world["first"]  # a member named with --member: the member is shown
+    unit(db, "区统计局")
+    row = audit.query(db, limit=1)[0]
+    assert (row.member_name, row.actor) == ("王建国", "命令行（zhang）")
+    db.actor = None
+    out = tmp_path / "审计日志.xlsx"
+    audit.export_log(db, out, table="units")
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    who = [r[1] for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert who[:2] == ["王建国", "命令行（zhang）"]
 
 
 def test_a_purge_reads_as_such_in_the_log(db: Database) -> None:

@@ -135,12 +135,17 @@ class Setting(Record):
 
 
 class AuditEntry(Record):
-    """Append-only log of what was done, by whom, to which record."""
+    """Append-only log of what was done, by whom, to which record.
+
+    Each entry is chained to the one before it by ``chain_hash`` (``storage.health``), set when
+    its transaction commits; triggers refuse any other change, and any deletion."""
 
     __tablename__ = "audit_entries"
 
     at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    #: who did it when no member did: a command run from the command line (命令行（user）)
+    actor: Mapped[str | None] = mapped_column(Text)
     action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction))
     table_name: Mapped[str | None] = mapped_column(String(50))
     record_id: Mapped[int | None] = mapped_column(Integer)
@@ -148,6 +153,8 @@ class AuditEntry(Record):
     summary: Mapped[str | None] = mapped_column(Text)
     before: Mapped[str | None] = mapped_column(Text)  # JSON
     after: Mapped[str | None] = mapped_column(Text)  # JSON
+    #: SHA-256 (hex) of the previous entry's hash and this entry's content; set at commit
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class DocSequence(Base):

@@ -2,7 +2,8 @@
 
 The log is written only by the unit of work (every create, update, delete and restore, and
 the import, export, print, issue and login entries services add); the file refuses any
-UPDATE or DELETE of an entry (migration 0003). This module reads it, and appends two kinds
+UPDATE or DELETE of an entry, and each entry is chained to the one before it by a hash that
+``check`` verifies (``storage.health``; migrations 0003, 0004). This module reads it, and appends two kinds
 of entry: :func:`export_log` writes the filtered log to an .xlsx file and, like every export,
 appends one EXPORT entry saying so; :func:`note_id_number_view` records that a member had a
 cadre's full 身份证号 shown (the screen otherwise masks it). No function here changes or
@@ -97,7 +98,9 @@ class AuditRow:
     id: int
     at: datetime
     member_id: int | None
-    member_name: str  # empty when nobody was logged in
+    #: the member's name; with no member, who else acted (命令行（user）); empty when nobody was
+    #: logged in
+    member_name: str
     action: AuditAction
     table_name: str | None
     record_id: int | None
@@ -107,6 +110,7 @@ class AuditRow:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     changed: tuple[str, ...] = field(default=())  # keys whose value differs before and after
+    actor: str | None = None  # as stored: who acted when no member did
 
     @property
     def action_label(self) -> str:
@@ -253,7 +257,7 @@ def query(
     e = m.AuditEntry
     stmt = _filtered(
         select(e.id, e.at, e.member_id, e.action, e.table_name, e.record_id, e.record_uid, e.summary)
-        .add_columns(e.before, e.after, m.Member.name)
+        .add_columns(e.before, e.after, e.actor, m.Member.name)
         .outerjoin(m.Member, m.Member.id == e.member_id),
         member_id=member_id,
         action=action,
@@ -281,7 +285,7 @@ def query(
                 id=row.id,
                 at=row.at,
                 member_id=row.member_id,
-                member_name=row.name or "",
+                member_name=row.name or (row.actor if row.member_id is None else None) or "",
                 action=row.action,
                 table_name=row.table_name,
                 record_id=row.record_id,
@@ -291,6 +295,7 @@ def query(
                 before=before,
                 after=after,
                 changed=_changed(row.table_name, before, after),
+                actor=row.actor,
             )
         )
     return out

@@ -1,4 +1,4 @@
-"""Health of a database file: integrity, schema version, record counts."""
+"""Health of a database file: integrity, schema version, record counts, the audit log's chain."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.storage.health import audit_unreadable_message, check_audit_log
 from wsjc_desktop.storage.migrate import current_revision
 from wsjc_desktop.storage.revision import HEAD
 
@@ -34,6 +35,9 @@ class CheckReport:
     foreign_key_problems: int
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    #: "ok", or what is wrong with the audit log (its chain or its triggers); "" when the file is
+    #: not of the current schema (its chain is made when it is upgraded)
+    audit_log: str = ""
 
 
 def _db_errors() -> tuple[type[Exception], ...]:
@@ -64,6 +68,7 @@ def check_database(path: Path, *, quick: bool = False, key: str | None = None) -
             if table in tables:
                 (n,) = con.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()
                 counts[table] = int(n)
+        audit_problems = _audit_problems(con) if revision == HEAD and integrity == "ok" else None
     except _db_errors() as exc:
         raise UserError(f"数据库文件已损坏：{exc}") from exc
     finally:
@@ -73,6 +78,8 @@ def check_database(path: Path, *, quick: bool = False, key: str | None = None) -
         problems.append(f"完整性检查未通过：{integrity}")
     if fk_problems:
         problems.append(f"有 {fk_problems} 处外键引用失效")
+    if audit_problems:
+        problems.extend(audit_problems)
     if revision is None:
         problems.append("数据库是空的（尚未建立结构）")
     elif revision != HEAD and revision not in KNOWN_REVISIONS:
@@ -88,4 +95,15 @@ def check_database(path: Path, *, quick: bool = False, key: str | None = None) -
         foreign_key_problems=fk_problems,
         counts=counts,
         problems=problems,
+        audit_log="" if audit_problems is None else "；".join(audit_problems) or "ok",
     )
+
+
+def _audit_problems(con: Any) -> list[str]:
+    """The audit log's chain and triggers verified (``health.check_audit_log``)."""
+    try:
+        return check_audit_log(con).problems
+    except _db_errors() as exc:
+        if "malformed" in str(exc).lower() or "corrupt" in str(exc).lower():
+            raise
+        return [audit_unreadable_message(exc)]  # text that is not UTF-8 written into an entry

@@ -12,17 +12,23 @@ index current and, after the commit, tells every subscriber what changed.
 An encrypted file (SQLCipher, see ``cipher``) is opened with its passphrase as ``key``; its
 engine keeps one connection open, so the key is derived once, when the file is opened.
 ``open_database`` checks a file before opening it for writing (see ``health``) and never
-writes into a damaged one.
+writes into a damaged one; a new file is created readable by its owner only (0600).
+
+Every audit entry names the member logged in (``Database.member_id``) or, when none is, who
+else acted (``Database.actor``: a command run from the command line). A unit of work seals
+the entries its transaction wrote (their chained hash, ``health.seal_audit_entries``) just
+before it commits, whichever way they were inserted.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, time
 from enum import Enum
 from pathlib import Path
@@ -120,6 +126,12 @@ class Database:
         self._key = key
         self._first_connection = connection
         self.member_id: int | None = None
+        #: who writes when no member is logged in (the command line sets 命令行（user）); every
+        #: audit entry stores it
+        self.actor: str | None = None
+        #: what the start-up check found that does not stop the file being used (the audit log
+        #: tampered with): see :attr:`check_warning`
+        self._warning = ""
         self._listeners: list[Listener] = []
         self._echo = echo
         self._engine: Engine | None = None
@@ -182,7 +194,25 @@ class Database:
         if not health.ok:
             log.warning("refused to write to %s: %s (%s)", self.path, health.kind, health.detail)
             raise health.error()
+        self.note_warning(health.warning)
         self._check = None  # passed: nothing to wait for any more
+
+    @property
+    def check_warning(self) -> str:
+        """What the start-up check found that does not stop the file being used (the audit log
+        tampered with, its triggers gone), in Chinese for the user; empty if nothing, or while
+        the check has not finished. The file stays usable."""
+        if self._check is not None and not self.check_pending:
+            found = self._check[1].get("health")
+            if found is not None and found.ok:
+                return str(found.warning)
+        return self._warning
+
+    def note_warning(self, warning: str) -> None:
+        """Keep the warning of a check that passed (see :attr:`check_warning`)."""
+        if warning and warning != self._warning:
+            log.warning("start-up check of %s: %s", self.path, warning)
+        self._warning = warning
 
     def user_error(self, exc: BaseException) -> UserError | None:
         """The Chinese message for a driver error (``translate_db_error``); while the start-up
@@ -345,6 +375,9 @@ class UnitOfWork:
         self._committed = False
         self._audit: list[AuditEntry] = []
         self._touched: set[tuple[str, int]] = set()
+        #: (id, hash) of the newest audit entry when the write transaction began: what it
+        #: writes is sealed after it at commit
+        self._audit_start: tuple[int, str | None] = (0, None)
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
@@ -358,7 +391,9 @@ class UnitOfWork:
         event.listen(self.session, "before_flush", self._before_flush)
         event.listen(self.session, "after_flush", self._after_flush)
         try:
-            self.session.connection(execution_options={"wsjc_write": self.write})
+            conn = self.session.connection(execution_options={"wsjc_write": self.write})
+            if self.write:  # inside BEGIN IMMEDIATE: no other writer adds entries until commit
+                self._audit_start = health.last_audit_entry(conn.connection.driver_connection)
         except driver_errors() as exc:
             self.session.close()
             raise self.db.user_error(exc) or exc from exc
@@ -396,6 +431,7 @@ class UnitOfWork:
         self._audit.append(
             AuditEntry(
                 member_id=self.db.member_id,
+                actor=self.db.actor,
                 action=action,
                 table_name=table_name,
                 record_id=record_id,
@@ -418,11 +454,18 @@ class UnitOfWork:
                 self.session.add_all(self._audit)
                 self._audit = []
                 self.session.flush()
+            self._seal_audit()
             self.session.commit()
         except driver_errors() as exc:
             self.session.rollback()
             raise self.db.user_error(exc) or exc from exc
         self._committed = True
+
+    def _seal_audit(self) -> None:
+        """Chain every audit entry this transaction wrote (the ORM's and any inserted in bulk)."""
+        after_id, previous = self._audit_start
+        conn = self.session.connection().connection.driver_connection
+        health.seal_audit_entries(conn, after_id, previous)
 
     # --- session hooks ----------------------------------------------------------------
 
@@ -489,6 +532,7 @@ class UnitOfWork:
         self._audit.append(
             AuditEntry(
                 member_id=self.db.member_id,
+                actor=self.db.actor,
                 action=action,
                 table_name=table,
                 record_id=obj.id,
@@ -546,6 +590,7 @@ def open_database(
 
         if key is not None:
             cipher.check_new_passphrase(key)
+        _create_private(path)
         ensure_schema(path, key=key)
         return Database(path, key=key)
 
@@ -575,7 +620,30 @@ def open_database(
         if conn is not None:
             conn.close()
         raise
-    return Database(path, key=key, connection=conn)
+    db = Database(path, key=key, connection=conn)
+    db.note_warning(checked.warning)
+    return db
+
+
+#: The mode of a new database file: its owner reads and writes it, nobody else (SQLite gives
+#: the file's -wal and -shm the same mode when it creates them).
+PRIVATE_FILE_MODE = 0o600
+
+
+def _create_private(path: Path) -> None:
+    """Create the new database file, empty, with :data:`PRIVATE_FILE_MODE` before SQLite opens it
+    (SQLite would make it 0644); an empty file already there is given that mode. A folder that
+    cannot be written is left to ``ensure_schema``, which reports it in its own words."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        with suppress(OSError):  # not ours to change (another owner, a file system without modes)
+            os.chmod(path, PRIVATE_FILE_MODE)
+        return
+    except OSError:
+        return
+    os.close(fd)
 
 
 def _check_readable(path: Path, revision: str | None) -> None:
