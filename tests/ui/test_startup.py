@@ -418,3 +418,34 @@ def test_the_start_backup_runs_behind_the_window_while_work_goes_on(tmp_path: Pa
         session.close()
     (at_exit,) = backups_of(path, "exit")
     assert backup.verify_backup(at_exit).counts["units"] == 36  # the exit backup has everything
+
+
+def test_the_window_warns_of_an_altered_audit_log_and_goes_on_working(tmp_path: Path, qtbot: QtBot) -> None:
+    """Issue 15.5: a trigger of the audit log dropped behind the program's back is found by the
+    start-up check behind the window; the window says so and keeps writing."""
+    from wsjc_desktop.ui.app import open_main_window
+
+    path = tmp_path / "wsjc.db"
+    _filled(path)
+    with closing(sqlite3.connect(path)) as con:
+        con.execute("DROP TRIGGER audit_entries_no_delete")
+        con.commit()
+    window, ctx = open_main_window(path)  # the window first, the check behind it
+    try:
+
+        def shown() -> QMessageBox | None:
+            found = window.findChild(QMessageBox, "check_warning")  # type: ignore[attr-defined]
+            return found if isinstance(found, QMessageBox) and found.isVisible() else None
+
+        qtbot.waitUntil(lambda: shown() is not None, timeout=10_000)
+        box = shown()
+        assert box is not None and "审计日志" in box.text() and "audit_entries_no_delete" in box.text()
+        assert "审计日志" in window.statusBar().currentMessage()  # type: ignore[attr-defined]
+        box.accept()
+        assert not ctx.readonly  # type: ignore[attr-defined]
+        assert "只读" not in window.windowTitle()  # type: ignore[attr-defined]
+        unit(ctx.db, "照常写入的单位")  # type: ignore[attr-defined]
+    finally:
+        window.close()  # type: ignore[attr-defined]
+        ctx.hub.close()  # type: ignore[attr-defined]
+        ctx.db.dispose()  # type: ignore[attr-defined]

@@ -150,15 +150,17 @@ def _show_window(db: object, tab: str | None, member_id: int | None = None) -> t
     window.show()
     if tab is not None:
         window.show_tab(tab)
-    if db.check_pending or db.check_failed:
+    if db.check_pending or db.check_failed or db.check_warning:
         _watch_check(window, db)
     return window, ctx
 
 
 def _watch_check(window: object, db: object) -> None:
     """Tell the user if the start-up check running behind the window finds the file damaged:
-    the window then only reads (every write would be refused anyway)."""
-    from PySide6.QtCore import QTimer
+    the window then only reads (every write would be refused anyway). A warning (the audit log
+    altered) is shown too, and the window goes on working."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QMessageBox
 
     from wsjc_desktop import APP_TITLE
     from wsjc_desktop.storage.database import Database
@@ -179,6 +181,13 @@ def _watch_check(window: object, db: object) -> None:
         timer.stop()
         timer.deleteLater()
         if not db.check_failed:
+            if db.check_warning:
+                box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, db.check_warning, parent=window)
+                box.setObjectName("check_warning")
+                box.setInformativeText("程序可以继续使用。请核对审计日志，并妥善保管备份。")
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.open()  # window-modal, no nested event loop: work goes on once it is read
+                window.statusBar().showMessage("审计日志校验未通过，详见提示。")
             return
         run_action(
             window,
