@@ -17,9 +17,11 @@ from wsjc_desktop.domain.validation import (
     id_number_birth_date,
     id_number_checksum,
     id_number_gender,
+    invisible_char,
     normalize_id_number,
     normalize_name,
     normalize_phone,
+    normalize_text,
     parse_date,
     parse_month,
     require_text,
@@ -588,7 +590,11 @@ def test_check_order() -> None:
 
 def test_require_text() -> None:
     assert require_text("  标题 \u3000", field="title", label="标题") == "标题"
-    assert require_text("\ufeff标题\u200b", field="title", label="标题") == "标题"
+    # NFKC, full-width punctuation kept
+    assert require_text("ＡＢＣ标题（一）", field="title", label="标题") == "ABC标题（一）"
+    invisible = _raises(require_text, "\ufeff标题", field="title", label="标题")  # refused, not stripped
+    assert invisible.message == "标题含有不可见的控制字符（U+FEFF），请删除后重新输入。"
+    assert invisible.field == "title"
     assert require_text(" 一 二 ", field="title", label="标题") == "一 二"
     assert require_text(12, field="seq", label="序号") == "12"
     assert require_text("一二三", field="title", label="标题", max_length=3) == "一二三"
@@ -605,9 +611,18 @@ def test_require_text() -> None:
 
 @given(st.text(min_size=1, max_size=20).filter(lambda t: t.strip() != ""))
 def test_require_text_returns_stripped_text_within_the_limit(text: str) -> None:
-    result = require_text(text, field="f", label="内容", max_length=20)
-    assert result == result.strip()
-    assert result in text
+    try:
+        result = require_text(text, field="f", label="内容", max_length=40)
+    except UserError as exc:
+        assert exc.field == "f"
+        ch = invisible_char(text)
+        if ch is not None:  # named, never stripped
+            assert exc.message == f"内容含有不可见的控制字符（U+{ord(ch):04X}），请删除后重新输入。"
+        else:  # only spaces, or NFKC lengthened it (ﷺ is 18 letters)
+            assert exc.message == "请填写内容" or exc.message.startswith("内容不能超过40个字")
+        return
+    assert invisible_char(text) is None
+    assert result == result.strip() == normalize_text(text).strip()
 
 
 @pytest.mark.parametrize(

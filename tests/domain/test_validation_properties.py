@@ -30,6 +30,7 @@ from wsjc_desktop.domain.validation import (
     id_number_birth_date,
     id_number_checksum,
     id_number_gender,
+    invisible_char,
     normalize_id_number,
     normalize_name,
     normalize_phone,
@@ -407,13 +408,17 @@ def test_require_text_keeps_within_the_limit_or_says_why(value: object, limit: i
         text = require_text(value, field="title", label="标题", max_length=limit)
     except UserError as exc:
         assert exc.field == "title"
+        ch = invisible_char(str(value)) if value is not None else None
+        if ch is not None:  # refused, never stripped
+            assert exc.message == f"标题含有不可见的控制字符（U+{ord(ch):04X}），请删除后重新输入。"
+            return
         assert exc.message == "请填写标题" or exc.message.startswith(f"标题不能超过{limit}个字（现在是")
         if exc.message != "请填写标题":
             count = int(re.search(r"现在是(\d+)个字", exc.message)[1])  # type: ignore[index]
             assert count > limit
         return
     assert 1 <= len(text) <= limit
-    assert text == text.strip() and "\u200b" not in text and "\ufeff" not in text
+    assert text == text.strip() and invisible_char(text) is None
 
 
 @FAST
@@ -421,6 +426,11 @@ def test_require_text_keeps_within_the_limit_or_says_why(value: object, limit: i
 @example("·")
 @example("阿沛 ・ 阿旺晋美")
 def test_normalized_names_are_tidy_and_stable(text: str) -> None:
+    ch = invisible_char(text)
+    if ch is not None:  # refused, never stripped
+        message = refused(normalize_name, text, expect="name")
+        assert message == f"姓名含有不可见的控制字符（U+{ord(ch):04X}），请删除后重新输入。"
+        return
     name = normalize_name(text)
     assert normalize_name(name) == name
     assert name == name.strip() and not name.startswith("·") and not name.endswith("·")
@@ -613,12 +623,18 @@ def test_a_name_is_stored_tidy_and_never_tidied_away_to_nothing(
     rules_db: Database, table: str, name: str
 ) -> None:
     values: dict[str, Any] = {"name": name}
+    ch = invisible_char(name)
     try:
         checked = check(rules_db, table, values)
     except UserError as exc:
-        assert exc.field == "name" and exc.message == "请填写姓名。"
-        assert normalize_name(name) == ""
+        assert exc.field == "name"
+        if ch is not None:  # refused, never tidied away
+            assert exc.message == f"姓名含有不可见的控制字符（U+{ord(ch):04X}），请删除后重新输入。"
+        else:
+            assert exc.message == "请填写姓名。"
+            assert normalize_name(name) == ""
         return
+    assert ch is None
     assert checked["name"] == normalize_name(name) != ""
 
 

@@ -54,3 +54,17 @@ def test_holiday_calendar_keys_and_clearing(db: Database) -> None:
     with pytest.raises(UserError, match="2027年节假日安排") as caught:
         settings.check_value("calendar.2027", {"days_off": [["2027-02-05", ""]], "workdays": []})
     assert caught.value.field == "calendar.2027"
+
+
+@pytest.mark.parametrize("key", ["group.name", "group.agency_code", "doc_number.template"])
+def test_a_text_setting_with_a_direction_control_is_refused(db: Database, key: str) -> None:
+    """Issue 15.9: the group's name and its 机关代字 print on every slip and in every 文号."""
+    before = settings.get_all(db)[key]
+    spoofed = {
+        "group.name": "区纪委监委\u202e组检纪",
+        "group.agency_code": "驻\u202e财纪",
+        "doc_number.template": "{prefix}\u2066〔{year}〕{seq}号",
+    }[key]
+    with pytest.raises(UserError, match=r"U\+20(2E|66)"):
+        settings.set_many(db, {key: spoofed})
+    assert settings.get_all(db)[key] == before

@@ -5,6 +5,13 @@ Pure functions, no Qt and no database. Every rejection raises
 field by its Chinese label, and ``field`` set to the field's code name so a form can show
 the message beside the right input.
 
+Names and titles (the single-line TEXT fields: :func:`clean_text`; personal names:
+:func:`normalize_name`) refuse characters that draw nothing, so that what a list or a slip
+shows is what is stored: a unit named U+202E (right-to-left override) + “局政财区” would
+display exactly like “区财政局”. Free text (LONG_TEXT: :func:`clean_long_text`) refuses only
+the characters that reorder what is displayed. Nothing is silently removed. The rule is at
+:func:`invisible_char`.
+
 Optional fields: ``normalize_id_number`` and ``normalize_phone`` reject blank input
 ("请填写…"); a caller whose field is optional checks for a blank value first.
 ``parse_date`` and ``parse_month`` return ``None`` for blank input.
@@ -13,6 +20,7 @@ Optional fields: ``normalize_id_number`` and ``normalize_phone`` reject blank in
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 from wsjc_desktop.domain.enums import Gender
@@ -26,7 +34,9 @@ _FULLWIDTH_OFFSET = 0xFEE0
 _HALFWIDTH_TABLE: dict[int, str] = {code: chr(code - _FULLWIDTH_OFFSET) for code in range(0xFF01, 0xFF5F)}
 _HALFWIDTH_TABLE[0x3000] = " "  # ideographic space
 
-#: Characters that are not whitespace to ``str.strip`` but are invisible in a cell.
+#: Characters that are not whitespace to ``str.strip`` but are invisible in a cell: removed
+#: from ID numbers, phone numbers and dates, whose result is checked character by character.
+#: Names and titles refuse them instead (:func:`invisible_char`).
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 
@@ -364,17 +374,172 @@ def check_order(first: date | None, second: date | None, *, field: str, message:
 # --------------------------------------------------------------------------------------
 
 
+# Characters that draw nothing. Tables of Unicode 15.0 (DerivedCoreProperties.txt,
+# emoji-data.txt), written out so that the rule does not change with the Python version.
+
+#: Bidi_Control: they reorder what is displayed (U+202E makes “局政财区” show as “区财政局”).
+_BIDI_CONTROLS = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+#: Format characters (category Cf) and the other Default_Ignorable_Code_Points: zero-width
+#: space and joiners, soft hyphen, word joiner and invisible operators, BOM, Mongolian
+#: separators, variation selectors, Hangul fillers, tags …; and U+2800, the blank braille
+#: pattern, a known way to make a “blank” name.
+_FORMAT_AND_IGNORABLE = (
+    r"\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+    r"\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff"
+    r"\uffa0\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+#: Control characters (C0, DEL, C1) other than tab, line feed and carriage return (whitespace,
+#: tidied by the callers), and lone surrogates.
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+
+_BIDI_RE = re.compile(f"[{_BIDI_CONTROLS}]")
+_INVISIBLE_IN_NAMES_RE = re.compile(f"[{_FORMAT_AND_IGNORABLE}{_CONTROLS}]")
+
+#: Extended_Pictographic (emoji-data.txt): the characters an emoji sequence is built of.
+_PICTOGRAPHIC = (
+    r"\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u2388"
+    r"\u23cf\u23e9-\u23f3\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u2605"
+    r"\u2607-\u2612\u2614-\u2685\u2690-\u2705\u2708-\u2712\u2714\u2716\u271d\u2721\u2728"
+    r"\u2733\u2734\u2744\u2747\u274c\u274e\u2753-\u2755\u2757\u2763-\u2767\u2795-\u2797"
+    r"\u27a1\u27b0\u27bf\u2934\u2935\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297"
+    r"\u3299\U0001f000-\U0001f0ff\U0001f10d-\U0001f10f\U0001f12f\U0001f16c-\U0001f171"
+    r"\U0001f17e\U0001f17f\U0001f18e\U0001f191-\U0001f19a\U0001f1ad-\U0001f1e5"
+    r"\U0001f201-\U0001f20f\U0001f21a\U0001f22f\U0001f232-\U0001f23a\U0001f23c-\U0001f23f"
+    r"\U0001f249-\U0001f3fa\U0001f400-\U0001f53d\U0001f546-\U0001f64f\U0001f680-\U0001f6ff"
+    r"\U0001f774-\U0001f77f\U0001f7d5-\U0001f7ff\U0001f80c-\U0001f80f\U0001f848-\U0001f84f"
+    r"\U0001f85a-\U0001f85f\U0001f888-\U0001f88f\U0001f8ae-\U0001f8ff\U0001f90c-\U0001f93a"
+    r"\U0001f93c-\U0001f945\U0001f947-\U0001faff\U0001fc00-\U0001fffd"
+)
+_PICTOGRAPHIC_RE = re.compile(f"[{_PICTOGRAPHIC}]")
+_SKIN_TONES = range(0x1F3FB, 0x1F400)  # emoji modifiers: they follow a pictograph
+_ZWJ, _VS15, _VS16, _KEYCAP = "\u200d", "\ufe0e", "\ufe0f", "\u20e3"
+#: The emoji tag sequences in use: the flags of England, Scotland and Wales.
+_TAG_FLAG_RE = re.compile(
+    r"\U0001f3f4\U000e0067\U000e0062"
+    r"(?:\U000e0065\U000e006e\U000e0067|\U000e0073\U000e0063\U000e0074|\U000e0077\U000e006c\U000e0073)"
+    r"\U000e007f"
+)
+
+
+def _pictographic(ch: str) -> bool:
+    return _PICTOGRAPHIC_RE.fullmatch(ch) is not None
+
+
+def _in_emoji(text: str, i: int) -> bool:
+    """Whether the invisible character at ``text[i]`` is part of an emoji: U+FE0E or U+FE0F
+    after a pictograph or on a keycap (“#” U+FE0F U+20E3), U+200D joining two pictographs
+    (woman U+200D laptop; heart U+FE0F U+200D fire; a skin tone before the joiner), the tags
+    of a subdivision flag (black flag, tags “gbsct”, cancel tag)."""
+    ch = text[i]
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if ch in (_VS15, _VS16):
+        return _pictographic(before) or (before != "" and before in "#*0123456789" and after == _KEYCAP)
+    if ch == _ZWJ:
+        left = bool(before) and (_pictographic(before) or ord(before) in _SKIN_TONES or before == _VS16)
+        return left and bool(after) and _pictographic(after)
+    if "\U000e0020" <= ch <= "\U000e007f":
+        return any(m.start() < i < m.end() for m in _TAG_FLAG_RE.finditer(text))
+    return False
+
+
+def invisible_char(text: str, *, long_text: bool = False) -> str | None:
+    """The first character of ``text`` that a name, a title (or, with ``long_text``, free
+    text) may not hold; None if there is none.
+
+    The rule:
+
+    - **Names and titles** (single-line TEXT fields, personal names): no character that
+      draws nothing or changes how others are drawn. That is every format character
+      (category Cf: the bidirectional controls U+202A–U+202E, U+2066–U+2069, U+200E, U+200F
+      and U+061C; zero-width space, non-joiner and joiner U+200B–U+200D; word joiner and
+      invisible operators U+2060–U+2064; BOM U+FEFF; soft hyphen U+00AD; Mongolian vowel
+      separator U+180E; tags …), every other Default_Ignorable_Code_Point (variation
+      selectors U+FE00–U+FE0F and U+E0100–U+E01EF, combining grapheme joiner U+034F, Hangul
+      fillers U+115F, U+1160, U+3164, U+FFA0 …), the blank braille pattern U+2800, control
+      characters other than tab and line breaks (C0, DEL, C1), and lone surrogates.
+      The only exception is an emoji, drawn as one picture: U+200D between two pictographs,
+      U+FE0E or U+FE0F right after one (or on a keycap: “1” U+FE0F U+20E3), and the tags of the flags of
+      England, Scotland and Wales. A variation selector after a Chinese character is refused
+      too: it would make two names that look the same differ (and the duplicate check miss).
+    - **Free text** (LONG_TEXT): only the bidirectional controls (Bidi_Control: U+061C,
+      U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). Text pasted from web pages and Word
+      often carries zero-width spaces and soft hyphens; they hide nothing there.
+    """
+    if long_text:
+        found = _BIDI_RE.search(text)
+        return found.group() if found else None
+    for found in _INVISIBLE_IN_NAMES_RE.finditer(text):
+        if not _in_emoji(text, found.start()):
+            return found.group()
+    return None
+
+
+def check_text(text: str, *, field: str, label: str, long_text: bool = False) -> None:
+    """Refuse text holding a character of :func:`invisible_char`, naming the field and the
+    character's code point: “单位全称含有不可见的控制字符（U+202E），请删除后重新输入。”"""
+    ch = invisible_char(text, long_text=long_text)
+    if ch is not None:
+        raise UserError(f"{label}含有不可见的控制字符（U+{ord(ch):04X}），请删除后重新输入。", field=field)
+
+
+#: Left as typed by :func:`normalize_text`: the full-width punctuation and signs Chinese text
+#: is written with (（）：；，！？～ ￥ …; folding them rewrote “大学（本科）” as “大学(本科)”),
+#: the ellipsis (“关于……” is not “关于......”) and emoji (NFKC turns the emoji ™ U+FE0F into
+#: “TM” and a stray selector, ㊙ into 秘).
+_NFKC_KEPT_RE = re.compile(
+    rf"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e\uffe0-\uffe6\u2025\u2026{_PICTOGRAPHIC}]"
+)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (compatibility) normalisation, except for the characters it would wrongly rewrite.
+
+    Folded: full-width letters and digits (“ＡＢＣ１２３” → “ABC123”), CJK compatibility
+    ideographs and Kangxi radicals (“⼈” U+2F08 → “人”), look-alike letters and spaces, so a
+    name looked up, searched or checked for duplicates is one string however it was typed.
+    Kept: full-width punctuation and signs, the ellipsis and emoji (see ``_NFKC_KEPT_RE``).
+    """
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    parts: list[str] = []
+    start = 0
+    for kept in _NFKC_KEPT_RE.finditer(text):
+        parts.append(unicodedata.normalize("NFKC", text[start : kept.start()]))
+        parts.append(kept.group())
+        start = kept.end()
+    parts.append(unicodedata.normalize("NFKC", text[start:]))
+    return "".join(parts)
+
+
+def clean_text(text: str, *, field: str, label: str) -> str:
+    """A name or title (a TEXT field) as stored: refused if it holds an invisible character
+    (:func:`invisible_char`), else normalised (:func:`normalize_text`). Not stripped here."""
+    check_text(text, field=field, label=label)
+    return normalize_text(text)
+
+
+def clean_long_text(text: str, *, field: str, label: str) -> str:
+    """Free text (a LONG_TEXT field) as stored: refused if it holds a bidirectional control,
+    else unchanged (no normalisation: “㎡”, “①” and pasted layout stay as written)."""
+    check_text(text, field=field, label=label, long_text=True)
+    return text
+
+
 def require_text(value: object, *, field: str, label: str, max_length: int | None = None) -> str:
-    """The stripped text (full-width spaces too); blank → “请填写{label}”, too long → “{label}不能超过N个字”.
+    """A name or title, cleaned as :func:`clean_text` does and stripped (full-width spaces
+    too); blank → “请填写{label}”, too long → “{label}不能超过N个字”.
 
     A number (e.g. from a spreadsheet cell) is taken as its text.
     """
     if value is None:
         text = ""
     elif isinstance(value, str):
-        text = _strip(value)
+        text = value
     else:
-        text = _strip(str(value))
+        text = str(value)
+    text = clean_text(text, field=field, label=label).strip()
     if not text:
         raise UserError(f"请填写{label}", field=field)
     if max_length is not None and len(text) > max_length:
@@ -391,13 +556,16 @@ _CJK = (
 _NAME_GAP_RE = re.compile(f"(?<=[{_CJK}·]) | (?=[{_CJK}·])")
 
 
-def normalize_name(text: str) -> str:
+def normalize_name(text: str, *, field: str = "name", label: str = "姓名") -> str:
     """A personal name tidied: stripped, no spaces next to Chinese characters or “·”
     (“张  三” → “张三”), variant middle dots (・ • ● …) → “·”, repeated dots → one, no dot at
-    either end. Blank stays blank.
+    either end, full-width letters half-width and NFKC (:func:`normalize_text`). Blank stays
+    blank.
 
-    Spaces between Latin letters are kept (collapsed to one).
+    Spaces between Latin letters are kept (collapsed to one). A name holding an invisible
+    character (:func:`invisible_char`) is refused, naming ``label``.
     """
-    name = _MIDDLE_DOTS_RE.sub("·", _strip(to_halfwidth(text)))
+    check_text(text, field=field, label=label)
+    name = _MIDDLE_DOTS_RE.sub("·", normalize_text(to_halfwidth(text)).strip())
     name = _NAME_GAP_RE.sub("", re.sub(r"\s+", " ", name))
     return re.sub(r"·{2,}", "·", name).strip("·")

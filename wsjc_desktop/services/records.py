@@ -410,9 +410,9 @@ def coerce(session: Session, fld: Field, value: Any) -> Any:
         return None
     kind = fld.kind
     if kind is FieldKind.TEXT:
-        return str(value)
+        return v.clean_text(str(value), field=fld.name, label=fld.label)
     if kind is FieldKind.LONG_TEXT:
-        text = str(value).strip()
+        text = v.clean_long_text(str(value), field=fld.name, label=fld.label).strip()
         if not text and fld.required:
             raise UserError(f"请填写{fld.label}。", field=fld.name)
         return text or None

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wsjc_desktop.domain import validation as v
 from wsjc_desktop.domain.docnumber import (
     DEFAULT_AGENCY_CODE,
     DEFAULT_TEMPLATE,
@@ -30,6 +31,13 @@ from wsjc_desktop.storage.database import Database
 FONT_ROLES: tuple[str, ...] = ROLES
 
 #: What each font role sets, as the settings page names it.
+#: How a text setting is named in a message.
+TEXT_LABELS: dict[str, str] = {
+    "group.name": "纪检监察组名称",
+    "group.agency_code": "机关代字",
+    "doc_number.template": "文号模板",
+}
+
 FONT_ROLE_LABELS: dict[str, str] = {
     "fangsong": "正文（仿宋）",
     "xiaobiaosong": "标题（小标宋）",
@@ -129,6 +137,8 @@ def get_all(db: Database) -> dict[str, Any]:
 def _check(key: str, value: Any) -> None:
     if not _known(key):
         raise ValueError(f"unknown setting {key!r}")
+    if isinstance(value, str):  # the group's name, its 机关代字, a 文号 prefix … print on every slip
+        v.check_text(value, field=key, label=TEXT_LABELS.get(key, "所填内容"))
     if key.startswith("doc_number.template") and value:
         check_template(str(value))
     if key == "group.name" and not str(value or "").strip():
