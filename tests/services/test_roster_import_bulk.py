@@ -165,9 +165,9 @@ def test_the_collector_is_paused_only_while_a_step_runs(
     seen = []
     real = roster_import.read_roster
 
-    def spy(path: Any) -> Any:
+    def spy(path: Any, **kwargs: Any) -> Any:
         seen.append(gc.isenabled())
-        return real(path)
+        return real(path, **kwargs)
 
     book = Workbook()
     sheet = book.active
@@ -182,7 +182,7 @@ def test_the_collector_is_paused_only_while_a_step_runs(
     assert seen == [False]
     assert gc.isenabled()
 
-    def failing(path: Any) -> Any:
+    def failing(path: Any, **kwargs: Any) -> Any:
         raise OSError("磁盘已满")
 
     monkeypatch.setattr(roster_import, "read_roster", failing)

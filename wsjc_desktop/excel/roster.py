@@ -9,8 +9,8 @@ importer's job (:mod:`wsjc_desktop.services.roster_import`). No Qt, no database.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +19,15 @@ from typing import Any
 
 from wsjc_desktop.domain.validation import to_halfwidth
 from wsjc_desktop.errors import UserError
+from wsjc_desktop.limits import (
+    DEFAULT_LIMITS,
+    LimitedZip,
+    LimitError,
+    Limits,
+    check_file_size,
+    check_xml_progress,
+    open_zip,
+)
 
 #: Field code name → the header texts that mean it (compared without spaces, brackets or “*”).
 #: The first text is the one the blank template uses.
@@ -105,48 +114,237 @@ class RosterSheet:
 Table = tuple[str, Iterator[Sequence[Any]]]
 
 
-def _xlsx_tables(path: Path) -> Iterator[Table]:
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an .xlsx with an open password
+
+
+def _open_xlsx(path: Path, limits: Limits) -> LimitedZip:
+    """The .xlsx at ``path`` as a zip, once its size and its directory are within ``limits``."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(_OLE_MAGIC))
+    except OSError as exc:
+        raise UserError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from exc
+    if magic == _OLE_MAGIC:
+        not_zip = (
+            f"无法读取Excel文件“{path.name}”：它实际是旧版.xls格式的文件，或设置了打开密码。"
+            "请把扩展名改为.xls，或在Excel中取消密码、另存为.xlsx后再导入。"
+        )
+    else:
+        not_zip = (
+            f"无法读取Excel文件“{path.name}”：它不是.xlsx格式的文件（可能是其他文件改了扩展名），或已损坏。"
+        )
+    return open_zip(path, limits, not_zip=not_zip)
+
+
+def _xlsx_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
     """The worksheets of an .xlsx, each read once, as openpyxl's read-only mode would give their values.
 
-    openpyxl reads the package (content types, workbook, shared strings, styles); the sheets are
-    streamed by :func:`_xlsx_rows`, which skips openpyxl's per-cell objects and the extra pass
+    The package is checked against ``limits`` before anything in it is read
+    (:func:`wsjc_desktop.limits.open_zip`). openpyxl reads the small parts (content types, the
+    workbook and its relationships, each held to ``max_part_bytes``); the shared strings
+    (:func:`_xlsx_strings`) and the styles' date formats (:func:`_xlsx_date_styles`) are streamed
+    here, with their counts and lengths held to ``limits``, and so are the sheets
+    (:func:`_xlsx_rows`), which skips openpyxl's per-cell objects and the extra pass
     ``load_workbook`` makes over every sheet that has no ``<dimension>``.
     """
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
 
     broken = f"无法读取Excel文件“{path.name}”：文件已损坏或不是.xlsx格式。"
+    archive = _open_xlsx(path, limits)
     try:
-        reader = ExcelReader(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip, xml and openpyxl errors alike mean a file we cannot read
-        raise UserError(broken) from exc
-    archive = reader.archive
-    try:
-        try:  # what load_workbook(read_only=True) does, less the sheets' dimension pass
-            reader.read_manifest()
-            reader.read_strings()
-            reader.read_workbook()
-            reader.read_properties()
-            reader.read_custom()
-            reader.read_theme()
-            apply_stylesheet(archive, reader.wb)
-            book = reader.wb
+        try:  # what load_workbook(read_only=True) reads of the package, less what values do not need
+            names = set(archive.namelist())
+            package = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+            part = _find_workbook_part(package)
+            parser = WorkbookParser(archive, part.PartName[1:], keep_links=False)
+            parser.parse()
             sheets = [
                 (sheet.name, rel.target)
-                for sheet, rel in reader.parser.find_sheets()
-                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+                for sheet, rel in parser.find_sheets()
+                if rel.target in names and "chartsheet" not in rel.Type
             ]
-        except Exception as exc:
+            found = package.find(SHARED_STRINGS)
+            label = f"文件“{path.name}”"
+            strings = _xlsx_strings(archive, found.PartName[1:], limits, label) if found is not None else []
+            date_formats, timedelta_formats = (
+                _xlsx_date_styles(archive, ARC_STYLE, limits, label) if ARC_STYLE in names else (set(), set())
+            )
+        except UserError:
+            raise
+        except Exception as exc:  # zip, xml and openpyxl errors alike mean a file we cannot read
             raise UserError(broken) from exc
-        formats = (book.epoch, book._date_formats, book._timedelta_formats)
+        formats = (parser.wb.epoch, date_formats, timedelta_formats)
         for name, target in sheets:
-            yield name, _xlsx_rows(archive, target, reader.shared_strings, *formats, broken=broken)
+            rows = _xlsx_rows(archive, target, strings, *formats, broken=broken, sheet=name, limits=limits)
+            yield name, rows
     finally:
         archive.close()
 
 
+def _stream_xml(archive: LimitedZip, member: str, parser: Any, limits: Limits, where: str) -> None:
+    """Give ``parser`` (pyexpat) the member ``member``, a chunk at a time, holding each XML
+    token to ``limits``; its handlers do the rest."""
+    fed = 0
+    for chunk in archive.stream(member, _CHUNK):
+        parser.Parse(chunk, False)
+        fed += len(chunk)
+        check_xml_progress(parser, fed, limits, where)
+    parser.Parse(b"", True)
+
+
+def _xlsx_strings(archive: LimitedZip, member: str, limits: Limits, label: str = "文件") -> list[str]:
+    """The shared string table, as openpyxl's ``read_string_table`` reads it, streamed.
+
+    Each ``<si>`` (in the main namespace, at any depth) is one string: the text of its ``<t>``
+    and of its runs' ``<t>`` (children by local name; phonetic runs left out), with
+    ``_x005F`` escapes undone as openpyxl undoes them. ``uniqueCount`` is checked before any
+    string is read, and the strings are counted as they come; a string is refused as soon as it
+    is longer than ``max_cell_chars``, so a 1 GiB string is never held in memory.
+    """
+    from pyexpat import ParserCreate
+
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    ns = SHEET_MAIN_NS + "}"
+    si_tag, sst_tag = ns + "si", ns + "sst"
+    where = f"{label}的共享字符串表"
+    strings: list[str] = []
+    limit, cap = limits.max_shared_strings, limits.max_cell_chars
+    # 0 outside an <si>, 1 in it, 2 in its <t>, 3 in an <r>, 4 in the run's <t>; ``skip`` counts
+    # elements being passed over. Text is collected in 2 and 4, only before a child element
+    # (ElementTree's .text); the last <t> of an <si> or of a run is the one that counts.
+    state = skip = 0
+    collecting = False
+    text: str | None = None
+    plain: str | None = None
+    run_text: str | None = None
+    runs: list[str] = []
+    length = 0  # the characters of the string's runs so far
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal state, skip, collecting, text, plain, run_text, runs, length
+        if skip:
+            skip += 1
+        elif state == 0:
+            if tag == si_tag:
+                state, plain, runs, length = 1, None, [], 0
+                if len(strings) >= limit:
+                    raise limits.count_exceeded(where, "字符串", "条", None, limit)
+            elif tag == sst_tag:
+                declared = attrs.get("uniqueCount", "").strip()  # ignored when it is not a number
+                if declared.isascii() and declared.isdigit() and int(declared[:19]) > limit:
+                    count = int(declared) if len(declared) < 19 else None
+                    raise limits.count_exceeded(where, "字符串", "条", count, limit)
+        elif state in (1, 3) and tag.rpartition("}")[2] == "t":
+            state, text, collecting = state + 1, None, True
+        elif state == 1 and tag.rpartition("}")[2] == "r":
+            state, run_text = 3, None
+        else:  # phonetics, run properties; a child of a <t>: the text before it is the text
+            skip, collecting = 1, False
+
+    def end(tag: str) -> None:
+        nonlocal state, skip, collecting, plain, run_text, length
+        if skip:
+            skip -= 1
+        elif state == 2:
+            plain, state, collecting = text, 1, False
+        elif state == 4:
+            run_text, state, collecting = text, 3, False
+        elif state == 3:
+            state = 1
+            if run_text is not None:
+                runs.append(run_text)
+                length += len(run_text)
+                if length > cap:
+                    raise limits.cell_exceeded(label)
+        elif state == 1:
+            state = 0
+            value = plain or ""
+            if runs:
+                value += "".join(runs)
+            if "x005F_" in value:
+                value = value.replace("x005F_", "")
+            if len(value) > cap:
+                raise limits.cell_exceeded(label)
+            strings.append(value)
+
+    def chars(data: str) -> None:
+        nonlocal text
+        if collecting:
+            text = data if text is None else text + data
+            if len(text) > cap:
+                raise limits.cell_exceeded(label)
+
+    parser = ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.buffer_size = _CHUNK
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    _stream_xml(archive, member, parser, limits, where)
+    return strings
+
+
+def _xlsx_date_styles(
+    archive: LimitedZip, member: str, limits: Limits, label: str = "文件"
+) -> tuple[set[int], set[int]]:
+    """The cell styles (indexes into ``<cellXfs>``) whose number format is a date, and those
+    that are a duration, as openpyxl's ``apply_stylesheet`` finds them; streamed, with the
+    number of formats held to ``max_styles`` (openpyxl would build several objects for each).
+    """
+    from pyexpat import ParserCreate
+
+    from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+
+    where = f"{label}的样式表"
+    custom: dict[int, str] = {}  # numFmtId → format code (the last <numFmts> counts, as in openpyxl)
+    styles: list[int] = []  # each <xf>'s numFmtId (the last <cellXfs> counts)
+    path: list[str] = []  # local names of the open elements
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal custom, styles
+        local = tag.rpartition("}")[2]
+        depth = len(path)
+        path.append(local)
+        if depth == 1:
+            if local == "numFmts":
+                custom = {}
+            elif local == "cellXfs":
+                styles = []
+        elif depth == 2 and path[1] == "numFmts" and local == "numFmt":
+            custom[int(attrs["numFmtId"])] = attrs["formatCode"]
+            if len(custom) > limits.max_styles:
+                raise limits.count_exceeded(where, "数字格式", "种", None, limits.max_styles)
+        elif depth == 2 and path[1] == "cellXfs" and local == "xf":
+            styles.append(int(attrs.get("numFmtId", 0)))
+            if len(styles) > limits.max_styles:
+                raise limits.count_exceeded(where, "单元格格式", "种", None, limits.max_styles)
+
+    def end(tag: str) -> None:
+        path.pop()
+
+    parser = ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    _stream_xml(archive, member, parser, limits, where)
+    dates: set[int] = set()
+    durations: set[int] = set()
+    for index, number in enumerate(styles):
+        code = custom[number] if number in custom else builtin_format_code(number)
+        if is_date_format(code):
+            dates.add(index)
+        if is_timedelta_format(code):
+            durations.add(index)
+    return dates, durations
+
+
 _CHUNK = 1 << 18
 _HEAD_LIMIT = 1 << 24  # a <sheetData> not found in the first 16 MB: no fast path
+_PENDING_LIMIT = 1 << 20  # no </row> in the last 1 MB: no fast path (the sheet is not as usual)
 _DATA_START = b"<sheetData>"
 
 # The fast path: rows as spreadsheet programs write them, matched token by token (a row's start
@@ -198,6 +396,8 @@ def _xlsx_rows(
     timedelta_formats: set[int],
     *,
     broken: str,
+    sheet: str = "",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[tuple[Any, ...]]:
     """The rows of one worksheet as ``ReadOnlyWorksheet.iter_rows(values_only=True)`` yields them.
 
@@ -207,6 +407,11 @@ def _xlsx_rows(
     without an object per cell. expat reads the sheet; rows written the usual way (cells with
     references, values or inline strings) are matched by a regular expression instead, which
     is three times faster, until anything else turns up.
+
+    The sheet (named ``sheet`` in messages) is held to ``limits``: its ``<dimension>`` before
+    any row is read, then every row number, row, cell column, cell text and XML token as they
+    are parsed. A dimension may lie: rows past it are not yielded (as openpyxl), but they are
+    still parsed to the end of the sheet and held to the limits.
     """
     from pyexpat import ParserCreate
     from warnings import warn
@@ -218,6 +423,8 @@ def _xlsx_rows(
     ns = SHEET_MAIN_NS + "}"  # expat joins namespace and name with "}"
     row_tag, v_tag, is_tag, t_tag = ns + "row", ns + "v", ns + "is", ns + "t"
     dimension_tag, data_tag = ns + "dimension", ns + "sheetData"
+    where = f"工作表“{sheet}”"
+    max_rows, max_columns, max_chars = limits.max_rows, limits.max_columns, limits.max_cell_chars
 
     parser = ParserCreate(namespace_separator="}")
     parser.buffer_text = True
@@ -235,6 +442,8 @@ def _xlsx_rows(
     state = skip = 0
     collecting = False
     row_number = col = 0
+    rows_seen = 0  # <row> elements parsed, whatever their numbers
+    run_chars = 0  # the characters of an inline string's runs so far
     cells: list[int] = []  # the columns of the row's cells
     values: list[Any] = []  # and their values
     ordered = True  # the cells are columns 1, 2, 3 … with no gap
@@ -249,14 +458,27 @@ def _xlsx_rows(
     run_text: str | None = None
 
     def column_of(reference: str) -> int:
-        """The column of a cell reference, as openpyxl reads it (its letters cached)."""
+        """The column of a cell reference, as openpyxl reads it (its letters cached once they
+        are known to be within the limit)."""
         stem = reference.rstrip("0123456789")
         found = columns.get(stem) if len(stem) < len(reference) else None
         if found is None:
             found = coordinate_to_tuple(reference)[1]
+            if found > max_columns:
+                raise limits.columns_exceeded(where, found)
             if len(stem) < len(reference):
                 columns[stem] = found
         return found
+
+    def next_row(number: int) -> None:
+        """Count a row; refuse it past the limit (by its number or by the count)."""
+        nonlocal rows_seen
+        rows_seen += 1
+        if number > max_rows or rows_seen > max_rows:
+            raise limits.rows_exceeded(where, max(number, rows_seen))
+
+    def long_cell() -> LimitError:
+        return limits.cell_exceeded(f"{where}第{row_number:,}行")
 
     def convert(kind: str, value: str | None, style: Any, coordinate: str | None) -> Any:
         """The value of a cell that is not an inline string, from the text of its <v>."""
@@ -285,7 +507,7 @@ def _xlsx_rows(
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         nonlocal state, skip, collecting, row_number, col, cells, values, ordered, kind, coordinate
-        nonlocal style, text, has_v, has_is, value_text, plain, runs, run_text, seen_data
+        nonlocal style, text, has_v, has_is, value_text, plain, runs, run_text, seen_data, run_chars
         if skip:
             skip += 1
         elif state == 1:  # every child of a row is read as a cell, as openpyxl does
@@ -295,14 +517,19 @@ def _xlsx_rows(
             style = attrs.get("s", 0)
             if style:
                 style = int(style)
-            col = column_of(coordinate) if coordinate else col + 1
+            if coordinate:
+                col = column_of(coordinate)
+            else:
+                col += 1
+                if col > max_columns:
+                    raise limits.columns_exceeded(where, col)
             has_v = has_is = False
             value_text = None
         elif state == 2:
             if tag == v_tag and not has_v:
                 has_v, state, text, collecting = True, 3, None, True
             elif tag == is_tag and not has_is:
-                has_is, state, plain, runs = True, 4, None, []
+                has_is, state, plain, runs, run_chars = True, 4, None, [], 0
             else:
                 skip = 1
         elif state == 4:  # openpyxl's Text.from_tree: children by local name, any namespace
@@ -332,15 +559,20 @@ def _xlsx_rows(
                         if not real.is_integer():
                             raise ValueError(f"{number} is not a valid row number") from None
                         row_number = int(real)
+                next_row(row_number)
             elif tag == dimension_tag and not seen_data and not dims and "ref" in attrs:
                 dims.extend(range_boundaries(attrs["ref"]))
+                if dims[3] is not None and dims[3] > max_rows:  # checked before any row is read
+                    raise limits.rows_exceeded(where, dims[3], declared=True)
+                if dims[2] is not None and dims[2] > max_columns:
+                    raise limits.columns_exceeded(where, dims[2])
             elif tag == data_tag:
                 seen_data = True
         else:  # a child inside <v> or <t>: the text before it is the text
             skip, collecting = 1, False
 
     def end(tag: str) -> None:
-        nonlocal state, skip, collecting, value_text, plain, run_text, ordered
+        nonlocal state, skip, collecting, value_text, plain, run_text, ordered, run_chars
         if skip:
             skip -= 1
             return
@@ -356,8 +588,12 @@ def _xlsx_rows(
                         value += "".join(t for t in runs if t is not None)
             else:
                 value = convert(kind, value_text, style, coordinate)
+            if value.__class__ is str and len(value) > max_chars:
+                raise long_cell()
             if col != len(values) + 1:
                 ordered = False
+                if len(values) >= max_columns:  # cells repeating their columns
+                    raise limits.columns_exceeded(where, len(values) + 1)
             cells.append(col)
             values.append(value)
             state = 1
@@ -371,6 +607,9 @@ def _xlsx_rows(
         elif state == 6:
             runs.append(run_text)
             state = 4
+            run_chars += len(run_text or "")
+            if run_chars > max_chars:
+                raise long_cell()
         elif state == 7:
             run_text, state, collecting = text, 6, False
 
@@ -378,6 +617,8 @@ def _xlsx_rows(
         nonlocal text
         if collecting:
             text = data if text is None else text + data
+            if len(text) > max_chars:
+                raise long_cell()
 
     def declaration(version: str, encoding: str | None, standalone: int) -> None:
         if encoding is not None and encoding.lower() not in ("utf-8", "utf8"):
@@ -413,7 +654,7 @@ def _xlsx_rows(
     def fast_rows(body: str) -> int:
         """Read whole rows with ``_TOKEN_RE``; where it cannot go on, the start of the row it
         was in (expat reads from there), else -1."""
-        nonlocal row_number
+        nonlocal row_number, rows_seen
         at = 0  # where the next token must start
         row_start = -1  # where the current row's start tag is, -1 between rows
         row_cells: list[int] = []
@@ -441,7 +682,7 @@ def _xlsx_rows(
                         break  # a cell outside a row
                     column = columns.get(letters)
                     if column is None:
-                        column = column_of(reference)
+                        column = column_of(reference)  # held to the limit
                     if kind == "inlineStr":
                         if inline is not None:
                             cell = _unescape(inline) if "&" in inline else inline
@@ -452,14 +693,19 @@ def _xlsx_rows(
                             value = _unescape(value)
                         style_id = int(style_text) if style_text else 0
                         cell = convert(kind or "n", value or None, style_id, reference)
+                    if cell.__class__ is str and len(cell) > max_chars:
+                        raise long_cell()
                     if column != len(row_values) + 1:
                         in_order = False
+                        if len(row_values) >= max_columns:  # cells repeating their columns
+                            raise limits.columns_exceeded(where, len(row_values) + 1)
                     row_cells.append(column)
                     row_values.append(cell)
                 elif row_text is not None:
                     if row_start >= 0 or (attributes and not plain_attributes(attributes)):
                         break  # a row inside a row, attributes expat may refuse
                     row_number = int(row_text)
+                    next_row(row_number)
                     if closed:
                         done.append((row_number, [], [], True))
                     else:
@@ -473,31 +719,46 @@ def _xlsx_rows(
             else:
                 if at == len(body) and row_start < 0:
                     return -1
+        except UserError:  # over a limit
+            raise
         except Exception:  # an entity or a value it does not read: expat reads (or refuses) it
             pass
-        return row_start if row_start >= 0 else at
+        if row_start >= 0:  # expat reads this row again, and counts it
+            rows_seen -= 1
+            return row_start
+        return at
+
+    fed = 0  # bytes given to expat
 
     def feed(data: bytes | str, final: bool = False) -> None:
+        nonlocal fed
+        if isinstance(data, str):  # the fast path's rest: the sheet is UTF-8
+            data = data.encode()
         try:
             parser.Parse(data, final)
+        except UserError:  # over a limit
+            raise
         except Exception as exc:  # a damaged sheet: XML and value errors alike
             raise UserError(broken) from exc
+        fed += len(data)
+        if not final:
+            check_xml_progress(parser, fed, limits, where)
 
     max_col = max_row = None
     counter = number = 1
+    source = archive.stream(member, _CHUNK)
     try:
-        source = archive.open(member)
-    except Exception as exc:  # a damaged zip entry
-        raise UserError(broken) from exc
-    with source:
         pending = b""
         head, searched = True, 0  # still looking for <sheetData>, from there
         fast = True
         final = False
+        past = False  # a row past the <dimension> was met: the rest is parsed, not yielded
         while not final:
             try:
-                chunk = source.read(_CHUNK)
-            except Exception as exc:  # zip and deflate errors
+                chunk = next(source, b"")
+            except UserError:  # over a limit
+                raise
+            except Exception as exc:  # zip and deflate errors, a damaged zip entry
                 raise UserError(broken) from exc
             final = not chunk
             pending += chunk
@@ -529,15 +790,19 @@ def _xlsx_rows(
                         if rest >= 0:
                             fast = False
                             feed(decoded[rest:])
+                elif len(pending) > _PENDING_LIMIT:  # no row ends here: expat reads on
+                    fast = False
             if not fast or final:
                 feed(pending, final)
                 pending = b""
             if dims and max_col is None and max_row is None:
                 max_col, max_row = dims[2], dims[3]
             width = max_col
+            if past:
+                done.clear()
             for number, row, row_values, in_order in done:
                 if max_row is not None and number > max_row:
-                    final = True
+                    past = True
                     break
                 while counter < number:  # missing rows
                     counter += 1
@@ -556,20 +821,26 @@ def _xlsx_rows(
                                 out[c - 1] = value
                         yield tuple(out)
             done.clear()
+    finally:
+        source.close()
     if max_row is not None and max_row < number:
         for _ in range(counter, max_row + 1):
             yield (None,) * max_col if max_col is not None else ()
 
 
-def _xls_tables(path: Path) -> Iterator[Table]:
+def _xls_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
+    """The sheets of an .xls (BIFF, read whole by xlrd: the file's size is checked first), one at a
+    time; each sheet's size is checked before its rows are given, its cells' text as they are."""
     import xlrd
 
+    check_file_size(path, limits)
+    broken = f"无法读取Excel文件“{path.name}”：文件已损坏或不是.xls格式。"
     try:
-        book = xlrd.open_workbook(str(path))
+        book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:
-        raise UserError(f"无法读取Excel文件“{path.name}”：文件已损坏或不是.xls格式。") from exc
+        raise UserError(broken) from exc
 
-    def rows(sheet: Any) -> Iterator[list[Any]]:
+    def rows(sheet: Any, where: str) -> Iterator[list[Any]]:
         for r in range(sheet.nrows):
             out: list[Any] = []
             for cell in sheet.row(r):
@@ -586,45 +857,83 @@ def _xls_tables(path: Path) -> Iterator[Table]:
                 elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                     out.append(bool(cell.value))
                 else:
+                    if isinstance(cell.value, str) and len(cell.value) > limits.max_cell_chars:
+                        raise limits.cell_exceeded(f"{where}第{r + 1:,}行")
                     out.append(cell.value)
             yield out
 
-    for sheet in book.sheets():
-        yield sheet.name, rows(sheet)
+    try:
+        for index in range(book.nsheets):
+            try:
+                sheet = book.sheet_by_index(index)
+            except Exception as exc:
+                raise UserError(broken) from exc
+            where = f"工作表“{sheet.name}”"
+            if sheet.nrows > limits.max_rows:
+                raise limits.rows_exceeded(where, sheet.nrows, declared=True)
+            if sheet.ncols > limits.max_columns:
+                raise limits.columns_exceeded(where, sheet.ncols)
+            yield sheet.name, rows(sheet, where)
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
 
 
-def _csv_tables(path: Path) -> Iterator[Table]:
-    data = path.read_bytes()
+def _csv_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
+    """The one table of a .csv in UTF-8 or GB18030, read as a stream (its size checked first)."""
+    check_file_size(path, limits)
+    encoding = _csv_encoding(path)
+    yield path.stem, _csv_rows(path, encoding, limits)
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without a BOM) if the whole file decodes as that, else GB18030."""
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = data.decode(encoding)
-            break
+            with path.open("rb") as handle:
+                while chunk := handle.read(_CHUNK):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise UserError(f"无法识别“{path.name}”的文字编码，请另存为UTF-8或GBK编码的CSV文件。")
+        return encoding
+    raise UserError(  # pragma: no cover - gb18030 decodes almost anything
+        f"无法识别“{path.name}”的文字编码，请另存为UTF-8或GBK编码的CSV文件。"
+    )
+
+
+def _csv_rows(path: Path, encoding: str, limits: Limits) -> Iterator[list[str]]:
+    """The rows of a .csv, each held to the limits on rows, columns and cell length."""
+    where = f"文件“{path.name}”"
+    max_rows, max_columns, max_chars = limits.max_rows, limits.max_columns, limits.max_cell_chars
     # newline="": only the file's own line ends end a row (not U+0085, U+2028 … inside a cell),
     # and a quoted cell keeps its line breaks
-    yield path.stem, _csv_rows(csv.reader(io.StringIO(text, newline="")), path.name)
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            for count, row in enumerate(reader, start=1):
+                if count > max_rows:
+                    raise limits.rows_exceeded(where, count)
+                if len(row) > max_columns:
+                    raise limits.columns_exceeded(where, len(row))
+                if row and max(map(len, row)) > max_chars:
+                    raise limits.cell_exceeded(f"{where}第{reader.line_num:,}行")
+                yield row
+        except csv.Error as exc:  # a cell over the csv module's size limit, a stray quote …
+            limit = csv.field_size_limit()
+            what = f"有单元格超过{limit}个字符" if "field larger" in str(exc) else "格式有误"
+            raise UserError(f"无法读取CSV文件“{path.name}”：第{reader.line_num}行{what}。") from exc
 
 
-def _csv_rows(reader: Any, name: str) -> Iterator[list[str]]:
-    try:
-        yield from reader
-    except csv.Error as exc:  # a cell over the csv module's size limit, a stray quote …
-        limit = csv.field_size_limit()
-        what = f"有单元格超过{limit}个字符" if "field larger" in str(exc) else "格式有误"
-        raise UserError(f"无法读取CSV文件“{name}”：第{reader.line_num}行{what}。") from exc
-
-
-def _tables(path: Path) -> Iterator[Table]:
+def _tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_tables(path)
+        return _xlsx_tables(path, limits)
     if suffix == ".xls":
-        return _xls_tables(path)
+        return _xls_tables(path, limits)
     if suffix == ".csv":
-        return _csv_tables(path)
+        return _csv_tables(path, limits)
     raise UserError(f"不支持的文件类型“{path.suffix}”：请选择.xlsx、.xls或.csv文件。")
 
 
@@ -673,12 +982,19 @@ def _footer_text(value: Any) -> bool:
     return _SPACES_RE.sub("", to_halfwidth(str(value))).startswith(FOOTER_WORDS)
 
 
-def read_roster(path: Path | str) -> RosterSheet:
-    """The cadre rows of the first sheet in ``path`` that has a roster header."""
+def read_roster(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> RosterSheet:
+    """The cadre rows of the first sheet in ``path`` that has a roster header.
+
+    The file is held to ``limits`` (:mod:`wsjc_desktop.limits`): its size and, for an .xlsx, its
+    zip directory before anything is read, then each sheet's rows, columns and cells as they are
+    read. A file over a limit is refused with a ``LimitError`` that states the limit.
+    """
     path = Path(path)
     if not path.exists():
         raise UserError(f"文件不存在：{path}")
-    for sheet_name, rows in _tables(path):
+    if not path.is_file():
+        raise UserError(f"“{path}”不是文件，请选择.xlsx、.xls或.csv文件。")
+    for sheet_name, rows in _tables(path, limits):
         head: list[Sequence[Any]] = []
         for row in rows:
             head.append(row)

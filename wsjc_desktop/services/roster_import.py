@@ -28,6 +28,7 @@ from wsjc_desktop.domain.enums import AuditAction, CadreRank, Gender, UnitType
 from wsjc_desktop.domain.fields import CADRE, UNIT, FieldKind
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel.roster import LABELS, RawRow, read_roster, write_template
+from wsjc_desktop.limits import DEFAULT_LIMITS, Limits
 from wsjc_desktop.services import records, rules
 from wsjc_desktop.storage import search_index
 from wsjc_desktop.storage.database import SECRET_COLUMNS, Database, UnitOfWork, to_json
@@ -455,9 +456,15 @@ def _bulk_step(fn: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 @_bulk_step
-def preview_roster(db: Database, path: Path | str) -> RosterPreview:
-    """Read ``path`` and show what importing it would do; nothing is written."""
-    sheet = read_roster(path)
+def preview_roster(db: Database, path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> RosterPreview:
+    """Read ``path`` and show what importing it would do; nothing is written.
+
+    The file is untrusted input: it is held to ``limits`` (size, unpacked size, compression
+    ratio, rows, columns, cell length …, see :mod:`wsjc_desktop.limits`) before and while it is
+    read, and a file over one is refused with a ``LimitError`` stating the limit, before any row
+    is checked or matched. Only a preview can be imported, so a refused file writes nothing.
+    """
+    sheet = read_roster(path, limits=limits)
     cache: ParseCache = {}
     rows = [clean_row(raw, cache) for raw in sheet.rows]
     with db.read() as uow:
@@ -615,6 +622,7 @@ def _insert_cadres(uow: UnitOfWork, rows: list[dict[str, Any]]) -> list[int]:
         "deleted_at": [None] * n,
         "at": [stamp] * n,
         "member_id": [member] * n,
+        "actor": [uow.db.actor] * n,  # who ran it, when a command did (as a flush would record)
         "action": [AuditAction.CREATE] * n,
         "table_name": ["cadres"] * n,
         "record_id": ids,
