@@ -481,3 +481,32 @@ def test_a_roster_row_with_an_invisible_name_is_an_error_of_that_row() -> None:
     row = clean_row(RawRow(3, {"name": "\u202e三张", "unit": "区财政局"}))
     assert ("姓名", message("姓名", 0x202E).rstrip("。")) in row.errors
     assert not row.ok
+
+
+@pytest.mark.parametrize(
+    ("column", "label", "cell"),
+    [
+        ("unit", "单位", "区财\u202e局政"),
+        ("position", "职务", "科\u202e员"),
+        ("education", "学历", "大学\u200b本科"),
+        ("native_place", "籍贯", "\u2066北京"),
+        ("note", "备注", "调入\u202e"),
+    ],
+)
+def test_every_text_column_of_a_roster_row_follows_the_rule(column: str, label: str, cell: str) -> None:
+    """Not only 姓名: a new cadre's 单位, 职务, 学历 … from Excel are refused as the form refuses them
+    (they are written in bulk, past the form's checks)."""
+    from wsjc_desktop.excel.roster import RawRow
+    from wsjc_desktop.services.roster_import import clean_row
+
+    row = clean_row(RawRow(3, {"name": "张三", "unit": "区财政局", column: cell}))
+    assert not row.ok
+    assert any(col == label and "不可见的控制字符" in text for col, text in row.errors), row.errors
+
+
+def test_a_zero_width_space_in_a_roster_note_is_kept() -> None:
+    from wsjc_desktop.excel.roster import RawRow
+    from wsjc_desktop.services.roster_import import clean_row
+
+    row = clean_row(RawRow(3, {"name": "张三", "unit": "区财政局", "note": "调入\u200b"}))
+    assert row.ok and row.values["note"] == "调入\u200b"

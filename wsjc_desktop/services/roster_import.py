@@ -218,7 +218,23 @@ _MONTH_FIELDS = ("birth_date", "party_join_date", "work_start_date", "position_s
 
 
 def _unit_cell(value: Any) -> str:
-    return _WS_RE.sub("", _text(value))
+    return _checked("unit", _WS_RE.sub("", _text(value)))
+
+
+def _checked(name: str, text: str, *, long_text: bool = False) -> str:
+    """``text`` refused if it hides a direction control or an invisible character (the rule of
+    every name and title: :func:`validation.check_text`), as the form would refuse it."""
+    v.check_text(text, field=name, label=LABELS[name], long_text=long_text)
+    return text
+
+
+def _text_cell(value: Any, name: str) -> str:
+    return _checked(name, _text(value))
+
+
+def _note_cell(value: Any) -> str | None:
+    text = _note(value)
+    return _checked("note", text, long_text=True) if text is not None else None
 
 
 def _phone_cell(value: Any) -> str | None:
@@ -232,8 +248,8 @@ _PARSERS: tuple[tuple[str, Callable[[Any], Any], bool], ...] = (
     ("unit", _unit_cell, False),
     ("gender", _gender, False),
     *((name, partial(month_cell, name=name), False) for name in _MONTH_FIELDS),
-    *((name, _text, False) for name in _TEXT_FIELDS),
-    ("note", _note, False),
+    *((name, partial(_text_cell, name=name), False) for name in _TEXT_FIELDS),
+    ("note", _note_cell, False),
     ("rank", _rank, True),
     *((name, partial(_bool_cell, name=name), False) for name in ("is_leader", "is_top_leader")),
     ("id_number", id_number_cell, False),
