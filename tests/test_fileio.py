@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.fileio import atomic_write
+from wsjc_desktop.fileio import (
+    PRIVATE_MODE,
+    atomic_write,
+    copy_new,
+    create_private,
+    fsync_dir,
+    fsync_file,
+    wipe,
+)
 
 OLD = "旧的台账".encode()
 
@@ -93,3 +101,62 @@ def test_without_a_holder_the_os_error_is_the_callers_to_word(target: Path) -> N
     assert not isinstance(info.value, UserError) and info.value.errno == errno.ENOSPC
     assert target.read_bytes() == OLD
     assert folder_names(target.parent) == [target.name]
+
+
+# --- the file steps of backups, restores and conversions ------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_private_files_are_the_owners_only_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        create_private(tmp_path / "a.db")
+        (tmp_path / "source").write_bytes(b"x" * 3_000_000)
+        copy_new(tmp_path / "source", tmp_path / "b.db")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.db").stat().st_mode & 0o777 == PRIVATE_MODE == 0o600
+    assert (tmp_path / "b.db").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "b.db").read_bytes() == b"x" * 3_000_000
+
+
+def test_private_files_are_never_made_over_another(tmp_path: Path) -> None:
+    (tmp_path / "a.db").write_bytes(OLD)
+    with pytest.raises(FileExistsError):
+        create_private(tmp_path / "a.db")
+    with pytest.raises(FileExistsError):
+        copy_new(tmp_path / "a.db", tmp_path / "a.db")
+    assert (tmp_path / "a.db").read_bytes() == OLD
+
+
+def test_wipe_overwrites_with_zeros_before_deleting(tmp_path: Path) -> None:
+    path = tmp_path / ".wsjc.db.0badc0de.old"
+    secret = "欧阳震华".encode() * 300_000  # more than one chunk
+    path.write_bytes(secret)
+    with path.open("rb") as seen:  # the blocks as they are when the name goes
+        assert wipe(path, chunk=1 << 16)
+        assert not path.exists()
+        left = seen.read()
+    assert len(left) == len(secret) and left.count(0) == len(left)
+    assert wipe(tmp_path / "missing")  # nothing to do: gone already
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_wipe_never_raises(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "f").write_bytes(b"secret")
+    os.chmod(folder / "f", 0o400)
+    os.chmod(folder, 0o500)
+    try:
+        gone = wipe(folder / "f")
+    finally:
+        os.chmod(folder, 0o700)
+    assert gone is (not (folder / "f").exists())
+
+
+def test_fsync_file_and_folder(tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(b"x")
+    fsync_file(tmp_path / "f")
+    fsync_dir(tmp_path)
+    fsync_dir(tmp_path / "missing")  # best effort: never raises

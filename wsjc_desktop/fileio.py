@@ -4,12 +4,19 @@
 finished, and the bytes are on the disk, does the temporary take the target's name, in one
 rename. A failure halfway (an unprintable character, a full disk, the old file held open in
 Excel or a PDF reader) leaves the target as it was and no temporary behind.
+
+The other helpers are the file steps of backups, restores and conversions (see
+``storage.recovery``): files made readable by their owner only (``create_private``,
+``copy_new``), flushed to the disk (``fsync_file``, ``fsync_dir``) and overwritten before they
+are deleted (``wipe``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +24,13 @@ from typing import BinaryIO
 
 from wsjc_desktop.errors import write_error
 
-__all__ = ["atomic_write"]
+__all__ = ["PRIVATE_MODE", "atomic_write", "copy_new", "create_private", "fsync_dir", "fsync_file", "wipe"]
+
+log = logging.getLogger(__name__)
+
+#: Database files, backups and their temporaries: readable and writable by their owner only
+#: (POSIX; on Windows the folder's permissions apply).
+PRIVATE_MODE = 0o600
 
 
 @contextlib.contextmanager
@@ -61,3 +74,57 @@ def fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def fsync_file(path: Path | str) -> None:
+    """Flush the file's bytes to the disk."""
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def create_private(path: Path | str) -> None:
+    """Create the empty file ``path`` readable by its owner only (``FileExistsError`` if it
+    exists): a database or backup made in it by SQLite keeps that mode, and so do its logs."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_MODE)
+    os.close(fd)
+
+
+def copy_new(source: Path | str, target: Path | str, chunk: int = 1 << 20) -> None:
+    """``source``'s bytes into the new file ``target`` (owner only; ``FileExistsError`` if it
+    exists), flushed to the disk."""
+    create_private(target)
+    with open(source, "rb") as src, open(target, "r+b") as dst:
+        shutil.copyfileobj(src, dst, chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+
+
+def wipe(path: Path | str, chunk: int = 1 << 20) -> bool:
+    """Overwrite the file with zeros, flush, then delete it; True if it is gone.
+
+    Best effort, never raises for an ``OSError``: on SSDs, flash drives and copy-on-write file
+    systems the old blocks may survive (only full-disk encryption helps there). Never call it on
+    a second name (hard link) of a file still in use: the zeros would land in that file.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            zeros = bytes(min(chunk, max(size, 1)))
+            done = 0
+            while done < size:
+                n = min(len(zeros), size - done)
+                handle.write(zeros[:n])
+                done += n
+            handle.flush()
+            os.fsync(handle.fileno())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        log.warning("could not overwrite %s before deleting it", path, exc_info=True)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not delete %s", path, exc_info=True)
+        return False
+    return True

@@ -30,19 +30,17 @@ def _write(text: str) -> None:
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
-    from wsjc_desktop.paths import default_db_path
+    """Import under the writer lock (refused while a window or another command has the file);
+    ``--dry-run`` only reads. An encrypted file's passphrase comes from ``WSJC_PASSPHRASE``."""
+    from wsjc_desktop.cli_access import database
     from wsjc_desktop.services.roster_import import ImportResult, RowAction, import_roster, preview_roster
-    from wsjc_desktop.storage.database import open_database
 
     path: Path = args.file
     if not path.exists():
         raise UserError(f"文件不存在：{path}")
-    db_arg = getattr(args, "db", None)
-    db_path = Path(db_arg).expanduser() if db_arg else default_db_path()
-    if args.dry_run and not db_path.exists():
-        raise UserError(f"数据库文件不存在：{db_path}")
-    db = open_database(db_path, readonly=args.dry_run)
-    try:
+    if not path.is_file():  # a folder, or a device or pipe that would be read for ever
+        raise UserError(f"“{path}”不是普通文件，请给出花名册文件（.xlsx、.xls、.csv）。")
+    with database(args, "readonly" if args.dry_run else "write", create=not args.dry_run) as db:
         preview = preview_roster(db, path)
         if args.dry_run:
             errors, warnings = preview.issues()
@@ -56,8 +54,6 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
             )
         else:
             result = import_roster(db, preview)
-    finally:
-        db.dispose()
     if args.json:
         _write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0

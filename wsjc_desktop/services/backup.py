@@ -30,10 +30,18 @@ anything outside that folder.
 (that would itself change the file just copied); every backup, rotation and restore is logged
 to the program log (``logs/wsjc.log``).
 
+**Restoring** (:func:`restore`) replaces the database file through a
+``storage.replacement.Replacement``: a kill at any step leaves the old file or the new one whole at
+its name, and the next start (``recovery.recover_interrupted``) undoes or finishes the step.
+
 **Encryption.** Every function that opens a file takes ``key`` (the passphrase); files are
 copied and opened only through :mod:`wsjc_desktop.storage.backupio` and ``open_database``,
 which know how to open an encrypted file. The backup of an encrypted database is encrypted
 with the same key; functions given a :class:`Database` use its ``key`` unless one is passed.
+:func:`encrypt_database` encrypts a database together with the plain backups made before (or
+removes them), so that no plaintext copy stays behind; a listing (:attr:`BackupInfo.state`)
+calls an encrypted backup it cannot check 已加密, never 完好, and marks a plain backup of an
+encrypted database 未加密. Every backup is readable by its owner only (0600).
 
 No Qt here; the backup dialog and the command line call these functions.
 """
@@ -45,7 +53,6 @@ import logging
 import os
 import re
 import secrets
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -56,11 +63,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.fileio import fsync_dir
+from wsjc_desktop.fileio import copy_new, fsync_dir, fsync_file, wipe
 from wsjc_desktop.paths import backup_dir_for
 from wsjc_desktop.services.check import COUNTED
+from wsjc_desktop.storage import recovery
 from wsjc_desktop.storage.backupio import db_errors, online_backup, open_raw
+from wsjc_desktop.storage.cipher import MISSING_KEY, WRONG_KEY, is_encrypted
 from wsjc_desktop.storage.database import Database, open_database
+from wsjc_desktop.storage.open_files import is_open_here
+from wsjc_desktop.storage.replacement import Replacement, new_token
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +132,25 @@ class BackupInfo:
     verified: bool = False
     problem: str | None = None
     revision: str | None = None
+    #: the file is encrypted (SQLCipher); it is checked only with the passphrase
+    encrypted: bool = False
+    #: the database is encrypted: a plain backup of it is plaintext left behind
+    should_be_encrypted: bool = False
+
+    @property
+    def state(self) -> str:
+        """What a listing says about the file: 完好, 完好（已加密）, 已加密（…）, 未加密 or the problem."""
+        if self.encrypted and not self.verified and self.problem == MISSING_KEY:
+            return "已加密（需要口令才能校验）"
+        if self.encrypted and not self.verified and self.problem == WRONG_KEY:
+            return "已加密（口令不符，可能是修改口令之前的备份）"
+        if not self.verified:
+            return f"有问题：{self.problem}"
+        if self.encrypted:
+            return "完好（已加密）"
+        if self.should_be_encrypted:
+            return "完好（未加密：数据库已加密，这份备份却是明文）"
+        return "完好"
 
     @property
     def reason_label(self) -> str:
@@ -309,11 +339,6 @@ def _free_name(folder: Path, stem: str, created: datetime, reason: str) -> Path:
         seq = max(seq, 1) + 1
 
 
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
 # --- reading a file ------------------------------------------------------------------------
 
 
@@ -420,7 +445,9 @@ def verify_backup(path: Path | str, key: str | None = None) -> Verification:
     return _inspect(Path(path), key, integrity="full")
 
 
-def _info(path: Path, ver: Verification, reason: str | None = None) -> BackupInfo:
+def _info(
+    path: Path, ver: Verification, reason: str | None = None, *, should_be_encrypted: bool = False
+) -> BackupInfo:
     named = _parse(path)
     try:
         size = path.stat().st_size
@@ -439,6 +466,8 @@ def _info(path: Path, ver: Verification, reason: str | None = None) -> BackupInf
         verified=ver.ok,
         problem=ver.problem,
         revision=ver.revision,
+        encrypted=is_encrypted(path),
+        should_be_encrypted=should_be_encrypted,
     )
 
 
@@ -470,15 +499,27 @@ def _newest_first(paths: Iterable[Path]) -> list[Path]:
 
 
 def list_backups(
-    dest_dir: Path | str, *, key: str | None = None, stem: str | None = None, thorough: bool = False
+    dest_dir: Path | str,
+    *,
+    key: str | None = None,
+    stem: str | None = None,
+    thorough: bool = False,
+    encrypted: bool | None = None,
 ) -> list[BackupInfo]:
     """Every backup in ``dest_dir``, newest first, each opened read-only for its counts and
     schema revision (``thorough``: also ``PRAGMA quick_check``). A damaged or foreign file is
     listed with ``verified`` False and its ``problem``; nothing here raises for one. ``stem``
-    keeps only the backups of the database of that file name (``wsjc`` for ``wsjc.db``)."""
+    keeps only the backups of the database of that file name (``wsjc`` for ``wsjc.db``).
+
+    An encrypted backup is checked with ``key``; without it, it is listed as encrypted and not
+    checked (``BackupInfo.state``: 已加密…, never 完好). ``encrypted`` says whether the database
+    itself is encrypted (default: whether ``key`` is given): its plain backups are then marked."""
     folder = Path(dest_dir)
+    secret = key is not None if encrypted is None else encrypted
     return [
-        _info(path, _inspect(path, key, integrity="quick" if thorough else "none"))
+        _info(
+            path, _inspect(path, key, integrity="quick" if thorough else "none"), should_be_encrypted=secret
+        )
         for path in _newest_first(_candidates(folder, stem))
     ]
 
@@ -569,7 +610,7 @@ def create_backup(
     partial = folder / f".{final.name}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}"
     try:
         ver = _copy_and_verify(db, partial, key, progress)
-        _fsync_file(partial)
+        fsync_file(partial)
         if final.exists():  # taken meanwhile by another program backing up the same second
             final = _free_name(folder, db.path.stem, created, reason)
         os.replace(partial, final)
@@ -733,19 +774,16 @@ def auto_backup(
 # --- restoring ----------------------------------------------------------------------------------
 
 
-def _copy_bytes(source: Path, target: Path) -> None:
-    """``source``'s bytes into the new file ``target``, flushed to disk."""
-    with open(source, "rb") as src, open(target, "xb") as dst:
-        shutil.copyfileobj(src, dst, 1024 * 1024)
-        dst.flush()
-        os.fsync(dst.fileno())
-
-
-def _safety_copy(db_path: Path, folder: Path, key: str | None, moment: datetime) -> Path:
-    """The current file copied before it is replaced: through SQLite when it opens (so what is
-    still in its -wal is included), else its bytes as they are (and its -wal beside them)."""
+def _safety_names(db_path: Path, folder: Path, moment: datetime, token: str) -> tuple[Path, Path]:
+    """The safety copy's final name and the partial file it is written under."""
     target = _free_name(folder, db_path.stem, moment, BEFORE_RESTORE)
-    partial = folder / f".{target.name}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}"
+    return target, folder / f".{target.name}.{token}{PARTIAL_SUFFIX}"
+
+
+def _safety_copy(db_path: Path, target: Path, partial: Path, key: str | None) -> bool:
+    """The current file copied to ``target`` before it is replaced: through SQLite when it opens
+    (so what is still in its -wal is included; returns True), else its bytes as they are, and
+    its logs beside them (False)."""
     try:
         try:
             current: Database | None = open_database(db_path, readonly=True, key=key)
@@ -762,21 +800,64 @@ def _safety_copy(db_path: Path, folder: Path, key: str | None, moment: datetime)
                 current = None
             else:
                 current.dispose()
+        logs = []
         if current is None:
-            _copy_bytes(db_path, partial)
-            wal = Path(f"{db_path}-wal")
-            if wal.is_file() and wal.stat().st_size:
-                _copy_bytes(wal, Path(f"{target}-wal"))
-        _fsync_file(partial)
+            copy_new(db_path, partial)
+            for end in ("-wal", "-journal"):
+                log_file = Path(f"{db_path}{end}")
+                if log_file.is_file() and log_file.stat().st_size:
+                    copy_new(log_file, Path(f"{partial}{end}"))
+                    logs.append(end)
+        fsync_file(partial)
         os.replace(partial, target)
-        fsync_dir(folder)
+        for end in logs:
+            os.replace(Path(f"{partial}{end}"), Path(f"{target}{end}"))
+        fsync_dir(target.parent)
     except db_errors() as exc:
         _remove(partial)
         raise UserError(f"无法为当前数据库做恢复前的安全副本：{_sqlite_text(exc)}。未做任何修改。") from exc
     except OSError as exc:
         _remove(partial)
         raise UserError(f"无法为当前数据库做恢复前的安全副本：{_errno_text(exc)}。未做任何修改。") from exc
-    return target
+    return current is not None
+
+
+def _fold_log(db_path: Path, key: str | None) -> bool:
+    """Write what the file's log still holds (a ``-wal``, a hot ``-journal``) into the file and
+    leave it in rollback-journal mode with no side files, so that the file alone is complete
+    while it is being replaced. False if it does not open (damaged, foreign, another key): its
+    logs are then moved aside by the replacement. Raises UserError if another program has it open.
+    """
+    if not any(side.exists() for side in _side_files(db_path)):
+        return True
+    from wsjc_desktop.storage import cipher
+
+    try:
+        if cipher.is_encrypted(db_path):
+            if key is None:
+                return False
+            con: Any = cipher.connect(db_path, key, timeout=2.0)
+        else:
+            con = sqlite3.connect(db_path, timeout=2.0)
+        try:
+            con.isolation_level = None
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a hot journal rolled back
+            mode = str(con.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+        finally:
+            con.close()
+    except UserError:  # a key that does not open it
+        return False
+    except db_errors() as exc:
+        if _sqlite_text(exc) == "数据库正被另一程序占用":
+            raise UserError(IN_USE_RESTORE) from exc
+        log.warning("could not fold the log of %s into it before replacing it: %s", db_path, exc)
+        return False
+    if mode != "delete":
+        raise UserError(IN_USE_RESTORE)
+    return not any(side.exists() for side in _side_files(db_path) if not side.name.endswith("-shm"))
+
+
+IN_USE_RESTORE = "数据库文件正被其他程序使用，无法恢复。请关闭其他程序后重试。"
 
 
 def restore(
@@ -790,14 +871,18 @@ def restore(
     """Replace the database file at ``db_path`` with the backup at ``backup_path``.
 
     The database must be closed by the caller first (every engine disposed; the window closes
-    and reopens it around this call) and no other program may have it open. In order:
+    and reopens it around this call) and no other program may have it open (the caller holds
+    the writer lock). In order:
 
     1. the backup is verified (:func:`verify_backup`); a bad one, or one written by a newer
        program, is refused with a Chinese UserError and nothing is touched;
     2. a safety copy of the current file (if there is one) is made in ``safety_dir`` (default:
        the backup folder of ``db_path``) as ``<stem>-<stamp>-before-restore.db``;
-    3. the backup's bytes are written to a temporary file beside the database and flushed; the
-       old file's -wal/-shm are removed, then the temporary file atomically replaces it.
+    3. the backup's bytes are written to a temporary file beside the database and flushed;
+    4. what the current file's log still holds is written into the file (so that the file alone
+       is complete), and the temporary file takes its name in one rename
+       (``replacement.Replacement``): a kill at any step leaves the old or the new file whole at
+       ``db_path``, and the next start undoes or finishes the step.
 
     Returns the safety copy (None if there was no current file)."""
     backup_path = Path(backup_path).expanduser()
@@ -821,33 +906,41 @@ def restore(
             f"备份“{backup_path.name}”旁有尚未写入它的日志文件（{wal.name}，可能是在程序运行时复制的）。"
             "请先用本程序打开该文件一次，再用它恢复。"
         )
+    if is_open_here(db_path):
+        raise UserError(IN_USE_RESTORE)
 
-    safety: Path | None = None
+    token = new_token()
+    partial = db_path.with_name(f".{db_path.name}.restore-{token}{PARTIAL_SUFFIX}")
+    safety_names: tuple[Path, Path] | None = None
     if db_path.exists():
         folder = Path(safety_dir).expanduser() if safety_dir is not None else default_backup_dir(db_path, key)
         _prepare_folder(folder)
-        safety = _safety_copy(db_path, folder, key, moment)
-        log.info("safety copy of %s before restoring: %s", db_path, safety)
+        safety_names = _safety_names(db_path, folder, moment, token)
     else:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-
-    partial = db_path.with_name(f".{db_path.name}.restore-{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
+    extra = [] if safety_names is None else [safety_names[1]]  # with its side files
+    replacement = Replacement(db_path, "restore", new=partial, token=token, extra=extra, move_logs=True)
+    safety: Path | None = None
     try:
-        _copy_bytes(backup_path, partial)
+        replacement.prepare()
+        opens = False
+        if safety_names is not None:
+            opens = _safety_copy(db_path, *safety_names, key)
+            safety = safety_names[0]
+            log.info("safety copy of %s before restoring: %s", db_path, safety)
+        copy_new(backup_path, partial)
         if partial.stat().st_size != backup_path.stat().st_size:
             raise UserError("复制备份文件时出错（大小不一致），未做任何修改。")
-        # the old file's log would be replayed into the new file: it goes first (its content
-        # is in the safety copy)
-        for side in _side_files(db_path):
-            side.unlink(missing_ok=True)
-        os.replace(partial, db_path)
-        fsync_dir(db_path.parent)
-    except PermissionError as exc:
-        raise UserError("数据库文件正被其他程序使用或没有写入权限，无法恢复。请关闭其他程序后重试。") from exc
-    except OSError as exc:
-        raise UserError(f"恢复未完成：{_errno_text(exc)}。当前数据库没有被替换。") from exc
-    finally:
-        _remove(partial)
+        if opens:  # a file that does not open is not touched: its logs are moved aside instead
+            _fold_log(db_path, key)
+        replacement.commit()
+    except BaseException as exc:
+        replacement.abandon()
+        if isinstance(exc, PermissionError):
+            raise UserError(IN_USE_RESTORE) from exc
+        if isinstance(exc, OSError):
+            raise UserError(f"恢复未完成：{_errno_text(exc)}。当前数据库没有被替换。") from exc
+        raise
     log.info(
         "restored %s from %s (backup of %s, counts %s); safety copy %s",
         db_path,
@@ -857,6 +950,107 @@ def restore(
         safety,
     )
     return safety
+
+
+# --- encrypting a database with its backups ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncryptionResult:
+    """What :func:`encrypt_database` did with the database's plain backups."""
+
+    path: Path
+    backup_dir: Path
+    converted: tuple[Path, ...] = ()
+    removed: tuple[Path, ...] = ()
+    #: plain backups that could not be encrypted (damaged, in use), with the reason; still plain
+    failed: dict[Path, str] = field(default_factory=dict)
+
+
+def _let_go(db_path: Path) -> None:
+    """Open the (closed, plain) file for writing and close it: the last connection to close
+    folds the log in and deletes the -wal and -shm a reader left (reading the backup folder's
+    setting leaves them), so that the conversion finds the file alone."""
+    if not any(side.exists() for side in _side_files(db_path)):
+        return
+    try:
+        with closing(sqlite3.connect(db_path, timeout=2.0)) as con:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:  # damaged, or in use: the conversion says which
+        log.warning("could not fold the log of %s before encrypting it: %s", db_path, exc)
+
+
+def _partials_of(folder: Path, stem: str) -> list[Path]:
+    """The hidden partial files of backups of ``stem`` (and their side files) in ``folder``."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [folder / n for n in sorted(names) if n.startswith(f".{stem}-") and PARTIAL_SUFFIX in n]
+
+
+def plain_backups(folder: Path | str, stem: str) -> list[Path]:
+    """The backups of the database ``stem`` in ``folder`` that are not encrypted (made before
+    it was, or copies of a damaged file)."""
+    return _newest_first(p for p in _candidates(Path(folder), stem) if not is_encrypted(p))
+
+
+def encrypt_database(
+    db_path: Path | str,
+    passphrase: str,
+    *,
+    backups: Literal["convert", "remove"] = "convert",
+    backup_dir: Path | str | None = None,
+) -> EncryptionResult:
+    """Encrypt the plain database at ``db_path`` in place (``crypto.encrypt_existing``), then
+    its plain backups in ``backup_dir`` (default: :func:`default_backup_dir`): each encrypted
+    with the same passphrase (``convert``, the default), or overwritten and deleted
+    (``remove``: only after the user has confirmed it). The plain originals are overwritten
+    with zeros. The database must be closed, the caller holding its writer lock.
+
+    The backups to follow are listed beside the database before it is encrypted
+    (``recovery.write_pending``), so that a kill at any step is finished by the next start:
+    at once for ``remove``; for ``convert`` once the database is opened with the passphrase.
+    A backup that cannot be encrypted (damaged) stays as it is and is named in ``failed``;
+    ``list_backups`` marks it 未加密.
+    """
+    from wsjc_desktop.storage import crypto
+
+    db_path = Path(db_path)
+    if backups not in ("convert", "remove"):
+        raise ValueError(f"unknown choice for the backups: {backups!r}")
+    crypto.check_new_passphrase(passphrase)
+    recovery.recover_interrupted(db_path)
+    if crypto.is_encrypted(db_path):
+        raise UserError(f"“{db_path.name}”已经是加密的数据库。")
+    folder = Path(backup_dir).expanduser() if backup_dir is not None else default_backup_dir(db_path)
+    _let_go(db_path)
+    for partial in _partials_of(folder, db_path.stem):  # a copy killed half-way: plaintext too
+        log.info("removing a backup left half-written before encrypting: %s", partial)
+        wipe(partial)
+    files = plain_backups(folder, db_path.stem)
+    if files:
+        recovery.write_pending(db_path, folder, files, backups)
+    try:
+        crypto.encrypt_existing(db_path, passphrase)
+    except BaseException:
+        if files and not crypto.is_encrypted(db_path):
+            recovery.pending_path(db_path).unlink(missing_ok=True)
+        raise
+    pending = recovery.run_pending(db_path, passphrase) if files else None
+    if pending is None:
+        return EncryptionResult(db_path, folder)
+    log.info(
+        "encrypted %s and its backups in %s: %d encrypted, %d removed, %d failed",
+        db_path,
+        folder,
+        len(pending.converted),
+        len(pending.removed),
+        len(pending.failed),
+    )
+    return EncryptionResult(
+        db_path, folder, tuple(pending.converted), tuple(pending.removed), dict(pending.failed)
+    )
 
 
 def current_counts(db: Database) -> dict[str, int]:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from wsjc_desktop.fileio import create_private
 from wsjc_desktop.storage import cipher
 from wsjc_desktop.storage.database import Database
 
@@ -32,13 +33,16 @@ def db_errors() -> tuple[type[Exception], ...]:
 
 
 def online_backup(db: Database, dest: Path, progress: Progress | None = None) -> None:
-    """Copy the open database into ``dest`` (a new file) page by page while others may read
-    and write. ``dest`` must not exist; on any error it is removed. The copy of an encrypted
-    database is encrypted with the same key."""
+    """Copy the open database into ``dest`` (a new file, readable by its owner only) page by
+    page while others may read and write. ``dest`` must not exist; on any error it is removed.
+    The copy of an encrypted database is encrypted with the same key."""
     dest = Path(dest)
-    if dest.exists():
-        raise FileExistsError(dest)
-    raw = db.engine.raw_connection()
+    create_private(dest)  # FileExistsError if it exists; readable by its owner only, like its logs
+    try:
+        raw = db.engine.raw_connection()
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
     try:
         source: Any = raw.driver_connection
         target: Any = cipher.connect(dest, db.key) if db.key is not None else sqlite3.connect(dest)

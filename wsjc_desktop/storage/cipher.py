@@ -112,7 +112,8 @@ def is_encrypted(path: Path | str) -> bool:
 
     A plain file starts with ``SQLITE_HEADER``; an SQLCipher file starts with its random
     salt and, like any database, is made of whole pages. An empty or missing file is not
-    encrypted (it is a new database); neither is a file of the wrong size (it is damaged).
+    encrypted (it is a new database); neither is a file of the wrong size (it is damaged), nor
+    one that starts with zeros (overwritten before it was deleted).
     """
     path = Path(path)
     try:
@@ -122,6 +123,8 @@ def is_encrypted(path: Path | str) -> bool:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
     except OSError:
+        return False
+    if head == bytes(len(head)):  # no salt is all zeros: a file overwritten with zeros (wiped)
         return False
     return head != SQLITE_HEADER and size >= MIN_PAGE_SIZE and size % MIN_PAGE_SIZE == 0
 

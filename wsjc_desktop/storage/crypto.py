@@ -6,23 +6,25 @@ encryption.
 
 Converting a file (``encrypt_existing``, ``decrypt_existing``, ``change_passphrase``) writes
 a new file beside it with ``sqlcipher_export``, checks that it opens and holds the same rows,
-and only then puts it in place in one rename, so the file at ``path`` is always either the
-old one or the new one. The database must not be open while it is converted.
+and only then puts it in place in one rename (``replacement.Replacement``), so the file at ``path``
+is always either the old one or the new one, and a conversion killed at any step is undone or
+finished by the next start (``recovery.recover_interrupted``). The database must not be open
+while it is converted. Every file made here is readable by its owner only.
+
+Backups are not converted here: ``services.backup.encrypt_database`` encrypts the database and
+its backups together.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.fileio import fsync_dir
+from wsjc_desktop.fileio import create_private, fsync_file
 from wsjc_desktop.storage.cipher import (
     MAX_OVERFLOW,
     MAX_PASSPHRASE_LENGTH,
@@ -43,6 +45,7 @@ from wsjc_desktop.storage.cipher import (
     strength,
 )
 from wsjc_desktop.storage.open_files import is_open_here
+from wsjc_desktop.storage.replacement import Replacement, new_token
 
 __all__ = [
     "IN_USE",
@@ -97,13 +100,14 @@ def encrypt_existing(path: Path | str, passphrase: str, *, keep_plain: Path | st
     The encrypted copy is written and checked beside the file, then renamed over it. The
     plain original is kept at ``keep_plain`` if given; by default it is overwritten with
     zeros and deleted (on SSDs and copy-on-write file systems the old blocks may survive;
-    only full-disk encryption helps there).
+    only full-disk encryption helps there). Backups are not touched: use
+    ``services.backup.encrypt_database`` to encrypt them with the database.
     """
     path = Path(path)
     check_new_passphrase(passphrase)
     if is_encrypted(path):
         raise UserError(f"“{path.name}”已经是加密的数据库。")
-    _rewrite(path, None, passphrase, keep=keep_plain, wipe=True)
+    _rewrite(path, None, passphrase, keep=keep_plain, wipe=True, op="encrypt")
     return path
 
 
@@ -112,7 +116,7 @@ def decrypt_existing(path: Path | str, passphrase: str, *, keep_encrypted: Path 
     path = Path(path)
     if not is_encrypted(path):
         raise UserError(f"“{path.name}”不是加密的数据库。")
-    _rewrite(path, passphrase, None, keep=keep_encrypted, wipe=False)
+    _rewrite(path, passphrase, None, keep=keep_encrypted, wipe=False, op="decrypt")
     return path
 
 
@@ -125,7 +129,7 @@ def change_passphrase(path: Path | str, old: str, new: str) -> Path:
         raise UserError(f"“{path.name}”不是加密的数据库。")
     if old == new:
         raise UserError("新口令与原口令相同。", field="passphrase")
-    _rewrite(path, old, new, keep=None, wipe=True)
+    _rewrite(path, old, new, keep=None, wipe=True, op="rekey")
     return path
 
 
@@ -190,19 +194,38 @@ def _exclusive_source(path: Path, key: str | None) -> Iterator[Any]:
 
 
 def _rewrite(
-    path: Path, old_key: str | None, new_key: str | None, *, keep: Path | str | None, wipe: bool
+    path: Path, old_key: str | None, new_key: str | None, *, keep: Path | str | None, wipe: bool, op: str
 ) -> None:
-    """Replace the file at ``path`` by a copy under ``new_key`` (None: plain)."""
+    """Replace the file at ``path`` by a copy under ``new_key`` (None: plain).
+
+    The copy is written and checked beside the file, then takes its name through a
+    ``replacement.Replacement``: a kill at any step leaves the old or the new file at ``path``,
+    and the next start undoes or finishes the step (``recovery.recover_interrupted``). With
+    ``wipe`` the old file is overwritten with zeros once the copy is in place.
+    """
     if not path.is_file():
         raise UserError(f"数据库文件不存在：{path}")
-    token = uuid.uuid4().hex[:8]
+    token = new_token()
     tmp = path.with_name(f".{path.name}.{token}.converting")
     keep_path = Path(keep) if keep is not None else None
     if keep_path is not None and keep_path.exists():
         raise UserError(f"文件已存在：{keep_path}")
+    hold = path.with_name(f".{path.name}.{token}.old") if wipe and keep_path is None else None
+    replacement = Replacement(
+        path,
+        op,
+        new=tmp,
+        token=token,
+        hold=hold,
+        wipe_old=hold is not None,
+        keep=keep_path,
+        expect="plain" if new_key is None else "encrypted",
+    )
+    replacement.prepare()
     try:
         with _exclusive_source(path, old_key) as src:
             expected = row_counts(src)
+            create_private(tmp)  # SQLite writes into it (and its journal) with this mode
             src.execute("ATTACH DATABASE ? AS target KEY ?", (str(tmp), new_key or ""))
             try:
                 src.execute("SELECT sqlcipher_export('target')")
@@ -211,22 +234,17 @@ def _rewrite(
             finally:
                 src.execute("DETACH DATABASE target")
             _verify_copy(tmp, new_key, expected)
-            _fsync(tmp)
+            fsync_file(tmp)
         # The source is closed (and unlocked) here: Windows renames no open file.
-        leftovers = [p for p in _sidecars(path) if p.exists()]
-        if leftovers:
+        if any(p.exists() for p in _sidecars(path)):
             raise UserError(IN_USE)
-        hold = path.with_name(f".{path.name}.{token}.old")
         try:
-            _swap_in(path, tmp, keep=keep_path, hold=hold if wipe and keep_path is None else None)
+            replacement.commit()
         except PermissionError as exc:  # Windows: another program has the file open
             raise UserError(IN_USE) from exc
     except BaseException:
-        for leftover in (tmp, *_sidecars(tmp)):
-            leftover.unlink(missing_ok=True)
+        replacement.abandon()
         raise
-    if keep_path is None and wipe:
-        _wipe(hold)
     log.info("rewrote %s: %s → %s", path, _state(old_key), _state(new_key))
 
 
@@ -244,55 +262,3 @@ def _verify_copy(tmp: Path, key: str | None, expected: dict[str, int]) -> None:
     if rows != ["ok"] or counts != expected:
         missing = {t: (n, counts.get(t)) for t, n in expected.items() if counts.get(t) != n}
         raise RuntimeError(f"converted copy differs: check={rows[:3]} counts={missing}")
-
-
-def _swap_in(path: Path, new: Path, *, keep: Path | None, hold: Path | None) -> None:
-    """Rename ``new`` over ``path`` in one step; the old file stays reachable as ``keep`` (a
-    copy the user asked for) or ``hold`` (to be wiped), as a hard link where possible."""
-    second = keep or hold
-    if second is None:
-        os.replace(new, path)
-    else:
-        try:
-            os.link(path, second)  # the same bytes under a second name: nothing copied
-        except OSError:  # no hard links here (FAT, some network drives)
-            if keep is not None:
-                shutil.copy2(path, keep)
-                _fsync(keep)
-            else:
-                os.replace(path, second)  # a moment without a file at ``path``
-        try:
-            os.replace(new, path)
-        except BaseException:
-            if not path.exists():
-                os.replace(second, path)
-            elif keep is not None:
-                keep.unlink(missing_ok=True)
-            else:
-                second.unlink(missing_ok=True)
-            raise
-    fsync_dir(path.parent)
-
-
-def _wipe(path: Path, chunk: int = 1 << 20) -> None:
-    """Overwrite the file with zeros, then delete it (best effort: never raises)."""
-    try:
-        size = path.stat().st_size
-        with path.open("r+b") as fh:
-            zeros = bytes(chunk)
-            done = 0
-            while done < size:
-                n = min(chunk, size - done)
-                fh.write(zeros[:n])
-                done += n
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError:
-        log.warning("could not overwrite %s before deleting it", path, exc_info=True)
-    with contextlib.suppress(OSError):
-        path.unlink()
-
-
-def _fsync(path: Path) -> None:
-    with path.open("rb+") as fh:
-        os.fsync(fh.fileno())

@@ -561,6 +561,10 @@ def open_database(
     program and a plain ``UserError`` for anything else the user can put right.
     """
     path = Path(path)
+    if not readonly:  # an interrupted restore or encryption put right first (never by a reader)
+        from wsjc_desktop.storage import recovery
+
+        recovery.recover_interrupted(path, key=key)
     exists = path.is_file() and path.stat().st_size > 0
     if readonly and not path.exists():
         raise UserError(f"数据库文件不存在：{path}")

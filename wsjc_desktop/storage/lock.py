@@ -19,12 +19,17 @@ Only plain file operations are used, so it works the same on Windows, Linux and 
 A lock is stale when its program is gone: on the same computer, when its process is no longer
 running (or the process id now belongs to another process, told apart by its start time); on
 another computer, when its heartbeat is older than :data:`STALE_AFTER`; and always when the file
-is not valid JSON (the program died while writing it). No Qt here.
+is not valid JSON (the program died while writing it).
+
+Lock and guard files are created readable by their owner only (0600): they name who works on
+which computer. A program without a timer (a command-line command) keeps its heartbeat going
+with :meth:`WriterLock.keep_alive`. No Qt here.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import json
 import logging
@@ -33,6 +38,7 @@ import platform
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -218,7 +224,8 @@ def same_host(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
-def _current_user() -> str:
+def current_user() -> str:
+    """The operating-system account this program runs as ("" if the system gives none)."""
     try:
         return getpass.getuser()
     except Exception:  # no login name in some service environments
@@ -417,10 +424,30 @@ def read_lock(db_path: Path | str) -> LockInfo | None:
     return LockInfo.from_bytes(raw, path=path, modified=_modified(path))
 
 
+def holder(db_path: Path | str, *, now: datetime | None = None) -> LockInfo | None:
+    """The lock of a program writing to the database now; None if there is none or it is stale.
+
+    A lock file that exists but cannot be read (another account's, on a shared folder) counts
+    as held: it is returned with ``valid`` False."""
+    path = lock_path(db_path)
+    try:
+        info = read_lock(db_path)
+    except OSError:
+        return LockInfo(path=path, modified=_modified(path), valid=False)
+    if info is None or is_stale(info, now=now):
+        return None
+    return info
+
+
+#: Lock and guard files are readable by their owner only: they name who works where.
+FILE_MODE = 0o600
+
+
 def _create_exclusive(path: Path, payload: bytes) -> None:
-    """Create ``path`` holding ``payload``; FileExistsError if it exists (also on a share)."""
+    """Create ``path`` (readable by its owner only) holding ``payload``; FileExistsError if it
+    exists (also on a share)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags, 0o644)
+    fd = os.open(path, flags, FILE_MODE)
     try:
         view = memoryview(payload)
         while view:
@@ -437,10 +464,9 @@ def _create_exclusive(path: Path, payload: bytes) -> None:
 def _replace_contents(path: Path, payload: bytes, token: str) -> None:
     """Write ``payload`` over ``path`` at once (readers see the old or the new file, never half)."""
     tmp = path.with_name(f"{path.name}.{token[:12]}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(payload)
-        fh.flush()
-        os.fsync(fh.fileno())
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()  # left by a program that died halfway: made anew, with our mode
+    _create_exclusive(tmp, payload)
     try:
         _retry(lambda: os.replace(tmp, path))
     except BaseException:
@@ -482,7 +508,19 @@ def _remove_if_unchanged(path: Path, expected: bytes) -> bool:
 
 
 def _unavailable(path: Path, exc: OSError) -> LockUnavailable:
-    return LockUnavailable(f"无法在数据库所在的文件夹中创建锁文件（{path.parent}）：{exc.strerror or exc}")
+    """Why the lock file could not be made, in words the user can act on."""
+    folder = path.parent
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "文件夹是只读的，或没有写入权限"
+    elif exc.errno == errno.ENOSPC:
+        why = "磁盘空间已满"
+    elif isinstance(exc, FileNotFoundError):
+        why = "文件夹不存在"
+    elif isinstance(exc, NotADirectoryError):
+        why = "路径中有一项不是文件夹"
+    else:
+        why = exc.strerror or str(exc)
+    return LockUnavailable(f"无法在数据库所在的文件夹中创建锁文件（{folder}）：{why}。")
 
 
 @contextlib.contextmanager
@@ -585,6 +623,30 @@ class WriterLock:
         except (OSError, LockUnavailable) as exc:
             log.warning("could not write the member into the writer lock %s: %s", self.path, exc)
 
+    @contextlib.contextmanager
+    def keep_alive(self, every: timedelta = HEARTBEAT_EVERY) -> Iterator[WriterLock]:
+        """Renew the heartbeat every ``every`` from a background thread while the block runs:
+        for a program without a timer of its own (a command-line command), so that a long
+        import or restore is never taken for an abandoned lock. A lost lock is logged; the
+        beating then stops."""
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(every.total_seconds()):
+                try:
+                    self.refresh()
+                except LockLost as exc:
+                    log.warning("writer lock %s lost while in use: %s", self.path, exc.message)
+                    return
+
+        thread = threading.Thread(target=beat, name="wsjc-lock-heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            stop.set()
+            thread.join()
+
     def release(self) -> None:
         """Remove the lock file if it is still ours. Never raises; calling it twice is harmless."""
         if self.released:
@@ -639,7 +701,7 @@ def acquire(
         heartbeat=stamp,
         version=__version__,
         token=uuid.uuid4().hex,
-        user=_current_user(),
+        user=current_user(),
         path=path,
     )
     try:
@@ -657,7 +719,12 @@ def acquire(
                         time.sleep(0.05)
                         continue
                     raise
-                raw = _read_bytes(path)
+                try:
+                    raw = _read_bytes(path)
+                except PermissionError:  # another account's lock (readable by its owner only)
+                    raise LockUnavailable(
+                        f"数据库正由其他用户使用：其锁文件“{path.name}”无法读取（没有权限）。请稍后再试。"
+                    ) from None
                 if raw is None:
                     continue
                 info = LockInfo.from_bytes(raw, path=path, modified=_modified(path))

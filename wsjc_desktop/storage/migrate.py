@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
+from wsjc_desktop import fileio
 from wsjc_desktop.errors import SchemaTooNewError, UserError
 from wsjc_desktop.paths import backup_dir_for
 from wsjc_desktop.storage import cipher
@@ -105,6 +106,7 @@ def backup_before_upgrade(path: Path, revision: str, key: str | None = None) -> 
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix}"
+    fileio.create_private(target)  # readable by its owner only, as the database
     if key is not None:
         src = cipher.connect(path, key)
         dst = cipher.connect(target, key)

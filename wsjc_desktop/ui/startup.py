@@ -89,9 +89,11 @@ class _Cancelled(Exception):
 def _open(parent: QWidget | None, path: Path, *, readonly: bool) -> tuple[Database, str | None]:
     """The database opened (an encrypted one with the passphrase asked for; the key is
     derived once, by the opening itself). Raises DamagedDatabaseError for a damaged file."""
-    from wsjc_desktop.storage import crypto
+    from wsjc_desktop.storage import crypto, recovery
     from wsjc_desktop.storage.database import open_database
 
+    if not readonly:  # before asking whether it is encrypted: recovery may put the file back
+        recovery.recover_interrupted(path)
     if not (path.is_file() and crypto.is_encrypted(path)):
         # the integrity check runs behind the login (see start_session)
         db = open_database(path, readonly=readonly, check_in_background=True)
@@ -218,6 +220,9 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
                 db.wait_checked()
             if db.readonly:
                 notes.append("数据库正由他人使用，已以只读方式打开：可以查看和打印，不能修改。")
+            from wsjc_desktop.storage import recovery
+
+            notes += recovery.take_notes(path)  # an interrupted restore or encryption put right
             session = Session(db, member_id, key, writer_lock, notes)
             if writer_lock is not None and member_id is not None:
                 from wsjc_desktop.services import auth
@@ -307,6 +312,7 @@ def restore_and_restart(db_path: Path, backup_path: Path, key: str | None) -> No
 def encrypt_and_restart(db_path: Path, key: str | None) -> None:
     """Encrypt the file (or change its passphrase) once the window has closed it, holding the
     writer lock meanwhile; the program then starts again from the passphrase and login."""
+    from wsjc_desktop.services import backup as backups
     from wsjc_desktop.storage import crypto, lock
     from wsjc_desktop.ui.dialogs.passphrase_dialog import ask_new_passphrase
 
@@ -319,11 +325,15 @@ def encrypt_and_restart(db_path: Path, key: str | None) -> None:
         ) as action,
         lock.acquire(db_path),
     ):
-        if key is None:
-            crypto.encrypt_existing(db_path, new)
+        failed: dict[Path, str] = {}
+        if key is None:  # its backups too: no plaintext copy is left behind
+            failed = dict(backups.encrypt_database(db_path, new).failed)
         else:
             crypto.change_passphrase(db_path, key, new)
     if action.failed:
         return
-    done = "数据库已加密" if key is None else "数据库口令已修改"
-    QMessageBox.information(None, APP_TITLE, f"{done}。请牢记口令：口令丢失将无法恢复数据。\n\n请重新打开。")
+    done = "数据库已加密，备份也已加密" if key is None else "数据库口令已修改"
+    left = "".join(f"\n未能加密的备份：{path.name}（{why}）" for path, why in failed.items())
+    QMessageBox.information(
+        None, APP_TITLE, f"{done}。请牢记口令：口令丢失将无法恢复数据。{left}\n\n请重新打开。"
+    )

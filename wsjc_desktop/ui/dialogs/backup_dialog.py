@@ -180,7 +180,12 @@ class BackupDialog(QDialog):
     def _fill(self, row: int, info: BackupInfo) -> None:
         size = backup.format_size(info.size)
         counts = [str(info.counts[t]) if t in info.counts else "" for t in COUNT_COLUMNS]
-        state = "正常" if info.verified else "损坏"
+        if info.verified:  # a plain backup of an encrypted database is named: it should not be
+            state = (
+                "正常（已加密）" if info.encrypted else "正常（明文）" if info.should_be_encrypted else "正常"
+            )
+        else:
+            state = info.state if info.encrypted else "损坏"  # 已加密（需要口令才能校验）…
         cells = [f"{info.created:%Y-%m-%d %H:%M}", info.reason_label, size, *counts, state]
         tip = f"{info.path}\n{_when(info)}  {info.reason_label}  {size}"
         if info.counts:
