@@ -16,7 +16,6 @@ pointed at a symbolic link to the device, never at the device itself.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.support import count, digest, refused, run_cli
 from tests.support.shared import ROSTER_SAMPLE
 from wsjc_desktop.services.demo import generate_demo
 from wsjc_desktop.storage.database import open_database
@@ -36,47 +36,7 @@ BIG_ID = "12345678901234567890123"  # 23 digits: more than SQLite's 64-bit integ
 
 
 def run(*args: str | Path, prelude: str | None = None, **env: str) -> subprocess.CompletedProcess[bytes]:
-    """``wsjc-desktop ARGS`` in a fresh process (``prelude``: Python run first, in that process)."""
-    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WSJC_NEW_PASSPHRASE": "correct horse 1", **env}
-    start = (
-        ["-c", prelude + "\nimport sys\nfrom wsjc_desktop.cli import main\nsys.exit(main(sys.argv[1:]))"]
-        if prelude
-        else ["-m", "wsjc_desktop"]
-    )
-    return subprocess.run(
-        [sys.executable, *start, *map(str, args)],
-        capture_output=True,
-        env=full_env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def refused(result: subprocess.CompletedProcess[bytes], *words: str) -> str:
-    """The refusal, checked: exit code 2, no traceback, no 程序出错, ``错误：`` and Chinese."""
-    err = result.stderr.decode("utf-8", errors="replace")
-    out = result.stdout.decode("utf-8", errors="replace")
-    assert result.returncode == 2, f"exit {result.returncode}\nstdout: {out[-600:]}\nstderr: {err[-2000:]}"
-    assert "Traceback" not in err + out, err
-    assert "程序出错" not in err and "Exception ignored" not in err, err
-    line = err.strip().splitlines()[-1]
-    assert line.startswith("错误：") or "\n错误：" in err, err
-    message = err[err.rindex("错误：") + 3 :]
-    assert sum("\u4e00" <= c <= "\u9fff" for c in message) >= 4, message
-    assert not words or any(w in message for w in words), message
-    return message
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def count(path: Path, table: str) -> int:
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    finally:
-        con.close()
+    return run_cli(*args, env=dict(env), prelude=prelude)
 
 
 # --- the files ----------------------------------------------------------------------------------

@@ -15,71 +15,24 @@ each reason); they pass silently once fixed.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.cli.support import count, digest, refused, run_all
+from tests.cli.support import run_cli as run
 from tests.support.builders import id_number
 from wsjc_desktop.services.demo import generate_demo
 from wsjc_desktop.storage.database import open_database
-
-# --- running the command ------------------------------------------------------------------------
-
-
-def run(*args: str | Path, prelude: str | None = None) -> subprocess.CompletedProcess[bytes]:
-    """``wsjc-desktop ARGS`` in a fresh process (``prelude``: Python run first, in the same process)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    start = (
-        ["-c", prelude + "\nfrom wsjc_desktop.cli import main\nsys.exit(main(sys.argv[1:]))"]
-        if prelude
-        else ["-m", "wsjc_desktop"]
-    )
-    return subprocess.run(
-        [sys.executable, *start, *map(str, args)], capture_output=True, env=env, timeout=120
-    )
-
-
-def run_all(commands: Sequence[Sequence[str | Path]]) -> list[subprocess.CompletedProcess[bytes]]:
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        return list(pool.map(lambda args: run(*args), commands))
-
-
-def refused(result: subprocess.CompletedProcess[bytes], *words: str) -> str:
-    """The error line, checked: exit code 2, ``错误：`` and Chinese, no traceback, one of ``words``."""
-    err = result.stderr.decode("utf-8", errors="replace")
-    out = result.stdout.decode("utf-8", errors="replace")
-    assert result.returncode == 2, f"exit {result.returncode}\nstdout: {out[-500:]}\nstderr: {err[-1500:]}"
-    assert "Traceback" not in err + out
-    line = err.strip().splitlines()[-1]
-    assert line.startswith("错误："), err
-    assert any("\u4e00" <= c <= "\u9fff" for c in line[3:]), line
-    assert "sqlite" not in line.lower() and "error" not in line.lower(), line
-    assert not words or any(w in line for w in words), line
-    return line
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def count(path: Path, table: str) -> int:
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    try:
-        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    finally:
-        con.close()
-
 
 # --- the files ----------------------------------------------------------------------------------
 
@@ -233,7 +186,7 @@ def test_a_full_disk_during_an_import_is_refused_and_writes_nothing(
 
     result = run("import-roster", roster, "--db", path, prelude=CAP)
 
-    assert refused(result) == "错误：磁盘空间已满，未能保存。请清理磁盘后重试。"
+    assert refused(result) == "磁盘空间已满，未能保存。请清理磁盘后重试。"
     assert digest(path) == before
     assert (count(path, "cadres"), count(path, "units")) == (cadres, units)
     # the file is whole: the integrity check passes

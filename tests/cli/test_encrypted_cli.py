@@ -4,7 +4,6 @@ and ``import-roster`` into an encrypted database, the passphrase given in ``WSJC
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.support import digest, run_cli
 from tests.support.builders import unit
 from tests.support.shared import ROSTER_SAMPLE
 from wsjc_desktop.services.demo import generate_demo
@@ -25,21 +25,8 @@ KEY = "correct horse 1"
 
 
 def run(*args: str | Path, passphrase: str | None = KEY) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("WSJC_PASSPHRASE", None)
-    if passphrase is not None:
-        env["WSJC_PASSPHRASE"] = passphrase
-    return subprocess.run(
-        [sys.executable, "-m", "wsjc_desktop", *map(str, args)],
-        capture_output=True,
-        env=env,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The command with ``WSJC_PASSPHRASE`` set to ``passphrase`` (None: not set at all)."""
+    return run_cli(*args, env={"WSJC_PASSPHRASE": passphrase})
 
 
 def rows(path: Path, table: str) -> int:

@@ -13,7 +13,6 @@ given with ``--member`` (or ``WSJC_MEMBER``), and in any case 命令行（system
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -22,13 +21,14 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.cli.support import digest, run_all
+from tests.cli.support import run_cli as run
 from tests.support.builders import member, unit
 from tests.support.shared import ROSTER_SAMPLE
 from wsjc_desktop.services.demo import generate_demo
@@ -38,41 +38,6 @@ from wsjc_desktop.storage.database import open_database
 HOLDER = "王芳"
 MEMBER = "李明"
 ACTOR = f"命令行（{lock.current_user() or '未知用户'}）"
-NEW_PASSPHRASE = "correct horse 1"
-
-
-def run(
-    *args: str | Path, env: dict[str, str] | None = None, prelude: str | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    """``wsjc-desktop ARGS`` in a fresh process (``prelude``: Python run first, in that process)."""
-    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WSJC_NEW_PASSPHRASE": NEW_PASSPHRASE}
-    full_env.pop("WSJC_MEMBER", None)
-    full_env.update(env or {})
-    start = (
-        ["-c", prelude + "\nimport sys\nfrom wsjc_desktop.cli import main\nsys.exit(main(sys.argv[1:]))"]
-        if prelude
-        else ["-m", "wsjc_desktop"]
-    )
-    return subprocess.run(
-        [sys.executable, *start, *map(str, args)],
-        capture_output=True,
-        env=full_env,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def run_all(commands: Sequence[Sequence[str | Path]]) -> list[subprocess.CompletedProcess[bytes]]:
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        return list(pool.map(lambda args: run(*args), commands))
-
-
-def digest(path: Path) -> str:
-    """The database file and what its write-ahead log holds, as they are on the disk."""
-    sha = hashlib.sha256(path.read_bytes())
-    wal = Path(f"{path}-wal")
-    sha.update(wal.read_bytes() if wal.exists() else b"")
-    return sha.hexdigest()
 
 
 def counts(path: Path) -> dict[str, int]:

@@ -1,0 +1,79 @@
+"""Running ``wsjc-desktop`` as a real process, and the checks the command-line tests share."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+#: What ``encrypt`` is given as the new passphrase (``WSJC_NEW_PASSPHRASE``) unless a test says.
+NEW_PASSPHRASE = "correct horse 1"
+
+
+def run_cli(
+    *args: str | Path,
+    env: dict[str, str | None] | None = None,
+    prelude: str | None = None,
+    timeout: int = 180,
+) -> subprocess.CompletedProcess[bytes]:
+    """``wsjc-desktop ARGS`` in a fresh process, with no member named by the environment
+    (``env`` adds to it, a None value takes a variable away; ``prelude``: Python run first, in
+    that process)."""
+    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WSJC_NEW_PASSPHRASE": NEW_PASSPHRASE}
+    full_env.pop("WSJC_MEMBER", None)
+    for name, value in (env or {}).items():
+        if value is None:
+            full_env.pop(name, None)
+        else:
+            full_env[name] = value
+    start = (
+        ["-c", prelude + "\nimport sys\nfrom wsjc_desktop.cli import main\nsys.exit(main(sys.argv[1:]))"]
+        if prelude
+        else ["-m", "wsjc_desktop"]
+    )
+    return subprocess.run(
+        [sys.executable, *start, *map(str, args)],
+        capture_output=True,
+        env=full_env,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def run_all(commands: Sequence[Sequence[str | Path]]) -> list[subprocess.CompletedProcess[bytes]]:
+    """Several commands at once, each in its own process."""
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        return list(pool.map(lambda args: run_cli(*args), commands))
+
+
+def refused(result: subprocess.CompletedProcess[bytes], *words: str) -> str:
+    """The refusal, checked: exit code 2, no traceback, no 程序出错, ``错误：`` and a Chinese
+    message (holding one of ``words``, if given). Returns the message."""
+    err = result.stderr.decode("utf-8", errors="replace")
+    out = result.stdout.decode("utf-8", errors="replace")
+    assert result.returncode == 2, f"exit {result.returncode}\nstdout: {out[-600:]}\nstderr: {err[-2000:]}"
+    assert "Traceback" not in err + out, err
+    assert "程序出错" not in err and "Exception ignored" not in err, err
+    assert "错误：" in err, err
+    message = err[err.rindex("错误：") + 3 :].strip()
+    assert sum("\u4e00" <= c <= "\u9fff" for c in message) >= 4, message
+    assert not words or any(w in message for w in words), message
+    return message
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def count(path: Path, table: str) -> int:
+    """Rows of ``table``, read without touching the file (immutable)."""
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        con.close()
