@@ -7,9 +7,12 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from wsjc_desktop.services.demo import generate_demo
+from wsjc_desktop.storage.database import Database, open_database
 
 #: What ``encrypt`` is given as the new passphrase (``WSJC_NEW_PASSPHRASE``) unless a test says.
 NEW_PASSPHRASE = "correct horse 1"
@@ -77,3 +80,21 @@ def count(path: Path, table: str) -> int:
         return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     finally:
         con.close()
+
+
+def demo_file(path: Path, *, also: Callable[[Database], object] | None = None) -> Path:
+    """A demo database written at ``path`` (scale 1, seed 3: with an 机关代字, so reminders can be
+    issued), ``also`` run on it, everything checkpointed into the main file (copies are whole)."""
+    db = open_database(path)
+    try:
+        generate_demo(db, scale=1, seed=3)
+        if also is not None:
+            also(db)
+    finally:
+        db.dispose()
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+    return path

@@ -27,10 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.support import count, digest, refused, run_cli
+from tests.cli.support import count, demo_file, digest, refused, run_cli
 from tests.support.shared import ROSTER_SAMPLE
-from wsjc_desktop.services.demo import generate_demo
-from wsjc_desktop.storage.database import open_database
 
 BIG_ID = "12345678901234567890123"  # 23 digits: more than SQLite's 64-bit integers hold
 
@@ -66,16 +64,7 @@ def dev_untouched() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database with an 机关代字 and six units (written once, checkpointed)."""
-    path = tmp_path_factory.mktemp("sweep") / "demo.db"
-    db = open_database(path)
-    try:
-        generate_demo(db, scale=1, seed=3)
-    finally:
-        db.dispose()
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    return path
+    return demo_file(tmp_path_factory.mktemp("sweep") / "demo.db")
 
 
 @pytest.fixture

@@ -28,11 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.support import count, digest, refused, run_all
+from tests.cli.support import count, demo_file, digest, refused, run_all
 from tests.cli.support import run_cli as run
 from tests.support.builders import id_number
-from wsjc_desktop.services.demo import generate_demo
-from wsjc_desktop.storage.database import open_database
 
 # --- the files ----------------------------------------------------------------------------------
 
@@ -40,16 +38,7 @@ from wsjc_desktop.storage.database import open_database
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database (written once), everything checkpointed into the main file."""
-    path = tmp_path_factory.mktemp("cli-bad") / "demo.db"
-    db = open_database(path)
-    try:
-        generate_demo(db, scale=1, seed=3)
-    finally:
-        db.dispose()
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    return path
+    return demo_file(tmp_path_factory.mktemp("cli-bad") / "demo.db")
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.cli.support import digest, run_cli
+from tests.cli.support import demo_file, digest, run_cli
 from tests.support.builders import unit
 from tests.support.shared import ROSTER_SAMPLE
-from wsjc_desktop.services.demo import generate_demo
 from wsjc_desktop.storage import crypto
 from wsjc_desktop.storage.database import open_database
 
@@ -41,15 +39,7 @@ def rows(path: Path, table: str) -> int:
 @pytest.fixture(scope="module")
 def encrypted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database, encrypted with KEY (made once; each test works on a copy)."""
-    path = tmp_path_factory.mktemp("encrypted-cli") / "demo.db"
-    db = open_database(path)
-    try:
-        generate_demo(db, scale=1, seed=3)
-    finally:
-        db.dispose()
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
+    path = demo_file(tmp_path_factory.mktemp("encrypted-cli") / "demo.db")
     crypto.encrypt_existing(path, KEY)
     assert crypto.is_encrypted(path)
     return path

@@ -27,11 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.support import digest, run_all
+from tests.cli.support import demo_file, digest, run_all
 from tests.cli.support import run_cli as run
 from tests.support.builders import member, unit
 from tests.support.shared import ROSTER_SAMPLE
-from wsjc_desktop.services.demo import generate_demo
 from wsjc_desktop.storage import lock
 from wsjc_desktop.storage.database import open_database
 
@@ -93,17 +92,7 @@ def held_refusal(result: subprocess.CompletedProcess[bytes]) -> str:
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database (with an 机关代字, so reminders can be issued) and a member 李明, all
     checkpointed into the main file; each test works on a copy."""
-    path = tmp_path_factory.mktemp("lock-cli") / "demo.db"
-    db = open_database(path)
-    try:
-        generate_demo(db, scale=1, seed=3)
-        member(db, MEMBER)
-    finally:
-        db.dispose()
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    return path
+    return demo_file(tmp_path_factory.mktemp("lock-cli") / "demo.db", also=lambda db: member(db, MEMBER))
 
 
 @pytest.fixture
