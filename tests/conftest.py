@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.media import medium  # noqa: F401  (a fixture: read-only media)
 from wsjc_desktop.storage.database import Database
 
 #: The commonest office laptop: 1366×768 with a 40 px taskbar, so 1366×728 available. Every UI

@@ -182,7 +182,8 @@ def database(args: argparse.Namespace, access: Access, *, create: bool = False) 
 
     * ``readonly``: only reads; opened read-only;
     * ``read``: only reads; opened read-only while another program holds the writer lock (an
-      older file is then read as it is, never upgraded under that program's feet);
+      older file is then read as it is, never upgraded under that program's feet) and on
+      read-only media;
     * ``note``: reads, and notes what it did in the audit log (export): holds the writer lock
       if it can, else works read-only and the note is only logged (the user is told);
     * ``write``: holds the writer lock throughout, or is refused naming who holds it.
@@ -192,7 +193,7 @@ def database(args: argparse.Namespace, access: Access, *, create: bool = False) 
     file's passphrase comes from ``WSJC_PASSPHRASE`` or is asked for on the terminal. The audit
     entries of ``note`` and ``write`` name who ran the command (``--member``, else 命令行（user）).
     """
-    from wsjc_desktop.storage import crypto, lock
+    from wsjc_desktop.storage import crypto, lock, media
     from wsjc_desktop.storage.database import open_database
 
     path = resolve_db(args)
@@ -225,8 +226,8 @@ def database(args: argparse.Namespace, access: Access, *, create: bool = False) 
             else:
                 stack.enter_context(held)
                 stack.enter_context(held.keep_alive())
-        elif access == "read":
-            readonly = lock.holder(path) is not None
+        elif access == "read":  # on read-only media (a CD, a write-protected stick) read as it is
+            readonly = media.read_only_media(path) or lock.holder(path) is not None
         key = passphrase_for(path) if exists and crypto.is_encrypted(path) else None
         db = open_database(path, key=key, readonly=readonly)
         stack.callback(db.dispose)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 from contextlib import closing
 from datetime import date
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QPushButton, QW
 from pytestqt.qtbot import QtBot
 
 from tests.support.builders import AGENCY_CODE, cadre, unit
+from tests.support.media import Medium
 from tests.ui.modal import answer_modals, type_text
 from wsjc_desktop.services import auth, backup, members, notices, records, settings
 from wsjc_desktop.services.auth import NewMember
@@ -449,3 +451,46 @@ def test_the_window_warns_of_an_altered_audit_log_and_goes_on_working(tmp_path: 
         window.close()  # type: ignore[attr-defined]
         ctx.hub.close()  # type: ignore[attr-defined]
         ctx.db.dispose()  # type: ignore[attr-defined]
+
+
+def test_a_file_on_read_only_media_opens_read_only_and_nothing_is_written(
+    tmp_path: Path, qtbot: QtBot, medium: Medium
+) -> None:
+    """A database on a write-protected stick, a CD or a read-only folder (issue 15, point 8):
+    the user is told why, logs in, reads; the medium is not touched."""
+    from wsjc_desktop.ui.app import _show_window
+
+    source = tmp_path / "wsjc.db"
+    _filled(source)
+    with closing(sqlite3.connect(source)) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = medium.path / "wsjc.db"
+    shutil.copy2(source, path)
+    medium.protect()
+    before = medium.listing()
+    told: list[str] = []
+
+    def note(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        told.append(box.text())
+        box.accept()
+
+    answer_modals(note, log_in)
+    session = start_session(path)
+    assert session is not None
+    try:
+        assert "只读的位置" in told[0] and "将以只读方式打开" in told[0]
+        assert session.readonly and session.writer_lock is None
+        assert records.count(session.db, "cadres") == 121
+        assert session.notes == ["数据库位于只读的位置，已以只读方式打开：可以查看和打印，不能修改。"]
+        window, ctx = _show_window(session.db, "廉政档案", session.member_id)
+        try:
+            qtbot.waitUntil(lambda: "只读" in window.windowTitle(), timeout=5000)  # type: ignore[attr-defined]
+            assert not window.act_new.isEnabled()  # type: ignore[attr-defined]
+            window.grab().save(str(tmp_path / "read_only_media.png"))  # type: ignore[attr-defined]
+        finally:
+            window.close()  # type: ignore[attr-defined]
+            ctx.hub.close()  # type: ignore[attr-defined]
+    finally:
+        session.close()
+    assert medium.listing() == before

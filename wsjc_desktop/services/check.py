@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.storage.health import audit_unreadable_message, check_audit_log
+from wsjc_desktop.storage.media import connect_readonly
 from wsjc_desktop.storage.migrate import current_revision
 from wsjc_desktop.storage.revision import HEAD
 
@@ -56,7 +56,7 @@ def check_database(path: Path, *, quick: bool = False, key: str | None = None) -
 
         con: Any = open_raw(path, key)
     else:
-        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        con = connect_readonly(path)
     try:
         pragma = "quick_check" if quick else "integrity_check"
         rows = [r[0] for r in con.execute(f"PRAGMA {pragma}")]

@@ -152,17 +152,19 @@ def has_demo_logins(db_path: Path) -> bool:
 
     from argon2.exceptions import InvalidHashError, VerificationError
 
+    from wsjc_desktop.storage.media import connect_readonly
+
     path = Path(db_path)
     if not path.is_file():
         return False
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect_readonly(path)
         try:
             sql = f"SELECT DISTINCT password_hash FROM members WHERE {members._CAN_LOG_IN}"
             hashes = [str(row[0]) for row in conn.execute(sql)]
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, UserError):  # UserError: on read-only media with a log beside it
         return False
     try:  # the demo gives every member one hash: one check, however large the scale
         return bool(hashes) and all(auth.HASHER.verify(hashed, DEMO_PASSWORD) for hashed in hashes)

@@ -253,6 +253,7 @@ RULES: dict[str, Rule] = {
     "talks": _talk,
 }
 
+
 def check(
     session: Session, table: str, values: Values, obj: m.Record | None, *, cadre_keys: CadreKeys | None = None
 ) -> None:

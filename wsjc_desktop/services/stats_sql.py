@@ -16,11 +16,11 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wsjc_desktop.domain import notice_rules
 from wsjc_desktop.services.stats_figures import SOURCE_ATTRS, Fact, Period
+from wsjc_desktop.storage.media import connect_readonly
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -332,7 +332,7 @@ def _groups_on_two_connections(conn: sqlite3.Connection, loader: _Loader) -> dic
         return {s: loader.groups(s) for s in SOURCE_SQL}
     import copy
 
-    second = sqlite3.connect(f"{Path(file).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    second = connect_readonly(file, check_same_thread=False)
     other = copy.copy(loader)
     other.run = runner(second)
     found: dict[str, list[_Group]] = {}

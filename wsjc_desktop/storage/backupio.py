@@ -20,6 +20,7 @@ from typing import Any
 from wsjc_desktop.fileio import create_private
 from wsjc_desktop.storage import cipher
 from wsjc_desktop.storage.database import Database
+from wsjc_desktop.storage.media import connect_readonly
 
 #: pages copied per step of the online backup (the writer is never blocked for long)
 PAGES_PER_STEP = 2048
@@ -35,7 +36,8 @@ def db_errors() -> tuple[type[Exception], ...]:
 def online_backup(db: Database, dest: Path, progress: Progress | None = None) -> None:
     """Copy the open database into ``dest`` (a new file, readable by its owner only) page by
     page while others may read and write. ``dest`` must not exist; on any error it is removed.
-    The copy of an encrypted database is encrypted with the same key."""
+    The copy of an encrypted database is encrypted with the same key. The copy is in
+    rollback-journal mode, with nothing beside it (see :mod:`wsjc_desktop.storage.media`)."""
     dest = Path(dest)
     create_private(dest)  # FileExistsError if it exists; readable by its owner only, like its logs
     try:
@@ -53,6 +55,11 @@ def online_backup(db: Database, dest: Path, progress: Progress | None = None) ->
                     progress(total - remaining, total)
 
             source.backup(target, pages=PAGES_PER_STEP, progress=step)
+            # The copy carries the source's WAL mark; a copy in rollback-journal mode is one file
+            # that opens anywhere, even read-only from a write-protected stick or a CD.
+            mode = str(target.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+            if mode != "delete":
+                raise sqlite3.OperationalError(f"the copy stayed in journal mode {mode}")
         finally:
             target.close()
     except BaseException:
@@ -77,4 +84,4 @@ def open_raw(path: Path, key: str | None = None) -> sqlite3.Connection:
     if key is not None and cipher.is_encrypted(path):
         conn: sqlite3.Connection = cipher.connect(path, key, readonly=True)
         return conn
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    return connect_readonly(path)

@@ -160,9 +160,9 @@ def connect(
     sqlcipher3 = driver()
     path = Path(path)
     if readonly:
-        conn = sqlcipher3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout, check_same_thread=False
-        )
+        from wsjc_desktop.storage.media import readonly_uri
+
+        conn = sqlcipher3.connect(readonly_uri(path), uri=True, timeout=timeout, check_same_thread=False)
     else:
         conn = sqlcipher3.connect(str(path), timeout=timeout, check_same_thread=False)
     try:

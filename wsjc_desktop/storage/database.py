@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import AuditAction
 from wsjc_desktop.errors import SchemaTooNewError, UserError
-from wsjc_desktop.storage import cipher, health, open_files, quickread
+from wsjc_desktop.storage import cipher, health, media, open_files, quickread
 from wsjc_desktop.storage.cipher import PassphraseError
 from wsjc_desktop.storage.errors import is_damage, translate_db_error
 from wsjc_desktop.storage.health import DamagedDatabaseError, too_new_message
@@ -254,9 +254,7 @@ class Database:
         transaction. Before the engine exists, a plain file is read through its own short-lived
         read-only sqlite3 connection, so the first screen needs no SQLAlchemy at all."""
         if self._engine is None and self._key is None and self.path.is_file():
-            conn = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-            )
+            conn = media.connect_readonly(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
             try:
                 conn.execute("PRAGMA query_only = ON")
                 conn.execute("BEGIN")
@@ -284,11 +282,17 @@ class Database:
                 echo=echo,
             )
         else:
-            if self.readonly:
-                url = f"sqlite:///file:{self.path.as_posix()}?mode=ro&uri=true"
+            url = f"sqlite:///{self.path.as_posix()}"
+            if self.readonly:  # mode=ro, and immutable on read-only media (storage.media)
+                path = self.path
+
+                def read_only() -> sqlite3.Connection:
+                    timeout = BUSY_TIMEOUT_MS / 1000
+                    return media.connect_readonly(path, timeout=timeout, check_same_thread=False)
+
+                engine = create_engine(url, echo=echo, creator=read_only)
             else:
-                url = f"sqlite:///{self.path.as_posix()}"
-            engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+                engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         readonly = self.readonly
 
         @event.listens_for(engine, "connect")

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from wsjc_desktop.errors import SchemaTooNewError, UserError
-from wsjc_desktop.storage import cipher
+from wsjc_desktop.storage import cipher, media
 from wsjc_desktop.storage.revision import HEAD, script_revisions
 
 #: problem rows of a failed check kept in ``Health.detail``
@@ -143,7 +143,9 @@ def check_file(path: Path | str, key: str | None = None) -> Health:
             return _broken(path, exc, encrypted=True)
     else:
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn = media.connect_readonly(path)
+        except UserError as exc:  # on read-only media with a log beside it
+            return Health(False, exc.message, "", HealthKind.UNAVAILABLE)
         except sqlite3.Error as exc:
             return _broken(path, exc, encrypted=False)
     try:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from wsjc_desktop import fileio
 from wsjc_desktop.errors import SchemaTooNewError, UserError
 from wsjc_desktop.paths import backup_dir_for
-from wsjc_desktop.storage import cipher
+from wsjc_desktop.storage import cipher, media
 from wsjc_desktop.storage.errors import translate_db_error
 from wsjc_desktop.storage.health import read_error, too_new_message
 from wsjc_desktop.storage.revision import HEAD, MIGRATIONS_DIR, alembic_config, script_head, script_revisions
@@ -52,7 +52,7 @@ def _open_read_only(path: Path, key: str | None) -> Any:
         except cipher.driver_errors() as exc:
             raise UserError(f"无法打开数据库文件：{path}") from exc
     try:
-        return sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        return media.connect_readonly(path)
     except sqlite3.Error as exc:
         raise read_error(path, exc) from exc
 

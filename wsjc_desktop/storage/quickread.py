@@ -13,6 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.storage.media import connect_readonly
 from wsjc_desktop.storage.revision import HEAD
 
 
@@ -22,8 +24,8 @@ def connect(path: Path) -> sqlite3.Connection | None:
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = connect_readonly(path)
+    except (sqlite3.Error, UserError):  # UserError: on read-only media with a log beside it
         return None
     try:
         conn.execute("PRAGMA query_only = ON")

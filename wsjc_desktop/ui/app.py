@@ -326,12 +326,14 @@ def _group_has_logins(db_path: Path) -> bool:
     steps deal with it."""
     import sqlite3
 
+    from wsjc_desktop.storage.media import connect_readonly
+
     path = Path(db_path)
     if not path.is_file():
         return False
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = connect_readonly(path)
+    except (sqlite3.Error, UserError):  # UserError: on read-only media with a log beside it
         return False
     try:
         row = conn.execute(

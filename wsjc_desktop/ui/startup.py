@@ -159,8 +159,21 @@ def _take_lock(parent: QWidget | None, path: Path) -> WriterLock | None:
             return lock.acquire(path, take_over=held.info)
         return None
     except lock.LockUnavailable as exc:
-        _tell(parent, f"{exc.message}\n\n将以只读方式打开。", warning=True)
+        from wsjc_desktop.storage import media
+
+        if media.read_only_media(path):
+            _tell(parent, read_only_media_text(path), warning=True)
+        else:
+            _tell(parent, f"{exc.message}\n\n将以只读方式打开。", warning=True)
         return None
+
+
+def read_only_media_text(path: Path) -> str:
+    return (
+        f"数据库“{path.name}”位于只读的位置（{path.parent}），如写保护的U盘、光盘或只读文件夹。\n\n"
+        "将以只读方式打开：可以查看、查找和导出，不能修改。"
+        "要修改，请把它复制到可写的文件夹（如“文档”）后再打开。"
+    )
 
 
 def _login(parent: QWidget | None, db: Database) -> int | None:
@@ -219,7 +232,10 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
                 member_id = _login(parent, db) if login else None
                 db.wait_checked()
             if db.readonly:
-                notes.append("数据库正由他人使用，已以只读方式打开：可以查看和打印，不能修改。")
+                from wsjc_desktop.storage import media
+
+                why = "数据库位于只读的位置" if media.read_only_media(path) else "数据库正由他人使用"
+                notes.append(f"{why}，已以只读方式打开：可以查看和打印，不能修改。")
             from wsjc_desktop.storage import recovery
 
             notes += recovery.take_notes(path)  # an interrupted restore or encryption put right
