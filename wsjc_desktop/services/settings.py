@@ -19,6 +19,7 @@ from wsjc_desktop.domain.docnumber import (
     check_template,
 )
 from wsjc_desktop.domain.enums import NoticeKind
+from wsjc_desktop.storage.sync_schema import setting_uid
 from wsjc_desktop.domain.models import Setting, now
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.fonts import ROLES
@@ -179,7 +180,7 @@ def store_in(session: Session, key: str, value: Any) -> None:
     row = session.scalar(select(Setting).where(Setting.key == key))
     text = json.dumps(value, ensure_ascii=False)
     if row is None:
-        session.add(Setting(key=key, value=text))
+        session.add(Setting(key=key, value=text, uid=setting_uid(key)))  # one record per key in the group
     elif row.value != text or row.deleted_at is not None:
         row.value = text
         row.deleted_at = None

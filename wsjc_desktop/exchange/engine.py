@@ -1,0 +1,751 @@
+"""Export and import of exchange packages: two PCs in step without a server (issue 16).
+
+**Export** writes every row that has a change the other replicas have not seen (the first
+package: everything), with all of its stamps, the rows it refers to (so a receiver that lost a
+parent gets it back), the tombstones of rows deleted for good, and this replica's version
+vector. What "the others have seen" is what they said in their own last package.
+
+**Import** merges a package in one transaction (a kill leaves the file as it was):
+
+* a row new here is inserted; a field changed on one side only takes that change;
+* the same field changed on both sides (neither side had seen the other's change) is a
+  **conflict**: both replicas keep the value with the later stamp (clock, then replica id, so
+  they agree without talking) and list the conflict, with the other value, who changed each and
+  when, for the user to confirm or reverse (``sync_conflicts``);
+* an edit against a delete (to the recycle bin, or for good): the edit wins, the record is
+  restored, and the user is told;
+* two notices that ended up with the same 文号 (issued offline on two PCs): the one issued
+  later is given the next free number, and the user is shown both (never silent);
+* a change already seen is skipped, so importing a package twice, or an older one, changes
+  nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.exchange import container
+from wsjc_desktop.exchange.replica import (
+    Keys,
+    Stamp,
+    Vector,
+    decode,
+    effective,
+    infos,
+    is_local_setting,
+    links_of,
+    merge_vectors,
+    own_vector,
+    peers,
+    read_rows,
+    stamps_of,
+    state,
+)
+from wsjc_desktop.storage.database import Database
+from wsjc_desktop.storage.sync_schema import BOOKKEEPING_COLUMNS, ROW, SYNCED_TABLES, TableInfo
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".wsjcx"
+#: The pseudo column of a record brought back by an edit that beat its deletion.
+ALIVE = "~alive"
+
+PACKAGE_DDL = (
+    "CREATE TABLE rows (tbl TEXT NOT NULL, uid TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tbl, uid))",
+    "CREATE TABLE stamps (tbl TEXT, uid TEXT, col TEXT, replica TEXT, counter INTEGER, clock INTEGER, member TEXT)",
+    "CREATE TABLE tombstones (tbl TEXT, uid TEXT, replica TEXT, counter INTEGER, clock INTEGER, member TEXT)",
+    "CREATE TABLE vector (replica TEXT PRIMARY KEY, counter INTEGER NOT NULL)",
+    "CREATE TABLE replicas (replica_id TEXT PRIMARY KEY, name TEXT)",
+    "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT)",
+)
+
+
+def default_name() -> str:
+    """This PC's name until the user gives one in 设置 (本机名称): the computer's name."""
+    from wsjc_desktop.storage.lock import current_host
+
+    return (current_host() or "本机")[:50]
+
+
+def _raw(uow: Any) -> Any:
+    return uow.session.connection().connection.driver_connection
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    tombstones: int
+    full: bool
+
+
+def _base(conn: Any) -> Vector | None:
+    """What every other replica has seen (the lowest per replica), or None if none is known."""
+    known = peers(conn)
+    if not known:
+        return None
+    base: Vector = {}
+    replicas = {r for _name, seen, _heard in known.values() for r in seen}
+    for replica in replicas:
+        base[replica] = min(seen.get(replica, 0) for _name, seen, _heard in known.values())
+    return base
+
+
+def _changed_rows(conn: Any, base: Vector | None) -> dict[str, set[str]]:
+    """table → uids of the rows with a stamp ``base`` does not cover (None: every row)."""
+    out: dict[str, set[str]] = {t: set() for t in SYNCED_TABLES}
+    if base is None:
+        for table in SYNCED_TABLES:
+            out[table] = {str(r[0]) for r in conn.execute(f'SELECT uid FROM "{table}"')}
+        return out
+    for tbl, uid, replica, counter in conn.execute("SELECT tbl, uid, replica, counter FROM sync_stamps"):
+        if int(counter) > base.get(str(replica), 0) and tbl in out:
+            out[str(tbl)].add(str(uid))
+    return out
+
+
+def export_package(
+    db: Database, out: Path | str, passphrase: str, *, full: bool = False, name: str | None = None
+) -> ExportResult:
+    """Write the package of this replica's unseen changes (``full``: everything) to ``out``."""
+    out = Path(out)
+    with db.read() as uow:
+        conn = _raw(uow)
+        me = state(conn)
+        base = None if full else _base(conn)
+        vector = own_vector(conn)
+        changed = _changed_rows(conn, base)
+        keys = Keys(conn)
+        tables = infos(conn)
+        rows: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in SYNCED_TABLES}
+        todo = {t: set(u) for t, u in changed.items()}
+        while any(todo.values()):  # the rows, then every row they refer to
+            found: dict[str, set[str]] = {t: set() for t in SYNCED_TABLES}
+            for table in SYNCED_TABLES:
+                if not todo[table]:
+                    continue
+                info = tables[table]
+                for uid, values in read_rows(conn, info, keys, sorted(todo[table])):
+                    if table == "settings" and is_local_setting(str(values["key"])):
+                        continue
+                    rows[table][uid] = values
+                    for col, target in info.foreign.items():
+                        ref = values.get(col)
+                        if ref is not None and ref not in rows[target]:
+                            found[target].add(str(ref))
+            todo = found
+        stamps = {t: stamps_of(conn, t, list(r)) for t, r in rows.items() if r}
+        tombs = [
+            tuple(r)
+            for r in conn.execute("SELECT tbl, uid, replica, counter, clock, member FROM sync_tombstones")
+            if base is None or int(r[3]) > base.get(str(r[2]), 0)
+        ]
+        names = {rid: n for rid, (n, _seen, _heard) in peers(conn).items()}
+    names[me.replica_id] = name or me.name or default_name()
+
+    def fill(pkg: Any) -> None:
+        for sql in PACKAGE_DDL:
+            pkg.execute(sql)
+        for table, items in rows.items():
+            pkg.executemany(
+                "INSERT INTO rows (tbl, uid, data) VALUES (?, ?, ?)",
+                [(table, uid, json.dumps(v, ensure_ascii=False)) for uid, v in items.items()],
+            )
+        for table, by_uid in stamps.items():
+            pkg.executemany(
+                "INSERT INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (table, uid, col, s.replica, s.counter, s.clock, s.member)
+                    for uid, cols in by_uid.items()
+                    for col, s in cols.items()
+                ],
+            )
+        pkg.executemany("INSERT INTO tombstones VALUES (?, ?, ?, ?, ?, ?)", tombs)
+        pkg.executemany("INSERT INTO vector VALUES (?, ?)", sorted(vector.items()))
+        pkg.executemany("INSERT INTO replicas VALUES (?, ?)", sorted(names.items()))
+        pkg.executemany(
+            "INSERT INTO info VALUES (?, ?)",
+            [("full", "1" if base is None else "0"), ("group_id", me.group_id)],
+        )
+
+    header = container.new_header(me.group_id, me.replica_id, names[me.replica_id])
+    container.write_package(out, header, passphrase, fill)
+    with db.uow() as uow:
+        _raw(uow).execute("UPDATE sync_state SET exported = max(exported, ?)", (vector[me.replica_id],))
+        uow.commit()
+    count = sum(len(r) for r in rows.values())
+    log.info("exchange package %s: %d rows, %d tombstones, full=%s", out, count, len(tombs), base is None)
+    return ExportResult(out, count, len(tombs), base is None)
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Conflict:
+    kind: str  # "field" | "number" | "kept"
+    table: str
+    uid: str
+    column: str | None
+    local_value: Any
+    remote_value: Any
+    kept: str  # "local" | "remote"
+    note: str = ""
+
+
+@dataclass
+class ImportResult:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unchanged: bool = False
+    sender: str = ""
+
+
+@dataclass
+class _Package:
+    rows: dict[str, dict[str, dict[str, Any]]]
+    stamps: dict[str, dict[str, dict[str, Stamp]]]
+    tombstones: list[tuple[str, str, Stamp]]
+    vector: Vector
+    names: dict[str, str]
+
+
+def _read_package(pkg: Any) -> _Package:
+    rows: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in SYNCED_TABLES}
+    for tbl, uid, data in pkg.execute("SELECT tbl, uid, data FROM rows"):
+        if tbl in rows:
+            rows[str(tbl)][str(uid)] = {k: decode(v) for k, v in json.loads(data).items()}
+    stamps: dict[str, dict[str, dict[str, Stamp]]] = {t: {} for t in SYNCED_TABLES}
+    for tbl, uid, col, replica, counter, clock, member in pkg.execute("SELECT * FROM stamps"):
+        if tbl in stamps:
+            stamp = Stamp(str(replica), int(counter), int(clock), member)
+            stamps[str(tbl)].setdefault(str(uid), {})[str(col)] = stamp
+    tombs = [
+        (str(t), str(u), Stamp(str(r), int(c), int(k), m))
+        for t, u, r, c, k, m in pkg.execute("SELECT * FROM tombstones")
+    ]
+    vector = {str(r): int(c) for r, c in pkg.execute("SELECT replica, counter FROM vector")}
+    names = {str(r): str(n or "") for r, n in pkg.execute("SELECT replica_id, name FROM replicas")}
+    return _Package(rows, stamps, tombs, vector, names)
+
+
+def is_new_replica(conn: Any) -> bool:
+    """A file with no group work yet (made by the first import on the second PC)."""
+    for table in ("members", "units", "cadres"):
+        if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+            return False
+    return True
+
+
+def import_package(db: Database, path: Path | str, passphrase: str) -> ImportResult:
+    """Merge the package at ``path`` into ``db`` in one transaction (see the module)."""
+    path = Path(path)
+    with db.read() as uow:
+        conn = _raw(uow)
+        me = state(conn)
+        new_replica = is_new_replica(conn)
+    with container.open_package(path, passphrase, expected_group=None if new_replica else me.group_id) as (
+        header,
+        pkg,
+    ):
+        if header.sender_id == me.replica_id:
+            raise UserError(f"“{path.name}”是本机自己导出的交换包，应在另一台电脑上导入。")
+        package = _read_package(pkg)
+    with db.uow() as uow:
+        conn = _raw(uow)
+        mine = own_vector(conn)
+        heard = peers(conn).get(header.sender_id)
+        if all(c <= mine.get(r, 0) for r, c in package.vector.items()) and heard is not None:
+            if all(c <= heard[1].get(r, 0) for r, c in package.vector.items()):
+                return ImportResult(unchanged=True, sender=header.sender_name)  # nothing new: write nothing
+        if new_replica and me.group_id != header.group_id:
+            conn.execute("UPDATE sync_state SET group_id = ?", (header.group_id,))
+        merger = _Merger(uow, conn, package, mine, header.sender_name)
+        result = merger.run()
+        result.sender = header.sender_name
+        seen = merge_vectors(heard[1] if heard else {}, package.vector)
+        conn.execute(
+            "INSERT INTO sync_peers (replica_id, name, seen, last_heard, last_package) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (replica_id) DO UPDATE SET name = excluded.name, seen = excluded.seen, "
+            "last_heard = excluded.last_heard, last_package = excluded.last_package",
+            (header.sender_id, header.sender_name, json.dumps(seen), _now(), header.created),
+        )
+        for rid, name in package.names.items():
+            if rid not in (me.replica_id, header.sender_id):
+                conn.execute(
+                    "INSERT INTO sync_peers (replica_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (rid, name),
+                )
+        if result.inserted or result.updated or result.deleted or result.conflicts:
+            from wsjc_desktop.domain.enums import AuditAction
+
+            uow.add_audit(
+                AuditAction.IMPORT,
+                f"导入交换包（来自{header.sender_name or '另一台电脑'}）：新增 {result.inserted}，"
+                f"修改 {result.updated}，删除 {result.deleted}，冲突 {len(result.conflicts)}",
+            )
+        uow.commit()
+    return result
+
+
+def _now() -> str:
+    return datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+class _Merger:
+    def __init__(self, uow: Any, conn: Any, package: _Package, mine: Vector, sender_name: str) -> None:
+        self.uow = uow
+        self.conn = conn
+        self.p = package
+        self.mine = mine  # what this replica had seen before this package
+        self.theirs = package.vector
+        self.keys = Keys(conn)
+        self.infos = infos(conn)
+        self.result = ImportResult()
+        self.sender_name = sender_name
+        self.touched: list[tuple[str, int]] = []
+        self._pending_links: dict[str, dict[str, dict[str, Any]]] = {}
+        self.me = state(conn)
+        self.clock = max(
+            [self.me.clock]
+            + [
+                s.clock
+                for by_uid in package.stamps.values()
+                for cols in by_uid.values()
+                for s in cols.values()
+            ]
+            + [s.clock for _t, _u, s in package.tombstones]
+        )
+
+    # stamps made here while merging (an edit that beat a delete, a renumbered notice)
+    def _fresh(self) -> Stamp:
+        self.clock += 1
+        row = self.conn.execute(
+            "UPDATE sync_state SET counter = counter + 1, clock = max(clock + 1, ?) RETURNING counter, clock",
+            (self.clock,),
+        ).fetchone()
+        self.clock = int(row[1])
+        member = None
+        if self.uow.db.member_id is not None:
+            member = self.keys.uid("members", self.uow.db.member_id)
+        return Stamp(self.me.replica_id, int(row[0]), int(row[1]), member)
+
+    def _put_stamp(self, table: str, uid: str, col: str, stamp: Stamp) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sync_stamps (tbl, uid, col, replica, counter, clock, member) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (table, uid, col, stamp.replica, stamp.counter, stamp.clock, stamp.member),
+        )
+
+    def run(self) -> ImportResult:
+        self.conn.execute("UPDATE sync_state SET applying = 1")
+        try:
+            tombs = {(t, u): s for t, u, s in self.conn_tombstones()}
+            for table in SYNCED_TABLES:
+                self._table(table, tombs)
+            for table in SYNCED_TABLES:
+                self._links(table)
+            self._tombstones()
+            self._numbers()
+            for replica, counter in self.theirs.items():
+                self.conn.execute(
+                    "INSERT INTO sync_known (replica, counter) VALUES (?, ?) "
+                    "ON CONFLICT (replica) DO UPDATE SET counter = max(counter, excluded.counter)",
+                    (replica, counter),
+                )
+            self.conn.execute("UPDATE sync_state SET clock = max(clock, ?)", (self.clock,))
+        finally:
+            self.conn.execute("UPDATE sync_state SET applying = 0")
+        if self.touched:
+            from wsjc_desktop.storage import search_index
+
+            search_index.refresh(self.uow.session, sorted(set(self.touched)))
+        for table, rid in self.touched:
+            self.uow.changes.add("updated", table, rid)
+        return self.result
+
+    def conn_tombstones(self) -> list[tuple[str, str, Stamp]]:
+        return [
+            (str(t), str(u), Stamp(str(r), int(c), int(k), m))
+            for t, u, r, c, k, m in self.conn.execute(
+                "SELECT tbl, uid, replica, counter, clock, member FROM sync_tombstones"
+            )
+        ]
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def _to_local(self, info: TableInfo, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The row's values with foreign keys as local ids; None if a required one is missing."""
+        out = {c: values.get(c) for c in info.columns if c in values}
+        for col, target in info.foreign.items():
+            ref = out.get(col)
+            if ref is None:
+                continue
+            local = self.keys.id(target, str(ref))
+            if local is None:
+                if self._required(info.name, col):
+                    return None
+                self.result.notes.append(f"{info.name}.{col}：所指记录在本机已不存在，已留空。")
+            out[col] = local
+        return out
+
+    def _required(self, table: str, col: str) -> bool:
+        for row in self.conn.execute(f'PRAGMA table_info("{table}")'):
+            if row[1] == col:
+                return bool(row[3])
+        return False
+
+    def _table(self, table: str, tombs: dict[tuple[str, str], Stamp]) -> None:
+        incoming = self.p.rows.get(table) or {}
+        if not incoming:
+            return
+        info = self.infos[table]
+        local_stamps = stamps_of(self.conn, table, list(incoming))
+        present = {uid: values for uid, values in read_rows(self.conn, info, self.keys, sorted(incoming))}
+        for uid, values in incoming.items():
+            theirs = self.p.stamps[table].get(uid, {})
+            if table == "settings" and is_local_setting(str(values.get("key"))):
+                continue
+            if uid not in present:
+                tomb = tombs.get((table, uid))
+                if tomb is not None and not self._outlives(theirs, tomb):
+                    continue  # deleted here for good, and the package knew it
+                self._insert(info, uid, values, theirs, revived=tomb is not None)
+                continue
+            if table == "audit_entries":
+                continue  # append-only: an entry never changes
+            self._update(info, uid, present[uid], values, local_stamps.get(uid, {}), theirs)
+
+    def _outlives(self, theirs: dict[str, Stamp], tomb: Stamp) -> bool:
+        """Whether a row that was deleted here for good comes back: the sender had not seen the
+        deletion (an edit against a delete: the edit wins), or changed it since."""
+        if not tomb.known_to(self.theirs):
+            return any(not s.known_to(self.mine) for s in theirs.values())
+        return any(s.clock > tomb.clock for s in theirs.values())
+
+    def _insert(
+        self, info: TableInfo, uid: str, values: dict[str, Any], theirs: dict[str, Stamp], *, revived: bool
+    ) -> None:
+        local = self._to_local(info, values)
+        if local is None:
+            self.result.conflicts.append(
+                Conflict(
+                    "orphan", info.name, uid, None, None, _show(values), "local", "所属的上级记录在本机已删除"
+                )
+            )
+            return
+        if info.name == "alert_notices":
+            local = self._settle_number(uid, None, local, theirs)
+        cols = list(local)
+        marks = ", ".join("?" * len(cols))
+        names = ", ".join(f'"{c}"' for c in cols)
+        cur = self.conn.execute(
+            f'INSERT INTO "{info.name}" ({names}) VALUES ({marks})', [local[c] for c in cols]
+        )
+        rid = int(cur.lastrowid)
+        self.keys.add(info.name, rid, uid)
+        self.conn.execute("DELETE FROM sync_tombstones WHERE tbl = ? AND uid = ?", (info.name, uid))
+        for col, stamp in theirs.items():
+            self._put_stamp(info.name, uid, col, stamp)
+        if revived:
+            self._put_stamp(info.name, uid, ALIVE, self._fresh())
+            self.result.notes.append(
+                f"一条在本机已彻底删除的记录（{_label(info.name)}）在对方被修改，已恢复。"
+            )
+        self.result.inserted += 1
+        self.touched.append((info.name, rid))
+        self._pending_links.setdefault(info.name, {})[uid] = values
+
+    def _update(
+        self,
+        info: TableInfo,
+        uid: str,
+        here: dict[str, Any],
+        there: dict[str, Any],
+        ours: dict[str, Stamp],
+        theirs: dict[str, Stamp],
+    ) -> None:
+        take: dict[str, Any] = {}
+        taken: dict[str, Stamp] = {}
+        local_new: list[str] = []  # columns changed here that the sender had not seen
+        remote_new: list[str] = []
+        for col in there:
+            if col == "uid":
+                continue
+            si, sl = effective(theirs, col), effective(ours, col)
+            if si is None:
+                continue
+            if sl is not None and not sl.known_to(self.theirs) and col not in BOOKKEEPING_COLUMNS:
+                local_new.append(col)
+            if sl is not None and (si.replica, si.counter) == (sl.replica, sl.counter):
+                continue
+            if si.known_to(self.mine):
+                continue
+            if col not in BOOKKEEPING_COLUMNS:
+                remote_new.append(col)
+            if sl is None or sl.known_to(self.theirs):
+                take[col], taken[col] = there[col], si
+                continue
+            incoming_wins = si.order() > sl.order()
+            if _norm(here.get(col)) != _norm(there[col]) and col not in BOOKKEEPING_COLUMNS:
+                self._conflict(info.name, uid, col, here.get(col), there[col], sl, si, incoming_wins)
+            if incoming_wins:
+                take[col], taken[col] = there[col], si
+        # an edit against a delete to the recycle bin: the edit wins
+        deleted_there = "deleted_at" in take and take["deleted_at"] is not None
+        deleted_here = here.get("deleted_at") is not None and "deleted_at" in local_new
+        if deleted_there and any(c != "deleted_at" for c in local_new):
+            take["deleted_at"] = None
+            taken["deleted_at"] = self._fresh()
+            self.result.notes.append(
+                f"对方删除了本机修改过的一条记录（{_label(info.name)}），修改优先，记录保留。"
+            )
+        elif deleted_here and any(c != "deleted_at" for c in remote_new) and "deleted_at" not in take:
+            take["deleted_at"] = None
+            taken["deleted_at"] = self._fresh()
+            self.result.notes.append(
+                f"本机删除的一条记录（{_label(info.name)}）在对方被修改，修改优先，已恢复。"
+            )
+        if not take:
+            return
+        rid = self.keys.id(info.name, uid)
+        assert rid is not None
+        plain = {c: v for c, v in take.items() if not c.startswith("@")}
+        if plain:
+            local = self._to_local(info, {**plain, "uid": uid}) or {}
+            local.pop("uid", None)
+            if info.name == "alert_notices" and ("doc_number" in local or "doc_seq" in local):
+                full = {**{k: here.get(k) for k in ("kind", "doc_year", "doc_seq", "doc_number")}, **local}
+                settled = self._settle_number(uid, rid, full, taken)
+                local.update({k: settled[k] for k in ("doc_seq", "doc_number") if k in settled})
+            sets = ", ".join(f'"{c}" = ?' for c in local)
+            if sets:
+                self.conn.execute(f'UPDATE "{info.name}" SET {sets} WHERE id = ?', [*local.values(), rid])
+        links = {c: v for c, v in take.items() if c.startswith("@")}
+        if links:
+            self._pending_links.setdefault(info.name, {})[uid] = links
+        for col, stamp in taken.items():
+            self._put_stamp(info.name, uid, col, stamp)
+        self.result.updated += 1
+        self.touched.append((info.name, rid))
+
+    def _conflict(
+        self, table: str, uid: str, col: str, here: Any, there: Any, sl: Stamp, si: Stamp, incoming_wins: bool
+    ) -> None:
+        kept = "remote" if incoming_wins else "local"
+        self.result.conflicts.append(Conflict("field", table, uid, col, _show(here), _show(there), kept))
+        self.conn.execute(
+            "INSERT INTO sync_conflicts (kind, tbl, uid, col, local_value, local_replica, local_clock, "
+            "local_member, remote_value, remote_replica, remote_clock, remote_member, kept, found_at) "
+            "VALUES ('field', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                table,
+                uid,
+                col,
+                json.dumps(_show(here), ensure_ascii=False),
+                sl.replica,
+                sl.clock,
+                sl.member,
+                json.dumps(_show(there), ensure_ascii=False),
+                si.replica,
+                si.clock,
+                si.member,
+                kept,
+                _now(),
+            ),
+        )
+
+    # --- link sets, tombstones, 文号 ------------------------------------------------------------
+
+    def _links(self, table: str) -> None:
+        pending = self._pending_links.get(table) or {}
+        for uid, values in pending.items():
+            rid = self.keys.id(table, uid)
+            if rid is None:
+                continue
+            for link, pc, other, oc in links_of(table):
+                wanted = values.get("@" + link)
+                if wanted is None:
+                    continue
+                ids = [self.keys.id(other, str(u)) for u in wanted]
+                self.conn.execute(f'DELETE FROM "{link}" WHERE "{pc}" = ?', (rid,))
+                self.conn.executemany(
+                    f'INSERT INTO "{link}" ("{pc}", "{oc}") VALUES (?, ?)',
+                    [(rid, i) for i in ids if i is not None],
+                )
+
+    def _tombstones(self) -> None:
+        for table, uid, stamp in self.p.tombstones:
+            if stamp.known_to(self.mine):
+                continue
+            rid = self.keys.id(table, uid)
+            if rid is not None:
+                ours = stamps_of(self.conn, table, [uid]).get(uid, {})
+                edited = [s for s in ours.values() if not s.known_to(self.theirs) or s.clock > stamp.clock]
+                if edited:  # changed here since: the edit wins, and the record stays
+                    self._put_stamp(table, uid, ALIVE, self._fresh())
+                    self.result.notes.append(
+                        f"对方彻底删除了本机修改过的一条记录（{_label(table)}），修改优先，记录保留。"
+                    )
+                    continue
+                try:
+                    self.conn.execute("SAVEPOINT purge")
+                    self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (rid,))
+                    self.conn.execute("RELEASE purge")
+                except Exception:  # still referred to here: kept
+                    self.conn.execute("ROLLBACK TO purge")
+                    self.conn.execute("RELEASE purge")
+                    self._put_stamp(table, uid, ALIVE, self._fresh())
+                    self.result.notes.append(
+                        f"对方彻底删除的一条记录（{_label(table)}）在本机仍被引用，已保留。"
+                    )
+                    continue
+                self.conn.execute("DELETE FROM sync_stamps WHERE tbl = ? AND uid = ?", (table, uid))
+                self.keys.drop(table, uid)
+                self.result.deleted += 1
+            self.conn.execute(
+                "INSERT OR REPLACE INTO sync_tombstones (tbl, uid, replica, counter, clock, member) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (table, uid, stamp.replica, stamp.counter, stamp.clock, stamp.member),
+            )
+
+    def _settle_number(
+        self, uid: str, rid: int | None, local: dict[str, Any], theirs: dict[str, Stamp]
+    ) -> dict[str, Any]:
+        """A notice coming in with a 文号 another notice here already has: the one issued later
+        gets the next free number (the incoming one, or the one here: then it is changed first),
+        and the user is shown both."""
+        if local.get("doc_number") is None and local.get("doc_seq") is None:
+            return local
+        clash = self.conn.execute(
+            "SELECT id, uid FROM alert_notices WHERE id IS NOT ? AND "
+            "(doc_number = ? OR (kind = ? AND doc_year = ? AND doc_seq = ?))",
+            (rid, local.get("doc_number"), local.get("kind"), local.get("doc_year"), local.get("doc_seq")),
+        ).fetchone()
+        if clash is None:
+            return local
+        mine = stamps_of(self.conn, "alert_notices", [str(clash[1])]).get(str(clash[1]), {})
+        s_here = effective(mine, "doc_number")
+        s_there = effective(theirs, "doc_number")
+        here_later = s_here is not None and s_there is not None and s_here.order() > s_there.order()
+        if here_later:
+            self._renumber(int(clash[0]), str(clash[1]), other=local)
+            return local
+        new_seq, new_number = self._next_number(local)
+        self._number_conflict(uid, local, new_number, renumbered="remote")
+        fresh = self._fresh()
+        theirs["doc_seq"] = fresh
+        theirs["doc_number"] = fresh
+        return {**local, "doc_seq": new_seq, "doc_number": new_number}
+
+    def _next_number(self, values: dict[str, Any]) -> tuple[int, str]:
+        from wsjc_desktop.domain.docnumber import parse_doc_number
+
+        kind, year = values.get("kind"), values.get("doc_year")
+        (top,) = self.conn.execute(
+            "SELECT max(doc_seq) FROM alert_notices WHERE kind = ? AND doc_year = ?", (kind, year)
+        ).fetchone()
+        seq = max(int(top or 0), int(values.get("doc_seq") or 0)) + 1
+        old = str(values.get("doc_number") or "")
+        parsed = parse_doc_number(old)
+        if parsed is not None:
+            prefix, parsed_year, parsed_seq = parsed
+            number = old.replace(f"{parsed_seq}号", f"{seq}号") if old.endswith(f"{parsed_seq}号") else old
+        else:
+            number = f"{old}-{seq}"
+        self.conn.execute(
+            "INSERT INTO doc_sequences (kind, year, last_seq) VALUES (?, ?, ?) "
+            "ON CONFLICT (kind, year) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+            (kind, year, seq),
+        )
+        return seq, number
+
+    def _renumber(self, rid: int, uid: str, *, other: dict[str, Any]) -> None:
+        row = self.conn.execute(
+            "SELECT kind, doc_year, doc_seq, doc_number FROM alert_notices WHERE id = ?", (rid,)
+        ).fetchone()
+        values = {"kind": row[0], "doc_year": row[1], "doc_seq": row[2], "doc_number": row[3]}
+        seq, number = self._next_number(
+            {**values, "doc_seq": max(int(row[2] or 0), int(other.get("doc_seq") or 0))}
+        )
+        self.conn.execute(
+            "UPDATE alert_notices SET doc_seq = ?, doc_number = ? WHERE id = ?", (seq, number, rid)
+        )
+        stamp = self._fresh()
+        self._put_stamp("alert_notices", uid, "doc_seq", stamp)
+        self._put_stamp("alert_notices", uid, "doc_number", stamp)
+        self._number_conflict(uid, values, number, renumbered="local")
+        self.touched.append(("alert_notices", rid))
+
+    def _number_conflict(self, uid: str, values: dict[str, Any], new_number: str, *, renumbered: str) -> None:
+        where = "本机" if renumbered == "local" else "对方"
+        note = f"两台电脑各自发出了文号“{values.get('doc_number')}”：{where}后发出的一份已改为“{new_number}”，请核对并告知收文单位。"
+        self.result.conflicts.append(
+            Conflict(
+                "number",
+                "alert_notices",
+                uid,
+                "doc_number",
+                values.get("doc_number"),
+                new_number,
+                renumbered,
+                note,
+            )
+        )
+        self.conn.execute(
+            "INSERT INTO sync_conflicts (kind, tbl, uid, col, local_value, remote_value, kept, note, found_at) "
+            "VALUES ('number', 'alert_notices', ?, 'doc_number', ?, ?, ?, ?, ?)",
+            (
+                uid,
+                json.dumps(values.get("doc_number"), ensure_ascii=False),
+                json.dumps(new_number, ensure_ascii=False),
+                renumbered,
+                note,
+                _now(),
+            ),
+        )
+
+    def _numbers(self) -> None:
+        """Keep every kind's 文号 sequence past the numbers now in the file."""
+        self.conn.execute(
+            "INSERT INTO doc_sequences (kind, year, last_seq) "
+            "SELECT kind, doc_year, max(doc_seq) FROM alert_notices WHERE doc_seq IS NOT NULL GROUP BY kind, doc_year "
+            "ON CONFLICT (kind, year) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)"
+        )
+
+
+def _norm(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _show(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value)} 字节>"
+    if isinstance(value, dict):
+        return {k: _show(v) for k, v in value.items() if k != "data"}
+    return value
+
+
+def _label(table: str) -> str:
+    from wsjc_desktop.domain.fields import spec_for
+
+    try:
+        return str(spec_for(table).label)
+    except (KeyError, ValueError):
+        return table
+
+
+Progress = Callable[[int, int], None]
