@@ -433,7 +433,9 @@ def _writing(path: Path) -> Iterator[None]:
         if "full" in text:
             raise UserError(f"磁盘空间已满，未能生成交换包“{path.name}”。请清理磁盘后重试。") from exc
         if "i/o" in text:
-            raise UserError(f"写入交换包“{path.name}”时发生磁盘读写错误（U盘拔出了？），未生成。") from exc
+            raise UserError(
+                f"写入交换包“{path.name}”时发生磁盘读写错误（U盘是否已被拔出？），未生成交换包。"
+            ) from exc
         raise
 
 
@@ -516,7 +518,7 @@ def write_package(path: Path, header: Header, passphrase: str, fill: Callable[[A
 def _same_group(header: Header, expected: str) -> bool:
     with contextlib.suppress(ValueError):
         expected = str(uuid.UUID(expected))
-    return hmac.compare_digest(header.group_id, expected)
+    return header.group_id == expected
 
 
 def _read(handle: IO[bytes], size: int, name: str) -> bytes:
@@ -563,7 +565,7 @@ def _open_body(copy: Path, key: str, body: int, raw: bytes, name: str) -> Any:
         meta = dict(conn.execute(f"SELECT key, value FROM {_META}").fetchall())
         digest = hashlib.sha256(raw).hexdigest()
         if meta.get("format") != str(FORMAT) or not hmac.compare_digest(
-            str(meta.get("header_sha256")), digest
+            str(meta.get("header_sha256")).encode(), digest.encode()
         ):
             raise _damaged(name)
         conn.execute("PRAGMA query_only = ON")
@@ -616,7 +618,7 @@ def open_package(
                 key, expected_check = _derive(passphrase, header)
             except UnicodeEncodeError as exc:
                 raise _wrong_passphrase(name) from exc
-            if not hmac.compare_digest(check, expected_check):
+            if not hmac.compare_digest(check.encode(), expected_check.encode()):
                 raise _wrong_passphrase(name)
             try:
                 fd, temp = tempfile.mkstemp(prefix="wsjcx-", suffix=".tmp", dir=temp_dir)  # 0600

@@ -49,7 +49,7 @@ from wsjc_desktop.exchange.replica import (
     state,
 )
 from wsjc_desktop.storage.database import Database
-from wsjc_desktop.storage.sync_schema import BOOKKEEPING_COLUMNS, ROW, SYNCED_TABLES, TableInfo
+from wsjc_desktop.storage.sync_schema import BOOKKEEPING_COLUMNS, SYNCED_TABLES, TableInfo
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,11 @@ ALIVE = "~alive"
 
 PACKAGE_DDL = (
     "CREATE TABLE rows (tbl TEXT NOT NULL, uid TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tbl, uid))",
-    "CREATE TABLE stamps (tbl TEXT, uid TEXT, col TEXT, replica TEXT, counter INTEGER, clock INTEGER, member TEXT)",
+    "CREATE TABLE stamps "
+    "(tbl TEXT, uid TEXT, col TEXT, replica TEXT, counter INTEGER, clock INTEGER, member TEXT)",
     "CREATE TABLE tombstones (tbl TEXT, uid TEXT, replica TEXT, counter INTEGER, clock INTEGER, member TEXT)",
     "CREATE TABLE vector (replica TEXT PRIMARY KEY, counter INTEGER NOT NULL)",
+    "CREATE TABLE base (replica TEXT PRIMARY KEY, counter INTEGER NOT NULL)",
     "CREATE TABLE replicas (replica_id TEXT PRIMARY KEY, name TEXT)",
     "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT)",
 )
@@ -172,6 +174,7 @@ def export_package(
             )
         pkg.executemany("INSERT INTO tombstones VALUES (?, ?, ?, ?, ?, ?)", tombs)
         pkg.executemany("INSERT INTO vector VALUES (?, ?)", sorted(vector.items()))
+        pkg.executemany("INSERT INTO base VALUES (?, ?)", sorted((base or {}).items()))
         pkg.executemany("INSERT INTO replicas VALUES (?, ?)", sorted(names.items()))
         pkg.executemany(
             "INSERT INTO info VALUES (?, ?)",
@@ -212,6 +215,8 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     unchanged: bool = False
     sender: str = ""
+    #: replicas whose changes this package did not fully bring (the sender's next one will)
+    gaps: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -220,6 +225,7 @@ class _Package:
     stamps: dict[str, dict[str, dict[str, Stamp]]]
     tombstones: list[tuple[str, str, Stamp]]
     vector: Vector
+    base: Vector  # what the package left out: every replica's changes up to these counters
     names: dict[str, str]
 
 
@@ -239,7 +245,8 @@ def _read_package(pkg: Any) -> _Package:
     ]
     vector = {str(r): int(c) for r, c in pkg.execute("SELECT replica, counter FROM vector")}
     names = {str(r): str(n or "") for r, n in pkg.execute("SELECT replica_id, name FROM replicas")}
-    return _Package(rows, stamps, tombs, vector, names)
+    base = {str(r): int(c) for r, c in pkg.execute("SELECT replica, counter FROM base")}
+    return _Package(rows, stamps, tombs, vector, base, names)
 
 
 def is_new_replica(conn: Any) -> bool:
@@ -268,9 +275,9 @@ def import_package(db: Database, path: Path | str, passphrase: str) -> ImportRes
         conn = _raw(uow)
         mine = own_vector(conn)
         heard = peers(conn).get(header.sender_id)
-        if all(c <= mine.get(r, 0) for r, c in package.vector.items()) and heard is not None:
-            if all(c <= heard[1].get(r, 0) for r, c in package.vector.items()):
-                return ImportResult(unchanged=True, sender=header.sender_name)  # nothing new: write nothing
+        old = heard is not None and all(c <= heard[1].get(r, 0) for r, c in package.vector.items())
+        if old and all(c <= mine.get(r, 0) for r, c in package.vector.items()):
+            return ImportResult(unchanged=True, sender=header.sender_name)  # nothing new: write nothing
         if new_replica and me.group_id != header.group_id:
             conn.execute("UPDATE sync_state SET group_id = ?", (header.group_id,))
         merger = _Merger(uow, conn, package, mine, header.sender_name)
@@ -278,7 +285,8 @@ def import_package(db: Database, path: Path | str, passphrase: str) -> ImportRes
         result.sender = header.sender_name
         seen = merge_vectors(heard[1] if heard else {}, package.vector)
         conn.execute(
-            "INSERT INTO sync_peers (replica_id, name, seen, last_heard, last_package) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO sync_peers (replica_id, name, seen, last_heard, last_package) "
+            "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (replica_id) DO UPDATE SET name = excluded.name, seen = excluded.seen, "
             "last_heard = excluded.last_heard, last_package = excluded.last_package",
             (header.sender_id, header.sender_name, json.dumps(seen), _now(), header.created),
@@ -361,6 +369,11 @@ class _Merger:
             self._tombstones()
             self._numbers()
             for replica, counter in self.theirs.items():
+                if self.mine.get(replica, 0) < self.p.base.get(replica, 0):
+                    # the package left out changes of this replica that this file lacks (its
+                    # sender took them to be here): seen only once a package carries them
+                    self.result.gaps.append(replica)
+                    continue
                 self.conn.execute(
                     "INSERT INTO sync_known (replica, counter) VALUES (?, ?) "
                     "ON CONFLICT (replica) DO UPDATE SET counter = max(counter, excluded.counter)",
@@ -662,7 +675,7 @@ class _Merger:
         old = str(values.get("doc_number") or "")
         parsed = parse_doc_number(old)
         if parsed is not None:
-            prefix, parsed_year, parsed_seq = parsed
+            _prefix, _year, parsed_seq = parsed
             number = old.replace(f"{parsed_seq}号", f"{seq}号") if old.endswith(f"{parsed_seq}号") else old
         else:
             number = f"{old}-{seq}"
@@ -692,7 +705,10 @@ class _Merger:
 
     def _number_conflict(self, uid: str, values: dict[str, Any], new_number: str, *, renumbered: str) -> None:
         where = "本机" if renumbered == "local" else "对方"
-        note = f"两台电脑各自发出了文号“{values.get('doc_number')}”：{where}后发出的一份已改为“{new_number}”，请核对并告知收文单位。"
+        note = (
+            f"两台电脑各自发出了文号“{values.get('doc_number')}”：{where}后发出的一份已改为“{new_number}”，"
+            "请核对并告知收文单位。"
+        )
         self.result.conflicts.append(
             Conflict(
                 "number",
@@ -706,7 +722,8 @@ class _Merger:
             )
         )
         self.conn.execute(
-            "INSERT INTO sync_conflicts (kind, tbl, uid, col, local_value, remote_value, kept, note, found_at) "
+            "INSERT INTO sync_conflicts "
+            "(kind, tbl, uid, col, local_value, remote_value, kept, note, found_at) "
             "VALUES ('number', 'alert_notices', ?, 'doc_number', ?, ?, ?, ?, ?)",
             (
                 uid,
@@ -722,7 +739,8 @@ class _Merger:
         """Keep every kind's 文号 sequence past the numbers now in the file."""
         self.conn.execute(
             "INSERT INTO doc_sequences (kind, year, last_seq) "
-            "SELECT kind, doc_year, max(doc_seq) FROM alert_notices WHERE doc_seq IS NOT NULL GROUP BY kind, doc_year "
+            "SELECT kind, doc_year, max(doc_seq) FROM alert_notices WHERE doc_seq IS NOT NULL "
+            "GROUP BY kind, doc_year "
             "ON CONFLICT (kind, year) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)"
         )
 
@@ -749,3 +767,98 @@ def _label(table: str) -> str:
 
 
 Progress = Callable[[int, int], None]
+
+
+# --- the group's exchange passphrase, and where things stand -----------------------------------
+
+VERIFIER_KEY = "exchange.verifier"
+
+
+def _verifier(passphrase: str, salt: bytes) -> str:
+    import hashlib
+
+    return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=2**14, r=8, p=1, dklen=32).hex()
+
+
+def check_passphrase(db: Database, passphrase: str, *, set_if_missing: bool = False) -> bool:
+    """Whether ``passphrase`` is the group's exchange passphrase. The group's first export sets
+    it (``set_if_missing``); a wrong one is refused with a Chinese UserError. Returns True if it
+    was set now."""
+    import os
+
+    from wsjc_desktop.domain import models as m
+    from wsjc_desktop.storage import cipher
+    from wsjc_desktop.storage.sync_schema import setting_uid
+
+    with db.read() as uow:
+        row = (
+            _raw(uow)
+            .execute("SELECT value FROM settings WHERE key = ? AND deleted_at IS NULL", (VERIFIER_KEY,))
+            .fetchone()
+        )
+    if row is not None:
+        stored = json.loads(json.loads(row[0]))
+        if _verifier(passphrase, bytes.fromhex(stored["salt"])) != stored["hash"]:
+            raise UserError("交换口令与本组设置的不一致，请核对后重试。", field="passphrase")
+        return False
+    if not set_if_missing:
+        raise UserError("本组还没有设置交换口令：请先在“设置”中设置，或在首次导出时设置。")
+    cipher.check_new_passphrase(passphrase)
+    salt = os.urandom(16)
+    value = json.dumps(json.dumps({"salt": salt.hex(), "hash": _verifier(passphrase, salt)}))
+    with db.uow() as uow:
+        uow.session.add(m.Setting(key=VERIFIER_KEY, value=value, uid=setting_uid(VERIFIER_KEY)))
+        uow.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class Peer:
+    replica_id: str
+    name: str
+    last_heard: str | None
+
+
+@dataclass(frozen=True)
+class Status:
+    replica_id: str
+    group_id: str
+    name: str
+    peers: list[Peer]
+    unexported: int
+    open_conflicts: int
+
+
+def status(db: Database) -> Status:
+    """This replica, the others heard from, how many of its changes no package has carried
+    yet, and the conflicts still to look at."""
+    with db.read() as uow:
+        conn = _raw(uow)
+        me = state(conn)
+        (exported,) = conn.execute("SELECT exported FROM sync_state").fetchone()
+        (stamps,) = conn.execute(
+            "SELECT count(*) FROM sync_stamps WHERE replica = ? AND counter > ?", (me.replica_id, exported)
+        ).fetchone()
+        (tombs,) = conn.execute(
+            "SELECT count(*) FROM sync_tombstones WHERE replica = ? AND counter > ?",
+            (me.replica_id, exported),
+        ).fetchone()
+        (conflicts,) = conn.execute(
+            "SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL"
+        ).fetchone()
+        found = [
+            Peer(rid, name, heard)
+            for rid, (name, _seen, heard) in sorted(peers(conn).items(), key=lambda kv: kv[1][0])
+        ]
+    return Status(
+        me.replica_id, me.group_id, me.name or default_name(), found, int(stamps) + int(tombs), int(conflicts)
+    )
+
+
+def open_conflicts(db: Database) -> list[dict[str, Any]]:
+    """The conflicts not yet looked at, newest first, as stored (values as JSON text)."""
+    with db.read() as uow:
+        conn = _raw(uow)
+        cur = conn.execute("SELECT * FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id DESC")
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

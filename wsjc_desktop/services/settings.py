@@ -19,13 +19,13 @@ from wsjc_desktop.domain.docnumber import (
     check_template,
 )
 from wsjc_desktop.domain.enums import NoticeKind
-from wsjc_desktop.storage.sync_schema import setting_uid
 from wsjc_desktop.domain.models import Setting, now
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.fonts import ROLES
 from wsjc_desktop.services import workcalendar
 from wsjc_desktop.services.members import DEFAULT_GROUP_NAME
 from wsjc_desktop.storage.database import Database
+from wsjc_desktop.storage.sync_schema import setting_uid
 
 #: The font roles a setting ``print.font.<role>`` may point at another font file for: the roles
 #: the printed layouts ask for (``printing.fonts.ROLES``, light to import: no reportlab).

@@ -18,6 +18,8 @@ calls ``sync_schema.install_triggers`` again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import op
 
 revision = "0005"
@@ -35,7 +37,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    conn = op.get_bind().connection.driver_connection
+    conn: Any = op.get_bind().connection.driver_connection
     names = [str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
     for name in names:
         if name.startswith("sync_"):
