@@ -1,10 +1,10 @@
 """The ``wsjc-desktop`` command: no arguments opens the window; subcommands do the rest.
 
-Every command that writes (demo, import-roster, print, the holiday reminders, restore, encrypt)
-holds the writer lock (``storage.lock``) while it works, as a window does, or is refused naming
-who holds the file; an export writes its audit note only when it can hold the lock. A command's
-audit entries name who ran it: the member given with ``--member`` (or ``WSJC_MEMBER``), and the
-command line with the system user (命令行（wang）).
+Every command that writes (demo, import-roster, print, the holiday reminders, restore, encrypt,
+exchange import and export) holds the writer lock (``storage.lock``) while it works, as a window
+does, or is refused naming who holds the file; a ledger export writes its audit note only when
+it can hold the lock. A command's audit entries name who ran it: the member given with
+``--member`` (or ``WSJC_MEMBER``), and the command line with the system user (命令行（wang）).
 
 Exit codes: 0 done; 2 refused (bad arguments, a file in use, missing, damaged or not a
 database: a Chinese ``错误：…`` on stderr, nothing changed); 1 ``check`` found a problem, a
@@ -182,9 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
     check.set_defaults(handler=cmd_check)
 
-    from wsjc_desktop import roster_cli
+    from wsjc_desktop import exchange_cli, roster_cli
 
     roster_cli.add_parser(sub, [db_parent])
+    exchange_cli.add_parser(sub, [db_parent])
 
     _add_print_parser(sub, db_parent)
     _add_export_parser(sub, db_parent)

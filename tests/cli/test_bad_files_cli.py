@@ -223,7 +223,7 @@ def full_tmpfs_import(
     script = work / "full.py"
     script.write_text(FULL_TMPFS, encoding="utf-8")
     command = (
-        f"mount -t tmpfs -o size=4m tmpfs '{work / 'mnt'}' && "
+        f"mount -t tmpfs -o size=8m tmpfs '{work / 'mnt'}' && "
         f"'{sys.executable}' '{script}' '{demo}' '{roster}' '{work / 'mnt'}'"
     )
     done = subprocess.run(["unshare", "-m", "sh", "-c", command], capture_output=True, timeout=120)

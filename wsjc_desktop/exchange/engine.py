@@ -41,7 +41,6 @@ from wsjc_desktop.exchange.replica import (
     infos,
     is_local_setting,
     links_of,
-    merge_vectors,
     own_vector,
     peers,
     read_rows,
@@ -227,9 +226,26 @@ class _Package:
     vector: Vector
     base: Vector  # what the package left out: every replica's changes up to these counters
     names: dict[str, str]
+    full: bool = False
 
 
-def _read_package(pkg: Any) -> _Package:
+def _read_package(pkg: Any, path: Path) -> _Package:
+    """The package's tables; a body without them (a package of another program version, or
+    not one of ours) is refused as damaged."""
+    from wsjc_desktop.storage import cipher
+
+    errors: tuple[type[BaseException], ...] = (*cipher.driver_errors(), KeyError, ValueError, TypeError)
+    try:
+        return _read_tables(pkg)
+    except errors as exc:
+        log.warning("package %s unreadable: %s", path, exc)
+        raise container.PackageError(
+            f"交换包“{path.name}”的内容不完整或格式不对，无法导入（可能由不同版本的程序生成或已损坏）。",
+            reason="damaged",
+        ) from exc
+
+
+def _read_tables(pkg: Any) -> _Package:
     rows: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in SYNCED_TABLES}
     for tbl, uid, data in pkg.execute("SELECT tbl, uid, data FROM rows"):
         if tbl in rows:
@@ -246,7 +262,8 @@ def _read_package(pkg: Any) -> _Package:
     vector = {str(r): int(c) for r, c in pkg.execute("SELECT replica, counter FROM vector")}
     names = {str(r): str(n or "") for r, n in pkg.execute("SELECT replica_id, name FROM replicas")}
     base = {str(r): int(c) for r, c in pkg.execute("SELECT replica, counter FROM base")}
-    return _Package(rows, stamps, tombs, vector, base, names)
+    info = {str(k): str(v) for k, v in pkg.execute("SELECT key, value FROM info")}
+    return _Package(rows, stamps, tombs, vector, base, names, full=info.get("full") == "1")
 
 
 def is_new_replica(conn: Any) -> bool:
@@ -270,7 +287,12 @@ def import_package(db: Database, path: Path | str, passphrase: str) -> ImportRes
     ):
         if header.sender_id == me.replica_id:
             raise UserError(f"“{path.name}”是本机自己导出的交换包，应在另一台电脑上导入。")
-        package = _read_package(pkg)
+        package = _read_package(pkg, path)
+        if new_replica and not package.full:
+            raise UserError(
+                f"“{path.name}”是增量交换包，只含对方最近的更改。新电脑第一次导入需要完整交换包："
+                "请在对方电脑上导出时选择“完整交换包”（命令行：--full）。"
+            )
     with db.uow() as uow:
         conn = _raw(uow)
         mine = own_vector(conn)
@@ -283,12 +305,16 @@ def import_package(db: Database, path: Path | str, passphrase: str) -> ImportRes
         merger = _Merger(uow, conn, package, mine, header.sender_name)
         result = merger.run()
         result.sender = header.sender_name
-        seen = merge_vectors(heard[1] if heard else {}, package.vector)
+        # what the sender has seen is what its newest package says, not the most it ever said: a
+        # PC gone back to an older copy of its file is then sent again what it lost
+        last = _last_package(conn, header.sender_id)
+        seen = package.vector if last is None or header.created >= last else heard[1] if heard else {}
         conn.execute(
             "INSERT INTO sync_peers (replica_id, name, seen, last_heard, last_package) "
             "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (replica_id) DO UPDATE SET name = excluded.name, seen = excluded.seen, "
-            "last_heard = excluded.last_heard, last_package = excluded.last_package",
+            "last_heard = excluded.last_heard, "
+            "last_package = max(coalesce(last_package, ''), excluded.last_package)",
             (header.sender_id, header.sender_name, json.dumps(seen), _now(), header.created),
         )
         for rid, name in package.names.items():
@@ -309,6 +335,11 @@ def import_package(db: Database, path: Path | str, passphrase: str) -> ImportRes
     return result
 
 
+def _last_package(conn: Any, replica_id: str) -> str | None:
+    row = conn.execute("SELECT last_package FROM sync_peers WHERE replica_id = ?", (replica_id,)).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
 def _now() -> str:
     return datetime.now().replace(microsecond=0).isoformat(sep=" ")
 
@@ -326,6 +357,8 @@ class _Merger:
         self.sender_name = sender_name
         self.touched: list[tuple[str, int]] = []
         self._pending_links: dict[str, dict[str, dict[str, Any]]] = {}
+        #: records brought back from the recycle bin by an edit: (table, uid, when they were deleted)
+        self._revived: list[tuple[str, str, Any]] = []
         self.me = state(conn)
         self.clock = max(
             [self.me.clock]
@@ -367,6 +400,7 @@ class _Merger:
             for table in SYNCED_TABLES:
                 self._links(table)
             self._tombstones()
+            self._revive_children()
             self._numbers()
             for replica, counter in self.theirs.items():
                 if self.mine.get(replica, 0) < self.p.base.get(replica, 0):
@@ -521,12 +555,14 @@ class _Merger:
         deleted_there = "deleted_at" in take and take["deleted_at"] is not None
         deleted_here = here.get("deleted_at") is not None and "deleted_at" in local_new
         if deleted_there and any(c != "deleted_at" for c in local_new):
+            self._revived.append((info.name, uid, take["deleted_at"]))
             take["deleted_at"] = None
             taken["deleted_at"] = self._fresh()
             self.result.notes.append(
                 f"对方删除了本机修改过的一条记录（{_label(info.name)}），修改优先，记录保留。"
             )
         elif deleted_here and any(c != "deleted_at" for c in remote_new) and "deleted_at" not in take:
+            self._revived.append((info.name, uid, here["deleted_at"]))
             take["deleted_at"] = None
             taken["deleted_at"] = self._fresh()
             self.result.notes.append(
@@ -599,6 +635,29 @@ class _Merger:
                     f'INSERT INTO "{link}" ("{pc}", "{oc}") VALUES (?, ?)',
                     [(rid, i) for i in ids if i is not None],
                 )
+
+    def _revive_children(self) -> None:
+        """What went to the recycle bin with a record an edit brought back comes back with it
+        (as ``records.restore`` does), stamped here so that every replica does the same."""
+        from wsjc_desktop.domain.fields import children_of
+
+        todo = list(self._revived)
+        while todo:
+            table, uid, deleted_at = todo.pop()
+            rid = self.keys.id(table, uid)
+            if rid is None or deleted_at is None:
+                continue
+            for child in children_of(table):
+                assert child.parent is not None
+                found = self.conn.execute(
+                    f'SELECT id, uid FROM "{child.table}" WHERE "{child.parent[1]}" = ? AND deleted_at = ?',
+                    (rid, deleted_at),
+                ).fetchall()
+                for cid, cuid in found:
+                    self.conn.execute(f'UPDATE "{child.table}" SET deleted_at = NULL WHERE id = ?', (cid,))
+                    self._put_stamp(child.table, str(cuid), "deleted_at", self._fresh())
+                    self.touched.append((child.table, int(cid)))
+                    todo.append((child.table, str(cuid), deleted_at))
 
     def _tombstones(self) -> None:
         for table, uid, stamp in self.p.tombstones:
@@ -862,3 +921,150 @@ def open_conflicts(db: Database) -> list[dict[str, Any]]:
         cur = conn.execute("SELECT * FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id DESC")
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+# --- this PC's own exchange settings (never shipped) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    """本机名称, the exchange folder, and whether the passphrase is kept on this PC."""
+
+    name: str
+    folder: str | None
+    remembers_passphrase: bool
+
+
+def local_settings(db: Database) -> LocalSettings:
+    with db.read() as uow:
+        row = _raw(uow).execute("SELECT name, folder, secret FROM sync_state WHERE id = 1").fetchone()
+    return LocalSettings(str(row[0] or "") or default_name(), row[1] or None, bool(row[2]))
+
+
+def set_local(
+    db: Database,
+    *,
+    name: str | None = None,
+    folder: str | None = None,
+    passphrase: str | None = None,
+    forget_passphrase: bool = False,
+) -> None:
+    """Change this PC's name (本机名称), exchange folder ('' clears it) or kept passphrase (it must
+    be the group's: checked first). Per PC: none of these travel in a package."""
+    from wsjc_desktop.domain.validation import clean_text
+
+    if name is not None:
+        name = clean_text(name, field="name", label="本机名称").strip() if name.strip() else ""
+        if len(name) > 50:
+            raise UserError("本机名称不能超过 50 个字。", field="name")
+    if passphrase is not None:
+        check_passphrase(db, passphrase, set_if_missing=True)
+    with db.uow() as uow:
+        conn = _raw(uow)
+        if name is not None:
+            conn.execute("UPDATE sync_state SET name = ?", (name,))
+        if folder is not None:
+            conn.execute("UPDATE sync_state SET folder = ?", (folder or None,))
+        if passphrase is not None:
+            conn.execute("UPDATE sync_state SET secret = ?", (passphrase,))
+        if forget_passphrase:
+            conn.execute("UPDATE sync_state SET secret = NULL")
+        uow.commit()
+
+
+def kept_passphrase(db: Database) -> str | None:
+    with db.read() as uow:
+        row = _raw(uow).execute("SELECT secret FROM sync_state WHERE id = 1").fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+# --- resolving a conflict -----------------------------------------------------------------------
+
+
+def resolve_conflict(db: Database, conflict_id: int, choice: str) -> None:
+    """Settle one listed conflict: ``keep`` the value the file holds now (both replicas already
+    hold it), or take the ``local`` or ``remote`` value: written as an ordinary change (stamped
+    now, so it reaches the other PCs with the next package). The conflict is marked resolved,
+    with who and when; a 文号 conflict can only be acknowledged (``keep``)."""
+    from wsjc_desktop.domain.fields import spec_for
+    from wsjc_desktop.services import records
+
+    if choice not in ("keep", "local", "remote"):
+        raise ValueError(choice)
+    with db.read() as uow:
+        conn = _raw(uow)
+        row = conn.execute(
+            "SELECT kind, tbl, uid, col, local_value, remote_value, kept, resolved_at FROM sync_conflicts "
+            "WHERE id = ?",
+            (conflict_id,),
+        ).fetchone()
+        if row is None:
+            raise UserError("该冲突不存在。")
+        kind, table, uid, col, local_value, remote_value, kept, resolved = row
+        rid = conn.execute(f'SELECT id FROM "{table}" WHERE uid = ?', (uid,)).fetchone()
+    if resolved is not None:
+        raise UserError("该冲突已处理过。")
+    wanted = None
+    if choice != "keep" and choice != kept:
+        if kind != "field":
+            raise UserError("文号冲突只能确认：如需改用其他文号，请在廉情提醒中修改。")
+        if rid is None:
+            raise UserError("该记录已被彻底删除，只能确认。")
+        wanted = json.loads(local_value if choice == "local" else remote_value)
+    who = None
+    if db.member_id is not None:
+        with db.read() as uow:
+            found = _raw(uow).execute("SELECT name FROM members WHERE id = ?", (db.member_id,)).fetchone()
+            who = found[0] if found else None
+    if wanted is not None:
+        spec_for(table)  # a table the forms know
+        records.update(db, table, int(rid[0]), {col: wanted})
+    with db.uow() as uow:
+        _raw(uow).execute(
+            "UPDATE sync_conflicts SET resolved_at = ?, resolved_by = ? WHERE id = ?",
+            (_now(), who or db.actor or "", conflict_id),
+        )
+        uow.commit()
+
+
+# --- the exchange folder: write ours, take theirs ------------------------------------------------
+
+
+@dataclass
+class FolderResult:
+    exported: Path | None = None
+    imported: list[tuple[Path, ImportResult]] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def package_name(state_name: str, replica_id: str) -> str:
+    """This PC's package in the exchange folder: one file per PC, replaced on every export."""
+    safe = "".join(ch for ch in state_name if ch.isalnum() or ch in "-_（）()")[:30] or "本机"
+    return f"{safe}-{replica_id[:8]}{SUFFIX}"
+
+
+def sync_folder(db: Database, folder: Path | str, passphrase: str) -> FolderResult:
+    """Import every other PC's package in ``folder`` (newest state of each), then write ours
+    there. A package that cannot be imported is listed with the reason; the others go on."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"交换文件夹“{folder}”不存在或不可用（U 盘是否已插好？）。")
+    result = FolderResult()
+    with db.read() as uow:
+        me = state(_raw(uow))
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
+        try:
+            header = container.read_header(path)
+        except UserError as exc:
+            result.refused.append((path, exc.message))
+            continue
+        if header.sender_id == me.replica_id:
+            continue
+        try:
+            result.imported.append((path, import_package(db, path, passphrase)))
+        except UserError as exc:
+            result.refused.append((path, exc.message))
+    mine = folder / package_name(me.name or default_name(), me.replica_id)
+    export_package(db, mine, passphrase)
+    result.exported = mine
+    return result

@@ -860,6 +860,24 @@ def _fold_log(db_path: Path, key: str | None) -> bool:
 IN_USE_RESTORE = "数据库文件正被其他程序使用，无法恢复。请关闭其他程序后重试。"
 
 
+def _renew_identity(copy: Path, key: str | None) -> None:
+    """The restored copy becomes a new replica of its group before it takes the database's
+    place (``sync_schema.renew_identity``): its changes from now on can never be mistaken by
+    the other PCs for ones they have, and they send again what the backup lacks."""
+    from wsjc_desktop.storage import cipher, sync_schema
+
+    con: Any = (
+        cipher.connect(copy, key) if key is not None and cipher.is_encrypted(copy) else sqlite3.connect(copy)
+    )
+    try:
+        con.isolation_level = None
+        con.execute("BEGIN IMMEDIATE")
+        sync_schema.renew_identity(con)
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
 def restore(
     backup_path: Path | str,
     db_path: Path | str,
@@ -931,6 +949,7 @@ def restore(
         copy_new(backup_path, partial)
         if partial.stat().st_size != backup_path.stat().st_size:
             raise UserError("复制备份文件时出错（大小不一致），未做任何修改。")
+        _renew_identity(partial, key)
         if opens:  # a file that does not open is not touched: its logs are moved aside instead
             _fold_log(db_path, key)
         replacement.commit()

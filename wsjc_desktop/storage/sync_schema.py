@@ -90,7 +90,9 @@ TABLES_DDL = (
         counter INTEGER NOT NULL DEFAULT 0,
         clock INTEGER NOT NULL DEFAULT 0,
         applying INTEGER NOT NULL DEFAULT 0,
-        exported INTEGER NOT NULL DEFAULT 0
+        exported INTEGER NOT NULL DEFAULT 0,
+        folder TEXT,
+        secret TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS sync_stamps (
         tbl TEXT NOT NULL,
@@ -249,3 +251,24 @@ def create(conn: Any, *, replica_id: str | None = None, group_id: str | None = N
             (replica,),
         )
     install_triggers(conn)
+
+
+def renew_identity(conn: Any) -> str | None:
+    """Make the file a new replica of its group (after it was replaced by a backup): changes
+    made from now on get stamps no other replica can take for ones it already has, and the
+    others send again what the backup lacks. The old id stays known with the changes it made.
+    Returns the new id (None for a file without replica state: an older schema)."""
+    found = conn.execute("SELECT name FROM sqlite_master WHERE name = 'sync_state'").fetchone()
+    if found is None:
+        return None
+    row = conn.execute("SELECT replica_id, counter FROM sync_state WHERE id = 1").fetchone()
+    if row is None:
+        return None
+    new = str(uuid.uuid4())
+    conn.execute(
+        "INSERT INTO sync_known (replica, counter) VALUES (?, ?) "
+        "ON CONFLICT (replica) DO UPDATE SET counter = max(counter, excluded.counter)",
+        (str(row[0]), int(row[1])),
+    )
+    conn.execute("UPDATE sync_state SET replica_id = ?, counter = 0, exported = 0 WHERE id = 1", (new,))
+    return new
