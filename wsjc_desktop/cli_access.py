@@ -206,7 +206,13 @@ def database(args: argparse.Namespace, access: Access, *, create: bool = False) 
     who = who_runs(args)
     with ExitStack() as stack:
         readonly = access == "readonly"
-        if access == "write":
+        network = media.network_filesystem(path)  # never written there: see media.network_message
+        if network is not None and access == "write":
+            raise UserError(media.network_message(path, network).replace("\n\n", ""))
+        if network is not None and access == "note":
+            readonly = True
+            note(f"提示：数据库位于网络共享上（{network}），本次以只读方式进行，不记入操作日志。")
+        elif access == "write":
             if who.member and not exists:
                 raise UserError(
                     f"新的数据库中还没有组内人员，不能以“{who.member}”的名义运行"
@@ -226,8 +232,8 @@ def database(args: argparse.Namespace, access: Access, *, create: bool = False) 
             else:
                 stack.enter_context(held)
                 stack.enter_context(held.keep_alive())
-        elif access == "read":  # on read-only media (a CD, a write-protected stick) read as it is
-            readonly = media.read_only_media(path) or lock.holder(path) is not None
+        elif access == "read":  # read-only media (a CD, a stick), a network share: read as it is
+            readonly = network is not None or media.read_only_media(path) or lock.holder(path) is not None
         key = passphrase_for(path) if exists and crypto.is_encrypted(path) else None
         db = open_database(path, key=key, readonly=readonly)
         stack.callback(db.dispose)

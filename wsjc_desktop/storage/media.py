@@ -98,3 +98,66 @@ def connect_readonly(
 ) -> sqlite3.Connection:
     """A plain ``sqlite3`` connection that only reads ``path`` (see :func:`readonly_uri`)."""
     return sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout, check_same_thread=check_same_thread)
+
+
+# --- network file systems ------------------------------------------------------------------------
+
+#: File system types (Linux ``/proc/mounts``) where SQLite's locking and write-ahead log are not
+#: safe between computers.
+NETWORK_TYPES = frozenset(
+    {"cifs", "smb3", "smbfs", "nfs", "nfs4", "afs", "ncpfs", "9p"}
+    | {"fuse.sshfs", "sshfs", "davfs", "fuse.davfs2"}
+)
+
+
+def _mount_type(path: Path, mounts: str) -> str | None:
+    """The type of the file system ``path`` lies on, from the text of ``/proc/mounts``."""
+    best, kind = "", None
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = str(path) == point or str(path).startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, parts[2]
+    return kind
+
+
+def _windows_remote(path: Path) -> bool:  # pragma: no cover - Windows only
+    import ctypes
+
+    text = str(path)
+    if text.startswith(("\\\\", "//")):  # a UNC path: \\server\share
+        return True
+    drive = os.path.splitdrive(text)[0]
+    if not drive:
+        return False
+    DRIVE_REMOTE = 4
+    kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined,unused-ignore]
+    return bool(kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE)
+
+
+def network_filesystem(path: Path | str, *, mounts: str | None = None) -> str | None:
+    """What network file system ``path`` (a database file) lies on — ``cifs``, ``nfs4``, a UNC
+    path — or None on a local disk. ``mounts``: the text of ``/proc/mounts`` (for tests)."""
+    target = Path(path).expanduser()
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        return "网络共享" if _windows_remote(target) else None
+    folder = target.resolve().parent
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    kind = _mount_type(folder, mounts)
+    return kind if kind in NETWORK_TYPES else None
+
+
+def network_message(path: Path, kind: str) -> str:
+    return (
+        f"数据库“{path.name}”位于网络共享上（{kind}：{path.parent}）。两台电脑通过网络共享同时使用一个数据库文件"
+        "会损坏它，所以本程序只以只读方式打开网络上的数据库。\n\n"
+        "请把数据库放在本机硬盘上，两台电脑之间用“文件 → 数据交换”或设置中的“交换文件夹”"
+        "（可以是这个网络共享）交换数据。"
+    )
