@@ -193,3 +193,20 @@ def test_a_package_without_the_expected_tables_is_refused_as_damaged(pair: Any) 
     with pytest.raises(container.PackageError, match="内容不完整或格式不对"):
         engine.import_package(b, folder / "odd.wsjcx", KEY)
     assert (dump(b), rows(b, "SELECT * FROM sync_peers"), rows(b, "SELECT * FROM sync_state")) == before
+
+
+def test_attachments_members_with_their_passwords_and_the_groups_settings_travel(pair: Any) -> None:
+    from wsjc_desktop.services import attachments, settings
+
+    a, b, folder = pair
+    scan = folder / "申报表.pdf"
+    scan.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 40)
+    attachments.add_attachment(a, cadre_id(a), scan)
+    settings.set_many(a, {"notice.signatory": "王建国", "folders.export": "/home/wang/导出"})
+    exchange(a, b, folder, "a1.wsjcx")
+    (attachment_id,) = [int(r[0]) for r in rows(b, "SELECT id FROM attachments")]
+    assert attachments.read_attachment(b, attachment_id) == ("申报表.pdf", scan.read_bytes())
+    (member,) = [int(r[0]) for r in rows(b, "SELECT id FROM members")]
+    assert auth.verify_password(b, member, "jianguo-1")  # the member logs in on the other PC
+    assert settings.get(b, "notice.signatory") == "王建国"  # the group's settings travel
+    assert settings.get(b, "folders.export") == ""  # this PC's folders do not
