@@ -210,3 +210,17 @@ def test_attachments_members_with_their_passwords_and_the_groups_settings_travel
     assert auth.verify_password(b, member, "jianguo-1")  # the member logs in on the other PC
     assert settings.get(b, "notice.signatory") == "王建国"  # the group's settings travel
     assert settings.get(b, "folders.export") == ""  # this PC's folders do not
+
+
+def test_an_older_package_after_a_newer_one_changes_nothing(pair: Any) -> None:
+    a, b, folder = pair
+    records.update(a, "cadres", cadre_id(a), {"position": "科长"})
+    engine.export_package(a, folder / "older.wsjcx", KEY)
+    records.update(a, "cadres", cadre_id(a), {"position": "副局长"})
+    engine.export_package(a, folder / "newer.wsjcx", KEY)
+    engine.import_package(b, folder / "newer.wsjcx", KEY)
+    before = dump(b), rows(b, "SELECT * FROM sync_peers"), rows(b, "SELECT count(*) FROM audit_entries")
+    again = engine.import_package(b, folder / "older.wsjcx", KEY)
+    assert (again.inserted, again.updated, again.deleted, again.conflicts) == (0, 0, 0, [])
+    assert (dump(b), rows(b, "SELECT * FROM sync_peers"), rows(b, "SELECT count(*) FROM audit_entries")) == before
+    assert rows(b, "SELECT position FROM cadres WHERE name = '张三'") == [("副局长",)]
