@@ -53,6 +53,9 @@ from wsjc_desktop.storage.sync_schema import BOOKKEEPING_COLUMNS, SYNCED_TABLES,
 log = logging.getLogger(__name__)
 
 SUFFIX = ".wsjcx"
+#: Columns whose concurrent changes are merged by the later stamp without being listed.
+SILENT_COLUMNS = BOOKKEEPING_COLUMNS | {"deleted_at"}
+
 #: The pseudo column of a record brought back by an edit that beat its deletion.
 ALIVE = "~alive"
 
@@ -547,7 +550,8 @@ class _Merger:
                 take[col], taken[col] = there[col], si
                 continue
             incoming_wins = si.order() > sl.order()
-            if _norm(here.get(col)) != _norm(there[col]) and col not in BOOKKEEPING_COLUMNS:
+            # deleted_at is settled by the rule below (an edit beats a delete), not listed
+            if _norm(here.get(col)) != _norm(there[col]) and col not in SILENT_COLUMNS:
                 self._conflict(info.name, uid, col, here.get(col), there[col], sl, si, incoming_wins)
             if incoming_wins:
                 take[col], taken[col] = there[col], si
