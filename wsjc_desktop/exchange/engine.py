@@ -53,6 +53,10 @@ from wsjc_desktop.storage.sync_schema import BOOKKEEPING_COLUMNS, SYNCED_TABLES,
 log = logging.getLogger(__name__)
 
 SUFFIX = ".wsjcx"
+#: More records touched than this and the search index is rebuilt whole (bulk, in key order)
+#: rather than refreshed record by record.
+REBUILD_ABOVE = 20_000
+
 #: Columns whose concurrent changes are merged by the later stamp without being listed.
 SILENT_COLUMNS = BOOKKEEPING_COLUMNS | {"deleted_at"}
 
@@ -422,7 +426,11 @@ class _Merger:
         if self.touched:
             from wsjc_desktop.storage import search_index
 
-            search_index.refresh(self.uow.session, sorted(set(self.touched)))
+            touched = sorted(set(self.touched))
+            if len(touched) > REBUILD_ABOVE:  # a first full package: build the index in bulk
+                search_index.rebuild(self.uow.session)
+            else:
+                search_index.refresh(self.uow.session, touched)
         for table, rid in self.touched:
             self.uow.changes.add("updated", table, rid)
         return self.result
@@ -465,6 +473,7 @@ class _Merger:
         info = self.infos[table]
         local_stamps = stamps_of(self.conn, table, list(incoming))
         present = {uid: values for uid, values in read_rows(self.conn, info, self.keys, sorted(incoming))}
+        fresh: list[tuple[str, dict[str, Any], dict[str, Stamp]]] = []
         for uid, values in incoming.items():
             theirs = self.p.stamps[table].get(uid, {})
             if table == "settings" and is_local_setting(str(values.get("key"))):
@@ -473,11 +482,63 @@ class _Merger:
                 tomb = tombs.get((table, uid))
                 if tomb is not None and not self._outlives(theirs, tomb):
                     continue  # deleted here for good, and the package knew it
+                if tomb is None and table != "alert_notices":  # plain new rows: in bulk below
+                    fresh.append((uid, values, theirs))
+                    continue
                 self._insert(info, uid, values, theirs, revived=tomb is not None)
                 continue
             if table == "audit_entries":
                 continue  # append-only: an entry never changes
             self._update(info, uid, present[uid], values, local_stamps.get(uid, {}), theirs)
+        if fresh:
+            self._insert_many(info, fresh)
+
+    def _insert_many(
+        self, info: TableInfo, fresh: list[tuple[str, dict[str, Any], dict[str, Stamp]]]
+    ) -> None:
+        """Rows new here (no tombstone, no 文号 to settle), inserted in bulk with ids given here."""
+        (top,) = self.conn.execute(f'SELECT coalesce(max(id), 0) FROM "{info.name}"').fetchone()
+        next_id = int(top) + 1
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        stamps: list[tuple[Any, ...]] = []
+        for uid, values, theirs in fresh:
+            local = self._to_local(info, values)
+            if local is None:
+                self.result.conflicts.append(
+                    Conflict(
+                        "orphan",
+                        info.name,
+                        uid,
+                        None,
+                        None,
+                        _show(values),
+                        "local",
+                        "所属的上级记录在本机已删除",
+                    )
+                )
+                continue
+            rid = next_id
+            next_id += 1
+            cols = ("id", *local)
+            groups.setdefault(cols, []).append([rid, *local.values()])
+            self.keys.add(info.name, rid, uid)
+            stamps.extend(
+                (info.name, uid, col, s.replica, s.counter, s.clock, s.member) for col, s in theirs.items()
+            )
+            self.touched.append((info.name, rid))
+            if any(k.startswith("@") for k in values):
+                self._pending_links.setdefault(info.name, {})[uid] = values
+        for cols, rows in groups.items():
+            names = ", ".join(f'"{c}"' for c in cols)
+            self.conn.executemany(
+                f'INSERT INTO "{info.name}" ({names}) VALUES ({", ".join("?" * len(cols))})', rows
+            )
+            self.result.inserted += len(rows)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO sync_stamps (tbl, uid, col, replica, counter, clock, member) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            stamps,
+        )
 
     def _outlives(self, theirs: dict[str, Stamp], tomb: Stamp) -> bool:
         """Whether a row that was deleted here for good comes back: the sender had not seen the

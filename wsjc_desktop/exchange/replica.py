@@ -149,6 +149,12 @@ def links_of(parent: str) -> list[tuple[str, str, str, str]]:
     return [(link, pc, other, oc) for link, p, pc, other, oc in LINK_TABLES if p == parent]
 
 
+def _blob_columns(conn: Any, table: str) -> frozenset[str]:
+    return frozenset(
+        str(r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")') if "BLOB" in str(r[2]).upper()
+    )
+
+
 def read_rows(
     conn: Any, info: TableInfo, keys: Keys, uids: Sequence[str] | None = None
 ) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -156,21 +162,41 @@ def read_rows(
     sets (``@<link table>``) as sorted lists of uids; values as JSON would hold them."""
     cols = ", ".join(f'"{c}"' for c in ("id", *info.columns))
     links = links_of(info.name)
-    for chunk in _chunks(uids) if uids is not None else [None]:
+    blobs = _blob_columns(conn, info.name)
+    foreign = list(info.foreign.items())
+    wanted = None if uids is None else list(uids)
+    whole = wanted is None or len(wanted) > 2000  # one scan beats many lookups
+    sets: dict[str, dict[int, list[str]]] = {}
+    for link, pc, other, oc in links:  # every link set at once, not a query a row
+        by_parent: dict[int, list[str]] = {}
+        for parent, ref in conn.execute(f'SELECT "{pc}", "{oc}" FROM "{link}"'):
+            uid = keys.uid(other, ref)
+            if uid:
+                by_parent.setdefault(int(parent), []).append(uid)
+        sets[link] = by_parent
+    if whole:
+        chunks: list[Any] = [None]
+        keep = None if wanted is None else set(wanted)
+    else:
+        chunks, keep = list(_chunks(wanted)), None
+    for chunk in chunks:
         if chunk is None:
             rows = conn.execute(f'SELECT {cols} FROM "{info.name}"').fetchall()
         else:
             marks = ",".join("?" * len(chunk))
             rows = conn.execute(f'SELECT {cols} FROM "{info.name}" WHERE uid IN ({marks})', chunk).fetchall()
         for row in rows:
-            rid = int(row[0])
             values = dict(zip(info.columns, row[1:], strict=True))
-            for col, target in info.foreign.items():
+            uid = str(values["uid"])
+            if keep is not None and uid not in keep:
+                continue
+            for col, target in foreign:
                 values[col] = keys.uid(target, values[col])
-            for link, pc, other, oc in links:
-                found = conn.execute(f'SELECT "{oc}" FROM "{link}" WHERE "{pc}" = ?', (rid,)).fetchall()
-                values["@" + link] = sorted(u for u in (keys.uid(other, r[0]) for r in found) if u)
-            yield str(values["uid"]), {k: encode(v) for k, v in values.items()}
+            for link, _pc, _other, _oc in links:
+                values["@" + link] = sorted(sets[link].get(int(row[0]), ()))
+            for col in blobs:
+                values[col] = encode(values[col])
+            yield uid, values
 
 
 def _chunks(values: Sequence[str] | None, size: int = 500) -> Iterator[list[str]]:
@@ -181,13 +207,19 @@ def _chunks(values: Sequence[str] | None, size: int = 500) -> Iterator[list[str]
 
 def stamps_of(conn: Any, table: str, uids: Iterable[str]) -> dict[str, dict[str, Stamp]]:
     """uid → column → stamp of the rows given."""
+    wanted = list(uids)
     out: dict[str, dict[str, Stamp]] = {}
-    for chunk in _chunks(list(uids)):
+    sql = "SELECT uid, col, replica, counter, clock, member FROM sync_stamps WHERE tbl = ?"
+    if len(wanted) > 2000:  # one scan of the table's stamps beats many lookups
+        keep = set(wanted)
+        for uid, col, replica, counter, clock, member in conn.execute(sql, (table,)):
+            if uid in keep:
+                out.setdefault(str(uid), {})[str(col)] = Stamp(str(replica), int(counter), int(clock), member)
+        return out
+    for chunk in _chunks(wanted):
         marks = ",".join("?" * len(chunk))
         for uid, col, replica, counter, clock, member in conn.execute(
-            "SELECT uid, col, replica, counter, clock, member FROM sync_stamps "
-            f"WHERE tbl = ? AND uid IN ({marks})",
-            (table, *chunk),
+            f"{sql} AND uid IN ({marks})", (table, *chunk)
         ):
             out.setdefault(str(uid), {})[str(col)] = Stamp(str(replica), int(counter), int(clock), member)
     return out
