@@ -102,16 +102,6 @@ def exchange_passphrase(prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
-def _verifier_set(db: Database) -> bool:
-    from wsjc_desktop.exchange.engine import VERIFIER_KEY
-
-    with db.raw_read() as conn:
-        row = conn.execute(
-            "SELECT 1 FROM settings WHERE key = ? AND deleted_at IS NULL", (VERIFIER_KEY,)
-        ).fetchone()
-    return row is not None
-
-
 # --- export ------------------------------------------------------------------------------------
 
 
@@ -132,12 +122,12 @@ def package_out(given: Path) -> Path:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from wsjc_desktop.cli_access import database, print_json, say
-    from wsjc_desktop.exchange import engine
+    from wsjc_desktop.exchange import engine, labels
     from wsjc_desktop.storage import cipher
 
     out = package_out(args.out)
     with database(args, "write") as db:
-        first = not _verifier_set(db)
+        first = not labels.passphrase_set(db)
         if first:
             passphrase = exchange_passphrase("设置本组的交换口令（至少8个字符）：", confirm=True)
             try:
@@ -216,40 +206,21 @@ def _conflict_view(db: Database, conflict: Conflict) -> dict[str, Any]:
     """A conflict as reported: the engine's fields, and the record and field by their names."""
     from dataclasses import asdict
 
-    from wsjc_desktop.domain.fields import spec_for
+    from wsjc_desktop.exchange import labels
 
     view: dict[str, Any] = asdict(conflict)
-    try:
-        spec = spec_for(conflict.table)
-    except KeyError:
-        spec = None
-    view["table_label"] = spec.label if spec is not None else conflict.table
-    column = conflict.column
-    view["column_label"] = (
-        spec.field(column).label if spec is not None and column and spec.has_field(column) else column
-    )
-    view["record_id"], view["record"] = None, None
+    view["table_label"] = labels.table_label(conflict.table)
+    view["column_label"] = labels.column_label(conflict.table, conflict.column)
     with db.raw_read() as conn:
-        title = f', "{spec.title_field}"' if spec is not None else ""
-        row = conn.execute(
-            f'SELECT id{title} FROM "{conflict.table}" WHERE uid = ?', (conflict.uid,)
-        ).fetchone()
-    if row is not None:
-        view["record_id"] = int(row[0])
-        view["record"] = str(row[1]) if len(row) > 1 and row[1] is not None else None
+        view["record_id"], view["record"] = labels.record_title(conn, conflict.table, conflict.uid)
     return view
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _report_import(
     args: argparse.Namespace, path: Path, result: ImportResult, conflicts: list[dict[str, Any]]
 ) -> None:
     from wsjc_desktop.cli_access import print_json, say
+    from wsjc_desktop.exchange import labels
 
     if args.json:
         print_json(
@@ -282,8 +253,8 @@ def _report_import(
         elif item["kind"] == "field":
             kept = "对方" if item["kept"] == "remote" else "本机"
             say(
-                f"冲突：{what}的{item['column_label']}两边都改了：本机为“{_shown(item['local_value'])}”，"
-                f"对方为“{_shown(item['remote_value'])}”；暂按较晚的修改保留{kept}的值。"
+                f"冲突：{what}的{item['column_label']}两边都改了：本机为“{labels.shown(item['local_value'])}”，"
+                f"对方为“{labels.shown(item['remote_value'])}”；暂按较晚的修改保留{kept}的值。"
             )
         else:
             say(f"冲突：{what}：{item['note'] or '未能合并'}")
@@ -303,11 +274,11 @@ def _report_import(
 
 def cmd_status(args: argparse.Namespace) -> int:
     from wsjc_desktop.cli_access import database, print_json, say
-    from wsjc_desktop.exchange import engine
+    from wsjc_desktop.exchange import engine, labels
 
     with database(args, "read") as db:
         found = engine.status(db)
-        passphrase_set = _verifier_set(db)
+        passphrase_set = labels.passphrase_set(db)
         stored = engine.open_conflicts(db)
     conflicts = [
         {

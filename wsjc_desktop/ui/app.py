@@ -245,6 +245,8 @@ def run_gui(db_path: Path, *, screenshot: Path | None = None, tab: str | None = 
 
         assert isinstance(window, MainWindow)
         window.start_session_services(session)
+        if screenshot is None:
+            window.exchange.start_auto()  # the exchange folder, once the window is up (and at exit)
         if session.backup_thread is not None:
             _report_backup(window, session)
         heartbeat = QTimer()

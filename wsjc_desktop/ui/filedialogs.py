@@ -43,6 +43,7 @@ class Purpose(StrEnum):
     IMPORT = "import"  # 导入花名册, and the blank template that is filled in for it
     BACKUP = "backup"  # 备份到… (a USB stick) and 从文件恢复…
     ATTACHMENT = "attachment"  # 廉政档案: 添加附件 and 附件另存为
+    EXCHANGE = "exchange"  # 数据交换: 导出交换包 and 导入交换包 (a USB stick)
 
 
 class Kind(Enum):

@@ -152,6 +152,11 @@ class MainWindow(QMainWindow):
         self.dashboard.open_notices.connect(self.show_notices)
         self.dashboard.holiday_reminders_requested.connect(self.send_holiday_reminders)
         self.dashboard.help_requested.connect(self.show_manual)
+        from wsjc_desktop.ui.exchange import ExchangeActions
+
+        self.exchange = ExchangeActions(self, ctx)
+        self.exchange.changed.connect(self.dashboard.refresh_exchange)
+        self.dashboard.exchange_conflicts_requested.connect(self.exchange.show_conflicts)
         self.setCentralWidget(self.tabs)
         self._build_actions()
         self._build_status_bar()
@@ -279,6 +284,34 @@ class MainWindow(QMainWindow):
         self.act_encrypt = self._action(
             "加密数据库…", self.request_encryption, None, None, "用口令加密数据库文件"
         )
+        self.act_exchange_export = self._action(
+            "导出交换包…",
+            self.exchange.export_package,
+            "Ctrl+Shift+X",
+            None,
+            "导出交换包（*.wsjcx）：本机对方尚未收到的修改，带到另一台电脑上导入",
+        )
+        self.act_exchange_import = self._action(
+            "导入交换包…",
+            lambda: self.exchange.import_package(),  # (not with the action's checked flag)
+            "Ctrl+Shift+I",
+            None,
+            "导入另一台电脑导出的交换包，合并对方的修改",
+        )
+        self.act_exchange_sync = self._action(
+            "立即同步交换文件夹",
+            self.exchange.sync_now,
+            "Ctrl+Shift+S",
+            None,
+            "导入另一台电脑放在交换文件夹中的交换包，并放入本机的交换包",
+        )
+        self.act_exchange_conflicts = self._action(
+            "查看冲突…",
+            self.exchange.show_conflicts,
+            None,
+            None,
+            "两台电脑都修改过的内容：逐一确认或改回",
+        )
         self.act_stats = self._action(
             "年度统计…",
             self.open_stats,
@@ -294,6 +327,14 @@ class MainWindow(QMainWindow):
             file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.act_backup)
+        exchange_menu = file_menu.addMenu("数据交换(&X)")
+        exchange_menu.setObjectName("exchange_menu")
+        exchange_menu.addAction(self.act_exchange_export)
+        exchange_menu.addAction(self.act_exchange_import)
+        exchange_menu.addSeparator()
+        exchange_menu.addAction(self.act_exchange_sync)
+        exchange_menu.addSeparator()
+        exchange_menu.addAction(self.act_exchange_conflicts)
         file_menu.addSeparator()
         file_menu.addAction(self.act_lock)
         file_menu.addAction(self.act_switch_user)
@@ -414,6 +455,8 @@ class MainWindow(QMainWindow):
         for act in (self.act_new, self.act_edit, self.act_delete):
             act.setEnabled(edits)
         self.act_import.setEnabled(not self.ctx.readonly)
+        for act in (self.act_exchange_export, self.act_exchange_import, self.act_exchange_sync):
+            act.setEnabled(not self.ctx.readonly)  # each writes (an export records what it carried)
 
     def _show_count(self, text: str) -> None:
         self.count_label.setText(text)
@@ -633,6 +676,7 @@ class MainWindow(QMainWindow):
         from wsjc_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
         exec_dialog(SettingsDialog(self.ctx, self))
+        self.exchange.changed.emit()  # 数据交换: this PC's name, folder or kept passphrase
 
     def show_manual(self) -> None:
         """帮助 → 使用说明 (F1): the Chinese manual from resources/, in a window of its own, at
@@ -686,4 +730,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        if not (self.restore_requested or self.encryption_requested or self.switch_user_requested):
+            self.exchange.at_exit()  # the program ends: the exchange folder, before the exit backup
         super().closeEvent(event)

@@ -1,7 +1,9 @@
 """Opening the program on a database, safely, step by step.
 
 1. the writer lock: if another instance or PC holds the file, the user is told who and since
-   when and may open it read-only (a stale lock from a crash is cleared);
+   when and may open it read-only (a stale lock from a crash is cleared); a file on a network
+   share is never written (two PCs writing one file over the network damage it): it opens
+   read-only, and the user is told to keep it on the local disk and exchange packages instead;
 2. an encrypted file asks for its passphrase (three tries; the key is derived once);
 3. opening runs a quick integrity check: a damaged file is never written to — the newest good
    backup is offered instead (the damaged file is kept as it was, beside the backups); an
@@ -144,9 +146,14 @@ def _count_labels(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def _take_lock(parent: QWidget | None, path: Path) -> WriterLock | None:
-    """The writer lock, or None to open read-only (the user was told who holds the file)."""
-    from wsjc_desktop.storage import lock
+    """The writer lock, or None to open read-only (the user was told who holds the file, or
+    why it is not written: read-only media, a network share)."""
+    from wsjc_desktop.storage import lock, media
 
+    network = media.network_filesystem(path)
+    if network is not None:  # two PCs writing one file over the network would damage it
+        _tell(parent, media.network_message(path, network), warning=True)
+        return None
     try:
         return lock.acquire(path)
     except lock.LockHeld as held:
@@ -234,7 +241,12 @@ def start_session(db_path: Path, parent: QWidget | None = None, *, login: bool =
             if db.readonly:
                 from wsjc_desktop.storage import media
 
-                why = "数据库位于只读的位置" if media.read_only_media(path) else "数据库正由他人使用"
+                if media.network_filesystem(path) is not None:
+                    why = "数据库位于网络共享上"
+                elif media.read_only_media(path):
+                    why = "数据库位于只读的位置"
+                else:
+                    why = "数据库正由他人使用"
                 notes.append(f"{why}，已以只读方式打开：可以查看和打印，不能修改。")
             from wsjc_desktop.storage import recovery
 

@@ -81,6 +81,7 @@ def test_shows_the_stored_settings(ctx: AppContext, make_dialog: Callable[[], Se
         "组内人员",
         "文件夹与字体",
         "节假日",
+        "数据交换",
     ]
     dlg.reject()
 

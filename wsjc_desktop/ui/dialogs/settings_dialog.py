@@ -1,5 +1,6 @@
 """设置: the group's name and agency code, the idle lock, 文号 formats per notice kind, the group's
-members and their passwords, folders, and each year's public holidays (节假日).
+members and their passwords, folders, each year's public holidays (节假日), and this PC's part in
+the exchange between the group's PCs (数据交换).
 
 Everything except the members is saved by 保存 in one ``settings.set_many`` call (one
 transaction); a bad value is shown in red beside its input and nothing is written, and the
@@ -13,6 +14,10 @@ so every reader sees a saved change at once, without a restart.
 The 节假日 page is :class:`~wsjc_desktop.ui.dialogs.holiday_page.HolidayCalendarPage` (its own
 module); this dialog shows it, asks it for its changes on 保存 and hands it the messages of the
 entries refused. The hints and message lines of every page are in ``settings_widgets``.
+
+The 数据交换 page is :class:`~wsjc_desktop.ui.dialogs.exchange_page.ExchangePage`: its name and
+folder belong to this PC, not to the group, so 保存 stores them with ``engine.set_local`` (never
+in the group's settings, which travel to the other PC); its passphrase controls act at once.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from wsjc_desktop.services import notices, settings
 from wsjc_desktop.services.records import RecordFilter
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
+from wsjc_desktop.ui.dialogs.exchange_page import ExchangePage
 from wsjc_desktop.ui.dialogs.holiday_page import HolidayCalendarPage
 from wsjc_desktop.ui.dialogs.settings_widgets import PREVIEW_STYLE, error_label, hint_label
 from wsjc_desktop.ui.forms import ERROR_STYLE
@@ -161,11 +167,13 @@ class SettingsDialog(GuardedDialog):
         self.members_page = self._build_members()
         self.folders_page = self._build_folders()
         self.holidays_page = HolidayCalendarPage(ctx)
+        self.exchange_page = ExchangePage(ctx)
         self.tabs.addTab(self.basic_page, "基本信息")
         self.tabs.addTab(self.numbers_page, "文号")
         self.tabs.addTab(self.members_page, "组内人员")
         self.tabs.addTab(self.folders_page, "文件夹与字体")
         self.tabs.addTab(self.holidays_page, "节假日")
+        self.tabs.addTab(self.exchange_page, "数据交换")
         self.tabs.currentChanged.connect(self._page_shown)
 
         self.general_error = error_label()
@@ -538,7 +546,7 @@ class SettingsDialog(GuardedDialog):
 
     def has_unsaved_changes(self) -> bool:
         """What 保存 would write (the members are written as they are edited)."""
-        return bool(self.changed_values() or self.holidays_page.changes()[1])
+        return bool(self.changed_values() or self.holidays_page.changes()[1] or self.exchange_page.changes())
 
     def clear_errors(self) -> None:
         for _editor, error, _page in self.inputs.values():
@@ -546,6 +554,7 @@ class SettingsDialog(GuardedDialog):
             error.clear()
         self.general_error.hide()
         self.holidays_page.error.hide()
+        self.exchange_page.clear_errors()
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         first: QWidget | None = None
@@ -600,6 +609,12 @@ class SettingsDialog(GuardedDialog):
         errors = self.check(changes)
         if errors:
             self._show_errors(errors)
+            return
+        try:
+            self.exchange_page.save()  # this PC's own name and folder (engine.set_local)
+        except UserError as exc:
+            self.tabs.setCurrentWidget(self.exchange_page)
+            self.exchange_page.show_error(exc)
             return
         if changes or cleared:
             try:

@@ -1,4 +1,6 @@
-"""工作台: the to-do list, the next holiday and its 节前廉政提醒, and the year's work in charts.
+"""工作台: the to-do list, the next holiday and its 节前廉政提醒, the year's work in charts, and
+where the exchange between the group's PCs stands (``exchange_panel``, shown only to a group
+that exchanges).
 
 The first tab of the window. It reads through :mod:`wsjc_desktop.services.todo` and
 :mod:`wsjc_desktop.services.stats`, follows every change the hub announces (only the parts a
@@ -35,6 +37,7 @@ from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import todo
 from wsjc_desktop.services.todo import HolidayReminders, Severity, TodoKind, TodoSection
 from wsjc_desktop.ui.context import AppContext, ui_settings
+from wsjc_desktop.ui.tabs.exchange_panel import ExchangePanel
 
 if TYPE_CHECKING:
     from PySide6.QtCharts import QChart, QChartView
@@ -74,8 +77,8 @@ TODO_TABLES = frozenset(
 HOLIDAY_TABLES = frozenset({"alert_notices", "units", "settings"})
 CHART_TABLES = frozenset({"talks", "meetings", "alert_notices", "integrity_opinions", "units", "cadres"})
 
-TODO, HOLIDAY, CHARTS = "todo", "holiday", "charts"
-ALL_PARTS = frozenset({TODO, HOLIDAY, CHARTS})
+TODO, HOLIDAY, CHARTS, EXCHANGE = "todo", "holiday", "charts", "exchange"
+ALL_PARTS = frozenset({TODO, HOLIDAY, CHARTS, EXCHANGE})
 
 #: Per-PC flag (ui.ini): the user closed the first-start hint with 不再显示.
 MANUAL_HINT_KEY = "help/manual_hint_dismissed"
@@ -242,6 +245,7 @@ class DashboardTab(QWidget):
     open_notices = Signal(str)  # the notices register, filtered by this status
     holiday_reminders_requested = Signal(str, int)  # (holiday, year): send its 节前廉政提醒
     help_requested = Signal()  # the first-start hint's link: open 帮助 → 使用说明
+    exchange_conflicts_requested = Signal()  # the 数据交换 card's 处理冲突…
     completed = Signal()  # every part drawn (the list, the holiday card, the charts)
     tab_title = "工作台"
     #: The window's 新建/编辑/删除 have nothing to act on here.
@@ -306,6 +310,9 @@ class DashboardTab(QWidget):
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.setSpacing(6)
         right_layout.addWidget(self.holiday_card)
+        self.exchange_panel = ExchangePanel()
+        self.exchange_panel.conflicts_requested.connect(self.exchange_conflicts_requested)
+        right_layout.addWidget(self.exchange_panel)
         right_layout.addLayout(chart_bar)
         right_layout.addWidget(self.chart_tabs, 1)
 
@@ -380,11 +387,16 @@ class DashboardTab(QWidget):
         if self.isVisible():
             self._later.start()
 
+    def refresh_exchange(self) -> None:
+        """Redraw the 数据交换 card (after an export, an import, a folder sync, a setting)."""
+        if self._loaded:
+            self._reload({EXCHANGE})
+
     def _on_changes(self, changes: ChangeSet) -> None:
         if not self._loaded:
             return
         tables = changes.tables
-        parts = set()
+        parts = {EXCHANGE}  # every write is a change not exported yet
         if tables & TODO_TABLES:
             parts.add(TODO)
         if tables & HOLIDAY_TABLES:
@@ -395,7 +407,7 @@ class DashboardTab(QWidget):
             self._reload(parts)
 
     def _redraw(self) -> None:
-        for part in (TODO, HOLIDAY, CHARTS):
+        for part in (TODO, HOLIDAY, CHARTS, EXCHANGE):
             if part in self._dirty:
                 self._redraw_part(part)
         if not self._dirty:
@@ -413,6 +425,8 @@ class DashboardTab(QWidget):
                 self.holiday_card.show_problem(exc.message)
             else:
                 self.holiday_card.show_state(self.holiday, self.ctx.today)
+        elif part == EXCHANGE:
+            self._show_exchange()
         else:
             try:
                 self._show_charts(int(self.year.currentData()))
@@ -516,6 +530,19 @@ class DashboardTab(QWidget):
                 self.open_unit.emit(DOSSIER_TAB, 0)
             else:
                 item.setExpanded(not item.isExpanded())
+
+    # --- the exchange ----------------------------------------------------------------
+
+    def _show_exchange(self) -> None:
+        from wsjc_desktop.exchange import engine
+
+        try:
+            status = engine.status(self.ctx.db)
+            local = engine.local_settings(self.ctx.db)
+        except UserError as exc:  # a damaged page: the start-up check says the rest
+            self.exchange_panel.show_problem(exc.message)
+            return
+        self.exchange_panel.show_status(status, local, self.ctx.today)
 
     # --- the holiday -----------------------------------------------------------------
 
