@@ -31,7 +31,7 @@ def _volume_read_only_windows(folder: Path) -> bool:  # pragma: no cover - Windo
     import ctypes
     from ctypes import wintypes
 
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
     root = ctypes.create_unicode_buffer(1024)
     if not kernel32.GetVolumePathNameW(str(folder), root, len(root)):
         return False
@@ -93,6 +93,8 @@ def readonly_uri(path: Path | str) -> str:
     return uri + "&immutable=1"
 
 
-def connect_readonly(path: Path | str, **kwargs: object) -> sqlite3.Connection:
+def connect_readonly(
+    path: Path | str, *, timeout: float = 5.0, check_same_thread: bool = True
+) -> sqlite3.Connection:
     """A plain ``sqlite3`` connection that only reads ``path`` (see :func:`readonly_uri`)."""
-    return sqlite3.connect(readonly_uri(path), uri=True, **kwargs)  # type: ignore[arg-type]
+    return sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout, check_same_thread=check_same_thread)
