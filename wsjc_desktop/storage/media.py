@@ -98,3 +98,12 @@ def connect_readonly(
 ) -> sqlite3.Connection:
     """A plain ``sqlite3`` connection that only reads ``path`` (see :func:`readonly_uri`)."""
     return sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout, check_same_thread=check_same_thread)
+
+
+def try_connect_readonly(path: Path | str) -> sqlite3.Connection | None:
+    """:func:`connect_readonly`, or None if the file cannot be read that way (for quick looks
+    whose caller has a default: the real opening says what is wrong)."""
+    try:
+        return connect_readonly(path)
+    except (sqlite3.Error, UserError):
+        return None
