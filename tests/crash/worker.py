@@ -16,6 +16,15 @@ So after a kill the journal says what must be in the file (everything ``done``) 
 write that may or may not have reached it (the last ``begin`` without an end). Records the worker
 makes carry their tag in ``note`` (``r<seed>x<n>``); an imported batch's cadres carry the batch tag
 (``b<seed>x<n>``) and belong to a new unit named after it.
+
+``--mode restore --backup BACKUP`` and ``--mode encrypt`` replace the file instead, as the
+program's commands do (:func:`replace`): ``cli restore`` (the backup verified, then
+``backup.restore`` under the writer lock) or ``cli encrypt`` (under the writer lock, the file opened
+and its log folded in, then ``backup.encrypt_database`` with its plain backups converted, the
+passphrase :data:`PASSPHRASE` with a cheap key derivation). The modules the operation uses are
+loaded first (a window has them loaded), then the journal says ``replace-start`` just before the
+operation and ``replace-end`` once it returned (the lock is released after it); then the worker
+waits to be killed.
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tests.crash.step_worker import KEY, cheap_key_derivation
+
 ROSTER_ROWS = 200
 RECORD_PREFIX = "r"
 BATCH_PREFIX = "b"
@@ -41,6 +52,8 @@ ROSTER_HEADER = ["序号", "姓名", "性别", "出生年月", "单位", "职务
 #: Write operations and how often each is chosen.
 OPS = {"create_unit": 1, "create_cadre": 4, "create_notice": 3, "update": 5, "delete": 1, "issue": 2}
 REFRESH_EVERY = 20  # renew the lock's heartbeat every so many operations
+#: The modes that replace the file (a restore, an encryption) instead of writing to it.
+REPLACE_MODES = ("restore", "encrypt")
 
 
 def record_tag(seed: int, n: int) -> str:
@@ -157,7 +170,11 @@ class Worker:
         like = f"{RECORD_PREFIX}%"
         with self.db.read() as uow:
             s = uow.session
-            self.units = list(s.scalars(select(m.Unit.id).where(m.Unit.deleted_at.is_(None))))
+            live_units = s.execute(select(m.Unit.id, m.Unit.note).where(m.Unit.deleted_at.is_(None))).all()
+            self.units = [uid for uid, _ in live_units]
+            # the units the harness keeps track of (made by a worker or by the harness itself), the
+            # only ones updated: an imported batch's unit is checked as part of its batch
+            self.own_units = [uid for uid, note in live_units if note and note[0] in (RECORD_PREFIX, "v")]
             self.cadres = list(
                 s.scalars(select(m.Cadre.id).where(m.Cadre.note.like(like), m.Cadre.deleted_at.is_(None)))
             )
@@ -224,6 +241,7 @@ class Worker:
         def run() -> dict[str, Any]:
             new_id = records.create(self.db, "units", values)
             self.units.append(new_id)
+            self.own_units.append(new_id)
             return {"id": new_id}
 
         return {"action": "create", "table": "units", "tag": tag}, {"values": values}, run
@@ -272,7 +290,9 @@ class Worker:
         from wsjc_desktop.services import records
 
         choices = [("cadres", self.cadres), ("alert_notices", self.notices)]
-        table, ids = self.rng.choice([c for c in choices if c[1]] or [("units", self.units)])
+        table, ids = self.rng.choice([c for c in choices if c[1]] or [("units", self.own_units)])
+        if not ids:
+            return None  # nothing of ours to update yet: a unit is made instead
         record_id = self.rng.choice(ids)
         field = {"cadres": "position", "alert_notices": "requirements", "units": "head_name"}[table]
         values = {field: f"第{self.seed}轮第{self.n}次修改"}
@@ -363,14 +383,79 @@ class Worker:
         path.unlink()
 
 
+# --- replacing the file: restore, encrypt ----------------------------------------------------
+
+#: The passphrase of the encrypt rounds (the one the step-by-step kill tests use).
+PASSPHRASE = KEY
+
+
+def replace(db_path: Path, journal: Journal, mode: str, seed: int, source: Path | None) -> None:
+    """Restore ``source`` over the database, or encrypt it with its backups, as the commands do;
+    then wait to be killed."""
+    from wsjc_desktop.services import backup
+    from wsjc_desktop.storage import lock
+
+    journal.write(op="start", seed=seed, pid=os.getpid(), mode=mode)
+    # what the operation loads, loaded first (a window has it loaded since it opened the file), so
+    # that the time from ``replace-start`` to ``replace-end`` is the work on the files
+    import alembic.script  # noqa: F401  (read by a restore: the revisions this program knows)
+
+    import wsjc_desktop.storage.crypto
+    import wsjc_desktop.storage.migrate
+
+    if mode == "restore":
+        if source is None:
+            raise SystemExit("--mode restore needs --backup")
+        check = backup.verify_backup(source)  # as ``cli restore``, before the lock
+        if not check.ok:
+            raise SystemExit(f"the backup does not verify: {check.problem}")
+    else:
+        cheap_key_derivation()
+    held = lock.acquire(db_path, "崩溃测试")
+    journal.write(op="locked", seed=seed)
+    with held, held.keep_alive():
+        journal.write(op="replace-start", seed=seed, mode=mode)
+        if mode == "restore":
+            assert source is not None
+            safety = backup.restore(source, db_path)
+            done = {"safety": None if safety is None else safety.name}
+        else:
+            _encrypt(db_path)
+            done = {"encrypted": wsjc_desktop.storage.crypto.is_encrypted(db_path)}
+        journal.write(op="replace-end", seed=seed, mode=mode, **done)  # the lock is released next
+    journal.write(op="released", seed=seed)
+    while True:  # the harness kills it (a kill after the end must change nothing)
+        time.sleep(60)
+
+
+def _encrypt(db_path: Path) -> None:
+    """What ``cli encrypt`` does under the lock for a plain file: opened and closed once for
+    writing (its log folded in), then encrypted with its plain backups converted."""
+    from wsjc_desktop.services import backup
+    from wsjc_desktop.storage.database import open_database
+
+    db = open_database(db_path)
+    try:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.dispose()
+    folder = backup.default_backup_dir(db_path)
+    backup.encrypt_database(db_path, PASSPHRASE, backups="convert", backup_dir=folder)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--db", required=True, type=Path)
     parser.add_argument("--log", required=True, type=Path)
-    parser.add_argument("--mode", choices=("writes", "import", "mixed"), default="mixed")
+    parser.add_argument("--mode", choices=("writes", "import", "mixed", *REPLACE_MODES), default="mixed")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, help="where the rosters are written (default: beside LOG)")
+    parser.add_argument("--backup", type=Path, help="--mode restore: the backup to restore")
     args = parser.parse_args(argv)
+    if args.mode in REPLACE_MODES:
+        replace(args.db, Journal(args.log), args.mode, args.seed, args.backup)
+        return 0  # pragma: no cover - it waits until killed
     workdir = args.workdir or args.log.parent
     workdir.mkdir(parents=True, exist_ok=True)
     worker = Worker(args.db, Journal(args.log), args.mode, args.seed, workdir)

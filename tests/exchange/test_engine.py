@@ -219,8 +219,12 @@ def test_an_older_package_after_a_newer_one_changes_nothing(pair: Any) -> None:
     records.update(a, "cadres", cadre_id(a), {"position": "副局长"})
     engine.export_package(a, folder / "newer.wsjcx", KEY)
     engine.import_package(b, folder / "newer.wsjcx", KEY)
-    before = dump(b), rows(b, "SELECT * FROM sync_peers"), rows(b, "SELECT count(*) FROM audit_entries")
+
+    def state() -> Any:
+        return dump(b), rows(b, "SELECT * FROM sync_peers"), rows(b, "SELECT count(*) FROM audit_entries")
+
+    before = state()
     again = engine.import_package(b, folder / "older.wsjcx", KEY)
     assert (again.inserted, again.updated, again.deleted, again.conflicts) == (0, 0, 0, [])
-    assert (dump(b), rows(b, "SELECT * FROM sync_peers"), rows(b, "SELECT count(*) FROM audit_entries")) == before
+    assert state() == before
     assert rows(b, "SELECT position FROM cadres WHERE name = '张三'") == [("副局长",)]

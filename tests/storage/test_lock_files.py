@@ -198,3 +198,32 @@ def test_a_read_only_folder_is_said_in_chinese(tmp_path: Path) -> None:
         lock.acquire(folder / "wsjc.db")
     message = refused.value.message
     assert "只读" in message and "权限" in message and "Permission" not in message
+
+
+def test_leftovers_of_programs_killed_while_changing_the_lock_are_removed_by_the_next_holder(
+    tmp_path: Path,
+) -> None:
+    """A heartbeat killed half-written leaves ``wsjc.db.lock.<token>.tmp``, a stale lock set aside
+    ``wsjc.db.lock.stale-<hex>``: both name people, and the next holder removes them once they
+    are a minute old (a live program keeps one for milliseconds)."""
+    import os
+    import time
+
+    from wsjc_desktop.storage import lock
+
+    db = tmp_path / "wsjc.db"
+    old_tmp = tmp_path / "wsjc.db.lock.0123456789ab.tmp"
+    old_stale = tmp_path / "wsjc.db.lock.stale-0123456789ab"
+    fresh_tmp = tmp_path / "wsjc.db.lock.ba9876543210.tmp"
+    other = tmp_path / "other.db.lock.0123456789ab.tmp"
+    for path in (old_tmp, old_stale, fresh_tmp, other):
+        path.write_text('{"member": "王芳", "host": "PC-1"}', encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    for path in (old_tmp, old_stale, other):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    held = lock.acquire(db, "李华")
+    try:
+        assert not old_tmp.exists() and not old_stale.exists()
+        assert fresh_tmp.exists() and other.exists()  # too new; another database's
+    finally:
+        held.release()

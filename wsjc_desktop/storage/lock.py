@@ -475,6 +475,29 @@ def _replace_contents(path: Path, payload: bytes, token: str) -> None:
         raise
 
 
+#: How old a lock's temporary or set-aside file must be before the next holder removes it: a
+#: live program keeps one for milliseconds.
+LEFTOVER_SECONDS = 60
+
+
+def _sweep(path: Path, now: float) -> None:
+    """Remove what programs killed while changing the lock left beside it: ``<lock>.<token>.tmp``
+    (a heartbeat half-written) and ``<lock>.stale-<hex>`` (a stale lock set aside). They hold
+    names (member, computer, user), and nothing else would ever remove them."""
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if not name.startswith(f"{path.name}.") or not (name.endswith(".tmp") or ".stale-" in name):
+            continue
+        leftover = path.with_name(name)
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > LEFTOVER_SECONDS:
+                leftover.unlink()
+                log.info("removed a leftover of an earlier lock: %s", leftover)
+
+
 def _put_back(moved: Path, path: Path) -> None:
     """Move ``moved`` back to ``path`` unless something is there already."""
     try:
@@ -710,6 +733,7 @@ def acquire(
                 try:
                     _create_exclusive(path, ours.to_json())
                     log.info("writer lock taken: %s", path)
+                    _sweep(path, time.time())
                     return WriterLock(db, ours)
                 except FileExistsError:
                     pass

@@ -100,6 +100,15 @@ def connect_readonly(
     return sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout, check_same_thread=check_same_thread)
 
 
+def try_connect_readonly(path: Path | str) -> sqlite3.Connection | None:
+    """:func:`connect_readonly`, or None if the file cannot be read that way (for quick looks
+    whose caller has a default: the real opening says what is wrong)."""
+    try:
+        return connect_readonly(path)
+    except (sqlite3.Error, UserError):
+        return None
+
+
 # --- network file systems ------------------------------------------------------------------------
 
 #: File system types (Linux ``/proc/mounts``) where SQLite's locking and write-ahead log are not

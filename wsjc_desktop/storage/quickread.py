@@ -13,8 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from wsjc_desktop.errors import UserError
-from wsjc_desktop.storage.media import connect_readonly
+from wsjc_desktop.storage.media import try_connect_readonly
 from wsjc_desktop.storage.revision import HEAD
 
 
@@ -23,9 +22,8 @@ def connect(path: Path) -> sqlite3.Connection | None:
     database of this program's current schema."""
     if not path.is_file():
         return None
-    try:
-        conn = connect_readonly(path)
-    except (sqlite3.Error, UserError):  # UserError: on read-only media with a log beside it
+    conn = try_connect_readonly(path)
+    if conn is None:
         return None
     try:
         conn.execute("PRAGMA query_only = ON")

@@ -1,4 +1,5 @@
-"""The complete schema the migrations must produce: the models plus the search tables."""
+"""The complete schema the migrations must produce: the models plus the search tables (the
+FTS5 tables and the replica's ``sync_*`` tables are the migrations' own, unknown to the models)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from wsjc_desktop.storage import search_index  # noqa: F401  (registers its tabl
 
 metadata: MetaData = models.Base.metadata
 
-#: Virtual (FTS5) tables and their shadow tables: made by migrations, unknown to the models.
-VIRTUAL_TABLE_PREFIXES = ("search_fts",)
+#: Virtual (FTS5) tables and their shadow tables, and the replica's tables (``storage.sync_schema``):
+#: made by migrations, unknown to the models.
+VIRTUAL_TABLE_PREFIXES = ("search_fts", "sync_")
 
 
 def is_virtual(name: str) -> bool:

@@ -328,14 +328,13 @@ def _group_has_logins(db_path: Path) -> bool:
     steps deal with it."""
     import sqlite3
 
-    from wsjc_desktop.storage.media import connect_readonly
+    from wsjc_desktop.storage.media import try_connect_readonly
 
     path = Path(db_path)
     if not path.is_file():
         return False
-    try:
-        conn = connect_readonly(path)
-    except (sqlite3.Error, UserError):  # UserError: on read-only media with a log beside it
+    conn = try_connect_readonly(path)
+    if conn is None:
         return False
     try:
         row = conn.execute(
