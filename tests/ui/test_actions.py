@@ -337,9 +337,6 @@ ALLOWED: dict[tuple[str, str], Allowed] = {
     ("dialogs/holiday_page.py", "HolidayCalendarPage.update_summary"): Allowed(
         1, KEEP, "a bad table shows in the summary line"
     ),
-    ("app.py", "_group_has_logins"): Allowed(
-        1, KEEP, "a file that cannot be read here counts as having no logins: start-up says the rest"
-    ),
     # 数据交换 (issue 16): the exchange passphrase and the package, said beside their inputs
     ("dialogs/exchange_dialogs.py", "ExportDialog._passphrase"): Allowed(
         1, KEEP, "a wrong or weak passphrase: under its input, which is focused"
