@@ -39,6 +39,7 @@ for entry in (str(ROOT), str(HERE)):  # the scripts import either ``benchmarks.c
 from benchmarks import (  # noqa: E402
     backup_bench,
     excel_export_bench,
+    exchange_bench,
     printing_bench,
     roster_import_bench,
     search_latency,
@@ -268,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         r.attempt("roster import", r.roster)
         backup_scale = scales[-1]  # the stress file (scale 10 with --quick)
         r.attempt(f"backup, scale {backup_scale}", lambda: r.backup(backup_scale, cached[backup_scale]))
+        r.attempt("exchange packages", lambda: exchange_bench.add_rows(r, cached))  # scale 10 (and 100)
         for scale in scales:
             r.attempt(f"stats, scale {scale}", lambda s=scale: r.stats(s, cached[s]))
     load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
