@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.support.builders import cadre, unit
@@ -202,6 +203,108 @@ def test_a_package_exported_through_the_menu_brings_the_data_to_a_second_pc(
     b.window.act_exchange_import.trigger()
     assert wrong and "口令" in wrong[0]
     assert rows(b.db, "SELECT position FROM cadres") == [("科长",)]
+
+
+def test_the_second_pcs_first_start_is_made_from_the_first_pcs_package_then_its_member_logs_in(
+    pc_a: MainWindow, ctx: AppContext, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """首次使用 on B: 从交换包建立… instead of typing the group again; the members come with
+    their passwords, so 李秀英 logs in on B with her own."""
+    from wsjc_desktop.ui.dialogs.login_dialog import LoginDialog
+    from wsjc_desktop.ui.dialogs.setup_wizard import SetupWizard, run_setup
+
+    engine.check_passphrase(ctx.db, KEY, set_if_missing=True)
+    package = tmp_path / "完整.wsjcx"
+    engine.export_package(ctx.db, package, KEY, full=True)
+    b = open_database(tmp_path / "b.db")
+    try:
+        from wsjc_desktop.services import members
+
+        assert members.needs_setup(b)
+        seen: list[str] = []
+
+        def wizard(dialog: QWidget) -> None:
+            assert isinstance(dialog, SetupWizard)
+            seen.append(dialog.objectName())
+            assert dialog.join_button.isVisibleTo(dialog)
+            QTimer.singleShot(0, dialog.join_button.click)  # its dialog is modal: click after this returns
+
+        def choose(dialog: QWidget) -> None:
+            assert isinstance(dialog, ImportDialog)
+            seen.append(dialog.objectName())
+            assert "完整交换包" in dialog.findChildren(QLabel)[0].text()
+            dialog.set_path(package)
+            password(dialog.passphrase, KEY)
+            dialog.import_button.click()
+
+        def brought(dialog: QWidget) -> None:
+            assert isinstance(dialog, ImportResultDialog)
+            seen.append(dialog.objectName())
+            dialog.findChild(QPushButton, "import_result_ok").click()  # type: ignore[union-attr]
+
+        def log_in(dialog: QWidget) -> None:
+            assert isinstance(dialog, LoginDialog)
+            seen.append(dialog.objectName())
+            names = [dialog.member_box.itemText(i) for i in range(dialog.member_box.count())]
+            assert any("李秀英" in n for n in names), names
+            second = member_id(b, "李秀英")
+            dialog.member_box.setCurrentIndex(dialog.member_box.findData(second))
+            dialog.password.setText("xiuying-1")
+            dialog.login_button.click()
+
+        answer_modals(wizard, choose, brought, log_in, timeout_ms=20000)
+        assert run_setup(None, b) == member_id(b, "李秀英")
+        assert seen == ["setup_wizard", "exchange_import_dialog", "exchange_import_result", "login_dialog"]
+        assert not members.needs_setup(b)
+        assert rows(b, "SELECT name, position FROM cadres") == [("张三", "科员")]
+        ((group_b, replica_b),) = rows(b, "SELECT group_id, replica_id FROM sync_state")
+        ((group_a, replica_a),) = rows(ctx.db, "SELECT group_id, replica_id FROM sync_state")
+        assert (group_b, replica_b != replica_a) == (group_a, True)  # one group, two replicas
+    finally:
+        b.dispose()
+
+
+def test_an_incremental_package_cannot_start_a_second_pc(
+    pc_a: MainWindow, ctx: AppContext, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """A package that holds only recent changes is refused on a new PC, with what to do instead."""
+    from wsjc_desktop.ui.dialogs.setup_wizard import SetupWizard
+
+    engine.check_passphrase(ctx.db, KEY, set_if_missing=True)
+    first = open_database(tmp_path / "c.db")
+    engine.import_package(first, _full(ctx.db, tmp_path / "p0.wsjcx"), KEY)
+    engine.export_package(first, tmp_path / "back.wsjcx", KEY)
+    engine.import_package(ctx.db, tmp_path / "back.wsjcx", KEY)  # now A knows a peer: deltas
+    first.dispose()
+    records.update(ctx.db, "cadres", cadre_id(ctx.db), {"position": "科长"})
+    delta = tmp_path / "delta.wsjcx"
+    assert not engine.export_package(ctx.db, delta, KEY).full
+    b = open_database(tmp_path / "b.db")
+    try:
+        wizard = SetupWizard(b)
+        qtbot.addWidget(wizard)
+        said: list[str] = []
+
+        def choose(dialog: QWidget) -> None:
+            assert isinstance(dialog, ImportDialog)
+            dialog.set_path(delta)
+            password(dialog.passphrase, KEY)
+            answer_modals(lambda box: (said.append(box.text()), click_accept(box)))  # type: ignore[attr-defined]
+            dialog.import_button.click()
+            dialog.reject()
+
+        answer_modals(choose)
+        wizard.join_button.click()
+        assert said and "完整交换包" in said[0], said
+        assert not wizard.joined
+        assert rows(b, "SELECT count(*) FROM cadres") == [(0,)]
+    finally:
+        b.dispose()
+
+
+def _full(db: Database, out: Path) -> Path:
+    engine.export_package(db, out, KEY, full=True)
+    return out
 
 
 def test_a_same_field_edit_on_both_pcs_is_shown_with_both_values_and_settled_by_the_user(

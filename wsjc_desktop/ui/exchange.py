@@ -133,7 +133,7 @@ class ExchangeActions(QObject):
             return None
         from wsjc_desktop.ui.dialogs.exchange_dialogs import ImportDialog, ImportResultDialog, import_summary
 
-        dialog = ImportDialog(self.ctx, self.window, path=path)
+        dialog = ImportDialog(self.ctx.db, self.window, path=path)
         exec_dialog(dialog)
         result = dialog.result_
         if result is None:

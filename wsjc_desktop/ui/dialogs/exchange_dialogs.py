@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.exchange import engine
 from wsjc_desktop.storage import cipher
+from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui import filedialogs
 from wsjc_desktop.ui.actions import run_action, wait_cursor
 from wsjc_desktop.ui.context import AppContext
@@ -351,19 +352,27 @@ def export_text(result: engine.ExportResult) -> str:
 class ImportDialog(QDialog):
     """文件 → 数据交换 → 导入交换包…"""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, path: Path | None = None) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, path: Path | None = None, first: bool = False
+    ) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.db = db
         self.setObjectName("exchange_import_dialog")
         self.setWindowTitle("导入交换包")
         self.result_: engine.ImportResult | None = None
         self.path: Path | None = None
         self.header: Header | None = None
-        self.kept = engine.kept_passphrase(ctx.db)
-        self.local = engine.local_settings(ctx.db)
+        self.kept = engine.kept_passphrase(db)
+        self.local = engine.local_settings(db)
 
         intro = QLabel(
-            "导入另一台电脑导出的交换包，把对方的修改合并到本机。"
+            (
+                "本机第一次使用，已有同组的另一台电脑在用时：在那台电脑上选“文件 → 数据交换 → "
+                "导出交换包…”，勾选“完整交换包”，把导出的文件拿到本机，在这里导入。"
+                "导入后本机有与对方相同的人员和数据，各人用自己的口令登录。"
+            )
+            if first
+            else "导入另一台电脑导出的交换包，把对方的修改合并到本机。"
             "导入在一步之内完成，中途出错不会改动本机数据。"
         )
         intro.setWordWrap(True)
@@ -471,7 +480,7 @@ class ImportDialog(QDialog):
             self._say(self.passphrase_error, "请输入本组的交换口令。")
             self.passphrase.setFocus()
             return
-        path, db = self.path, self.ctx.db
+        path, db = self.path, self.db
         wrong: list[UserError] = []
 
         def said_inline(exc: UserError) -> bool:

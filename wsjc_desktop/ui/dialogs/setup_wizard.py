@@ -104,6 +104,7 @@ class SetupWizard(QDialog):
         self.year = year or date.today().year  # of the previewed numbers
         self.next_numbers = notices.next_numbers(db, self.year)
         self.member_id: int | None = None
+        self.joined = False  # made from the other PC's package: its members log in as usual
         self.setObjectName("setup_wizard")
         self.setWindowTitle(f"首次使用 — {APP_TITLE}")
         self.rows: list[MemberRow] = []
@@ -216,7 +217,35 @@ class SetupWizard(QDialog):
         )
         layout.addWidget(box)
         layout.addStretch(1)
+        join = QHBoxLayout()
+        join.addWidget(hint_label("同组已有另一台电脑在用？用它导出的完整交换包建立本机，不必重新填写。"), 1)
+        self.join_button = QPushButton("从交换包建立…")
+        self.join_button.setObjectName("setup_from_package")
+        self.join_button.setAutoDefault(False)
+        self.join_button.clicked.connect(self.join_from_package)
+        join.addWidget(self.join_button)
+        layout.addLayout(join)
         return page
+
+    def join_from_package(self) -> None:
+        """The second PC's first start: the other PC's full package makes this file a replica of
+        the group (its members, their passwords and all the work); the login follows."""
+        from wsjc_desktop.ui.dialogs.exchange_dialogs import ImportDialog, ImportResultDialog
+
+        dialog = ImportDialog(self.db, self, first=True)
+        try:
+            if not dialog.exec() or dialog.result_ is None:
+                return
+            result = dialog.result_
+        finally:
+            dialog.deleteLater()
+        shown = ImportResultDialog(result, self)
+        try:
+            shown.exec()
+        finally:
+            shown.deleteLater()
+        self.joined = True
+        self.accept()
 
     def update_preview(self) -> None:
         """Show the first 文号 of each kind as the typed 机关代字 makes it, and say at once what is
@@ -437,11 +466,16 @@ class SetupWizard(QDialog):
 
 
 def run_setup(parent: QWidget | None, db: Database) -> int | None:
-    """The first start: the first member's id, set up and logged in; None if cancelled."""
+    """The first start: the first member's id, set up and logged in (or, for a file made from
+    the other PC's package, whoever logs in); None if cancelled."""
     dialog = SetupWizard(db, parent)
     try:
-        if dialog.exec():
+        if not dialog.exec():
+            return None
+        if not dialog.joined:
             return dialog.member_id
-        return None
     finally:
         dialog.deleteLater()
+    from wsjc_desktop.ui.dialogs.login_dialog import run_login
+
+    return run_login(parent, db)
