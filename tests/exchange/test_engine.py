@@ -228,3 +228,37 @@ def test_an_older_package_after_a_newer_one_changes_nothing(pair: Any) -> None:
     assert (again.inserted, again.updated, again.deleted, again.conflicts) == (0, 0, 0, [])
     assert state() == before
     assert rows(b, "SELECT position FROM cadres WHERE name = '张三'") == [("副局长",)]
+
+
+def test_a_new_passphrase_reaches_the_other_pc_with_the_first_package_it_opens(pair: Any) -> None:
+    a, b, folder = pair
+    new = "a new group passphrase"
+    engine.set_local(a, passphrase=KEY)
+    with pytest.raises(UserError, match="交换口令"):
+        engine.change_passphrase(a, "not the passphrase", new)
+    with pytest.raises(UserError, match="相同"):
+        engine.change_passphrase(a, KEY, KEY)
+    with pytest.raises(UserError):
+        engine.change_passphrase(a, KEY, "short")
+    engine.check_passphrase(a, KEY)  # refused changes changed nothing
+    engine.change_passphrase(a, KEY, new)
+    assert engine.kept_passphrase(a) == new  # kept on A: replaced
+    with pytest.raises(UserError, match="交换口令"):
+        engine.check_passphrase(a, KEY)
+    engine.check_passphrase(a, new)
+    assert rows(a, "SELECT summary FROM audit_entries ORDER BY id DESC LIMIT 1") == [("修改本组的交换口令",)]
+    engine.export_package(a, folder / "new.wsjcx", new)
+    records.update(b, "cadres", cadre_id(b), {"position": "科长"})
+    engine.export_package(b, folder / "old.wsjcx", KEY)  # written before B learns the new one
+    with pytest.raises(UserError, match="口令"):
+        engine.import_package(b, folder / "new.wsjcx", KEY)  # B still has the old one
+    engine.check_passphrase(b, KEY)
+    engine.import_package(b, folder / "new.wsjcx", new)
+    engine.check_passphrase(b, new)  # B learnt it from the package
+    with pytest.raises(UserError, match="交换口令"):
+        engine.check_passphrase(b, KEY)
+    # a package written before the change keeps the passphrase it was written with
+    with pytest.raises(UserError, match="口令"):
+        engine.import_package(a, folder / "old.wsjcx", new)
+    assert engine.import_package(a, folder / "old.wsjcx", KEY).updated == 1
+    assert rows(a, "SELECT position FROM cadres") == [("科长",)]

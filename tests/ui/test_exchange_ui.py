@@ -526,6 +526,73 @@ def test_the_settings_page_keeps_this_pcs_name_folder_and_passphrase_on_this_pc_
     assert engine.local_settings(ctx.db).folder is None
 
 
+def test_the_passphrase_changed_in_settings_reaches_the_other_pc_which_keeps_the_new_one(
+    pc_a: MainWindow, ctx: AppContext, make_pc: Callable[[str], PC], tmp_path: Path, qtbot: QtBot
+) -> None:
+    from wsjc_desktop.ui.dialogs.settings_dialog import SettingsDialog
+
+    new = "the new group passphrase"
+    engine.check_passphrase(ctx.db, KEY, set_if_missing=True)
+    engine.export_package(ctx.db, tmp_path / "first.wsjcx", KEY)
+    b = make_pc("b")
+    engine.import_package(b.db, tmp_path / "first.wsjcx", KEY)
+    engine.set_local(b.db, passphrase=KEY)  # B remembers the passphrase
+
+    dialog = SettingsDialog(ctx, pc_a)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    page = dialog.exchange_page
+    dialog.tabs.setCurrentWidget(page)
+    assert page.change_button.isVisibleTo(page)
+    said: list[str] = []
+
+    def current(box: QWidget) -> None:
+        password(box.edit, "not the passphrase")  # type: ignore[attr-defined]
+        box.ok_button.click()  # type: ignore[attr-defined]
+        said.append(box.edit_error.text())  # type: ignore[attr-defined]
+        password(box.edit, KEY)  # type: ignore[attr-defined]
+        box.ok_button.click()  # type: ignore[attr-defined]
+
+    def typed_twice(box: QWidget) -> None:
+        assert box.confirm.isVisibleTo(box)  # type: ignore[attr-defined]
+        password(box.edit, new)  # type: ignore[attr-defined]
+        password(box.confirm, new + "x")  # type: ignore[attr-defined]
+        box.ok_button.click()  # type: ignore[attr-defined]
+        said.append(box.confirm_error.text())  # type: ignore[attr-defined]
+        password(box.confirm, new)  # type: ignore[attr-defined]
+        box.ok_button.click()  # type: ignore[attr-defined]
+
+    def told(box: QWidget) -> None:
+        said.append(box.text())  # type: ignore[attr-defined]
+        click_accept(box)
+
+    answer_modals(current, typed_twice, told)
+    page.change_button.click()
+    assert "交换口令" in said[0] and said[1] and "已修改" in said[2], said
+    assert page.passphrase_state.text() == "已修改"
+    engine.check_passphrase(ctx.db, new)
+
+    # B's kept passphrase no longer opens A's next package: asked, and the new one is kept
+    records.update(ctx.db, "cadres", cadre_id(ctx.db), {"position": "科长"})
+    engine.export_package(ctx.db, tmp_path / "second.wsjcx", new)
+    asked: list[str] = []
+
+    def kept_fails_then_typed(dialog: QWidget) -> None:
+        assert isinstance(dialog, ImportDialog)
+        dialog.set_path(tmp_path / "second.wsjcx")
+        assert not dialog.passphrase.isVisibleTo(dialog)  # the kept one is tried first
+        dialog.import_button.click()
+        asked.append(dialog.passphrase_error.text())
+        password(dialog.passphrase, new)
+        dialog.import_button.click()
+
+    answer_modals(kept_fails_then_typed, lambda d: d.findChild(QPushButton, "import_result_ok").click())  # type: ignore[union-attr]
+    b.window.act_exchange_import.trigger()
+    assert asked and "口令" in asked[0]
+    assert rows(b.db, "SELECT position FROM cadres") == [("科长",)]
+    assert engine.kept_passphrase(b.db) == new
+
+
 # --- the exchange folder ------------------------------------------------------------------------
 
 

@@ -936,6 +936,37 @@ def check_passphrase(db: Database, passphrase: str, *, set_if_missing: bool = Fa
     return True
 
 
+def change_passphrase(db: Database, old: str, new: str) -> None:
+    """Give the group a new exchange passphrase (the current one must be given first).
+
+    The new verifier is a group setting: it travels in the next package, so the other PC learns
+    it when its user opens that package with the new passphrase. Packages already written keep
+    the passphrase they were written with. A passphrase kept on this PC is replaced."""
+    import os
+
+    from wsjc_desktop.domain.enums import AuditAction
+    from wsjc_desktop.storage import cipher
+
+    check_passphrase(db, old)
+    cipher.check_new_passphrase(new)
+    if new == old:
+        raise UserError("新的交换口令与原口令相同。", field="new_passphrase")
+    salt = os.urandom(16)
+    value = json.dumps(json.dumps({"salt": salt.hex(), "hash": _verifier(new, salt)}))
+    from sqlalchemy import select
+
+    from wsjc_desktop.domain import models as m
+
+    with db.uow() as uow:
+        row = uow.session.scalars(select(m.Setting).where(m.Setting.key == VERIFIER_KEY)).one()
+        row.value = value
+        uow.session.flush()
+        _raw(uow).execute("UPDATE sync_state SET secret = ? WHERE secret IS NOT NULL", (new,))
+        uow.add_audit(AuditAction.UPDATE, "修改本组的交换口令")
+        uow.commit()
+    log.info("the group's exchange passphrase was changed")
+
+
 @dataclass(frozen=True)
 class Peer:
     replica_id: str

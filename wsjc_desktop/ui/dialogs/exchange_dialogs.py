@@ -19,6 +19,7 @@ been written (the engine merges in one transaction).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -508,6 +509,11 @@ class ImportDialog(QDialog):
         if result is None:
             return
         filedialogs.remember(Purpose.EXCHANGE, path.parent)
+        if asks and self.local.remembers_passphrase and passphrase != self.kept:
+            # the group changed its passphrase and this package brought the new one; for an
+            # older package, in the old passphrase, set_local refuses and the kept one stays
+            with contextlib.suppress(UserError):
+                engine.set_local(db, passphrase=passphrase)
         self.result_ = result
         self.accept()
 

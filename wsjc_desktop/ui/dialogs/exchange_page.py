@@ -84,6 +84,12 @@ class ExchangePage(QWidget):
         self.passphrase_button = QPushButton()
         self.passphrase_button.setObjectName("exchange_passphrase_button")
         self.passphrase_button.clicked.connect(self.passphrase_action)
+        self.change_button = QPushButton("修改交换口令…")
+        self.change_button.setObjectName("exchange_change_passphrase")
+        self.change_button.setToolTip(
+            "先输入现在的交换口令，再设置新的；另一台电脑导入下一个交换包时用新口令"
+        )
+        self.change_button.clicked.connect(self.change_passphrase)
         self.remember_box = QCheckBox("在本机记住交换口令")
         self.remember_box.setObjectName("exchange_remember")
         self.remember_box.setChecked(local.remembers_passphrase)
@@ -94,6 +100,7 @@ class ExchangePage(QWidget):
         state_box.addWidget(self.passphrase_state)
         state_box.addSpacing(12)
         state_box.addWidget(self.passphrase_button)
+        state_box.addWidget(self.change_button)
         state_box.addSpacing(12)
         state_box.addWidget(self.remember_box)
         state_box.addStretch(1)
@@ -143,6 +150,7 @@ class ExchangePage(QWidget):
             for widget in (
                 self.name_edit,
                 self.passphrase_button,
+                self.change_button,
                 self.remember_box,
                 self.folder_edit,
                 self.folder_browse,
@@ -163,6 +171,7 @@ class ExchangePage(QWidget):
 
     def show_passphrase_state(self, note: str = "") -> None:
         is_set = labels.passphrase_set(self.ctx.db)
+        self.change_button.setVisible(is_set)
         if is_set:
             self.passphrase_state.setText(note or "已设置")
             self.passphrase_state.setStyleSheet(PREVIEW_STYLE)
@@ -206,6 +215,29 @@ class ExchangePage(QWidget):
         QMessageBox.information(
             self, "设置交换口令", "已设置本组的交换口令。另一台电脑导入时需输入同一口令，请当面告知。"
         )
+
+    def change_passphrase(self) -> None:
+        """修改交换口令…: the current passphrase, checked, then the new one typed twice."""
+        db = self.ctx.db
+        old = self._ask(title="修改交换口令", intro="先输入本组现在的交换口令。")
+        if old is None:
+            return
+        new = ask_exchange_passphrase(
+            self,
+            title="修改交换口令",
+            intro=(
+                "输入新的交换口令。此后导出的交换包用新口令；另一台电脑导入下一个交换包时输入新口令，"
+                "即可得知新口令。已导出的交换包仍用原口令打开。"
+            ),
+            check=lambda text: engine.change_passphrase(db, old, text),
+            new=True,
+            accept_text="修改",
+        )
+        if new is None:
+            return
+        self.show_passphrase_state("已修改")
+        self.stored.emit()
+        QMessageBox.information(self, "修改交换口令", "已修改本组的交换口令。请当面告知组内另一位同事。")
 
     def _remember_toggled(self, on: bool) -> None:
         db = self.ctx.db
