@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -173,8 +174,16 @@ def test_the_header_says_who_sent_it_and_when(tmp_path: Path) -> None:
         SENDER,
         "王明的电脑",
     )
-    assert (head.kdf, head.n, head.r, head.p, len(bytes.fromhex(head.salt))) == ("scrypt", 1 << 15, 8, 1, 16)
-    assert new_header(GROUP, SENDER, "x").salt != head.salt  # a fresh salt each time
+    assert (head.kdf, head.n, head.r, head.p, len(bytes.fromhex(head.salt))) == (
+        "scrypt-hmac",
+        1 << 15,
+        8,
+        1,
+        32,
+    )
+    other = new_header(GROUP, SENDER, "x").salt
+    assert other[32:] != head.salt[32:]  # a fresh package salt each time
+    assert other[:32] == head.salt[:32]  # under the one master salt of this run
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", head.created)
     path = tmp_path / "default.wsjcx"
     write_package(path, head, PASSPHRASE, fill_rows)  # the default (dearer) scrypt too
@@ -542,16 +551,12 @@ def test_a_changed_free_page_is_found_by_cipher_integrity_check(tmp_path: Path) 
     body = layout(data)[1]
     # the key as the format defines it, derived here independently of the module
     fields = header_json(data)
-    derived = hashlib.scrypt(
-        PASSPHRASE.encode(),
-        salt=bytes.fromhex(head.salt),
-        n=head.n,
-        r=head.r,
-        p=head.p,
-        maxmem=1 << 27,
-        dklen=48,
+    salt = bytes.fromhex(head.salt)
+    master = hashlib.scrypt(
+        PASSPHRASE.encode(), salt=salt[:16], n=head.n, r=head.r, p=head.p, maxmem=1 << 27, dklen=32
     )
-    assert derived[32:].hex() == fields["check"]
+    derived = hmac.new(master, b"wsjcx package key\x00" + salt[16:], hashlib.sha512).digest()
+    assert derived[32:48].hex() == fields["check"]
     key = f"x'{derived[:32].hex()}'"
     last_page = (len(data) - body) // PAGE_SIZE
     changed = flip(data, len(data) - PAGE_SIZE + 500)
@@ -750,3 +755,36 @@ def test_nothing_but_the_temporary_copy_is_written(package_path: Path, tmp_path:
     assert list(temp.iterdir()) == []
     after = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir() if p != temp}
     assert after == before
+
+
+def test_packages_of_the_first_kdf_are_still_read(tmp_path: Path) -> None:
+    """kdf "scrypt" (a 16-byte salt, the key straight from scrypt): what the first version wrote."""
+    head = dataclasses.replace(header(), kdf="scrypt", salt=os.urandom(16).hex())
+    path = tmp_path / "first-kdf.wsjcx"
+    write_package(path, head, PASSPHRASE, fill_rows)
+    with open_package(path, PASSPHRASE, expected_group=GROUP) as (got, conn):
+        assert got == head and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    with (
+        pytest.raises(PackageError) as caught,
+        open_package(path, "another passphrase", expected_group=GROUP),
+    ):
+        pass
+    assert caught.value.reason == "passphrase"
+
+
+def test_many_packages_cost_one_scrypt_per_passphrase(tmp_path: Path) -> None:
+    from wsjc_desktop.exchange import container
+
+    container.forget_keys()
+    for n in range(3):
+        write_package(tmp_path / f"{n}.wsjcx", header(), PASSPHRASE, fill_rows)
+    assert len(container._MASTERS) == 1
+    for n in range(3):
+        with open_package(tmp_path / f"{n}.wsjcx", PASSPHRASE, expected_group=GROUP):
+            pass
+    assert len(container._MASTERS) == 1  # the reader met the same master salt: derived once
+    with pytest.raises(PackageError), open_package(tmp_path / "0.wsjcx", "wrong", expected_group=GROUP):
+        pass
+    assert len(container._MASTERS) == 2  # a guess costs its own scrypt
+    container.forget_keys()
+    assert not container._MASTERS

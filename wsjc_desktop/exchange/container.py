@@ -9,8 +9,14 @@ The file, in order::
     header                 UTF-8 JSON, in clear: the fields of ``Header`` and ``check``
     body                   a whole SQLCipher 4 database file (4096-byte pages)
 
-The body is keyed with a raw 256-bit key derived from the group's exchange passphrase with scrypt
-(the salt and the parameters are the header's; SQLCipher's own PBKDF2 is then skipped). Every page
+The body is keyed with a raw 256-bit key derived from the group's exchange passphrase (SQLCipher's
+own PBKDF2 is then skipped). With ``kdf = "scrypt-hmac"`` (what this program writes) the header's
+``salt`` is 32 bytes: scrypt of the passphrase with the header's parameters and the first 16 (the
+writing program's, the same for all it writes in one run) gives a **master key**; an HMAC-SHA512
+of the last 16 (new for every package) under it gives the package's key and ``check``. A program
+that writes or reads many packages thus pays scrypt once per passphrase and salt, and still every
+guess at the passphrase costs one scrypt. With ``kdf = "scrypt"`` (the first packages) the salt is
+16 bytes and scrypt gives the key directly; such packages are still read. Every page
 of the body is encrypted (AES-256) and authenticated (HMAC-SHA512), so without the passphrase
 nothing of the data, not even the names of its tables, can be read, and a changed page is found.
 
@@ -107,6 +113,15 @@ MAX_SCRYPT_WORK = 4 * SCRYPT_N * SCRYPT_R * SCRYPT_P  # n * r * p
 _SCRYPT_MAXMEM = MAX_SCRYPT_MEMORY + MiB  # OpenSSL's ceiling, a little above ours (it adds 128 * r * (p + 2))
 SALT_BYTES = 16
 CHECK_BYTES = 16
+#: What this program writes; what it reads.
+KDF = "scrypt-hmac"
+#: Each kdf's salt length in bytes.
+KDFS = {KDF: 2 * SALT_BYTES, "scrypt": SALT_BYTES}
+#: Master keys derived in this process, by (passphrase, master salt, n, r, p): at most a few.
+_MASTERS: dict[tuple[str, bytes, int, int, int], bytes] = {}
+_MAX_MASTERS = 8
+#: The master salt this run writes with (one per process: its packages share the master key).
+_OWN_SALT = secrets.token_bytes(SALT_BYTES)
 _KEY_BYTES = 32
 
 #: ``cipher_integrity_check`` came with SQLCipher 4.3; an older one would ignore the pragma.
@@ -162,8 +177,8 @@ def new_header(group_id: str, sender_id: str, sender_name: str) -> Header:
         sender_id=str(uuid.UUID(sender_id)),
         sender_name=name[:MAX_SENDER_NAME_CHARS].strip(),
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
-        kdf="scrypt",
-        salt=secrets.token_bytes(SALT_BYTES).hex(),
+        kdf=KDF,
+        salt=(_OWN_SALT + secrets.token_bytes(SALT_BYTES)).hex(),
         n=SCRYPT_N,
         r=SCRYPT_R,
         p=SCRYPT_P,
@@ -282,10 +297,10 @@ def _header_problem(header: Header) -> str:
         datetime.fromisoformat(header.created)
     except ValueError:
         return "created is not a time"
-    if header.kdf != "scrypt":
+    if header.kdf not in KDFS:
         return f"kdf {header.kdf!r}"
-    if not _is_hex(header.salt, SALT_BYTES):
-        return "salt is not 16 bytes of hex"
+    if not _is_hex(header.salt, KDFS[header.kdf]):
+        return f"salt is not {KDFS[header.kdf]} bytes of hex"
     return _kdf_problem(header.n, header.r, header.p)
 
 
@@ -378,18 +393,43 @@ def read_header(path: Path) -> Header:
 # --- the key ----------------------------------------------------------------------------------
 
 
-def _derive(passphrase: str, header: Header) -> tuple[str, str]:
-    """SQLCipher's raw key (``x'…'``) and the ``check`` that goes in the header."""
-    derived = hashlib.scrypt(
+def _scrypt(passphrase: str, salt: bytes, header: Header, length: int) -> bytes:
+    return hashlib.scrypt(
         passphrase.encode("utf-8"),
-        salt=bytes.fromhex(header.salt),
+        salt=salt,
         n=header.n,
         r=header.r,
         p=header.p,
         maxmem=_SCRYPT_MAXMEM,
-        dklen=_KEY_BYTES + CHECK_BYTES,
+        dklen=length,
     )
-    return f"x'{derived[:_KEY_BYTES].hex()}'", derived[_KEY_BYTES:].hex()
+
+
+def _master(passphrase: str, salt: bytes, header: Header) -> bytes:
+    key = (passphrase, salt, header.n, header.r, header.p)
+    found = _MASTERS.get(key)
+    if found is None:
+        found = _scrypt(passphrase, salt, header, _KEY_BYTES)
+        if len(_MASTERS) >= _MAX_MASTERS:
+            _MASTERS.clear()
+        _MASTERS[key] = found
+    return found
+
+
+def forget_keys() -> None:
+    """Drop the master keys derived so far (the window does when it locks itself)."""
+    _MASTERS.clear()
+
+
+def _derive(passphrase: str, header: Header) -> tuple[str, str]:
+    """SQLCipher's raw key (``x'…'``) and the ``check`` that goes in the header."""
+    if header.kdf == "scrypt":
+        derived = _scrypt(passphrase, bytes.fromhex(header.salt), header, _KEY_BYTES + CHECK_BYTES)
+    else:
+        salt = bytes.fromhex(header.salt)
+        master = _master(passphrase, salt[:SALT_BYTES], header)
+        derived = hmac.new(master, b"wsjcx package key\x00" + salt[SALT_BYTES:], hashlib.sha512).digest()
+    return f"x'{derived[:_KEY_BYTES].hex()}'", derived[_KEY_BYTES : _KEY_BYTES + CHECK_BYTES].hex()
 
 
 def _require_cipher_integrity_check(conn: Any) -> None:

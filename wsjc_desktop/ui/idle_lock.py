@@ -261,6 +261,9 @@ class IdleLock(QObject):
             return
         self._locked = True
         self._timer.stop()
+        from wsjc_desktop.exchange import container
+
+        container.forget_keys()  # exchange keys derived so far: asked for again after unlocking
         self._focus = QApplication.focusWidget()
         self._active = QApplication.activeWindow()
         popup = QApplication.activePopupWidget()
