@@ -230,6 +230,8 @@ def _report_import(
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "deleted": result.deleted,
+                "by_table": result.by_table,
+                "audit_entries": result.audit_entries,
                 "conflicts": conflicts,
                 "notes": result.notes,
                 "gaps": result.gaps,

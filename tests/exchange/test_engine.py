@@ -262,3 +262,24 @@ def test_a_new_passphrase_reaches_the_other_pc_with_the_first_package_it_opens(p
         engine.import_package(a, folder / "old.wsjcx", new)
     assert engine.import_package(a, folder / "old.wsjcx", KEY).updated == 1
     assert rows(a, "SELECT position FROM cadres") == [("科长",)]
+
+
+def test_an_import_counts_by_kind_of_record_and_leaves_the_audit_entries_out_of_the_totals(
+    pair: Any,
+) -> None:
+    a, b, folder = pair
+    unit_id = int(rows(a, "SELECT id FROM units")[0][0])
+    for name in ("王五", "赵六"):
+        records.create(a, "cadres", {"name": name, "unit_id": unit_id, "position": "科员"})
+    records.update(a, "cadres", cadre_id(a), {"position": "科长"})
+    family = int(rows(a, "SELECT id FROM family_members")[0][0])
+    records.delete(a, "family_members", family)
+    records.purge(a, "family_members", family)
+    result = exchange(a, b, folder, "a1.wsjcx")
+    assert result.by_table["cadres"] == {"inserted": 2, "updated": 1, "deleted": 0}
+    assert result.by_table["family_members"]["deleted"] == 1
+    assert result.audit_entries == result.by_table["audit_entries"]["inserted"] >= 4  # one per write
+    kinds = [t for t in result.by_table if t != "audit_entries"]
+    for kind in ("inserted", "updated", "deleted"):
+        assert getattr(result, kind) == sum(result.by_table[t][kind] for t in kinds)
+    assert result.inserted == 2

@@ -44,6 +44,7 @@ from wsjc_desktop.exchange.replica import (
     own_vector,
     peers,
     read_rows,
+    stamp_rows,
     stamps_of,
     state,
 )
@@ -116,10 +117,27 @@ def _changed_rows(conn: Any, base: Vector | None) -> dict[str, set[str]]:
         for table in SYNCED_TABLES:
             out[table] = {str(r[0]) for r in conn.execute(f'SELECT uid FROM "{table}"')}
         return out
-    for tbl, uid, replica, counter in conn.execute("SELECT tbl, uid, replica, counter FROM sync_stamps"):
-        if int(counter) > base.get(str(replica), 0) and tbl in out:
-            out[str(tbl)].add(str(uid))
+    # per replica, on the (replica, counter) index: only the stamps past what the others have
+    for replica in _stamp_replicas(conn):
+        for tbl, uid in conn.execute(
+            "SELECT tbl, uid FROM sync_stamps WHERE replica = ? AND counter > ?",
+            (replica, base.get(replica, 0)),
+        ):
+            if tbl in out:
+                out[str(tbl)].add(str(uid))
     return out
+
+
+def _stamp_replicas(conn: Any) -> list[str]:
+    """Every replica with a stamp here, by hopping along the (replica, counter) index."""
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "WITH RECURSIVE r(x) AS (SELECT min(replica) FROM sync_stamps UNION ALL "
+            "SELECT (SELECT min(replica) FROM sync_stamps WHERE replica > x) FROM r WHERE x IS NOT NULL) "
+            "SELECT x FROM r WHERE x IS NOT NULL"
+        )
+    ]
 
 
 def export_package(
@@ -152,7 +170,7 @@ def export_package(
                         if ref is not None and ref not in rows[target]:
                             found[target].add(str(ref))
             todo = found
-        stamps = {t: stamps_of(conn, t, list(r)) for t, r in rows.items() if r}
+        stamps = {t: stamp_rows(conn, t, list(r)) for t, r in rows.items() if r}
         tombs = [
             tuple(r)
             for r in conn.execute("SELECT tbl, uid, replica, counter, clock, member FROM sync_tombstones")
@@ -169,15 +187,8 @@ def export_package(
                 "INSERT INTO rows (tbl, uid, data) VALUES (?, ?, ?)",
                 [(table, uid, json.dumps(v, ensure_ascii=False)) for uid, v in items.items()],
             )
-        for table, by_uid in stamps.items():
-            pkg.executemany(
-                "INSERT INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (table, uid, col, s.replica, s.counter, s.clock, s.member)
-                    for uid, cols in by_uid.items()
-                    for col, s in cols.items()
-                ],
-            )
+        for table, found in stamps.items():
+            pkg.executemany("INSERT INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)", [(table, *r) for r in found])
         pkg.executemany("INSERT INTO tombstones VALUES (?, ?, ?, ?, ?, ?)", tombs)
         pkg.executemany("INSERT INTO vector VALUES (?, ?)", sorted(vector.items()))
         pkg.executemany("INSERT INTO base VALUES (?, ?)", sorted((base or {}).items()))
@@ -223,6 +234,22 @@ class ImportResult:
     sender: str = ""
     #: replicas whose changes this package did not fully bring (the sender's next one will)
     gaps: list[str] = field(default_factory=list)
+    #: table → {"inserted": n, "updated": n, "deleted": n}, audit entries included; the totals
+    #: above count records only (the audit entries that came along are not the user's records)
+    by_table: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def count(self, table: str, kind: str, n: int = 1) -> None:
+        if n <= 0:
+            return
+        per = self.by_table.setdefault(table, {"inserted": 0, "updated": 0, "deleted": 0})
+        per[kind] += n
+        if table != "audit_entries":
+            setattr(self, kind, getattr(self, kind) + n)
+
+    @property
+    def audit_entries(self) -> int:
+        """The other PC's audit entries that came along (新增 only: they never change)."""
+        return self.by_table.get("audit_entries", {}).get("inserted", 0)
 
 
 @dataclass
@@ -330,7 +357,7 @@ def import_package(db: Database, path: Path | str, passphrase: str) -> ImportRes
                     "INSERT INTO sync_peers (replica_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     (rid, name),
                 )
-        if result.inserted or result.updated or result.deleted or result.conflicts:
+        if result.by_table or result.conflicts:
             from wsjc_desktop.domain.enums import AuditAction
 
             uow.add_audit(
@@ -533,7 +560,7 @@ class _Merger:
             self.conn.executemany(
                 f'INSERT INTO "{info.name}" ({names}) VALUES ({", ".join("?" * len(cols))})', rows
             )
-            self.result.inserted += len(rows)
+            self.result.count(info.name, "inserted", len(rows))
         self.conn.executemany(
             "INSERT OR REPLACE INTO sync_stamps (tbl, uid, col, replica, counter, clock, member) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -576,7 +603,7 @@ class _Merger:
             self.result.notes.append(
                 f"一条在本机已彻底删除的记录（{_label(info.name)}）在对方被修改，已恢复。"
             )
-        self.result.inserted += 1
+        self.result.count(info.name, "inserted")
         self.touched.append((info.name, rid))
         self._pending_links.setdefault(info.name, {})[uid] = values
 
@@ -653,7 +680,7 @@ class _Merger:
             self._pending_links.setdefault(info.name, {})[uid] = links
         for col, stamp in taken.items():
             self._put_stamp(info.name, uid, col, stamp)
-        self.result.updated += 1
+        self.result.count(info.name, "updated")
         self.touched.append((info.name, rid))
 
     def _conflict(
@@ -752,7 +779,7 @@ class _Merger:
                     continue
                 self.conn.execute("DELETE FROM sync_stamps WHERE tbl = ? AND uid = ?", (table, uid))
                 self.keys.drop(table, uid)
-                self.result.deleted += 1
+                self.result.count(table, "deleted")
             self.conn.execute(
                 "INSERT OR REPLACE INTO sync_tombstones (tbl, uid, replica, counter, clock, member) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

@@ -174,55 +174,48 @@ def read_rows(
             if uid:
                 by_parent.setdefault(int(parent), []).append(uid)
         sets[link] = by_parent
+    keep = set(wanted) if whole and wanted is not None else None
     if whole:
-        chunks: list[Any] = [None]
-        keep = None if wanted is None else set(wanted)
+        rows = conn.execute(f'SELECT {cols} FROM "{info.name}"').fetchall()
     else:
-        chunks, keep = list(_chunks(wanted)), None
-    for chunk in chunks:
-        if chunk is None:
-            rows = conn.execute(f'SELECT {cols} FROM "{info.name}"').fetchall()
-        else:
-            marks = ",".join("?" * len(chunk))
-            rows = conn.execute(f'SELECT {cols} FROM "{info.name}" WHERE uid IN ({marks})', chunk).fetchall()
-        for row in rows:
-            values = dict(zip(info.columns, row[1:], strict=True))
-            uid = str(values["uid"])
-            if keep is not None and uid not in keep:
-                continue
-            for col, target in foreign:
-                values[col] = keys.uid(target, values[col])
-            for link, _pc, _other, _oc in links:
-                values["@" + link] = sorted(sets[link].get(int(row[0]), ()))
-            for col in blobs:
-                values[col] = encode(values[col])
-            yield uid, values
-
-
-def _chunks(values: Sequence[str] | None, size: int = 500) -> Iterator[list[str]]:
-    items = list(values or [])
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+        rows = conn.execute(
+            f'SELECT {cols} FROM "{info.name}" WHERE uid IN (SELECT value FROM json_each(?))',
+            (json.dumps(wanted),),
+        ).fetchall()
+    for row in rows:
+        values = dict(zip(info.columns, row[1:], strict=True))
+        uid = str(values["uid"])
+        if keep is not None and uid not in keep:
+            continue
+        for col, target in foreign:
+            values[col] = keys.uid(target, values[col])
+        for link, _pc, _other, _oc in links:
+            values["@" + link] = sorted(sets[link].get(int(row[0]), ()))
+        for col in blobs:
+            values[col] = encode(values[col])
+        yield uid, values
 
 
 def stamps_of(conn: Any, table: str, uids: Iterable[str]) -> dict[str, dict[str, Stamp]]:
     """uid → column → stamp of the rows given."""
-    wanted = list(uids)
     out: dict[str, dict[str, Stamp]] = {}
-    sql = "SELECT uid, col, replica, counter, clock, member FROM sync_stamps WHERE tbl = ?"
-    if len(wanted) > 2000:  # one scan of the table's stamps beats many lookups
-        keep = set(wanted)
-        for uid, col, replica, counter, clock, member in conn.execute(sql, (table,)):
-            if uid in keep:
-                out.setdefault(str(uid), {})[str(col)] = Stamp(str(replica), int(counter), int(clock), member)
-        return out
-    for chunk in _chunks(wanted):
-        marks = ",".join("?" * len(chunk))
-        for uid, col, replica, counter, clock, member in conn.execute(
-            f"{sql} AND uid IN ({marks})", (table, *chunk)
-        ):
-            out.setdefault(str(uid), {})[str(col)] = Stamp(str(replica), int(counter), int(clock), member)
+    for uid, col, replica, counter, clock, member in stamp_rows(conn, table, uids):
+        out.setdefault(str(uid), {})[str(col)] = Stamp(str(replica), int(counter), int(clock), member)
     return out
+
+
+def stamp_rows(conn: Any, table: str, uids: Iterable[str]) -> list[tuple[Any, ...]]:
+    """(uid, col, replica, counter, clock, member) of the rows given: one query, the uids passed
+    as one JSON array and each looked up on the stamps' primary key."""
+    wanted = json.dumps(list(uids))
+    return [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT s.uid, s.col, s.replica, s.counter, s.clock, s.member FROM json_each(?) AS w "
+            "JOIN sync_stamps AS s ON s.tbl = ? AND s.uid = w.value",
+            (wanted, table),
+        )
+    ]
 
 
 def effective(stamps: dict[str, Stamp], col: str) -> Stamp | None:

@@ -33,12 +33,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPushButton,
     QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -540,6 +543,37 @@ def gaps_text(result: engine.ImportResult) -> str:
     )
 
 
+def _breakdown(result: engine.ImportResult) -> QTableWidget:
+    """新增 / 修改 / 删除 by kind of record (干部, 谈话记录 …), the audit entries left out."""
+    from wsjc_desktop.exchange.labels import table_label
+
+    kinds = [(t, n) for t, n in result.by_table.items() if t != "audit_entries" and any(n.values())]
+    table = QTableWidget(len(kinds), 4)
+    table.setObjectName("import_breakdown")
+    table.setHorizontalHeaderLabels(["类别", "新增", "修改", "删除"])
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    for line, (name, numbers) in enumerate(kinds):
+        table.setItem(line, 0, QTableWidgetItem(table_label(name)))
+        for col, kind in enumerate(("inserted", "updated", "deleted"), start=1):
+            item = QTableWidgetItem(str(numbers[kind]) if numbers[kind] else "")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(line, col, item)
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(64)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for col in (1, 2, 3):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    rows_shown = min(len(kinds), 8)
+    table.setFixedHeight(
+        header.sizeHint().height() + rows_shown * table.verticalHeader().defaultSectionSize() + 4
+    )
+    table.setVisible(bool(kinds))
+    return table
+
+
 class ImportResultDialog(QDialog):
     """What an import brought: the counts, the notes, the gaps, and how many conflicts follow."""
 
@@ -577,7 +611,14 @@ class ImportResultDialog(QDialog):
                     cell.setStyleSheet("color: #b9770e;")
                 row.addWidget(cell, 1)
             layout.addWidget(counts)
-            layout.addWidget(hint_label("条数包括对方的审计日志条目（每次登录和修改都记一条）。"))
+            self.breakdown = _breakdown(result)
+            layout.addWidget(self.breakdown)
+            if result.audit_entries:
+                layout.addWidget(
+                    hint_label(
+                        f"另收到对方的操作记录 {result.audit_entries} 条（审计日志，不计入上面的条数）。"
+                    )
+                )
         self.summary = import_summary(result)
         if result.notes:
             layout.addWidget(QLabel("提示："))
