@@ -449,6 +449,7 @@ _WRITE_PRAGMAS = (
     "journal_mode = MEMORY",
     "synchronous = OFF",
     "temp_store = MEMORY",
+    "cache_size = -65536",  # 64 MiB: a big package is written without spilling pages midway
 )
 _READ_PRAGMAS = ("cipher_compatibility = 4", "temp_store = MEMORY")
 

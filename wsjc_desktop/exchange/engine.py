@@ -185,7 +185,8 @@ def export_package(
         for table, items in rows.items():
             pkg.executemany(
                 "INSERT INTO rows (tbl, uid, data) VALUES (?, ?, ?)",
-                [(table, uid, json.dumps(v, ensure_ascii=False)) for uid, v in items.items()],
+                # in key order: the rows' primary key grows at its end instead of splitting pages
+                [(table, uid, json.dumps(items[uid], ensure_ascii=False)) for uid in sorted(items)],
             )
         for table, found in stamps.items():
             pkg.executemany("INSERT INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)", [(table, *r) for r in found])
@@ -1014,8 +1015,7 @@ class Status:
 def status(db: Database) -> Status:
     """This replica, the others heard from, how many of its changes no package has carried
     yet, and the conflicts still to look at."""
-    with db.read() as uow:
-        conn = _raw(uow)
+    with db.raw_read() as conn:
         me = state(conn)
         (exported,) = conn.execute("SELECT exported FROM sync_state").fetchone()
         (stamps,) = conn.execute(
@@ -1039,8 +1039,7 @@ def status(db: Database) -> Status:
 
 def open_conflicts(db: Database) -> list[dict[str, Any]]:
     """The conflicts not yet looked at, newest first, as stored (values as JSON text)."""
-    with db.read() as uow:
-        conn = _raw(uow)
+    with db.raw_read() as conn:
         cur = conn.execute("SELECT * FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id DESC")
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
@@ -1059,8 +1058,8 @@ class LocalSettings:
 
 
 def local_settings(db: Database) -> LocalSettings:
-    with db.read() as uow:
-        row = _raw(uow).execute("SELECT name, folder, secret FROM sync_state WHERE id = 1").fetchone()
+    with db.raw_read() as conn:
+        row = conn.execute("SELECT name, folder, secret FROM sync_state WHERE id = 1").fetchone()
     return LocalSettings(str(row[0] or "") or default_name(), row[1] or None, bool(row[2]))
 
 
@@ -1096,8 +1095,8 @@ def set_local(
 
 
 def kept_passphrase(db: Database) -> str | None:
-    with db.read() as uow:
-        row = _raw(uow).execute("SELECT secret FROM sync_state WHERE id = 1").fetchone()
+    with db.raw_read() as conn:
+        row = conn.execute("SELECT secret FROM sync_state WHERE id = 1").fetchone()
     return str(row[0]) if row and row[0] else None
 
 
