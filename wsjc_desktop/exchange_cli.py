@@ -25,6 +25,7 @@ the arguments and the package are checked before the database is opened where th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -178,28 +179,37 @@ def package_in(given: Path) -> tuple[Path, Header]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from wsjc_desktop.cli_access import database, note, resolve_db
-    from wsjc_desktop.exchange import container, engine
+    from wsjc_desktop.exchange import engine
 
     path, header = package_in(args.file)
     target = resolve_db(args)
     new = not (target.is_file() and target.stat().st_size > 0)
     sender = header.sender_name or "另一台电脑"
     passphrase = exchange_passphrase(f"交换包“{path.name}”（来自{sender}）的交换口令：")
-    if new:  # checked whole (passphrase, every page) before a new replica's file is made
-        with container.open_package(path, passphrase, expected_group=None) as (_header, pkg):
-            full = pkg.execute("SELECT value FROM info WHERE key = 'full'").fetchone()
-        if full is None or full[0] != "1":  # only the changes: the new file would lack the rest
-            raise UserError(
-                f"“{path.name}”只含{sender}近期的修改，不能用来建立新的数据库（缺少其余数据）。"
-                "请在那台电脑上导出完整交换包（exchange export --full）后再导入。"
-            )
-    with database(args, "write", create=True) as db:
-        result = engine.import_package(db, path, passphrase)
-        conflicts = [_conflict_view(db, c) for c in result.conflicts]
+    made = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
+    try:
+        with database(args, "write", create=True) as db:
+            result = engine.import_package(db, path, passphrase)
+            conflicts = [_conflict_view(db, c) for c in result.conflicts]
+    except BaseException:
+        if new:  # a refused package (or a stop) leaves no new file, nor the folders made for it
+            _remove_new(target, made)
+        raise
     if new:
         note(f"已新建数据库“{target}”，作为本组的一个副本（来自{sender}的交换包）。")
     _report_import(args, path, result, conflicts)
     return 0
+
+
+def _remove_new(target: Path, folders: list[Path]) -> None:
+    """Remove the database file this command made, with what SQLite kept beside it, and the
+    folders made for it (innermost first; one that is not empty stays)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{target}{suffix}").unlink()
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _conflict_view(db: Database, conflict: Conflict) -> dict[str, Any]:
