@@ -562,6 +562,7 @@ class _Merger:
                 f'INSERT INTO "{info.name}" ({names}) VALUES ({", ".join("?" * len(cols))})', rows
             )
             self.result.count(info.name, "inserted", len(rows))
+        stamps.sort(key=lambda r: (r[1], r[2]))  # in the stamps' key order: fewer pages split
         self.conn.executemany(
             "INSERT OR REPLACE INTO sync_stamps (tbl, uid, col, replica, counter, clock, member) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",

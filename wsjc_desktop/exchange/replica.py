@@ -206,14 +206,14 @@ def stamps_of(conn: Any, table: str, uids: Iterable[str]) -> dict[str, dict[str,
 
 def stamp_rows(conn: Any, table: str, uids: Iterable[str]) -> list[tuple[Any, ...]]:
     """(uid, col, replica, counter, clock, member) of the rows given: one query, the uids passed
-    as one JSON array and each looked up on the stamps' primary key."""
+    as one JSON array (a list SQLite looks up on the stamps' primary key, uid by uid)."""
     wanted = json.dumps(list(uids))
     return [
         tuple(r)
         for r in conn.execute(
-            "SELECT s.uid, s.col, s.replica, s.counter, s.clock, s.member FROM json_each(?) AS w "
-            "JOIN sync_stamps AS s ON s.tbl = ? AND s.uid = w.value",
-            (wanted, table),
+            "SELECT uid, col, replica, counter, clock, member FROM sync_stamps "
+            "WHERE tbl = ? AND uid IN (SELECT value FROM json_each(?))",
+            (table, wanted),
         )
     ]
 
