@@ -65,7 +65,8 @@ SILENT_COLUMNS = BOOKKEEPING_COLUMNS | {"deleted_at"}
 ALIVE = "~alive"
 
 PACKAGE_DDL = (
-    "CREATE TABLE rows (tbl TEXT NOT NULL, uid TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tbl, uid))",
+    # no key: read whole, never looked up; a row given twice is taken once (the last)
+    "CREATE TABLE rows (tbl TEXT NOT NULL, uid TEXT NOT NULL, data TEXT NOT NULL)",
     "CREATE TABLE stamps "
     "(tbl TEXT, uid TEXT, col TEXT, replica TEXT, counter INTEGER, clock INTEGER, member TEXT)",
     "CREATE TABLE tombstones (tbl TEXT, uid TEXT, replica TEXT, counter INTEGER, clock INTEGER, member TEXT)",
@@ -170,7 +171,9 @@ def export_package(
                         if ref is not None and ref not in rows[target]:
                             found[target].add(str(ref))
             todo = found
-        stamps = {t: stamp_rows(conn, t, list(r)) for t, r in rows.items() if r}
+        stamps = {
+            t: stamp_rows(conn, t, None if base is None else list(r), keep=r) for t, r in rows.items() if r
+        }
         tombs = [
             tuple(r)
             for r in conn.execute("SELECT tbl, uid, replica, counter, clock, member FROM sync_tombstones")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,16 +204,23 @@ def stamps_of(conn: Any, table: str, uids: Iterable[str]) -> dict[str, dict[str,
     return out
 
 
-def stamp_rows(conn: Any, table: str, uids: Iterable[str]) -> list[tuple[Any, ...]]:
-    """(uid, col, replica, counter, clock, member) of the rows given: one query, the uids passed
-    as one JSON array (a list SQLite looks up on the stamps' primary key, uid by uid)."""
-    wanted = json.dumps(list(uids))
+def stamp_rows(
+    conn: Any, table: str, uids: Iterable[str] | None, *, keep: Container[str] | None = None
+) -> list[tuple[Any, ...]]:
+    """(uid, col, replica, counter, clock, member) of the rows given (``None``: of every row of
+    the table, those in ``keep`` if given): one query, the uids passed as one JSON array (a list
+    SQLite looks up on the stamps' primary key, uid by uid)."""
+    if uids is None:
+        found = conn.execute(
+            "SELECT uid, col, replica, counter, clock, member FROM sync_stamps WHERE tbl = ?", (table,)
+        )
+        return [tuple(r) for r in found if keep is None or r[0] in keep]
     return [
         tuple(r)
         for r in conn.execute(
             "SELECT uid, col, replica, counter, clock, member FROM sync_stamps "
             "WHERE tbl = ? AND uid IN (SELECT value FROM json_each(?))",
-            (table, wanted),
+            (table, json.dumps(list(uids))),
         )
     ]
 
