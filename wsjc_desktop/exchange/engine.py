@@ -77,6 +77,11 @@ PACKAGE_DDL = (
 )
 
 
+#: A row as the package holds it: one encoder made once (``json.dumps`` with arguments makes
+#: a new one on every call), UTF-8 as it is, no spaces.
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def default_name() -> str:
     """This PC's name until the user gives one in 设置 (本机名称): the computer's name."""
     from wsjc_desktop.storage.lock import current_host
@@ -189,7 +194,7 @@ def export_package(
             pkg.executemany(
                 "INSERT INTO rows (tbl, uid, data) VALUES (?, ?, ?)",
                 # in key order: the rows' primary key grows at its end instead of splitting pages
-                [(table, uid, json.dumps(items[uid], ensure_ascii=False)) for uid in sorted(items)],
+                [(table, uid, _ROW_JSON(items[uid])) for uid in sorted(items)],
             )
         for table, found in stamps.items():
             pkg.executemany("INSERT INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)", [(table, *r) for r in found])
