@@ -87,8 +87,7 @@ def test_a_month_in_the_sheet_keeps_the_stored_day_and_a_new_month_is_taken(
     )
     sheet = tmp_path / "roster.csv"
     sheet.write_text(
-        "姓名,单位,出生年月,入党时间,任现职时间,学历\n"
-        "王芳,区财政局,1980.05,2004.02,2024.12,研究生（硕士）\n",
+        "姓名,单位,出生年月,入党时间,任现职时间,学历\n王芳,区财政局,1980.05,2004.02,2024.12,研究生（硕士）\n",
         encoding="utf-8",
     )
     result = import_file(db, sheet)

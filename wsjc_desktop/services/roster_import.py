@@ -170,12 +170,19 @@ def id_number_cell(value: Any) -> str | None:
     return v.normalize_id_number(text)
 
 
+#: What clerks write in a date cell that has no date: 无, a dash, a slash, 暂无 (a 群众's 入党时间).
+NO_DATE_MARKS = frozenset({"无", "暂无", "没有", "-", "--", "—", "——", "–", "/", "\\", "－", "／"})
+
+
 def month_cell(value: Any, name: str) -> date | None:
-    """A year-month (or full date) cell: 1975.03, 1975.3, 1975年3月, 197503, 1975-03-15, a real date."""
+    """A year-month (or full date) cell: 1975.03, 1975.3, 1975年3月, 197503, 1975-03-15, a real date;
+    None for a blank one or one that says there is none (无, —, /, 暂无)."""
     if isinstance(value, str):
         # “1975 年 3 月” → “1975年3月”, but a time of day keeps its separator
         text = _TIME_GAP_RE.sub("T", v.to_halfwidth(value).strip())
         value = _WS_RE.sub("", text)
+        if value in NO_DATE_MARKS or v.to_halfwidth(value) in NO_DATE_MARKS:
+            return None
     return v.parse_month(value, field=name, label=LABELS[name])
 
 
@@ -237,6 +244,14 @@ def _note_cell(value: Any) -> str | None:
     return _checked("note", text, long_text=True) if text is not None else None
 
 
+def _without(parse: Callable[[Any], Any], cell: Any, label: str) -> Any:
+    """``parse(cell)``; a refused cell is a warning that the person comes in without it."""
+    try:
+        return parse(cell)
+    except UserError as exc:
+        raise UserError(f"{exc.message.rstrip('。')}；该人员将不带{label}导入", field=exc.field) from exc
+
+
 def _phone_cell(value: Any) -> str | None:
     text = _text(value)
     return v.normalize_phone(text) if text else None
@@ -252,7 +267,7 @@ _PARSERS: tuple[tuple[str, Callable[[Any], Any], bool], ...] = (
     ("note", _note_cell, False),
     ("rank", _rank, True),
     *((name, partial(_bool_cell, name=name), False) for name in ("is_leader", "is_top_leader")),
-    ("id_number", id_number_cell, False),
+    ("id_number", lambda c: _without(id_number_cell, c, "身份证号"), True),
     ("phone", _phone_cell, False),
 )
 
