@@ -71,6 +71,8 @@ def test_nothing_written_can_run_as_a_formula(tmp_path: Path, text: str) -> None
     for cell in (ws["B3"], ws["D3"]):
         assert cell.data_type == "s", (text, cell.data_type)
         assert cell.value == text.replace("\r", "\n")  # XML reads a bare CR as a line feed
+        assert cell.quotePrefix, text  # and stays text once the user edits it in Excel or WPS
+    assert not ws["A3"].quotePrefix  # plain values are left as they are
     # and in the file itself: a string cell, no <f> element anywhere
     from zipfile import ZipFile
 

@@ -389,12 +389,14 @@ def test_messy_xlsx_every_case(db: Database, tmp_path: Path) -> None:
     assert c.errors == [] and c.values["birth_date"] == date(1969, 12, 31)
     assert c.values["rank"] is CadreRank.DIVISION and c.values["is_leader"] is True
 
-    assert by_row[8].errors == [
-        ("身份证号", "身份证号以数字格式保存，后几位已丢失，请把该列设为“文本”格式后重新填写")
-    ]
-    assert by_row[9].errors == [
-        ("身份证号", "身份证号以数字格式保存，后几位已丢失，请把该列设为“文本”格式后重新填写")
-    ]
+    for number in (8, 9):  # an ID number kept as a number: the person comes in without it
+        assert by_row[number].errors == []
+        assert by_row[number].warnings == [
+            (
+                "身份证号",
+                "身份证号以数字格式保存，后几位已丢失，请把该列设为“文本”格式后重新填写；该人员将不带身份证号导入",
+            )
+        ]
     assert {col for col, _ in by_row[10].errors} == {"出生年月", "是否班子成员", "联系电话"}
     assert by_row[11].errors == [("单位", "请填写单位")]
     assert by_row[12].errors == [("姓名", "请填写姓名")]
@@ -406,9 +408,10 @@ def test_messy_xlsx_every_case(db: Database, tmp_path: Path) -> None:
     assert all(r.action is RowAction.SKIP for r in preview.rows if r.errors)
 
     result = import_roster(db, preview)
-    assert (result.imported, result.skipped) == (4, 6)
+    assert (result.imported, result.skipped) == (6, 4)
     stored = {c.name: c for c in cadres(db)}
-    assert set(stored) == {"张三", "李四", "王五", "吴十"}
+    assert set(stored) == {"张三", "李四", "王五", "赵六", "钱七", "吴十"}
+    assert stored["赵六"].id_number is None and stored["钱七"].id_number is None
     assert stored["张三"].id_number == ID_A and stored["张三"].unit.full_name == "区财政局"
     assert stored["李四"].unit.full_name == "区审计局"
     assert not any(c.id_number and c.id_number.startswith("1101051970") for c in stored.values())
@@ -430,8 +433,8 @@ def test_messy_csv_gb18030(db: Database, tmp_path: Path) -> None:
     assert by_row[5].values["birth_date"] == date(1980, 1, 1)
     assert by_row[6].values["birth_date"] == date(1969, 12, 31)  # str(datetime) text
     # as text in a CSV all 18 digits are there, so the number is checked like typed text
-    assert by_row[8].errors == [("身份证号", "身份证号校验码不正确，请核对")]
-    assert by_row[9].errors[0][0] == "身份证号"  # 1.10105E+17 as text
+    assert by_row[8].warnings == [("身份证号", "身份证号校验码不正确，请核对；该人员将不带身份证号导入")]
+    assert by_row[9].warnings[0][0] == "身份证号" and by_row[9].errors == []  # 1.10105E+17 as text
     result = import_roster(db, preview)
     assert result.imported >= 4
 

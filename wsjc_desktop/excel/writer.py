@@ -7,7 +7,8 @@ complete, so a file held open in Excel or a full disk never leaves half a ledger
 
 Nothing a cell holds can run as a formula when the file is opened in Excel or WPS: every
 text goes out as a string cell (``t="inlineStr"``), including text such as ``=HYPERLINK(…)``
-or ``+1`` that openpyxl would otherwise store as a formula.
+or ``+1`` that openpyxl would otherwise store as a formula; such a cell also carries
+``quotePrefix``, so it stays text after the user edits it there.
 """
 
 from __future__ import annotations
@@ -224,8 +225,15 @@ class _Cells:
         date_cell.number_format = DATE_FORMAT
         wrap_cell = WriteOnlyCell(ws)
         wrap_cell.alignment = _WRAP
+        quoted_cell = WriteOnlyCell(ws)
+        quoted_cell.quotePrefix = True  # stays text when the cell is edited in Excel or WPS
+        quoted_wrap = WriteOnlyCell(ws)
+        quoted_wrap.alignment = _WRAP
+        quoted_wrap.quotePrefix = True
         self.date_style = date_cell._style
         self.wrap_style = wrap_cell._style
+        self.quoted_style = quoted_cell._style
+        self.quoted_wrap_style = quoted_wrap._style
 
     def _raw(self, value: Any, data_type: str, style: Any) -> Cell:
         # one style array shared by every date (or wrapped) cell: openpyxl only reads it
@@ -240,10 +248,11 @@ class _Cells:
         if isinstance(value, str):
             if ILLEGAL_CHARACTERS_RE.search(value):  # control characters pasted from elsewhere
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            formula_like = value.startswith(FORMULA_PREFIXES)
             if kind is ColumnKind.LONG_TEXT:
-                return self._raw(value, "s", self.wrap_style)
-            if value.startswith(FORMULA_PREFIXES):
-                return self._raw(value, "s", None)  # text, never a formula
+                return self._raw(value, "s", self.quoted_wrap_style if formula_like else self.wrap_style)
+            if formula_like:  # text, never a formula, even once edited (quotePrefix)
+                return self._raw(value, "s", self.quoted_style)
             return value
         if isinstance(value, date):
             return self._raw(value, "d", self.date_style)

@@ -170,12 +170,19 @@ def id_number_cell(value: Any) -> str | None:
     return v.normalize_id_number(text)
 
 
+#: What clerks write in a date cell that has no date: 无, a dash, a slash, 暂无 (a 群众's 入党时间).
+NO_DATE_MARKS = frozenset({"无", "暂无", "没有", "-", "--", "—", "——", "–", "/", "\\", "－", "／"})
+
+
 def month_cell(value: Any, name: str) -> date | None:
-    """A year-month (or full date) cell: 1975.03, 1975.3, 1975年3月, 197503, 1975-03-15, a real date."""
+    """A year-month (or full date) cell: 1975.03, 1975.3, 1975年3月, 197503, 1975-03-15, a real date;
+    None for a blank one or one that says there is none (无, —, /, 暂无)."""
     if isinstance(value, str):
         # “1975 年 3 月” → “1975年3月”, but a time of day keeps its separator
         text = _TIME_GAP_RE.sub("T", v.to_halfwidth(value).strip())
         value = _WS_RE.sub("", text)
+        if value in NO_DATE_MARKS or v.to_halfwidth(value) in NO_DATE_MARKS:
+            return None
     return v.parse_month(value, field=name, label=LABELS[name])
 
 
@@ -237,6 +244,14 @@ def _note_cell(value: Any) -> str | None:
     return _checked("note", text, long_text=True) if text is not None else None
 
 
+def _without(parse: Callable[[Any], Any], cell: Any, label: str) -> Any:
+    """``parse(cell)``; a refused cell is a warning that the person comes in without it."""
+    try:
+        return parse(cell)
+    except UserError as exc:
+        raise UserError(f"{exc.message.rstrip('。')}；该人员将不带{label}导入", field=exc.field) from exc
+
+
 def _phone_cell(value: Any) -> str | None:
     text = _text(value)
     return v.normalize_phone(text) if text else None
@@ -252,7 +267,7 @@ _PARSERS: tuple[tuple[str, Callable[[Any], Any], bool], ...] = (
     ("note", _note_cell, False),
     ("rank", _rank, True),
     *((name, partial(_bool_cell, name=name), False) for name in ("is_leader", "is_top_leader")),
-    ("id_number", id_number_cell, False),
+    ("id_number", lambda c: _without(id_number_cell, c, "身份证号"), True),
     ("phone", _phone_cell, False),
 )
 
@@ -338,6 +353,7 @@ class _Index:
     by_id_number: dict[str, m.Cadre]
     by_person: dict[tuple[str, int, int, int], m.Cadre]  # name, year, month, unit id
     keys: rules.CadreKeys  # the duplicate keys of the same cadres, for rules.check
+    by_name: dict[tuple[str, int], list[m.Cadre]]  # name, unit id: the last resort
 
     @classmethod
     def load(cls, session: Session) -> _Index:
@@ -348,15 +364,33 @@ class _Index:
                 units.setdefault(unit.short_name, unit.id)
         by_id: dict[str, m.Cadre] = {}
         by_person: dict[tuple[str, int, int, int], m.Cadre] = {}
+        by_name: dict[tuple[str, int], list[m.Cadre]] = {}
         cadres = list(session.scalars(select(m.Cadre).where(m.Cadre.deleted_at.is_(None))))
         for cadre in cadres:
+            by_name.setdefault((cadre.name, cadre.unit_id), []).append(cadre)
             if cadre.id_number:
                 by_id[cadre.id_number] = cadre
             if cadre.birth_date:
                 key = (cadre.name, cadre.birth_date.year, cadre.birth_date.month, cadre.unit_id)
                 by_person[key] = cadre
         keys = rules.CadreKeys.of((c.id, c.name, c.id_number, c.birth_date, c.unit_id) for c in cadres)
-        return cls(units, by_id, by_person, keys)
+        return cls(units, by_id, by_person, keys, by_name)
+
+    def by_name_and_unit(
+        self, name: str, unit_id: int, id_number: str | None, birth: date | None
+    ) -> list[m.Cadre]:
+        """The cadres of that name in that unit whose ID number and birth month (where both
+        sides have one) do not tell them apart from the row's person."""
+        return [
+            c
+            for c in self.by_name.get((name, unit_id), [])
+            if not (id_number and c.id_number and c.id_number != id_number)
+            and not (
+                birth
+                and c.birth_date
+                and (c.birth_date.year, c.birth_date.month) != (birth.year, birth.month)
+            )
+        ]
 
 
 def _plan(session: Session, rows: list[PreviewRow]) -> list[str]:
@@ -365,6 +399,7 @@ def _plan(session: Session, rows: list[PreviewRow]) -> list[str]:
     new_units: list[str] = []
     seen_ids: dict[str, int] = {}
     seen_people: dict[tuple[str, int, int, str], int] = {}
+    seen_bare: dict[tuple[str, str], int] = {}
     for row in rows:
         row.action, row.cadre_id, row.changes = RowAction.SKIP, None, {}
         del row.errors[row.parsed[0] :], row.warnings[row.parsed[1] :]
@@ -383,14 +418,35 @@ def _plan(session: Session, rows: list[PreviewRow]) -> list[str]:
         if person and person in seen_people:
             row.errors.append(("重复", f"与第{seen_people[person]}行姓名、出生年月、单位相同"))
             continue
+        bare = None if id_number or birth else (vals["name"], unit_name)  # only a name and a unit
+        if bare and bare in seen_bare:
+            row.errors.append(("重复", f"与第{seen_bare[bare]}行姓名、单位相同，且都没有身份证号和出生年月"))
+            continue
         if id_number:
             seen_ids[id_number] = row.row
         if person:
             seen_people[person] = row.row
+        if bare:
+            seen_bare[bare] = row.row
 
         existing = index.by_id_number.get(id_number) if id_number else None
         if existing is None and birth and unit_id is not None:
             existing = index.by_person.get((vals["name"], birth.year, birth.month, unit_id))
+        if existing is None and unit_id is not None:
+            # the last resort, name and unit: one such cadre is the row's person; several are
+            # for the user to tell apart (never a new twin)
+            found = index.by_name_and_unit(vals["name"], unit_id, id_number, birth)
+            if len(found) > 1:
+                row.errors.append(
+                    (
+                        LABELS["name"],
+                        f"“{unit_name}”有{len(found)}名干部叫“{vals['name']}”，无法确定是哪一位："
+                        "请在表中填写身份证号或出生年月",
+                    )
+                )
+                continue
+            if found:
+                existing = found[0]  # what the row adds (an ID number, a birth month) is checked below
         values = {k: x for k, x in vals.items() if k != "unit"}
         try:
             if existing is None:
@@ -420,16 +476,26 @@ def _plan(session: Session, rows: list[PreviewRow]) -> list[str]:
     return new_units
 
 
+def _same_month(stored: date | None, value: date | None) -> bool:
+    return (
+        stored is not None and value is not None and (stored.year, stored.month) == (value.year, value.month)
+    )
+
+
 def _changes(existing: m.Cadre, values: dict[str, Any], unit_id: int | None) -> dict[str, Any]:
-    """The given values that differ from what is stored (a birth date only if its month differs)."""
+    """The given values that differ from what is stored, as a cell would hold them: a month by
+    its year and month, a text after the cell's own clean-up (half-width, one line)."""
     out: dict[str, Any] = {}
     for name, value in values.items():
         if name not in _COMPARED:
             continue
         stored = getattr(existing, name)
-        same_month = stored is not None and value is not None and name == "birth_date"
-        if same_month and (stored.year, stored.month) == (value.year, value.month):
+        # a month the sheet gives (1998.07, the ledger's own form) keeps the stored day; a birth
+        # date only ever changes by its month
+        if name in _MONTH_FIELDS and _same_month(stored, value) and (name == "birth_date" or value.day == 1):
             continue
+        if name in _TEXT_FIELDS and isinstance(stored, str) and _text(stored) == value:
+            continue  # the same text as read from a cell: 研究生（硕士） is kept as it was typed
         if stored != value:
             out[name] = value
     if unit_id is not None and existing.unit_id != unit_id:
