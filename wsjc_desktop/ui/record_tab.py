@@ -185,6 +185,10 @@ class RecordEditing:
         return not action.failed
 
 
+#: Why a write button is off in a window opened read-only.
+READ_ONLY_TIP = "数据库以只读方式打开，不能修改。"
+
+
 class RecordListPanel(QWidget, RecordEditing):
     """A titled table of the records that belong to one parent, with 添加 / 编辑 / 删除."""
 
@@ -210,7 +214,7 @@ class RecordListPanel(QWidget, RecordEditing):
         self.view.setObjectName(f"panel_{spec.table}")
         self.title = QLabel(f"<b>{title or spec.label}</b>")
         self.add_button = QPushButton("添加")
-        self.edit_button = QPushButton("编辑")
+        self.edit_button = QPushButton("查看" if ctx.readonly else "编辑")  # read-only: it shows
         self.delete_button = QPushButton("删除")
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
@@ -234,8 +238,11 @@ class RecordListPanel(QWidget, RecordEditing):
         """Show the records of this parent (e.g. ``{"meeting_id": 3}``); empty: show nothing."""
         self.parent_values = values
         enabled = bool(values)
-        for button in (self.add_button, self.edit_button, self.delete_button):
-            button.setEnabled(enabled)
+        readonly = self.ctx.readonly  # a file opened read-only: look, never change
+        self.edit_button.setEnabled(enabled)
+        for button in (self.add_button, self.delete_button):
+            button.setEnabled(enabled and not readonly)
+            button.setToolTip(READ_ONLY_TIP if readonly else "")
         if flt is None:
             parent_id = next(iter(values.values())) if values else -1
             flt = RecordFilter(parent_id=parent_id)
@@ -266,7 +273,7 @@ class RecordListPanel(QWidget, RecordEditing):
         self.reveal_entry(menu, self.model.row_data(position) if position is not None else None)
 
     def add(self) -> None:
-        if self.parent_values:
+        if self.parent_values and not self.ctx.readonly:
             self.open_dialog(None)
 
     def edit(self) -> None:
@@ -275,7 +282,8 @@ class RecordListPanel(QWidget, RecordEditing):
             self.open_dialog(record_id)
 
     def delete(self) -> None:
-        self.delete_current(self.view, self.model)
+        if not self.ctx.readonly:  # the Delete key too
+            self.delete_current(self.view, self.model)
 
     def _on_changes(self, changes: ChangeSet) -> None:
         self.model.on_changes(changes)

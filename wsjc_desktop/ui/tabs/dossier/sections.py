@@ -163,7 +163,7 @@ class AttachmentsPanel(SectionPanel):
             self.save_button.setEnabled(bool(values))
 
     def add(self) -> None:
-        if self.cadre_id is None:
+        if self.cadre_id is None or self.ctx.readonly:
             return
         from wsjc_desktop.ui import filedialogs
 
