@@ -7,8 +7,10 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from wsjc_desktop.services.demo import generate_demo
@@ -98,3 +100,39 @@ def demo_file(path: Path, *, also: Callable[[Database], object] | None = None) -
     finally:
         con.close()
     return path
+
+
+#: A window in another program: takes the lock, then opens the database for writing (as
+#: ``ui.startup`` does), says so, and holds both until its stdin closes.
+WINDOW = textwrap.dedent(
+    """
+    import sys
+    from wsjc_desktop.storage import lock
+    from wsjc_desktop.storage.database import open_database
+    held = lock.acquire(sys.argv[1], sys.argv[2])
+    db = open_database(sys.argv[1])
+    print("open", flush=True)
+    sys.stdin.read()
+    db.dispose()
+    held.release()
+    """
+)
+
+
+@contextmanager
+def window_elsewhere(path: Path, holder: str) -> Iterator[None]:
+    """A window in another process holding ``path`` (its lock and a writing connection)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WINDOW, str(path), holder],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"open"
+        yield
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    assert proc.returncode == 0

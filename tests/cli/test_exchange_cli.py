@@ -16,16 +16,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
-import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli.support import demo_file, digest, refused, run_cli
+from tests.cli.support import demo_file, digest, refused, run_cli, window_elsewhere
 from tests.support.builders import unit
 from wsjc_desktop.exchange import engine
 from wsjc_desktop.exchange.replica import canonical_dump
@@ -522,39 +519,9 @@ def test_a_missing_database_is_refused_by_export_and_status(tmp_path: Path) -> N
 
 # --- a window holding the file ------------------------------------------------------------------
 
-#: A window in another program: takes the lock, then opens the database for writing (as
-#: ``ui.startup`` does), says so, and holds both until its stdin closes.
-WINDOW = textwrap.dedent(
-    """
-    import sys
-    from wsjc_desktop.storage import lock
-    from wsjc_desktop.storage.database import open_database
-    held = lock.acquire(sys.argv[1], sys.argv[2])
-    db = open_database(sys.argv[1])
-    print("open", flush=True)
-    sys.stdin.read()
-    db.dispose()
-    held.release()
-    """
-)
 
-
-@contextmanager
-def window(path: Path) -> Iterator[None]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", WINDOW, str(path), HOLDER],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == b"open"
-        yield
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=60)
-    assert proc.returncode == 0
+def window(path: Path) -> AbstractContextManager[None]:
+    return window_elsewhere(path, HOLDER)
 
 
 def test_import_and_export_are_refused_while_a_window_holds_the_file(

@@ -19,7 +19,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.support import demo_file, digest, run_all
+from tests.cli.support import demo_file, digest, run_all, window_elsewhere
 from tests.cli.support import run_cli as run
 from tests.support.builders import member, unit
 from tests.support.shared import ROSTER_SAMPLE
@@ -130,22 +129,6 @@ def some_id(path: Path, table: str) -> int:
 
 # --- the window ---------------------------------------------------------------------------------
 
-#: A window in another program: takes the lock, then opens the database for writing (as
-#: ``ui.startup`` does), says so, and holds both until its stdin closes.
-WINDOW = textwrap.dedent(
-    """
-    import sys
-    from wsjc_desktop.storage import lock
-    from wsjc_desktop.storage.database import open_database
-    held = lock.acquire(sys.argv[1], sys.argv[2])
-    db = open_database(sys.argv[1])
-    print("open", flush=True)
-    sys.stdin.read()
-    db.dispose()
-    held.release()
-    """
-)
-
 
 @contextmanager
 def window(path: Path, where: str) -> Iterator[None]:
@@ -159,20 +142,8 @@ def window(path: Path, where: str) -> Iterator[None]:
             db.dispose()
             held.release()
         return
-    proc = subprocess.Popen(
-        [sys.executable, "-c", WINDOW, str(path), HOLDER],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == b"open"
+    with window_elsewhere(path, HOLDER):
         yield
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=60)
-    assert proc.returncode == 0
 
 
 def writing_commands(db: Path, backup: Path, out: Path) -> dict[str, list[str | Path]]:

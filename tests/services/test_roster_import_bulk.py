@@ -82,7 +82,7 @@ def test_equal_cells_of_different_types_keep_their_own_outcomes() -> None:
         clean_row(RawRow(3, {"name": "甲", "unit": "局", "id_number": cell, "is_leader": cell}))
         for cell in (1, 1.0, True, "1")
     ]
-    assert outcomes[0].errors != outcomes[3].errors  # a number lost its digits; a text is too short
+    assert outcomes[0].warnings != outcomes[3].warnings  # a number lost its digits; a text is too short
 
 
 def test_bulk_insert_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:

@@ -140,6 +140,22 @@ def header_time(header: Header) -> str:
         return header.created
 
 
+def _form() -> QFormLayout:
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    return form
+
+
+def _kept_label(name: str) -> QLabel:
+    """What stands in the passphrase input's place when this PC keeps the passphrase."""
+    label = QLabel(KEPT_TEXT)
+    label.setObjectName(name)
+    label.setStyleSheet(HINT_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
 def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:
     row = QWidget()
     box = QHBoxLayout(row)
@@ -196,18 +212,13 @@ class ExportDialog(QDialog):
         self.passphrase_error = error_label("export_passphrase_error")
         self.confirm_error = error_label("export_confirm_error")
         self.show_box = _show_toggle(self.passphrase, self.confirm)
-        self.kept_label = QLabel(KEPT_TEXT)
-        self.kept_label.setObjectName("export_kept")
-        self.kept_label.setStyleSheet(HINT_STYLE)
-        self.kept_label.setWordWrap(True)
+        self.kept_label = _kept_label("export_kept")
 
         self.full_box = QCheckBox("完整交换包（全部数据）")
         self.full_box.setObjectName("export_full")
         self.full_box.setToolTip(FULL_HINT)
 
-        self.form = form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form = form = _form()
         form.addRow("保存到：", _path_row(self.path_edit, self.browse_button))
         form.addRow("", self.path_error)
         form.addRow("交换口令：", self.passphrase)
@@ -400,14 +411,9 @@ class ImportDialog(QDialog):
         self.passphrase = _password_edit("import_passphrase", "交换口令")
         self.passphrase_error = error_label("import_passphrase_error")
         self.show_box = _show_toggle(self.passphrase)
-        self.kept_label = QLabel(KEPT_TEXT)
-        self.kept_label.setObjectName("import_kept")
-        self.kept_label.setStyleSheet(HINT_STYLE)
-        self.kept_label.setWordWrap(True)
+        self.kept_label = _kept_label("import_kept")
 
-        self.form = form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form = form = _form()
         form.addRow("交换包：", _path_row(self.path_edit, self.browse_button))
         form.addRow("", self.file_error)
         form.addRow("来自：", self.sender_label)
