@@ -140,6 +140,13 @@ def header_time(header: Header) -> str:
         return header.created
 
 
+def _say(form: QFormLayout, label: QLabel, message: str | None) -> None:
+    """Show ``message`` in ``label``'s row of ``form``; None hides the row."""
+    label.setText(message or "")
+    label.setVisible(message is not None)
+    form.setRowVisible(label, message is not None)
+
+
 def _form() -> QFormLayout:
     form = QFormLayout()
     form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -259,9 +266,7 @@ class ExportDialog(QDialog):
         (self.passphrase if asks else self.path_edit).setFocus()
 
     def _say(self, label: QLabel, message: str | None) -> None:
-        label.setText(message or "")
-        label.setVisible(message is not None)
-        self.form.setRowVisible(label, message is not None)
+        _say(self.form, label, message)
 
     def browse(self) -> None:
         current = Path(self.path_edit.text().strip() or suggested_package_name(self.local.name))
@@ -443,9 +448,7 @@ class ImportDialog(QDialog):
         self.form.setRowVisible(self.kept_label, not asks)
 
     def _say(self, label: QLabel, message: str | None) -> None:
-        label.setText(message or "")
-        label.setVisible(message is not None)
-        self.form.setRowVisible(label, message is not None)
+        _say(self.form, label, message)
 
     def browse(self) -> None:
         default = Path(self.local.folder) if self.local.folder else None
@@ -718,9 +721,7 @@ class ExchangePassphraseDialog(QDialog):
         self.edit.setFocus()
 
     def _say(self, label: QLabel, message: str | None) -> None:
-        label.setText(message or "")
-        label.setVisible(message is not None)
-        self.form.setRowVisible(label, message is not None)
+        _say(self.form, label, message)
 
     def submit(self) -> None:
         self._say(self.edit_error, None)
