@@ -637,8 +637,12 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
         finally:
             db.dispose()
         if old is not None:
-            crypto.change_passphrase(path, old, _new_passphrase())
+            moved = backup.change_database_passphrase(path, old, _new_passphrase())
             say(f"已修改数据库口令：{path}")
+            if moved.converted:
+                say(f"已将 {len(moved.converted)} 份备份改用新口令（{moved.backup_dir}）。")
+            for failed, why in moved.failed.items():
+                note(f"提示：备份“{failed.name}”仍使用原来的口令：{why}")
             return 0
         folder = backup.default_backup_dir(path)
         plain = backup.plain_backups(folder, path.stem)

@@ -193,6 +193,8 @@ def test_encrypt_then_use_with_the_passphrase(tmp_path: Path) -> None:
     checked = cli("check", "--db", str(path), "--json", WSJC_PASSPHRASE="correct horse 1")
     assert checked.returncode == 0, checked.stderr.decode() + checked.stdout.decode()
     assert '"integrity": "ok"' in checked.stdout.decode()
+    made = cli("backup", "--db", str(path), WSJC_PASSPHRASE="correct horse 1")
+    assert made.returncode == 0, made.stderr.decode()
     changed = cli(
         "encrypt",
         "--db",
@@ -201,5 +203,11 @@ def test_encrypt_then_use_with_the_passphrase(tmp_path: Path) -> None:
         WSJC_NEW_PASSPHRASE="battery staple 2",
     )
     assert changed.returncode == 0, changed.stderr.decode()
+    assert "已将 1 份备份改用新口令" in changed.stdout.decode()  # the backup follows the file
     wrong = cli("search", "区", "--db", str(path), WSJC_PASSPHRASE="correct horse 1")
     assert wrong.returncode == 2 and "口令不正确" in wrong.stderr.decode()
+    listed = cli("backup", "--list", "--db", str(path), WSJC_PASSPHRASE="battery staple 2")
+    assert listed.returncode == 0 and "完好（已加密）" in listed.stdout.decode(), listed.stdout.decode()
+    [copy] = (tmp_path / "backups").glob("*.db")
+    with pytest.raises(crypto.PassphraseError):
+        crypto.check_key(copy, "correct horse 1")

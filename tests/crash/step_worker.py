@@ -60,6 +60,12 @@ def encrypt_removing_backups(folder: Path) -> None:
     backup.encrypt_database(folder / "wsjc.db", KEY, backups="remove")
 
 
+def change_passphrase_with_backups(folder: Path) -> None:
+    from wsjc_desktop.services import backup
+
+    backup.change_database_passphrase(folder / "wsjc.db", KEY, NEW_KEY)
+
+
 OPERATIONS: dict[str, Callable[[Path], None]] = {
     "restore": restore,
     "encrypt": encrypt,
@@ -67,6 +73,7 @@ OPERATIONS: dict[str, Callable[[Path], None]] = {
     "decrypt": decrypt,
     "encrypt-with-backups": encrypt_with_backups,
     "encrypt-removing-backups": encrypt_removing_backups,
+    "change-passphrase-with-backups": change_passphrase_with_backups,
 }
 
 

@@ -531,6 +531,72 @@ def test_encrypt_with_backups_killed_at_every_step(
     _the_one_empty_step(result, links)
 
 
+@pytest.fixture(scope="module")
+def encrypted_with_backups_template(
+    with_backups_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """An encrypted database and its two backups, encrypted with it."""
+    folder = tmp_path_factory.mktemp("encrypted-with-backups") / "folder"
+    shutil.copytree(with_backups_template, folder)
+    assert len(backup.encrypt_database(folder / "wsjc.db", KEY).converted) == 2
+    return folder
+
+
+def _check_rekeyed_backups(folder: Path, n: int) -> str:
+    """The database under one passphrase, whole; its backups whole, each under the database's
+    passphrase, or (killed after the database changed and before they all did) under the old
+    one and named to the user by the start that opened the database."""
+    notes = recovery.take_notes(folder / "wsjc.db")
+    got = content(folder / "wsjc.db", (KEY, NEW_KEY))  # the start with the passphrase that opens it
+    notes += recovery.take_notes(folder / "wsjc.db")
+    assert got.encrypted and got.units == OLD_UNITS and got.cadres == {NAME}, f"{got}"
+    assert hidden(folder) == [] and plaintext(folder) == []
+    files = sorted((folder / "backups").glob("*.db"))
+    assert len(files) == 2, files
+    keys = []
+    for made in files:
+        key = KEY if backup.verify_backup(made, KEY).ok else NEW_KEY
+        ver = backup.verify_backup(made, key)
+        assert ver.ok and ver.counts["units"] == 2, ver
+        keys.append(key)
+    if got.key == KEY:
+        assert keys == [KEY, KEY], keys  # undone: all as they were
+        return "old passphrase"
+    left = [f.name for f, key in zip(files, keys, strict=True) if key == KEY]
+    if not left:
+        return "new passphrase"
+    [note] = [n for n in notes if "仍使用修改之前的口令" in n]
+    assert all(name in note for name in left), note
+    return "new passphrase, a backup left on the old one (named)"
+
+
+@FS_KINDS
+def test_change_passphrase_with_backups_killed_at_every_step(
+    encrypted_with_backups_template: Path, work: Path, links: bool
+) -> None:
+    """The change of passphrase moves the backups too (so the old passphrase opens none of
+    them). At every step the database and each backup stay whole under one of the two
+    passphrases; a kill after the database changed and before its backups leaves those on
+    the old passphrase (which the next start does not know) and the start names them."""
+    result = sweep(
+        encrypted_with_backups_template,
+        work,
+        "change-passphrase-with-backups",
+        _check_rekeyed_backups,
+        links=links,
+        keys=(KEY, NEW_KEY),
+    )
+    print(result.summary())
+    assert result.problems == [], result.summary()
+    assert set(result.outcomes) == {
+        "old passphrase",
+        "new passphrase",
+        "new passphrase, a backup left on the old one (named)",
+    }, result.summary()
+    assert result.outcomes["new passphrase"][0] == 0  # not killed: every backup moved
+    _the_one_empty_step(result, links)
+
+
 def test_backups_left_by_a_kill_wait_for_the_passphrase(with_backups_template: Path, work: Path) -> None:
     """Killed after the database was encrypted and before its backups: the start before the
     passphrase is known says so, a wrong passphrase changes nothing, and the start with the

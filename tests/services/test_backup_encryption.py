@@ -192,3 +192,48 @@ def test_backups_restored_and_encrypted_files_are_the_owners_only(db: Database, 
             assert mode(path.path) == 0o600, path.path
     finally:
         os.umask(old)
+
+
+NEW_KEY = "新的口令 staple 2026"
+
+
+def test_changing_the_passphrase_moves_the_backups_to_the_new_one(with_backups: Path, db_path: Path) -> None:
+    """Issue 15, left from point 3: after a change of passphrase the old one opened every backup
+    (listed 口令不符 under the new one). Now the backups follow the database; a backup under a
+    passphrase that is neither (another group's file copied in) is left alone and not counted."""
+    backup.encrypt_database(db_path, KEY)
+    stranger = with_backups / "wsjc-20261101-080000-manual.db"
+    open_database(stranger).dispose()
+    crypto.encrypt_existing(stranger, "another group's passphrase")
+    before = {b.path.name: b.counts for b in backup.list_backups(with_backups, key=KEY) if b.verified}
+    assert len(before) == 4
+
+    result = backup.change_database_passphrase(db_path, KEY, NEW_KEY)
+
+    assert sorted(p.name for p in result.converted) == sorted(before)
+    assert result.failed == {} and result.backup_dir == with_backups
+    crypto.check_key(db_path, NEW_KEY)
+    states = {b.path.name: b for b in backup.list_backups(with_backups, key=NEW_KEY)}
+    for name, counts in before.items():
+        assert states[name].state == "完好（已加密）" and states[name].counts == counts
+    assert states[stranger.name].state == "已加密（口令不符，可能是修改口令之前的备份）"
+    for path in [db_path, *(with_backups / name for name in before)]:
+        with pytest.raises(crypto.PassphraseError):
+            crypto.check_key(path, KEY)  # the old passphrase opens nothing of the group's
+    crypto.check_key(stranger, "another group's passphrase")
+    assert holding_name(db_path.parent) == []
+    assert [p.name for p in every_file(db_path.parent) if p.name.startswith(".")] == []
+
+
+def test_what_changing_the_passphrase_refuses_changes_nothing(with_backups: Path, db_path: Path) -> None:
+    digests = {p: p.read_bytes() for p in every_file(db_path.parent)}
+    with pytest.raises(UserError, match="不是加密的数据库"):  # still plain
+        backup.change_database_passphrase(db_path, KEY, NEW_KEY)
+    assert {p: p.read_bytes() for p in every_file(db_path.parent)} == digests
+    backup.encrypt_database(db_path, KEY)
+    digests = {p: p.read_bytes() for p in every_file(db_path.parent)}
+    with pytest.raises(crypto.PassphraseError):
+        backup.change_database_passphrase(db_path, "not the passphrase", NEW_KEY)
+    with pytest.raises(UserError):
+        backup.change_database_passphrase(db_path, KEY, "short")
+    assert {p: p.read_bytes() for p in every_file(db_path.parent)} == digests

@@ -306,6 +306,43 @@ def test_encrypting_from_the_window_converts_the_file_in_place(tmp_path: Path, q
         db.dispose()
 
 
+def test_changing_the_passphrase_from_the_window_moves_the_backups(tmp_path: Path, qtbot: QtBot) -> None:
+    """工具 → 修改数据库口令…: the file and its backups end under the new passphrase, and the
+    box says so; the old passphrase opens neither."""
+    from wsjc_desktop.ui.startup import encrypt_and_restart
+
+    path = tmp_path / "wsjc.db"
+    set_up(path)
+    backup.encrypt_database(path, "correct horse 1")
+    db = open_database(path, key="correct horse 1")
+    try:
+        made = backup.create_backup(db).path
+    finally:
+        db.dispose()
+    seen: list[str] = []
+
+    def new_passphrase(dialog: QWidget) -> None:
+        password(dialog.edit, "battery staple 2")  # type: ignore[attr-defined]
+        password(dialog.confirm_edit, "battery staple 2")  # type: ignore[attr-defined]
+        dialog.understood.setChecked(True)  # type: ignore[attr-defined]
+        dialog.ok_button.click()  # type: ignore[attr-defined]
+
+    def done(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.accept()
+
+    answer_modals(new_passphrase, done)
+    encrypt_and_restart(path, "correct horse 1")
+    assert seen and "数据库口令已修改，备份也已改用新口令" in seen[0], seen
+    assert "仍使用原口令" not in seen[0]
+    for file in (path, made):
+        crypto.check_key(file, "battery staple 2")
+        with pytest.raises(crypto.PassphraseError):
+            crypto.check_key(file, "correct horse 1")
+    assert lock.read_lock(path) is None
+
+
 def _damage(path: Path, table: str) -> str:
     """Random bytes over the leaf pages of ``table``: the schema and the other tables stay
     readable, so the file opens and only the integrity check (or a read of ``table``) finds

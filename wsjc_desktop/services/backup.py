@@ -252,7 +252,12 @@ def default_backup_dir(db: Database | Path, key: str | None = None) -> Path:
     else:
         db_path = Path(db)
         value = _setting_in_file(db_path, key)
-    value = value.strip()
+    return _folder_of(db_path, value)
+
+
+def _folder_of(db_path: Path, setting: str) -> Path:
+    """The backup folder the setting ``folders.backup`` names (relative: beside the database)."""
+    value = setting.strip()
     if value:
         folder = Path(value).expanduser()
         return folder if folder.is_absolute() else db_path.parent / folder
@@ -976,7 +981,9 @@ def restore(
 
 @dataclass(frozen=True)
 class EncryptionResult:
-    """What :func:`encrypt_database` did with the database's plain backups."""
+    """What :func:`encrypt_database` did with the database's plain backups (or
+    :func:`change_database_passphrase` with its backups under the old passphrase: ``converted``
+    are those moved to the new one)."""
 
     path: Path
     backup_dir: Path
@@ -1070,6 +1077,75 @@ def encrypt_database(
     return EncryptionResult(
         db_path, folder, tuple(pending.converted), tuple(pending.removed), dict(pending.failed)
     )
+
+
+def change_database_passphrase(
+    db_path: Path | str, old: str, new: str, *, backup_dir: Path | str | None = None
+) -> EncryptionResult:
+    """Re-encrypt the encrypted database at ``db_path`` under ``new`` (``crypto.change_passphrase``),
+    then move its backups under ``old`` in ``backup_dir`` (default: :func:`default_backup_dir`)
+    to ``new`` too, so that the old passphrase opens none of them (``converted``). The database
+    must be closed, the caller holding its writer lock.
+
+    The backups to follow are listed beside the database first (``recovery.write_pending``): a
+    kill at any step leaves each file whole under one of the two passphrases, and the next start
+    with the passphrase that opens the database names any backup still under the old one (which
+    it does not know: those are left as they are, restorable with the old passphrase). A backup
+    that cannot be re-encrypted is named in ``failed``; ``list_backups`` marks it 口令不符.
+    """
+    from wsjc_desktop.storage import crypto
+
+    db_path = Path(db_path)
+    crypto.check_new_passphrase(new)
+    recovery.recover_interrupted(db_path, key=old)
+    if not crypto.is_encrypted(db_path):
+        raise UserError(f"“{db_path.name}”不是加密的数据库。")
+    from wsjc_desktop.storage.quickread import stored_setting
+
+    # a wrong passphrase is refused before anything is listed; opened for writing, so that
+    # closing it leaves no -shm beside the file (a read-only one would, and stop the change)
+    with closing(crypto.connect(db_path, old)) as con:
+        try:
+            setting = stored_setting(con, "folders.backup") if backup_dir is None else None
+        except ValueError:  # not JSON: as if not set (default_backup_dir does the same)
+            setting = None
+    if backup_dir is not None:
+        folder = Path(backup_dir).expanduser()
+    else:
+        folder = _folder_of(db_path, setting if isinstance(setting, str) else "")
+    files = [p for p in _newest_first(_candidates(folder, db_path.stem)) if _opens_with(p, old)]
+    if files:
+        recovery.write_pending(db_path, folder, files, "rekey")
+    try:
+        crypto.change_passphrase(db_path, old, new)
+    except Exception:  # refused or failed: the change was undone, the backups need nothing
+        if files:
+            recovery.pending_path(db_path).unlink(missing_ok=True)
+        raise
+    pending = recovery.run_pending(db_path, new, old) if files else None
+    if pending is None:
+        return EncryptionResult(db_path, folder)
+    log.info(
+        "changed the passphrase of %s and of its backups in %s: %d moved, %d failed",
+        db_path,
+        folder,
+        len(pending.converted),
+        len(pending.failed),
+    )
+    return EncryptionResult(db_path, folder, tuple(pending.converted), (), dict(pending.failed))
+
+
+def _opens_with(path: Path, key: str) -> bool:
+    """``path`` is an encrypted database that ``key`` opens."""
+    from wsjc_desktop.storage import crypto
+
+    if not crypto.is_encrypted(path):
+        return False
+    try:
+        crypto.check_key(path, key)
+    except Exception:  # a wrong passphrase, a damaged file: not one to move
+        return False
+    return True
 
 
 def current_counts(db: Database) -> dict[str, int]:

@@ -126,11 +126,12 @@ def recover_interrupted(db_path: Path | str, *, key: str | None = None) -> list[
 
 @dataclass
 class Pending:
-    """Backups an encryption of ``db_path`` is to encrypt (``convert``) or remove."""
+    """Backups an encryption of ``db_path`` is to encrypt (``convert``) or remove, or a change of
+    its passphrase is to move to the new one (``rekey``)."""
 
     folder: Path
     files: list[Path]
-    action: Literal["convert", "remove"]
+    action: Literal["convert", "remove", "rekey"]
     converted: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     failed: dict[Path, str] = field(default_factory=dict)
@@ -138,8 +139,9 @@ class Pending:
 
 
 def write_pending(db_path: Path, folder: Path, files: Sequence[Path], action: str) -> None:
-    """Record, before the database is encrypted, the plain backups to encrypt or remove once it is."""
-    if action not in ("convert", "remove"):
+    """Record, before the database is encrypted, the plain backups to encrypt or remove once it is
+    (or, before its passphrase changes, the backups under the old one to move to the new one)."""
+    if action not in ("convert", "remove", "rekey"):
         raise ValueError(f"unknown action for backups: {action!r}")
     base = db_path.parent
     write_intent(
@@ -162,7 +164,9 @@ def read_pending(db_path: Path) -> Pending | None:
         data = read_intent(path)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a list of this format")
-        action: Literal["convert", "remove"] = "remove" if data.get("action") == "remove" else "convert"
+        action: Literal["convert", "remove", "rekey"] = "convert"
+        if data.get("action") in ("remove", "rekey"):
+            action = data["action"]
         base = db_path.parent
         return Pending(base / str(data["folder"]), [base / str(f) for f in data["files"]], action)
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -173,11 +177,15 @@ def read_pending(db_path: Path) -> Pending | None:
 def finish_backups(db_path: Path | str, key: str | None) -> list[str]:
     """Encrypt (or remove) the backups an encryption of ``db_path`` listed, now that the database
     is encrypted; the notes for the user. Encrypting needs ``key`` (checked against the database
-    first); without it the list stays and the note says how many are left."""
+    first); without it the list stays and the note says how many are left. After a change of
+    passphrase cut short, the start with the passphrase that opens the database names the listed
+    backups it does not open (they still have the old one, which this start does not know)."""
     return _finish_backups(Path(db_path), key)[1]
 
 
-def _finish_backups(db_path: Path, key: str | None) -> tuple[Pending | None, list[str]]:
+def _finish_backups(
+    db_path: Path, key: str | None, old: str | None = None
+) -> tuple[Pending | None, list[str]]:
     pending = read_pending(db_path)
     if pending is None:
         return None, []
@@ -190,7 +198,11 @@ def _finish_backups(db_path: Path, key: str | None) -> tuple[Pending | None, lis
         notes.append("上次加密数据库时未完成的备份清单无法读取：请在备份列表中查看是否还有未加密的备份。")
     for backup in pending.files:
         notes += recover_file(backup)  # an encryption of this backup itself interrupted
-    if pending.action == "remove":  # every one listed, even one already part overwritten with zeros
+    if pending.action == "rekey":
+        if key is None or not _opens(db_path, key):
+            return pending, notes  # the start that opens the database follows the list
+        _rekey(pending, key, old)
+    elif pending.action == "remove":  # every one listed, even one already part overwritten with zeros
         for backup in [f for f in pending.files if lexists(f)]:
             discard(backup, secret=True)
             if lexists(backup):
@@ -217,10 +229,34 @@ def _finish_backups(db_path: Path, key: str | None) -> tuple[Pending | None, lis
             else:
                 pending.converted.append(backup)
     remove_intent(path)
-    if pending.failed:
+    if pending.failed and pending.action == "rekey":
+        names = "、".join(p.name for p in pending.failed)
+        notes.append(f"以下备份仍使用修改之前的口令，需用原口令才能恢复：{names}。请确认后删除或重新备份。")
+    elif pending.failed:
         names = "、".join(p.name for p in pending.failed)
         notes.append(f"以下备份未能加密，仍是未加密的：{names}。请检查后删除或重新备份。")
     return pending, notes
+
+
+def _rekey(pending: Pending, key: str, old: str | None) -> None:
+    """Move the listed backups to ``key``, the database's passphrase now, from ``old`` (known
+    only to the change itself: a later start names those left on the old passphrase)."""
+    from wsjc_desktop.storage import crypto  # imported only for this (it is an upper layer)
+
+    for backup in [f for f in pending.files if lexists(f) and cipher.is_encrypted(f)]:
+        if _opens(backup, key):
+            continue  # moved already, or the change of the database was undone: it fits
+        if old is None or not _opens(backup, old):
+            pending.failed[backup] = "仍使用原来的口令"
+            continue
+        try:
+            crypto.change_passphrase(backup, old, key)
+        except Exception as exc:  # a damaged backup, one in use: listed, the others go on
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            log.warning("could not move the backup %s to the new passphrase: %s", backup, message)
+            pending.failed[backup] = message
+        else:
+            pending.converted.append(backup)
 
 
 def _opens(db_path: Path, key: str) -> bool:
@@ -231,10 +267,10 @@ def _opens(db_path: Path, key: str) -> bool:
     return True
 
 
-def run_pending(db_path: Path, key: str) -> Pending | None:
-    """The service's own pass over the list just after encrypting: as :func:`finish_backups`,
-    returning what was done."""
-    pending, notes = _finish_backups(db_path, key)
+def run_pending(db_path: Path, key: str, old: str | None = None) -> Pending | None:
+    """The service's own pass over the list just after encrypting (or changing the passphrase
+    from ``old`` to ``key``): as :func:`finish_backups`, returning what was done."""
+    pending, notes = _finish_backups(db_path, key, old)
     for note in notes:
         log.warning("%s", note)
     return pending

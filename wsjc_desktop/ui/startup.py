@@ -341,7 +341,7 @@ def encrypt_and_restart(db_path: Path, key: str | None) -> None:
     """Encrypt the file (or change its passphrase) once the window has closed it, holding the
     writer lock meanwhile; the program then starts again from the passphrase and login."""
     from wsjc_desktop.services import backup as backups
-    from wsjc_desktop.storage import crypto, lock
+    from wsjc_desktop.storage import lock
     from wsjc_desktop.ui.dialogs.passphrase_dialog import ask_new_passphrase
 
     new = ask_new_passphrase(None, path=db_path)
@@ -353,15 +353,16 @@ def encrypt_and_restart(db_path: Path, key: str | None) -> None:
         ) as action,
         lock.acquire(db_path),
     ):
-        failed: dict[Path, str] = {}
-        if key is None:  # its backups too: no plaintext copy is left behind
+        # its backups too: no plaintext copy is left behind, and the old passphrase opens none
+        if key is None:
             failed = dict(backups.encrypt_database(db_path, new).failed)
         else:
-            crypto.change_passphrase(db_path, key, new)
+            failed = dict(backups.change_database_passphrase(db_path, key, new).failed)
     if action.failed:
         return
-    done = "数据库已加密，备份也已加密" if key is None else "数据库口令已修改"
-    left = "".join(f"\n未能加密的备份：{path.name}（{why}）" for path, why in failed.items())
+    done = "数据库已加密，备份也已加密" if key is None else "数据库口令已修改，备份也已改用新口令"
+    kind = "未能加密的备份" if key is None else "仍使用原口令的备份"
+    left = "".join(f"\n{kind}：{path.name}（{why}）" for path, why in failed.items())
     QMessageBox.information(
         None, APP_TITLE, f"{done}。请牢记口令：口令丢失将无法恢复数据。{left}\n\n请重新打开。"
     )
