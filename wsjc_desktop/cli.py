@@ -529,7 +529,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         conn = quickread.connect(path)  # no SQLAlchemy needed to read figures
         if conn is not None:
             try:
-                report = compute_checked(path, lambda: stats.compute(conn, period, today=today))
+                report = compute_checked(path, lambda: stats.compute(conn, period, today=today, split=False))
             finally:
                 conn.close()
             _show_stats(report, as_json=args.json)

@@ -10,7 +10,7 @@ summary with the figures filled in. Built by :func:`wsjc_desktop.services.stats.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,6 @@ from wsjc_desktop.services.stats_figures import (
     FIGURES_BY_SOURCE,
     SOURCE_ATTRS,
     Fact,
-    FigureDef,
     Period,
     cn_date,
     figure,
@@ -110,44 +109,67 @@ class Report:
         self._unit_names = loader.unit_names  # every live unit, for the lines naming facts
         self._fetch = fetch
         self._facts: dict[str, list[Fact]] = {}
-        self._passing: dict[str, dict[tuple[Any, ...], list[FigureDef]]] = {}
+        self._passing: dict[str, dict[tuple[Any, ...], list[tuple[str, int, int]]]] = {}
         self._group: Counts | None = None
         self._by_unit: dict[int, Counts] | None = None
         self._by_member: dict[int, Counts] | None = None
 
     # counting
 
-    def _figures_for(self, source: str, sig: tuple[Any, ...]) -> list[FigureDef]:
+    def _figures_for(self, source: str, sig: tuple[Any, ...]) -> list[tuple[str, int, int]]:
+        """The figures a group of ``source`` with signature ``sig`` counts in, each as (key,
+        how, attribute index): how 0 counts the facts, 1 weighs them by the attribute, 2
+        counts the attribute's distinct values."""
         cache = self._passing.setdefault(source, {})
         found = cache.get(sig)
         if found is None:
-            attrs = dict(zip(SOURCE_ATTRS[source], sig, strict=True))
-            found = [d for d in FIGURES_BY_SOURCE.get(source, ()) if d.test(attrs)]
+            names = SOURCE_ATTRS[source]
+            attrs = dict(zip(names, sig, strict=True))
+            found = []
+            for d in FIGURES_BY_SOURCE.get(source, ()):
+                if not d.test(attrs):
+                    continue
+                if d.distinct is not None:
+                    found.append((d.key, 2, names.index(d.distinct)))
+                elif d.weight is not None:
+                    found.append((d.key, 1, names.index(d.weight)))
+                else:
+                    found.append((d.key, 0, -1))
             cache[sig] = found
         return found
 
-    def _tally(self, keyed: Callable[[_Group], Iterable[int | None]]) -> dict[int | None, Counts]:
-        """Figures per key (None: the group) from the grouped counts."""
-        sums: dict[int | None, Counts] = defaultdict(_zeros)
-        seen: dict[tuple[int | None, str], set[Any]] = defaultdict(set)
+    def _tally(self) -> None:
+        """Figures of the group, of every unit and of every member, in one pass over the
+        grouped counts."""
+        group: Counts = _zeros()
+        units: dict[int, Counts] = defaultdict(_zeros)
+        members: dict[int, Counts] = defaultdict(_zeros)
+        seen: dict[tuple[int, int | None, str], set[Any]] = defaultdict(set)
         for source, groups in self.groups.items():
-            attr_names = SOURCE_ATTRS[source]
-            for group in groups:
-                passing = self._figures_for(source, group.sig)
+            for g in groups:
+                passing = self._figures_for(source, g.sig)
                 if not passing:
                     continue
-                for key in keyed(group):
-                    target = sums[key]
-                    for d in passing:
-                        if d.distinct is not None:
-                            found = seen[(key, d.key)]
-                            found.add(group.sig[attr_names.index(d.distinct)])
-                            target[d.key] = len(found)
-                        elif d.weight is not None:
-                            target[d.key] += group.count * int(group.sig[attr_names.index(d.weight)] or 0)
-                        else:
-                            target[d.key] += group.count
-        return sums
+                targets: list[tuple[int, int | None, Counts]] = [(0, None, group)]
+                targets += [(1, uid, units[uid]) for uid in g.units]
+                targets += [(2, mid, members[mid]) for mid in g.members]
+                for key, how, at in passing:
+                    if how == 0:
+                        for _, _, target in targets:
+                            target[key] += g.count
+                    elif how == 1:
+                        amount = g.count * int(g.sig[at] or 0)
+                        for _, _, target in targets:
+                            target[key] += amount
+                    else:
+                        value = g.sig[at]
+                        for kind, who, target in targets:
+                            found = seen[(kind, who, key)]
+                            found.add(value)
+                            target[key] = len(found)
+        self._group = group
+        self._by_unit = {uid: units.get(uid) or _zeros() for uid in self.units}
+        self._by_member = {mid: members.get(mid) or _zeros() for mid in self.members}
 
     def values(self, *, unit_id: int | None = None, member_id: int | None = None) -> Counts:
         """Every figure's value (for a unit, a member, or the whole group)."""
@@ -157,21 +179,22 @@ class Report:
             found = self.by_member().get(member_id) or _zeros()
             return {k: v for k, v in found.items() if FIGURE_BY_KEY[k].per_member}
         if self._group is None:
-            self._group = self._tally(lambda g: (None,)).get(None) or _zeros()
+            self._tally()
+        assert self._group is not None
         return dict(self._group)
 
     def by_unit(self) -> dict[int, Counts]:
         """Figures of every unit under supervision (a record of a unit out of scope counts only
         in the group's totals)."""
         if self._by_unit is None:
-            tallied = self._tally(lambda g: g.units)
-            self._by_unit = {uid: tallied.get(uid) or _zeros() for uid in self.units}
+            self._tally()
+        assert self._by_unit is not None
         return self._by_unit
 
     def by_member(self) -> dict[int, Counts]:
         if self._by_member is None:
-            tallied = self._tally(lambda g: g.members)
-            self._by_member = {mid: tallied.get(mid) or _zeros() for mid in self.members}
+            self._tally()
+        assert self._by_member is not None
         return self._by_member
 
     def value(self, key: str, *, unit_id: int | None = None, member_id: int | None = None) -> int:
@@ -206,7 +229,7 @@ class Report:
             for f in self.facts(fig.source)
             if (unit_id is None or unit_id in f.units)
             and (member_id is None or member_id in f.members)
-            and fig in self._figures_for(fig.source, f.sig)
+            and any(counted == key for counted, _, _ in self._figures_for(fig.source, f.sig))
         ]
 
     def trace(self, key: str, *, unit_id: int | None = None, member_id: int | None = None) -> list[TraceRow]:
