@@ -160,3 +160,21 @@ def test_fsync_file_and_folder(tmp_path: Path) -> None:
     fsync_file(tmp_path / "f")
     fsync_dir(tmp_path)
     fsync_dir(tmp_path / "missing")  # best effort: never raises
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_special_file_is_never_replaced(tmp_path: Path) -> None:
+    """Issue 15: as root, ``restore … --db /dev/null`` replaced the device with a regular file.
+    The command line refuses such paths; the writers themselves now refuse too (a named pipe
+    stands in for the device here: anyone may make one)."""
+    from wsjc_desktop.services import backup
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(UserError, match="不是普通文件"), atomic_write(pipe, holder="Excel、WPS") as out:
+        out.write(b"never")
+    with pytest.raises(UserError, match="不是普通文件"), atomic_write(pipe, holder=None) as out:
+        out.write(b"never")
+    with pytest.raises(UserError, match="不是普通文件"):
+        backup.restore(tmp_path / "no-backup.db", pipe)
+    assert folder_names(tmp_path) == ["pipe"] and pipe.is_fifo()

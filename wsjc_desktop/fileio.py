@@ -17,14 +17,15 @@ import contextlib
 import logging
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from wsjc_desktop.errors import write_error
+from wsjc_desktop.errors import UserError, write_error
 
-__all__ = ["PRIVATE_MODE", "atomic_write", "copy_new", "create_private", "fsync_dir", "fsync_file", "wipe"]
+__all__ = ["PRIVATE_MODE", "atomic_write", "copy_new", "create_private", "fsync_dir", "fsync_file", "refuse_special", "wipe"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def atomic_write(target: Path | str, *, holder: str | None) -> Iterator[BinaryIO
     through unchanged.
     """
     target = Path(target)
+    refuse_special(target)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         temp = Path(name)
@@ -62,6 +64,18 @@ def atomic_write(target: Path | str, *, holder: str | None) -> Iterator[BinaryIO
             raise
         raise write_error(exc, target, holder) from exc
     fsync_dir(target.parent)
+
+
+def refuse_special(target: Path) -> None:
+    """Refuse to put a file in the place of a device, a pipe or a socket: a rename would replace
+    the special file itself (as root, ``/dev/null`` became a PDF). A path where nothing is, a
+    regular file or a folder (the rename fails with its own message) passes."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise UserError(f"“{target}”不是普通文件（是设备、管道等特殊文件），不能写入。请另选文件名。")
 
 
 def fsync_dir(folder: Path) -> None:

@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.fileio import copy_new, fsync_dir, fsync_file, wipe
+from wsjc_desktop.fileio import copy_new, fsync_dir, fsync_file, refuse_special, wipe
 from wsjc_desktop.paths import backup_dir_for
 from wsjc_desktop.services.check import COUNTED
 from wsjc_desktop.storage import recovery
@@ -913,6 +913,7 @@ def restore(
     moment = (now or datetime.now()).replace(microsecond=0)
     if db_path.exists() and backup_path.exists() and backup_path.resolve() == db_path.resolve():
         raise UserError("所选文件就是当前数据库本身，不能用它恢复。")
+    refuse_special(db_path)  # before anything: a rename would replace the device itself
     ver = verify_backup(backup_path, key)
     if not ver.ok:
         raise UserError(f"备份“{backup_path.name}”有问题，不能用来恢复：{ver.problem}")
