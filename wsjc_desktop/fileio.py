@@ -25,7 +25,16 @@ from typing import BinaryIO
 
 from wsjc_desktop.errors import UserError, write_error
 
-__all__ = ["PRIVATE_MODE", "atomic_write", "copy_new", "create_private", "fsync_dir", "fsync_file", "refuse_special", "wipe"]
+__all__ = [
+    "PRIVATE_MODE",
+    "atomic_write",
+    "copy_new",
+    "create_private",
+    "fsync_dir",
+    "fsync_file",
+    "refuse_special",
+    "wipe",
+]
 
 log = logging.getLogger(__name__)
 
