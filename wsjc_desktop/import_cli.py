@@ -70,7 +70,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.ledger == "collect":
         from wsjc_desktop.collect_cli import cmd_import_collect
 
-        return cmd_import_collect(args)
+        return int(cmd_import_collect(args))
     from wsjc_desktop.ledger_import_cli import cmd_import_ledger
 
     return cmd_import_ledger(args)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "position_start_date": ("任现职时间", "任现职务时间", "任职时间"),
     "id_number": ("身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "身份证"),
     "phone": ("联系电话", "手机", "手机号码", "手机号", "电话", "联系方式"),
+    "status": ("状态", "人员状态", "在职状态"),
+    "file_updated_on": ("档案更新", "档案更新时间", "档案更新日期"),
     "note": ("备注",),
 }
 
@@ -83,12 +85,17 @@ _BRACKETS_RE = re.compile(r"[(（\[【].*?[)）\]】]")
 _SPACES_RE = re.compile(r"[\s\u3000*＊:：]+")
 
 
+def header_text(value: object) -> str:
+    """A header cell as it is looked up: half-width, without spaces, asterisks, colons or a
+    bracketed note (``出生年月（例：1980.01）`` → ``出生年月``); "" for a cell that is not text."""
+    if not isinstance(value, str):
+        return ""
+    return _SPACES_RE.sub("", _BRACKETS_RE.sub("", to_halfwidth(value)))
+
+
 def header_key(value: object) -> str | None:
     """The field a header cell names, or None."""
-    if not isinstance(value, str):
-        return None
-    text = _SPACES_RE.sub("", _BRACKETS_RE.sub("", to_halfwidth(value)))
-    return _LOOKUP.get(text)
+    return _LOOKUP.get(header_text(value))
 
 
 @dataclass(frozen=True)
@@ -940,15 +947,20 @@ def _tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
 # --- finding the header ---------------------------------------------------------------
 
 
-def _row_keys(row: Sequence[Any]) -> dict[int, str]:
-    return {i: key for i, value in enumerate(row) if (key := header_key(value)) is not None}
+def _row_keys(row: Sequence[Any], lookup: Callable[[object], str | None] = header_key) -> dict[int, str]:
+    return {i: key for i, value in enumerate(row) if (key := lookup(value)) is not None}
 
 
-def _find_header(head: list[Sequence[Any]]) -> tuple[int, int, dict[str, int]] | None:
-    """(first and last header row index in ``head``, field → column), or None if no header is there."""
-    keyed = [_row_keys(row) for row in head]
+def _find_header(
+    head: list[Sequence[Any]],
+    lookup: Callable[[object], str | None] = header_key,
+    anchors: Collection[str] = ("name",),
+) -> tuple[int, int, dict[str, int]] | None:
+    """(first and last header row index in ``head``, field → column), or None if no header is
+    there: the row naming the most fields, with at least two and one of ``anchors`` among them."""
+    keyed = [_row_keys(row, lookup) for row in head]
     best = max(range(len(keyed)), key=lambda i: len(set(keyed[i].values())), default=None)
-    if best is None or "name" not in keyed[best].values() or len(set(keyed[best].values())) < 2:
+    if best is None or not set(anchors) & set(keyed[best].values()) or len(set(keyed[best].values())) < 2:
         return None
     columns: dict[str, int] = {}
     first = last = best
@@ -989,7 +1001,39 @@ def read_roster(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> RosterS
     zip directory before anything is read, then each sheet's rows, columns and cells as they are
     read. A file over a limit is refused with a ``LimitError`` that states the limit.
     """
-    path = Path(path)
+    found = _read_sheet(Path(path), header_key, ("name",), limits)
+    if found is None:
+        raise UserError("未在文件中找到花名册表头：表头应至少包含“姓名”和“单位”“出生年月”等列。")
+    return found
+
+
+def read_table(
+    path: Path | str,
+    headers: Mapping[str, str],
+    *,
+    anchors: Collection[str],
+    what: str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> RosterSheet:
+    """The rows of the first sheet in ``path`` whose header names the columns of ``headers``
+    (:func:`header_text` of a header → the key its cells go under), read as a roster is: any
+    of .xlsx, .xls and .csv, within ``limits``, with title rows, two-level headers, blank and
+    合计/填表人 lines handled. The header must name one of ``anchors``; ``what`` names the
+    table in the message when no sheet has such a header."""
+
+    def lookup(value: object) -> str | None:
+        return headers.get(header_text(value))
+
+    found = _read_sheet(Path(path), lookup, anchors, limits)
+    if found is None:
+        shown = "、".join(sorted({k for k, name in headers.items() if name in anchors})[:4])
+        raise UserError(f"未在文件中找到“{what}”的表头：表头应包含“{shown}”等列。")
+    return found
+
+
+def _read_sheet(
+    path: Path, lookup: Callable[[object], str | None], anchors: Collection[str], limits: Limits
+) -> RosterSheet | None:
     if not path.exists():
         raise UserError(f"文件不存在：{path}")
     if not path.is_file():
@@ -1000,7 +1044,7 @@ def read_roster(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> RosterS
             head.append(row)
             if len(head) >= _HEADER_SCAN_ROWS:
                 break
-        found = _find_header(head)
+        found = _find_header(head, lookup, anchors)
         if found is None:
             continue
         first, last, columns = found
@@ -1013,12 +1057,12 @@ def read_roster(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> RosterS
             if i not in known
             and isinstance(value, str)
             and _SPACES_RE.sub("", value) not in _IGNORED_HEADERS
-            and header_key(value) is None
+            and lookup(value) is None
         ]
         _collect(sheet, enumerate(head[last + 1 :], start=last + 2))
         _collect(sheet, enumerate(rows, start=len(head) + 1))
         return sheet
-    raise UserError("未在文件中找到花名册表头：表头应至少包含“姓名”和“单位”“出生年月”等列。")
+    return None
 
 
 def _collect(sheet: RosterSheet, numbered: Iterable[tuple[int, Sequence[Any]]]) -> None:

@@ -49,6 +49,12 @@ from wsjc_desktop.storage.database import Database
 
 log = logging.getLogger(__name__)
 
+
+def cn_date(day: date) -> str:
+    """2026年1月28日, as a ledger cell writes a date inside a text."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 __all__ = ["LEDGERS", "Ledger", "export_ledger", "find_unit", "ledger_file_name", "ledger_sheet"]
 
 Row = list[Any]
@@ -184,7 +190,14 @@ def _notice_extras(session: Session, ids_query: Select[Any], today: date) -> Ext
         if items:
             latest = items[-1]
             late = deadline is not None and items[0].feedback_date > deadline
-            measures = "\n".join(r.measures.strip() for r in items if r.measures)
+            # several feedbacks: each on its own line after its date, so that an import of the
+            # ledger gets every one back (``services.ledger_import``)
+            if len(items) > 1:
+                measures = "\n".join(
+                    f"{cn_date(r.feedback_date)}：{r.measures.strip()}" for r in items if r.measures
+                )
+            else:
+                measures = "\n".join(r.measures.strip() for r in items if r.measures)
             return [latest.feedback_date, measures or None, latest.status.label, "是" if late else "否"]
         status = ALERT_NOTICE.row_status(row, today)
         if status is NoticeStatus.DRAFT:

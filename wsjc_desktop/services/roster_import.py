@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import partial, wraps
 from operator import itemgetter
@@ -236,7 +236,14 @@ def _checked(name: str, text: str, *, long_text: bool = False) -> str:
 
 
 def _text_cell(value: Any, name: str) -> str:
-    return _checked(name, _text(value))
+    """A text column as the form stores it (``validation.normalize_text``): full-width letters
+    and digits folded, full-width punctuation kept (研究生（硕士） stays as typed)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    one_line = _CONTROL_RE.sub("", _WS_RE.sub(" ", str(value))).strip()
+    return _checked(name, v.normalize_text(one_line).strip())
 
 
 def _note_cell(value: Any) -> str | None:
@@ -257,6 +264,24 @@ def _phone_cell(value: Any) -> str | None:
     return v.normalize_phone(text) if text else None
 
 
+def _status_cell(value: Any) -> Any:
+    """状态 (在职 …), as the roster the program exports writes it."""
+    text = _WS_RE.sub("", _text(value))
+    return records._as_enum(CADRE.field("status"), text) if text else None
+
+
+def _date_cell(value: Any, name: str) -> date | None:
+    """A whole date (档案更新): a date cell, or a text such as 2026-06-22 or 2026年6月22日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text or text in NO_DATE_MARKS or v.to_halfwidth(text) in NO_DATE_MARKS:
+        return None
+    return v.parse_date(text, field=name, label=LABELS[name])
+
+
 #: The columns in the order they are parsed: (field, parser, a failure is only a warning).
 _PARSERS: tuple[tuple[str, Callable[[Any], Any], bool], ...] = (
     ("name", lambda c: v.normalize_name(_text(c)), False),
@@ -269,6 +294,8 @@ _PARSERS: tuple[tuple[str, Callable[[Any], Any], bool], ...] = (
     *((name, partial(_bool_cell, name=name), False) for name in ("is_leader", "is_top_leader")),
     ("id_number", lambda c: _without(id_number_cell, c, "身份证号"), True),
     ("phone", _phone_cell, False),
+    ("status", _status_cell, False),
+    ("file_updated_on", partial(_date_cell, name="file_updated_on"), False),
 )
 
 #: Outcomes of parsing cells, (True, value) or (False, message), per field and then by the cell:

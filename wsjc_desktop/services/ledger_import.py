@@ -1,0 +1,842 @@
+"""Importing a ledger (台账) the program exported, or one kept by hand in the same columns.
+
+Every ledger of :mod:`services.ledgers` but the roster (that is :mod:`services.roster_import`)
+comes back through here: 监督单位, 廉情提醒及整改台账 (with the feedback), 列席会议台账 (with
+the 意见建议), 谈话台账, 党风廉政意见回复台账 and 问题线索台账.
+
+The sheet is read as the roster is (``excel.roster``: .xlsx, .xls or .csv within the limits on
+untrusted files; the header found among the first rows, two-level headers, blank lines and
+合计/填表人 lines skipped). Each row becomes the values a form would store: enum labels back to
+their values, names back to ids (units by full or short name; members by name; cadres by name,
+narrowed by the row's unit or by the ``姓名（单位）`` the ledger writes for a shared name).
+
+Each row is matched with the record it came from by the ledger's natural key (a notice by its
+文号, a talk by its date, kind and people, …): unchanged rows change nothing, rows that differ
+update what differs (a blank cell never clears a stored value) and the rest are new. Two rows of
+one file with the same key are one record: the second is flagged and skipped. Nothing is
+written while any row has an error; the import is one transaction and writes its audit entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import validation as v
+from wsjc_desktop.domain.enums import AuditAction, NoticeStatus, RectificationStatus, UnitType
+from wsjc_desktop.domain.fields import (
+    ALERT_NOTICE,
+    CADRE,
+    MEETING_OPINION,
+    MEMBER,
+    RECTIFICATION,
+    UNIT,
+    Field,
+    FieldKind,
+    RecordSpec,
+)
+from wsjc_desktop.errors import UserError
+from wsjc_desktop.excel import roster as sheets
+from wsjc_desktop.limits import DEFAULT_LIMITS, Limits
+from wsjc_desktop.services import records
+from wsjc_desktop.services.ledgers import LEDGERS, Ledger
+from wsjc_desktop.services.roster_import import ImportResult, Issue
+from wsjc_desktop.storage.database import Database
+
+__all__ = [
+    "IMPORTABLE",
+    "LedgerPreview",
+    "LedgerRow",
+    "RowAction",
+    "import_ledger",
+    "preview_ledger",
+]
+
+#: The ledgers this module imports (the roster has its own import).
+IMPORTABLE = ("units", "notices", "meetings", "talks", "opinions", "clues")
+
+#: Stand-alone names of members made by an import (谈话人, 记录人, 列席人 not among the members):
+#: they keep who did a past record, appear in the figures, and have no login.
+HISTORIC_TITLE = "历史人员"
+
+_PEOPLE_SPLIT = re.compile(r"[、，,；;/\s]+")
+_NAME_WITH_UNIT = re.compile(r"^(?P<name>[^（(]+)[（(](?P<unit>[^）)]+)[）)]$")
+_NUMBERED = re.compile(r"^(\d+)[.．、]\s*")
+_DATED = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)[：:]\s*")
+_DOC_NUMBER = re.compile(r"[〔\[［(（](\d{4})[〕\]］)）]\s*(\d+)\s*号")
+#: Excel keeps a date as days since 1899-12-30; a bare number in this range in a date column is one.
+_SERIAL_DAYS = (20000, 80000)
+
+# The extra columns a ledger joins from other records (see ``services.ledgers``).
+_FEEDBACK_DATE = RECTIFICATION.field("feedback_date").label
+_MEASURES = RECTIFICATION.field("measures").label
+_RECT_STATUS = RECTIFICATION.field("status").label
+_OPINIONS = MEETING_OPINION.label
+_DERIVED = ("序号", "是否逾期", "人次", f"{MEETING_OPINION.label}条数")
+
+
+class RowAction(StrEnum):
+    NEW = "新增"
+    UPDATE = "更新"
+    UNCHANGED = "无变化"
+    SKIP = "跳过"
+
+
+@dataclass
+class LedgerRow:
+    row: int  # the row number in the sheet, as Excel shows it
+    cells: dict[str, Any]  # the raw cells by field name (and extra column label)
+    values: dict[str, Any] = field(default_factory=dict)  # stored values of the filled fields
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    cell_warnings: list[tuple[str, str]] = field(default_factory=list)  # from the cells alone
+    action: RowAction = RowAction.SKIP
+    record_id: int | None = None
+    changes: dict[str, Any] = field(default_factory=dict)  # 新增: every value; 更新: what differs
+    children: list[dict[str, Any]] = field(default_factory=list)  # feedback or opinions to add
+    key: tuple[Any, ...] = ()
+
+
+@dataclass
+class LedgerPreview:
+    ledger: str
+    path: Path
+    sheet_name: str
+    rows: list[LedgerRow]
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole
+    new_members: list[str] = field(default_factory=list)
+    new_units: list[str] = field(default_factory=list)
+    new_cadres: list[tuple[str, str]] = field(default_factory=list)  # (name, unit)
+
+    def count(self, action: RowAction) -> int:
+        return sum(1 for r in self.rows if r.action is action and not r.errors)
+
+    @property
+    def error_rows(self) -> int:
+        return sum(1 for r in self.rows if r.errors)
+
+    def issues(self) -> tuple[list[Issue], list[Issue]]:
+        errors = [Issue(r.row, col, msg) for r in self.rows for col, msg in r.errors]
+        warnings = [Issue(0, "", msg) for msg in self.warnings]
+        warnings += [Issue(r.row, col, msg) for r in self.rows for col, msg in r.warnings]
+        return errors, warnings
+
+    def result(self) -> ImportResult:
+        """What importing this preview would do (``--dry-run``)."""
+        errors, warnings = self.issues()
+        return ImportResult(
+            imported=self.count(RowAction.NEW),
+            updated=self.count(RowAction.UPDATE),
+            unchanged=self.count(RowAction.UNCHANGED),
+            skipped=sum(1 for r in self.rows if r.action is RowAction.SKIP or r.errors),
+            errors=errors,
+            warnings=warnings,
+        )
+
+    def summary(self) -> str:
+        return (
+            f"共 {len(self.rows)} 行：新增 {self.count(RowAction.NEW)}，更新 {self.count(RowAction.UPDATE)}，"
+            f"无变化 {self.count(RowAction.UNCHANGED)}，有错误 {self.error_rows}"
+        )
+
+
+# --- reading the sheet ------------------------------------------------------------------------
+
+
+def _norm_header(value: object) -> str:
+    return sheets.header_text(value)
+
+
+def _headers(ledger: Ledger) -> dict[str, str]:
+    """Header text → the field name (or the extra column's label) it stands for."""
+    out: dict[str, str] = {}
+    for fld in ledger.fields:
+        out[_norm_header(fld.label)] = fld.name
+    for col in ledger.extra:
+        out[_norm_header(col.header)] = col.header
+    for derived in _DERIVED:
+        out.setdefault(_norm_header(derived), derived)
+    return out
+
+
+def _read(
+    ledger: Ledger, path: Path, limits: Limits
+) -> tuple[str, list[tuple[int, dict[str, Any]]], list[str]]:
+    lookup = _headers(ledger)
+    required = {f.name for f in ledger.fields if f.required}
+    found = sheets.read_table(path, lookup, anchors=required, limits=limits, what=ledger.title)
+    return found.sheet_name, [(r.row, r.cells) for r in found.rows], found.unknown_headers
+
+
+# --- cell values → stored values --------------------------------------------------------------
+
+
+def _date_cell(value: Any) -> Any:
+    """A date cell as a date; an Excel serial number typed as a number as the day it counts."""
+    if isinstance(value, datetime):
+        return value.date()
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and _SERIAL_DAYS[0] <= value <= _SERIAL_DAYS[1]:
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    return value
+
+
+def _text_cell(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def split_people(text: str) -> list[str]:
+    """张三、李四 / 张三，李四 / 张三 李四 / 张三,李四 → the names (a ``姓名（单位）`` kept whole)."""
+    cleaned = v.to_halfwidth(str(text)).replace("\u3000", " ").strip()
+    # keep "张三（区财政局）" whole: brackets never split
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for ch in cleaned:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        if depth == 0 and _PEOPLE_SPLIT.fullmatch(ch):
+            if current.strip():
+                parts.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+class _Names:
+    """Units, members and cadres by name, for one preview (and the import that follows it)."""
+
+    def __init__(self, session: Session) -> None:
+        self.units: dict[str, list[int]] = {}
+        self.unit_names: dict[int, tuple[str, str]] = {}
+        for uid, full, short in session.execute(
+            select(m.Unit.id, m.Unit.full_name, m.Unit.short_name).where(m.Unit.deleted_at.is_(None))
+        ):
+            self.unit_names[uid] = (full, short or "")
+            for name in {full, short}:
+                if name:
+                    self.units.setdefault(v.normalize_text(name), []).append(uid)
+        self.members: dict[str, int] = {}
+        for mid, name in session.execute(
+            select(m.Member.id, m.Member.name).where(m.Member.deleted_at.is_(None)).order_by(m.Member.id)
+        ):
+            self.members.setdefault(v.normalize_text(name), mid)
+        self.cadres: dict[str, list[tuple[int, int]]] = {}  # name → [(id, unit id)]
+        for cid, name, unit_id in session.execute(
+            select(m.Cadre.id, m.Cadre.name, m.Cadre.unit_id).where(m.Cadre.deleted_at.is_(None))
+        ):
+            self.cadres.setdefault(v.normalize_text(name), []).append((cid, unit_id))
+
+    def unit(self, text: str) -> int | list[int] | None:
+        found = self.units.get(v.normalize_text(text), [])
+        return found[0] if len(set(found)) == 1 else (None if not found else sorted(set(found)))
+
+    def cadre(self, text: str, unit_id: int | None) -> tuple[int | None, str | None]:
+        """(the cadre's id, or None with the reason) for a name as a ledger writes it."""
+        name, unit_text = text, None
+        matched = _NAME_WITH_UNIT.match(text)
+        if matched is not None:
+            name, unit_text = matched["name"].strip(), matched["unit"].strip()
+        candidates = self.cadres.get(v.normalize_text(name), [])
+        if unit_text is not None:
+            in_unit = self.unit(unit_text)
+            if isinstance(in_unit, int):
+                candidates = [c for c in candidates if c[1] == in_unit]
+        elif unit_id is not None and len(candidates) > 1:
+            candidates = [c for c in candidates if c[1] == unit_id] or candidates
+        if len(candidates) == 1:
+            return candidates[0][0], None
+        if not candidates:
+            return None, "missing"
+        units = "、".join(self.unit_names.get(u, ("?", ""))[0] for _, u in candidates)
+        return None, f"有{len(candidates)}名同名人员（{units}），请写成“{name}（单位）”以区分"
+
+
+def _unit_of_row(ledger: Ledger, values: dict[str, Any]) -> int | None:
+    unit_field = ledger.spec.unit_field
+    value = values.get(unit_field) if unit_field else None
+    return value if isinstance(value, int) else None
+
+
+class _Converter:
+    """Turns one row's cells into stored values, collecting per-column errors."""
+
+    def __init__(self, session: Session, ledger: Ledger, names: _Names, *, create_missing: bool) -> None:
+        self.session = session
+        self.ledger = ledger
+        self.names = names
+        self.create_missing = create_missing
+        self.new_members: dict[str, int] = {}  # name → a negative placeholder id
+        self.new_units: dict[str, int] = {}
+        self.new_cadres: dict[tuple[str, int], int] = {}
+
+    def _placeholder(self, table: dict[Any, int], key: Any) -> int:
+        if key not in table:
+            table[key] = -(len(self.new_members) + len(self.new_units) + len(self.new_cadres) + 1)
+        return table[key]
+
+    def member(self, text: str) -> int:
+        found = self.names.members.get(v.normalize_text(text))
+        if found is not None:
+            return found
+        return self._placeholder(self.new_members, v.normalize_name(text, field="name", label="姓名"))
+
+    def unit(self, fld: Field, text: str, row: LedgerRow) -> int | None:
+        found = self.names.unit(text)
+        if isinstance(found, int):
+            return found
+        if isinstance(found, list):
+            row.errors.append((fld.label, f"“{text}”对应多个单位，请写单位全称"))
+            return None
+        if self.create_missing:
+            name = v.clean_text(text, field=fld.name, label=fld.label)
+            row.warnings.append((fld.label, f"单位“{name}”不存在，将新建"))
+            return self._placeholder(self.new_units, name)
+        row.errors.append(
+            (fld.label, f"没有名为“{text}”的监督单位（可先导入监督单位台账，或使用“新建缺少的人员和单位”）")
+        )
+        return None
+
+    def cadre(self, fld: Field, text: str, row: LedgerRow, unit_id: int | None) -> int | None:
+        found, why = self.names.cadre(text, unit_id)
+        if found is not None:
+            return found
+        if why != "missing":
+            row.errors.append((fld.label, f"“{text}”：{why}"))
+            return None
+        if self.create_missing and unit_id is not None:
+            name = v.normalize_name(text, field=fld.name, label=fld.label)
+            row.warnings.append((fld.label, f"花名册中没有“{name}”，将在该行的单位下新建"))
+            return self._placeholder(self.new_cadres, (name, unit_id))
+        hint = (
+            "（可先导入花名册，或使用“新建缺少的人员”）" if unit_id is not None else "（请先在花名册中添加）"
+        )
+        row.errors.append((fld.label, f"花名册中没有“{text}”{hint}"))
+        return None
+
+    def ref(self, fld: Field, text: str, row: LedgerRow, unit_id: int | None) -> int | None:
+        if fld.ref == "units":
+            return self.unit(fld, text, row)
+        if fld.ref == "members":
+            return self.member(text)
+        if fld.ref == "cadres":
+            return self.cadre(fld, text, row, unit_id)
+        raise AssertionError(fld.ref)
+
+    def convert(self, row: LedgerRow) -> None:
+        """``row.values``: the stored value of every filled cell of the ledger's fields."""
+        ledger = self.ledger
+        fields = [f for f in ledger.fields if f.name in row.cells]
+        # the unit first: a cadre's name is looked for in the row's unit
+        fields.sort(key=lambda f: 0 if f.ref == "units" else 1)
+        for fld in fields:
+            raw = row.cells.get(fld.name)
+            if _blank(raw):
+                continue
+            try:
+                value = self._value(fld, raw, row)
+            except UserError as exc:
+                row.errors.append((fld.label, exc.message))
+                continue
+            if value is not None:
+                row.values[fld.name] = value
+
+    def _value(self, fld: Field, raw: Any, row: LedgerRow) -> Any:
+        kind = fld.kind
+        if kind is FieldKind.REF:
+            return self.ref(fld, str(_text_cell(raw)).strip(), row, _unit_of_row(self.ledger, row.values))
+        if kind is FieldKind.REFS:
+            ids = []
+            for name in split_people(str(_text_cell(raw))):
+                found = self.ref(fld, name, row, _unit_of_row(self.ledger, row.values))
+                if found is not None:
+                    ids.append(found)
+            return sorted(set(ids))
+        if kind is FieldKind.ENUM and fld.name == self.ledger.spec.status_field and fld.enum is NoticeStatus:
+            return _notice_status(str(raw).strip(), fld)
+        if kind is FieldKind.DATE:
+            raw = _date_cell(raw)
+        elif kind in (FieldKind.TEXT, FieldKind.PHONE, FieldKind.ID_NUMBER, FieldKind.LONG_TEXT):
+            raw = _text_cell(raw)
+        return records.coerce(self.session, fld, raw)
+
+
+def _notice_status(text: str, fld: Field) -> NoticeStatus:
+    """The stored status behind the one a ledger shows (逾期 is an issued notice past its deadline)."""
+    try:
+        status = NoticeStatus.from_label(text)
+    except ValueError:
+        allowed = "、".join(s.label for s in NoticeStatus)
+        raise UserError(f"{fld.label}“{text}”不是可选项（可选：{allowed}）。", field=fld.name) from None
+    return NoticeStatus.ISSUED if status is NoticeStatus.OVERDUE else status
+
+
+# --- what belongs to a record: a notice's feedback, a meeting's opinions -----------------------
+
+
+def _split_numbered(text: str, count: int | None) -> list[str]:
+    """``1. …\\n2. …`` back into the items (a single item is the text itself)."""
+    text = text.strip()
+    if not text:
+        return []
+    lines = text.split("\n")
+    items: list[str] = []
+    expected = 1
+    for line in lines:
+        numbered = _NUMBERED.match(line)
+        if numbered is not None and int(numbered[1]) == expected and (count is None or count > 1):
+            items.append(line[numbered.end() :])
+            expected += 1
+        elif items:
+            items[-1] += "\n" + line
+        else:
+            items.append(line)
+    return [i.strip() for i in items if i.strip()]
+
+
+def _feedback(row: LedgerRow, converter: _Converter) -> list[dict[str, Any]]:
+    """The notice's feedback in the row: one per dated line of 整改措施 (a ledger writes
+    ``2026年1月28日：…`` before each when there are several), else one dated 反馈日期."""
+    when = row.cells.get(_FEEDBACK_DATE)
+    text = row.cells.get(_MEASURES)
+    status_text = row.cells.get(_RECT_STATUS)
+    if _blank(when) and _blank(text):
+        return []
+    fld_date = RECTIFICATION.field("feedback_date")
+    fld_status = RECTIFICATION.field("status")
+    try:
+        latest = records.coerce(converter.session, fld_date, _date_cell(when))
+        status = (
+            records.coerce(converter.session, fld_status, str(status_text).strip())
+            if not _blank(status_text)
+            else RectificationStatus.IN_PROGRESS
+        )
+    except UserError as exc:
+        label = _FEEDBACK_DATE if exc.field == "feedback_date" else _RECT_STATUS
+        row.errors.append((label, exc.message))
+        return []
+    entries: list[tuple[date, str]] = []
+    for line in str(text or "").strip().split("\n"):
+        dated = _DATED.match(line)
+        if dated is not None:
+            day = v.parse_date(dated[1], field="feedback_date", label=_FEEDBACK_DATE)
+            assert day is not None
+            entries.append((day, line[dated.end() :]))
+        elif entries:
+            entries[-1] = (entries[-1][0], entries[-1][1] + "\n" + line)
+        else:
+            entries.append((latest, line))
+    if len(entries) == 1:
+        entries = [(latest, entries[0][1])]
+    out = []
+    for i, (day, measures) in enumerate(entries):
+        last = i == len(entries) - 1
+        done = status if last else RectificationStatus.IN_PROGRESS
+        out.append({"feedback_date": day, "measures": measures.strip() or "（未填写）", "status": done})
+    return out
+
+
+def _opinions(row: LedgerRow) -> list[dict[str, Any]]:
+    text = row.cells.get(_OPINIONS)
+    if _blank(text):
+        return []
+    count_cell: Any = row.cells.get(f"{MEETING_OPINION.label}条数")
+    try:
+        count = None if _blank(count_cell) else int(count_cell)
+    except (TypeError, ValueError):
+        count = None
+    return [{"content": item} for item in _split_numbered(str(text), count)]
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+def _natural_key(ledger: Ledger, values: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes a row the same record as a stored one (or as another row of the file)."""
+    get = values.get
+    key = ledger.key
+    if key == "units":
+        return (get("full_name"),)
+    if key == "notices":
+        if get("doc_number"):
+            return ("文号", get("doc_number"))
+        return (get("kind"), get("unit_id"), get("title"), get("issued_on"))
+    if key == "meetings":
+        return (get("held_on"), get("unit_id"), get("meeting_type"), get("title"))
+    if key == "talks":
+        return (get("held_on"), get("kind"), tuple(get("cadre_ids") or ()))
+    if key == "opinions":
+        return (get("cadre_id"), get("requesting_unit"), get("reason"), get("request_date"))
+    if key == "clues":
+        return (get("received_on"), get("source"), get("cadre_id"), get("unit_id"), get("summary"))
+    raise AssertionError(key)
+
+
+def _stored(session: Session, ledger: Ledger) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    """Every live record of the ledger by its natural key (oldest first), as ``records.to_row``
+    gives it."""
+    spec = ledger.spec
+    model: Any = spec.model
+    out: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    objs = session.scalars(select(model).where(model.deleted_at.is_(None)).order_by(model.id)).all()
+    refs = [f for f in ledger.fields if f.kind is FieldKind.REFS]
+    links: dict[str, dict[int, list[int]]] = {}
+    for fld in refs:
+        assoc, own, other = records.REFS_TABLES[(spec.table, fld.name)]
+        by: dict[int, list[int]] = {}
+        for owner, ref in session.execute(select(assoc.c[own], assoc.c[other]).order_by(assoc.c[other])):
+            by.setdefault(owner, []).append(ref)
+        links[fld.name] = by
+    for obj in objs:
+        row = m.column_values(obj)
+        for fld in refs:
+            row[fld.name] = links[fld.name].get(obj.id, [])
+        out.setdefault(_natural_key(ledger, row), []).append(row)
+    return out
+
+
+def _same(fld: Field, new: Any, old: Any) -> bool:
+    if fld.kind is FieldKind.REFS:
+        return sorted(new or []) == sorted(old or [])
+    if isinstance(old, Enum) or isinstance(new, Enum):
+        return bool(getattr(new, "value", new) == getattr(old, "value", old))
+    return bool(new == old)
+
+
+def _children_of(session: Session, ledger: Ledger, record_id: int) -> list[dict[str, Any]]:
+    if ledger.key == "notices":
+        rects = session.scalars(
+            select(m.Rectification)
+            .where(m.Rectification.notice_id == record_id, m.Rectification.deleted_at.is_(None))
+            .order_by(m.Rectification.feedback_date, m.Rectification.id)
+        )
+        return [{"feedback_date": r.feedback_date, "measures": r.measures.strip()} for r in rects]
+    if ledger.key == "meetings":
+        ops = session.scalars(
+            select(m.MeetingOpinion)
+            .where(m.MeetingOpinion.meeting_id == record_id, m.MeetingOpinion.deleted_at.is_(None))
+            .order_by(m.MeetingOpinion.id)
+        )
+        return [{"content": (o.content or "").strip()} for o in ops]
+    return []
+
+
+def _child_key(ledger: Ledger, child: dict[str, Any]) -> tuple[Any, ...]:
+    if ledger.key == "notices":
+        return (child["feedback_date"], child["measures"].strip())
+    return (child["content"].strip(),)
+
+
+def _differences(ledger: Ledger, row: LedgerRow, stored: dict[str, Any]) -> dict[str, Any]:
+    """The row's filled values that differ from the stored record's."""
+    return {
+        name: value
+        for name, value in row.values.items()
+        if not _same(ledger.spec.field(name), value, stored.get(name))
+    }
+
+
+def _frozen(row: LedgerRow) -> tuple[Any, ...]:
+    """Everything the row says, to tell a repeated row from another record."""
+    values = tuple(sorted((k, repr(val)) for k, val in row.values.items()))
+    return values, tuple(tuple(sorted((k, repr(x)) for k, x in c.items())) for c in row.children)
+
+
+def _plan(session: Session, ledger: Ledger, rows: list[LedgerRow]) -> None:
+    """Decide each row's action against the stored records (and the rows above it).
+
+    Rows and records with one natural key are paired one to one, a record equal in every
+    filled cell first: so a file holding two different talks of one day with one person
+    (another talker, another place) updates or leaves both. A row equal in everything to a row
+    above it is a repeat, imported once; a new row that only shares the key with one above
+    is imported and flagged for the user to check."""
+    stored = _stored(session, ledger)
+    used: set[int] = set()
+    exact: dict[tuple[Any, ...], int] = {}
+    keyed: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        row.changes, row.record_id, row.warnings = {}, None, list(row.cell_warnings)
+        if row.errors:
+            row.action = RowAction.SKIP
+            continue
+        row.key = _natural_key(ledger, row.values)
+        frozen = _frozen(row)
+        if frozen in exact:
+            row.action = RowAction.SKIP
+            row.warnings.append(("", f"与第{exact[frozen]}行完全相同（重复的一行），只导入一次"))
+            continue
+        exact[frozen] = row.row
+        candidates = [r for r in stored.get(row.key, []) if int(r["id"]) not in used]
+        found = next((r for r in candidates if not _differences(ledger, row, r)), None)
+        if found is None and candidates:
+            found = candidates[0]
+        if found is None:
+            row.action = RowAction.NEW
+            row.changes = dict(row.values)
+            if row.key in keyed:
+                row.warnings.append(
+                    (
+                        "",
+                        f"与第{keyed[row.key]}行的{_KEY_WORDS[ledger.key]}相同，将作为另一条记录导入，请核对是否重复",
+                    )
+                )
+            keyed.setdefault(row.key, row.row)
+            continue
+        keyed.setdefault(row.key, row.row)
+        row.record_id = int(found["id"])
+        used.add(row.record_id)
+        for name, value in _differences(ledger, row, found).items():
+            fld = ledger.spec.field(name)
+            if not fld.editable:
+                shown = found.get(name)
+                row.warnings.append(
+                    (fld.label, f"与已有记录不同（已有：{getattr(shown, 'label', shown)}），保持不变")
+                )
+                continue
+            row.changes[name] = value
+        have = {_child_key(ledger, c) for c in _children_of(session, ledger, row.record_id)}
+        row.children = [c for c in row.children if _child_key(ledger, c) not in have]
+        row.action = RowAction.UPDATE if row.changes or row.children else RowAction.UNCHANGED
+
+
+#: What the natural key of each ledger is, in words (for the flag on a possible repeat).
+_KEY_WORDS = {
+    "units": "单位全称",
+    "notices": "文号（或类别、单位、标题和日期）",
+    "meetings": "日期、单位、会议类型和名称",
+    "talks": "日期、谈话类型和谈话对象",
+    "opinions": "涉及人员、来函单位、事由和来函日期",
+    "clues": "受理日期、来源、单位、对象和反映问题",
+}
+
+
+# --- the preview ------------------------------------------------------------------------------
+
+
+def _ledger(key: str) -> Ledger:
+    if key not in IMPORTABLE:
+        names = "、".join(IMPORTABLE)
+        raise UserError(f"不能导入“{key}”台账，可导入：{names}（花名册请用 cadres）。")
+    return LEDGERS[key]
+
+
+def preview_ledger(
+    db: Database,
+    key: str,
+    path: Path | str,
+    *,
+    create_missing: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> LedgerPreview:
+    """Read ``path`` as ledger ``key`` and decide, row by row, what importing it would do."""
+    ledger = _ledger(key)
+    path = Path(path)
+    sheet_name, raw_rows, unknown = _read(ledger, path, limits)
+    preview = LedgerPreview(key, path, sheet_name, [LedgerRow(n, cells) for n, cells in raw_rows])
+    if unknown:
+        preview.warnings.append(f"以下列不是“{ledger.title}”的列，未导入：{'、'.join(unknown)}")
+    with db.read() as uow:
+        session = uow.session
+        converter = _Converter(session, ledger, _Names(session), create_missing=create_missing)
+        for row in preview.rows:
+            converter.convert(row)
+            if ledger.key == "notices":
+                row.children = _feedback(row, converter)
+            elif ledger.key == "meetings":
+                row.children = _opinions(row)
+            _required(ledger, row)
+            row.cell_warnings = list(row.warnings)
+        _plan(session, ledger, preview.rows)
+    preview.new_members = list(converter.new_members)
+    preview.new_units = list(converter.new_units)
+    names = {uid: full for uid, (full, _short) in converter.names.unit_names.items()}
+    names.update({pid: name for name, pid in converter.new_units.items()})
+    preview.new_cadres = [(name, names.get(unit_id, "")) for name, unit_id in converter.new_cadres]
+    if converter.new_members:
+        listed = "、".join(converter.new_members)
+        preview.warnings.append(
+            f"以下人员不是组内人员，将作为“{HISTORIC_TITLE}”新建（不能登录，保留过去记录的经办人）：{listed}"
+        )
+    preview._placeholders = (converter.new_members, converter.new_units, converter.new_cadres)  # type: ignore[attr-defined]
+    return preview
+
+
+def _required(ledger: Ledger, row: LedgerRow) -> None:
+    """A new record needs every required field; checked here so that the preview shows it."""
+    labels = {label for label, _ in row.errors}
+    for fld in ledger.fields:
+        if fld.required and fld.name not in row.values and fld.label not in labels:
+            verb = "选择" if fld.kind in (FieldKind.ENUM, FieldKind.REF, FieldKind.REFS) else "填写"
+            row.errors.append((fld.label, f"请{verb}{fld.label}"))
+
+
+# --- the import -------------------------------------------------------------------------------
+
+
+def import_ledger(db: Database, preview: LedgerPreview) -> ImportResult:
+    """Write ``preview`` in one transaction: all of it, or (any row with an error) nothing."""
+    errors, warnings = preview.issues()
+    if errors:
+        rows = len({e.row for e in errors})
+        raise UserError(f"有{rows}行存在错误，未导入任何数据。请改正后重试（可先用“试运行”查看）。")
+    ledger = _ledger(preview.ledger)
+    new_members, new_units, new_cadres = preview._placeholders  # type: ignore[attr-defined]
+    result = ImportResult(errors=[], warnings=warnings)
+    with db.uow() as uow:
+        session = uow.session
+        _plan(session, ledger, preview.rows)  # again, inside the write: a stale preview adds no twin
+        made: dict[int, int] = {}
+        for name, placeholder in new_members.items():
+            made[placeholder] = records.create_in(
+                session, MEMBER, {"name": name, "title": HISTORIC_TITLE, "is_active": False}
+            )
+        for name, placeholder in new_units.items():
+            made[placeholder] = records.create_in(
+                session, UNIT, {"full_name": name, "unit_type": next(iter(UnitType)), "in_scope": True}
+            )
+        for (name, unit_id), placeholder in new_cadres.items():
+            unit = made.get(unit_id, unit_id)
+            made[placeholder] = records.create_in(session, CADRE, {"name": name, "unit_id": unit})
+        for row in preview.rows:
+            try:
+                _write_row(session, ledger, row, made)
+            except UserError as exc:
+                raise UserError(f"导入失败，未写入任何数据。第{row.row}行：{exc.message}") from exc
+            if row.action is RowAction.NEW:
+                result.imported += 1
+            elif row.action is RowAction.UPDATE:
+                result.updated += 1
+            elif row.action is RowAction.UNCHANGED:
+                result.unchanged += 1
+            else:
+                result.skipped += 1
+        uow.add_audit(
+            AuditAction.IMPORT,
+            f"导入{ledger.title}“{preview.path.name}”：新增{result.imported}条，更新{result.updated}条，"
+            f"无变化{result.unchanged}条，跳过{result.skipped}行",
+            table_name=ledger.spec.table,
+            after={
+                "file": preview.path.name,
+                "new_members": list(new_members),
+                "new_units": list(new_units),
+                "new_cadres": [name for name, _ in new_cadres],
+                "imported": result.imported,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "skipped": result.skipped,
+            },
+        )
+        uow.commit()
+    return result
+
+
+def _resolved(value: Any, made: dict[int, int]) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return made[value]
+    if isinstance(value, list):
+        return sorted(made.get(i, i) if isinstance(i, int) else i for i in value)
+    return value
+
+
+def _with_defaults(spec: RecordSpec, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` and, for a required field the ledger does not carry, the default a form starts
+    with (a meeting's opinion is 待落实 until someone follows it up)."""
+    out = dict(values)
+    for fld in spec.fields:
+        if fld.required and fld.editable and fld.name not in out and isinstance(fld.default, Enum):
+            out[fld.name] = fld.default
+    return out
+
+
+def _write_row(session: Session, ledger: Ledger, row: LedgerRow, made: dict[int, int]) -> None:
+    spec = ledger.spec
+    if row.action is RowAction.NEW:
+        values = {k: _resolved(val, made) for k, val in row.changes.items()}
+        editable = {k: val for k, val in values.items() if spec.field(k).editable}
+        record_id = records.create_in(session, spec, editable)
+        fixed = {k: val for k, val in values.items() if not spec.field(k).editable}
+        if spec is ALERT_NOTICE:
+            _past_notice(session, record_id, fixed, row)
+        _add_children(session, ledger, record_id, row.children)
+    elif row.action is RowAction.UPDATE:
+        assert row.record_id is not None
+        if row.changes:
+            records.update_in(
+                session, spec, row.record_id, {k: _resolved(x, made) for k, x in row.changes.items()}
+            )
+        _add_children(session, ledger, row.record_id, row.children)
+
+
+def _past_notice(session: Session, record_id: int, fixed: dict[str, Any], row: LedgerRow) -> None:
+    """A notice from a past ledger keeps its 文号, date and status; its number is reserved, so the
+    program never issues it again (``notices._next_seq`` counts the highest stored sequence)."""
+    notice = session.get(m.AlertNotice, record_id)
+    assert notice is not None
+    number = fixed.get("doc_number")
+    if number:
+        notice.doc_number = number
+        parsed = _DOC_NUMBER.search(v.to_halfwidth(number).replace("[", "〔").replace("]", "〕"))
+        if parsed is not None:
+            notice.doc_year, notice.doc_seq = int(parsed[1]), int(parsed[2])
+    if fixed.get("issued_on"):
+        notice.issued_on = fixed["issued_on"]
+    status = fixed.get("status")
+    if status is None:
+        status = NoticeStatus.ISSUED if notice.issued_on or number else NoticeStatus.DRAFT
+    if status is NoticeStatus.ISSUED and row.children:
+        done = row.children[-1]["status"] is RectificationStatus.DONE
+        status = NoticeStatus.RECTIFIED if done else NoticeStatus.FED_BACK
+    notice.status = status
+    session.flush()
+
+
+def _add_children(
+    session: Session, ledger: Ledger, record_id: int, children: Iterable[dict[str, Any]]
+) -> None:
+    if ledger.key == "notices":
+        notice = session.get(m.AlertNotice, record_id)
+        assert notice is not None
+        status = notice.status
+        for child in children:
+            session.add(m.Rectification(notice_id=record_id, **child))
+        session.flush()
+        notice.status = status  # the ledger's status stands, whatever adding feedback would infer
+    elif ledger.key == "meetings":
+        for child in children:
+            records.create_in(
+                session, MEETING_OPINION, _with_defaults(MEETING_OPINION, {"meeting_id": record_id, **child})
+            )
+    session.flush()
+
+
+def labels_of(ledger_key: str) -> Sequence[str]:
+    """The column labels of a ledger, in sheet order (for messages and the dialog)."""
+    ledger = LEDGERS[ledger_key]
+    return ["序号", *(f.label for f in ledger.fields), *(c.header for c in ledger.extra)]
+
+
+Progress = Callable[[int, int], None]
