@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from tests.cli.support import demo_file, digest, run_all, window_elsewhere
 from tests.cli.support import run_cli as run
@@ -164,7 +165,21 @@ def writing_commands(db: Path, backup: Path, out: Path) -> dict[str, list[str | 
         ],
         "demo": ["demo", "--db", db],
         "encrypt": ["encrypt", "--db", db],
+        "import talks": ["import", "talks", talks_ledger(out.parent / "talks.xlsx"), "--db", db],
+        "import cadres": ["import", "cadres", ROSTER_SAMPLE, "--db", db],
     }
+
+
+def talks_ledger(path: Path) -> Path:
+    """A one-row 谈话台账 as a clerk would keep it."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["谈话台账"])
+    sheet.append(["序号", "谈话日期", "谈话类型", "谈话对象", "谈话人"])
+    sheet.append([1, "2026-05-06", "提醒谈话", "张三", MEMBER])
+    book.save(path)
+    return path
 
 
 # --- refused while a window holds the file ------------------------------------------------------

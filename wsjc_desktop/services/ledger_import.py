@@ -206,7 +206,7 @@ def _blank(value: Any) -> bool:
 
 def split_people(text: str) -> list[str]:
     """张三、李四 / 张三，李四 / 张三 李四 / 张三,李四 → the names (a ``姓名（单位）`` kept whole)."""
-    cleaned = v.to_halfwidth(str(text)).replace("\u3000", " ").strip()
+    cleaned = str(text).replace("\u3000", " ").strip()
     # keep "张三（区财政局）" whole: brackets never split
     parts: list[str] = []
     depth = 0
@@ -561,9 +561,12 @@ def _differences(ledger: Ledger, row: LedgerRow, stored: dict[str, Any]) -> dict
 
 
 def _frozen(row: LedgerRow) -> tuple[Any, ...]:
-    """Everything the row says, to tell a repeated row from another record."""
+    """Everything the row says, its 序号 included, to tell a repeated row from another record:
+    a row pasted twice repeats its 序号 too, while two records a ledger lists alike (two drafts
+    of one title) have their own numbers."""
     values = tuple(sorted((k, repr(val)) for k, val in row.values.items()))
-    return values, tuple(tuple(sorted((k, repr(x)) for k, x in c.items())) for c in row.children)
+    children = tuple(tuple(sorted((k, repr(x)) for k, x in c.items())) for c in row.children)
+    return repr(row.cells.get("序号")), values, children
 
 
 def _plan(session: Session, ledger: Ledger, rows: list[LedgerRow]) -> None:
@@ -572,8 +575,8 @@ def _plan(session: Session, ledger: Ledger, rows: list[LedgerRow]) -> None:
     Rows and records with one natural key are paired one to one, a record equal in every
     filled cell first: so a file holding two different talks of one day with one person
     (another talker, another place) updates or leaves both. A row equal in everything to a row
-    above it is a repeat, imported once; a new row that only shares the key with one above
-    is imported and flagged for the user to check."""
+    above it, 序号 included, is a repeat, imported once; a new row that only shares the key
+    with one above is imported and flagged for the user to check."""
     stored = _stored(session, ledger)
     used: set[int] = set()
     exact: dict[tuple[Any, ...], int] = {}

@@ -286,6 +286,28 @@ LEDGERS: dict[str, Ledger] = {
 }
 
 
+def _person_namer(session: Session, lookups: Lookups) -> Callable[[str, int], str]:
+    """Names as a ledger writes them: a cadre whose name another live cadre shares is written
+    ``王五（区教育局）``, so that the ledger imported back finds the one it meant."""
+    shared = set(
+        session.scalars(
+            select(m.Cadre.name)
+            .where(m.Cadre.deleted_at.is_(None))
+            .group_by(m.Cadre.name)
+            .having(func.count() > 1)
+        )
+    )
+
+    def name(table: str, record_id: int) -> str:
+        text = lookups.name(table, record_id)
+        if table != "cadres" or text not in shared:
+            return text
+        _name, unit_id = lookups.cadres[record_id]
+        return f"{text}（{lookups.name('units', unit_id)}）"
+
+    return name
+
+
 def ledger_sheet(
     db: Database,
     ledger: str,
@@ -309,12 +331,17 @@ def ledger_sheet(
         ids_query = build_query(spec, flt).order_by(None).with_only_columns(spec.model.id)
         refs = _refs(session, found, ids_query)
         extras = found.extras(session, ids_query, today) if found.extras is not None else None
+        person = _person_namer(session, lookups)
         for number, record in enumerate(session.execute(_query(found, flt)), start=1):
             values = dict(zip(["id", *names], record, strict=True))
             row: Row = [number]
             for fld in found.fields:
                 if fld.kind is FieldKind.REFS:
-                    row.append(display_value(fld, refs[fld.name].get(values["id"], []), lookups) or None)
+                    # by name, not by id: a file the ledger is imported into lists them alike
+                    listed = sorted(person(str(fld.ref), i) for i in refs[fld.name].get(values["id"], []))
+                    row.append("、".join(listed) or None)
+                elif fld.kind is FieldKind.REF and fld.ref == "cadres" and values[fld.name] is not None:
+                    row.append(person("cadres", values[fld.name]))
                 elif fld.name == spec.status_field and spec.shown_status is not None:
                     status = spec.row_status(values, today)
                     row.append(status.label if status is not None else None)
