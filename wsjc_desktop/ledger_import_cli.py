@@ -17,7 +17,9 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     from wsjc_desktop.services.ledger_import import import_ledger, preview_ledger
 
     with database(args, "readonly" if args.dry_run else "write", create=not args.dry_run) as db:
-        preview = preview_ledger(db, args.ledger, args.file, create_missing=args.create_missing)
+        preview = preview_ledger(
+            db, args.ledger, args.file, create_missing=args.create_missing, year=args.year
+        )
         errors, _warnings = preview.issues()
         result = preview.result() if args.dry_run or errors else import_ledger(db, preview)
     if args.json:

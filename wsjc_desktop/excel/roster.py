@@ -114,6 +114,7 @@ class RosterSheet:
     rows: list[RawRow] = field(default_factory=list)
     skipped_rows: list[int] = field(default_factory=list)  # 合计 / 填报人 lines
     unknown_headers: list[str] = field(default_factory=list)
+    title: str = ""  # the text cells above the header, one a line (a title: 2023年谈话台账)
 
 
 # --- the three file formats -----------------------------------------------------------
@@ -1049,6 +1050,9 @@ def _read_sheet(
             continue
         first, last, columns = found
         sheet = RosterSheet(sheet_name=sheet_name, header_row=last + 1, columns=columns)
+        sheet.title = "\n".join(
+            str(c).strip() for row in head[:first] for c in row if isinstance(c, str) and c.strip()
+        )
         known = set(columns.values())
         sheet.unknown_headers = [
             str(value).strip()

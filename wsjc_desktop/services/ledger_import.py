@@ -116,6 +116,7 @@ class LedgerPreview:
     new_members: list[str] = field(default_factory=list)
     new_units: list[str] = field(default_factory=list)
     new_cadres: list[tuple[str, str]] = field(default_factory=list)  # (name, unit)
+    year: int | None = None  # the year of dates written without one (3月5日)
 
     def count(self, action: RowAction) -> int:
         return sum(1 for r in self.rows if r.action is action and not r.errors)
@@ -156,8 +157,63 @@ def _norm_header(value: object) -> str:
     return sheets.header_text(value)
 
 
+#: Other names past ledgers give a column, per ledger: the field (or extra column) → the names.
+HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "units": {
+        "full_name": ("单位名称", "单位", "被监督单位"),
+        "short_name": ("单位简称",),
+        "head_name": ("负责人", "一把手"),
+        "liaison_phone": ("联系电话", "电话"),
+    },
+    "talks": {
+        "held_on": ("谈话时间", "日期", "时间"),
+        "kind": ("谈话方式", "谈话种类", "类型", "方式", "谈话形式"),
+        "cadre_ids": ("被谈话人", "被谈话对象", "谈话对象姓名", "对象", "被谈话人姓名"),
+        "talker_id": ("主谈人", "主谈", "谈话领导", "谈话人员"),
+        "recorder_id": ("记录", "记录人员"),
+        "location": ("谈话地点",),
+        "reason": ("谈话事由", "谈话原因", "谈话内容", "主要内容", "谈话主题"),
+        "handling": ("处理方式", "处理情况", "处理结果"),
+    },
+    "meetings": {
+        "held_on": ("会议时间", "日期", "时间", "召开时间", "召开日期"),
+        "unit_id": ("被监督单位", "会议单位", "召开单位", "所在单位", "单位名称"),
+        "meeting_type": ("会议种类", "类型", "会议性质"),
+        "title": ("会议", "名称", "会议主题"),
+        "topics": ("会议议题", "主要议题", "研究事项"),
+        "major_topic_count": ("三重一大议题数", "三重一大事项数", "“三重一大”事项数"),
+        "attendee_ids": ("列席人员", "参会人", "列席", "列席领导", "列席同志"),
+        _OPINIONS: ("提出意见建议", "意见建议内容", "意见和建议", "提出意见"),
+    },
+    "notices": {
+        "kind": ("类型", "种类", "文书类型", "文书种类"),
+        "doc_number": ("编号", "文件编号", "发文字号"),
+        "unit_id": ("单位", "被提醒单位", "发送单位", "收文单位"),
+        "cadre_id": ("涉及人员", "提醒对象", "对象"),
+        "title": ("名称", "事项", "文件标题"),
+        "deadline": ("整改期限", "期限", "反馈时限"),
+        "issued_on": ("下发日期", "印发日期", "发文日期", "日期"),
+        _MEASURES: ("整改情况", "反馈情况", "整改落实情况"),
+        _FEEDBACK_DATE: ("整改反馈日期", "回复日期"),
+    },
+    "opinions": {
+        "cadre_id": ("姓名", "人员", "干部姓名"),
+        "requesting_unit": ("征求单位", "来函机关"),
+        "reason": ("事由", "征求意见事由"),
+    },
+    "clues": {
+        "received_on": ("收到日期", "日期", "受理时间"),
+        "source": ("来源",),
+        "unit_id": ("单位", "所在单位"),
+        "cadre_id": ("被反映人", "反映对象姓名", "对象"),
+        "summary": ("主要问题", "反映的主要问题", "问题"),
+    },
+}
+
+
 def _headers(ledger: Ledger) -> dict[str, str]:
-    """Header text → the field name (or the extra column's label) it stands for."""
+    """Header text → the field name (or the extra column's label) it stands for: the ledger's
+    own labels first, then the other names past ledgers use (:data:`HEADER_SYNONYMS`)."""
     out: dict[str, str] = {}
     for fld in ledger.fields:
         out[_norm_header(fld.label)] = fld.name
@@ -165,16 +221,35 @@ def _headers(ledger: Ledger) -> dict[str, str]:
         out[_norm_header(col.header)] = col.header
     for derived in _DERIVED:
         out.setdefault(_norm_header(derived), derived)
+    for name, texts in HEADER_SYNONYMS.get(ledger.key, {}).items():
+        for text in texts:
+            out.setdefault(_norm_header(text), name)
     return out
 
 
-def _read(
-    ledger: Ledger, path: Path, limits: Limits
-) -> tuple[str, list[tuple[int, dict[str, Any]]], list[str]]:
+def _read(ledger: Ledger, path: Path, limits: Limits) -> sheets.RosterSheet:
     lookup = _headers(ledger)
     required = {f.name for f in ledger.fields if f.required}
-    found = sheets.read_table(path, lookup, anchors=required, limits=limits, what=ledger.title)
-    return found.sheet_name, [(r.row, r.cells) for r in found.rows], found.unknown_headers
+    return sheets.read_table(path, lookup, anchors=required, limits=limits, what=ledger.title)
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_MONTH_DAY = re.compile(r"^\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
+
+
+#: Lines above a header that carry a date of their own, not the year the sheet is about.
+_NOT_THE_YEAR = ("填报", "填表", "制表", "报送", "打印", "日期", "时间")
+
+
+def sheet_year(title: str, file_name: str) -> int | None:
+    """The year a sheet is about, for dates written without one (3月5日): from its title
+    (2023年谈话台账; not a 填报时间 line), else from the file's name (谈话台账2023.xlsx)."""
+    lines = [line for line in title.split("\n") if not any(w in line for w in _NOT_THE_YEAR)]
+    for text in (*lines, file_name):
+        found = _YEAR.search(text)
+        if found is not None:
+            return int(found[1])
+    return None
 
 
 # --- cell values → stored values --------------------------------------------------------------
@@ -290,6 +365,8 @@ class _Converter:
         self.ledger = ledger
         self.names = names
         self.create_missing = create_missing
+        self.year: int | None = None
+        self.synonyms: dict[str, dict[str, str]] = {}
         self.new_members: dict[str, int] = {}  # name → a negative placeholder id
         self.new_units: dict[str, int] = {}
         self.new_cadres: dict[tuple[str, int], int] = {}
@@ -378,11 +455,85 @@ class _Converter:
             return sorted(set(ids))
         if kind is FieldKind.ENUM and fld.name == self.ledger.spec.status_field and fld.enum is NoticeStatus:
             return _notice_status(str(raw).strip(), fld)
+        if kind is FieldKind.ENUM and fld.enum is not None:
+            text = _option_text(raw)
+            mapped = self.synonyms.get(fld.label, {}).get(text)
+            if mapped is None:  # the option itself, written with other brackets or spaces
+                mapped = next((e.label for e in fld.enum if _option_text(e.label) == text), None)
+            raw = mapped or raw
         if kind is FieldKind.DATE:
             raw = _date_cell(raw)
+            if isinstance(raw, str) and (short := _MONTH_DAY.match(v.to_halfwidth(raw))) is not None:
+                if self.year is None:
+                    raise UserError(
+                        f"{fld.label}“{raw}”没有写年份，表格标题和文件名中也看不出年份：请指定年份（--year）。",
+                        field=fld.name,
+                    )
+                raw = f"{self.year}-{int(short[1]):02d}-{int(short[2]):02d}"
         elif kind in (FieldKind.TEXT, FieldKind.PHONE, FieldKind.ID_NUMBER, FieldKind.LONG_TEXT):
             raw = _text_cell(raw)
         return records.coerce(self.session, fld, raw)
+
+
+#: How past ledgers write an option, by the column's label; 设置 adds the group's own
+#: (``import.synonyms``, :func:`synonyms_in`).
+BUILTIN_SYNONYMS: dict[str, dict[str, str]] = {
+    "谈话类型": {
+        "集体廉政谈话": "廉政谈话",
+        "集体谈话": "廉政谈话",
+        "廉政约谈": "廉政谈话",
+        "任前廉政谈话": "任前谈话",
+        "任职前谈话": "任前谈话",
+        "任职谈话": "任前谈话",
+        "提醒": "提醒谈话",
+        "谈话提醒": "提醒谈话",
+        "廉政提醒谈话": "提醒谈话",
+        "谈心": "谈心谈话",
+        "诫勉": "诫勉谈话",
+        "约谈提醒": "约谈",
+        "函询谈话": "函询",
+    },
+    "会议类型": {
+        "党组会": "党委(组)会",
+        "党委会": "党委(组)会",
+        "党组会议": "党委(组)会",
+        "党委会议": "党委(组)会",
+        "党组(扩大)会": "党委(组)会",
+        "党委(扩大)会": "党委(组)会",
+        "三重一大决策会": "“三重一大”决策会",
+        "三重一大会议": "“三重一大”决策会",
+        "局长办公会": "行政办公会",
+        "主任办公会": "行政办公会",
+        "办公会": "行政办公会",
+        "专题会议": "专题会",
+        "专题研究会": "专题会",
+    },
+    "类别": {
+        "抄告单": "廉情抄告单",
+        "提醒函": "廉政提醒函",
+        "建议书": "纪检监察建议书",
+        "监察建议书": "纪检监察建议书",
+        "节前提醒": "节前廉政提醒",
+    },
+}
+
+
+def _option_text(value: Any) -> str:
+    return v.to_halfwidth(str(value)).replace(" ", "").replace("\u3000", "").strip()
+
+
+def synonyms_in(session: Session) -> dict[str, dict[str, str]]:
+    """The built-in other ways of writing an option, with the group's own over them."""
+    from wsjc_desktop.services import settings
+
+    out = {
+        label: {_option_text(k): opt for k, opt in mapping.items()}
+        for label, mapping in BUILTIN_SYNONYMS.items()
+    }
+    own = settings.get_in(session, "import.synonyms") or {}
+    for label, mapping in own.items():
+        out.setdefault(label, {}).update({_option_text(k): opt for k, opt in mapping.items()})
+    return out
 
 
 def _notice_status(text: str, fld: Field) -> NoticeStatus:
@@ -653,18 +804,22 @@ def preview_ledger(
     path: Path | str,
     *,
     create_missing: bool = False,
+    year: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> LedgerPreview:
     """Read ``path`` as ledger ``key`` and decide, row by row, what importing it would do."""
     ledger = _ledger(key)
     path = Path(path)
-    sheet_name, raw_rows, unknown = _read(ledger, path, limits)
-    preview = LedgerPreview(key, path, sheet_name, [LedgerRow(n, cells) for n, cells in raw_rows])
-    if unknown:
-        preview.warnings.append(f"以下列不是“{ledger.title}”的列，未导入：{'、'.join(unknown)}")
+    sheet = _read(ledger, path, limits)
+    preview = LedgerPreview(key, path, sheet.sheet_name, [LedgerRow(r.row, r.cells) for r in sheet.rows])
+    if sheet.unknown_headers:
+        preview.warnings.append(f"以下列不是“{ledger.title}”的列，未导入：{'、'.join(sheet.unknown_headers)}")
+    preview.year = year if year is not None else sheet_year(sheet.title, path.stem)
     with db.read() as uow:
         session = uow.session
         converter = _Converter(session, ledger, _Names(session), create_missing=create_missing)
+        converter.year = preview.year
+        converter.synonyms = synonyms_in(session)
         for row in preview.rows:
             converter.convert(row)
             if ledger.key == "notices":

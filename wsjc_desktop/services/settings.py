@@ -71,6 +71,9 @@ DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(FONT_KEYS, ""),
     # lock the window after this many minutes without keyboard or mouse input (1–120)
     "security.idle_lock_minutes": 10,
+    # how past ledgers write an option, added by the user to the built-in list
+    # (``services.ledger_import``): {column label: {as written: option}}
+    "import.synonyms": {},
 }
 
 #: The range ``security.idle_lock_minutes`` must lie in.
@@ -160,9 +163,23 @@ def _check(key: str, value: Any) -> None:
         low, high = IDLE_LOCK_MINUTES
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise UserError(f"自动锁定时间须为 {low} 到 {high} 之间的整数（分钟）。", field=key)
+    if key == "import.synonyms":
+        _check_synonyms(value)
     year = calendar_year(key)
     if year is not None:
         workcalendar.check_entry(year, value)
+
+
+def _check_synonyms(value: Any) -> None:
+    """{column label: {as written: option}}, every text free of hidden characters."""
+    if not isinstance(value, dict) or not all(isinstance(m, dict) for m in value.values()):
+        raise UserError("选项的其他写法格式有误。", field="import.synonyms")
+    for label, mapping in value.items():
+        for written, option in mapping.items():
+            for text in (label, written, option):
+                if not isinstance(text, str) or not text.strip():
+                    raise UserError("选项的其他写法不能为空。", field="import.synonyms")
+                v.check_text(text, field="import.synonyms", label="选项的其他写法")
 
 
 def check_value(key: str, value: Any) -> None:
