@@ -37,6 +37,7 @@ from wsjc_desktop.domain.fields import (
     Field,
     FieldKind,
     RecordSpec,
+    spec_for,
 )
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel.writer import ColumnKind, LedgerColumn, LedgerSheet, Progress, write_ledgers
@@ -286,24 +287,30 @@ LEDGERS: dict[str, Ledger] = {
 }
 
 
-def _person_namer(session: Session, lookups: Lookups) -> Callable[[str, int], str]:
-    """Names as a ledger writes them: a cadre whose name another live cadre shares is written
-    ``王五（区教育局）``, so that the ledger imported back finds the one it meant."""
-    shared = set(
-        session.scalars(
-            select(m.Cadre.name)
-            .where(m.Cadre.deleted_at.is_(None))
-            .group_by(m.Cadre.name)
-            .having(func.count() > 1)
-        )
-    )
+def _ref_namer(session: Session, lookups: Lookups) -> Callable[[str, int], str]:
+    """Names of referenced records as a ledger writes them: a record that belongs to a unit and
+    whose name another live one shares (two 王五 in two units) is written ``王五（区教育局）``,
+    so that the ledger imported back finds the one it meant."""
+    units: dict[str, dict[int, int] | None] = {}  # per table: id → unit id of a shared name
+
+    def shared(table: str) -> dict[int, int] | None:
+        if table not in units:
+            spec = spec_for(table)
+            if not spec.unit_field or not spec.title_field:
+                units[table] = None
+            else:
+                model: Any = spec.model
+                title, unit = getattr(model, spec.title_field), getattr(model, spec.unit_field)
+                live = model.deleted_at.is_(None)
+                names = select(title).where(live).group_by(title).having(func.count() > 1)
+                rows = session.execute(select(model.id, unit).where(live, title.in_(names)))
+                units[table] = {int(i): int(u) for i, u in rows}
+        return units[table]
 
     def name(table: str, record_id: int) -> str:
         text = lookups.name(table, record_id)
-        if table != "cadres" or text not in shared:
-            return text
-        _name, unit_id = lookups.cadres[record_id]
-        return f"{text}（{lookups.name('units', unit_id)}）"
+        unit_id = (shared(table) or {}).get(record_id)
+        return text if unit_id is None else f"{text}（{lookups.name(UNIT.table, unit_id)}）"
 
     return name
 
@@ -331,7 +338,7 @@ def ledger_sheet(
         ids_query = build_query(spec, flt).order_by(None).with_only_columns(spec.model.id)
         refs = _refs(session, found, ids_query)
         extras = found.extras(session, ids_query, today) if found.extras is not None else None
-        person = _person_namer(session, lookups)
+        person = _ref_namer(session, lookups)
         for number, record in enumerate(session.execute(_query(found, flt)), start=1):
             values = dict(zip(["id", *names], record, strict=True))
             row: Row = [number]
@@ -340,8 +347,8 @@ def ledger_sheet(
                     # by name, not by id: a file the ledger is imported into lists them alike
                     listed = sorted(person(str(fld.ref), i) for i in refs[fld.name].get(values["id"], []))
                     row.append("、".join(listed) or None)
-                elif fld.kind is FieldKind.REF and fld.ref == "cadres" and values[fld.name] is not None:
-                    row.append(person("cadres", values[fld.name]))
+                elif fld.kind is FieldKind.REF and fld.ref and values[fld.name] is not None:
+                    row.append(person(fld.ref, values[fld.name]))
                 elif fld.name == spec.status_field and spec.shown_status is not None:
                     status = spec.row_status(values, today)
                     row.append(status.label if status is not None else None)
