@@ -2,7 +2,7 @@
 
 * ``clean_row`` with a cache shared by the rows of a file gives the rows it gives without one
   (1, 1.0, True and "1" are different cells, and so are their messages);
-* ``_bulk_insert`` stores exactly what ``session.execute(insert(table), rows)`` stores;
+* ``bulk.bulk_insert`` stores exactly what ``session.execute(insert(table), rows)`` stores;
 * each imported cadre gets its own 新建 audit entry, id and uid matching;
 * the cycle collector is paused only for the duration of a bulk step.
 """
@@ -26,7 +26,7 @@ from tests.support.builders import id_number
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import AuditAction, CadreRank, Gender
 from wsjc_desktop.excel.roster import LABELS, RawRow
-from wsjc_desktop.services import roster_import
+from wsjc_desktop.services import bulk, roster_import
 from wsjc_desktop.services.roster_import import (
     ParseCache,
     clean_row,
@@ -35,6 +35,8 @@ from wsjc_desktop.services.roster_import import (
     preview_roster,
 )
 from wsjc_desktop.storage.database import Database, open_database
+
+CADRES_TABLE: Any = m.Cadre.__table__
 
 ID_A = id_number(date(1975, 3, 1), seq=13)
 
@@ -109,9 +111,9 @@ def test_bulk_insert_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
                     row.update(created_by_id=None, updated_by_id=None)
                 if how == "bulk":
                     columns = {key: [row[key] for row in rows] for key in rows[0]}
-                    roster_import._bulk_insert(uow.session, roster_import._CADRES, columns)
+                    bulk.bulk_insert(uow.session, CADRES_TABLE, columns)
                 else:
-                    uow.session.execute(insert(roster_import._CADRES), rows)
+                    uow.session.execute(insert(CADRES_TABLE), rows)
                 uow.commit()
         finally:
             db.dispose()

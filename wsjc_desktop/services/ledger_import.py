@@ -27,7 +27,8 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
@@ -47,10 +48,11 @@ from wsjc_desktop.domain.fields import (
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel import roster as sheets
 from wsjc_desktop.limits import DEFAULT_LIMITS, Limits
-from wsjc_desktop.services import records
+from wsjc_desktop.services import bulk, records, rules
 from wsjc_desktop.services.ledgers import LEDGERS, Ledger
 from wsjc_desktop.services.roster_import import ImportResult, Issue
-from wsjc_desktop.storage.database import Database
+from wsjc_desktop.storage import search_index
+from wsjc_desktop.storage.database import Database, UnitOfWork
 
 __all__ = [
     "IMPORTABLE",
@@ -117,6 +119,7 @@ class LedgerPreview:
     new_units: list[str] = field(default_factory=list)
     new_cadres: list[tuple[str, str]] = field(default_factory=list)  # (name, unit)
     year: int | None = None  # the year of dates written without one (3月5日)
+    fingerprint: tuple[Any, ...] = ()  # the state of the database the rows were matched against
 
     def count(self, action: RowAction) -> int:
         return sum(1 for r in self.rows if r.action is action and not r.errors)
@@ -367,6 +370,8 @@ class _Converter:
         self.create_missing = create_missing
         self.year: int | None = None
         self.synonyms: dict[str, dict[str, str]] = {}
+        self.cache: dict[Any, tuple[bool, Any, list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        self.order = sorted(ledger.fields, key=lambda f: 0 if f.ref == "units" else 1)
         self.new_members: dict[str, int] = {}  # name → a negative placeholder id
         self.new_units: dict[str, int] = {}
         self.new_cadres: dict[tuple[str, int], int] = {}
@@ -425,21 +430,39 @@ class _Converter:
         raise AssertionError(fld.ref)
 
     def convert(self, row: LedgerRow) -> None:
-        """``row.values``: the stored value of every filled cell of the ledger's fields."""
+        """``row.values``: the stored value of every filled cell of the ledger's fields.
+
+        A ledger repeats most of its cells (the kinds, the members, the dates, the places): each
+        outcome is kept for the rows below, by the field, the cell and the row's unit (a cadre's
+        name is looked for in it)."""
         ledger = self.ledger
-        fields = [f for f in ledger.fields if f.name in row.cells]
         # the unit first: a cadre's name is looked for in the row's unit
-        fields.sort(key=lambda f: 0 if f.ref == "units" else 1)
-        for fld in fields:
-            raw = row.cells.get(fld.name)
+        for fld in self.order:
+            if fld.name not in row.cells:
+                continue
+            raw = row.cells[fld.name]
             if _blank(raw):
                 continue
+            unit_id = _unit_of_row(ledger, row.values) if fld.ref == "cadres" else None
             try:
-                value = self._value(fld, raw, row)
-            except UserError as exc:
-                row.errors.append((fld.label, exc.message))
-                continue
-            if value is not None:
+                key: Any = (fld.name, raw.__class__, raw, unit_id)
+                hit = self.cache.get(key)
+            except TypeError:  # an unhashable cell
+                key, hit = None, None
+            if hit is None:
+                scratch = LedgerRow(row.row, row.cells, values=row.values)
+                try:
+                    hit = (True, self._value(fld, raw, scratch), scratch.errors, scratch.warnings)
+                except UserError as exc:
+                    hit = (False, exc.message, scratch.errors, scratch.warnings)
+                if key is not None:
+                    self.cache[key] = hit
+            ok, value, errors, warnings = hit
+            row.errors.extend(errors)
+            row.warnings.extend(warnings)
+            if not ok:
+                row.errors.append((fld.label, value))
+            elif value is not None:
                 row.values[fld.name] = value
 
     def _value(self, fld: Field, raw: Any, row: LedgerRow) -> Any:
@@ -711,12 +734,13 @@ def _differences(ledger: Ledger, row: LedgerRow, stored: dict[str, Any]) -> dict
     }
 
 
-def _frozen(row: LedgerRow) -> tuple[Any, ...]:
+def _frozen(row: LedgerRow, names: Sequence[str]) -> tuple[Any, ...]:
     """Everything the row says, its 序号 included, to tell a repeated row from another record:
     a row pasted twice repeats its 序号 too, while two records a ledger lists alike (two drafts
     of one title) have their own numbers."""
-    values = tuple(sorted((k, repr(val)) for k, val in row.values.items()))
-    children = tuple(tuple(sorted((k, repr(x)) for k, x in c.items())) for c in row.children)
+    get = row.values.get
+    values = tuple(tuple(x) if isinstance(x := get(n), list) else x for n in names)
+    children = tuple(tuple(c.items()) for c in row.children)
     return repr(row.cells.get("序号")), values, children
 
 
@@ -729,6 +753,7 @@ def _plan(session: Session, ledger: Ledger, rows: list[LedgerRow]) -> None:
     above it, 序号 included, is a repeat, imported once; a new row that only shares the key
     with one above is imported and flagged for the user to check."""
     stored = _stored(session, ledger)
+    names = [f.name for f in ledger.fields]
     used: set[int] = set()
     exact: dict[tuple[Any, ...], int] = {}
     keyed: dict[tuple[Any, ...], int] = {}
@@ -738,7 +763,7 @@ def _plan(session: Session, ledger: Ledger, rows: list[LedgerRow]) -> None:
             row.action = RowAction.SKIP
             continue
         row.key = _natural_key(ledger, row.values)
-        frozen = _frozen(row)
+        frozen = _frozen(row, names)
         if frozen in exact:
             row.action = RowAction.SKIP
             row.warnings.append(("", f"与第{exact[frozen]}行完全相同（重复的一行），只导入一次"))
@@ -791,6 +816,20 @@ _KEY_WORDS = {
 # --- the preview ------------------------------------------------------------------------------
 
 
+def _fingerprint(session: Session, ledger: Ledger) -> tuple[Any, ...]:
+    """Changes whenever a record the rows are matched against, or a name they are looked up by,
+    is added, changed or deleted (a link changes its owner's 更新时间)."""
+    out: list[Any] = []
+    for model in (ledger.spec.model, m.Unit, m.Member, m.Cadre, m.Rectification, m.MeetingOpinion):
+        found: Any = model
+        out.extend(
+            session.execute(
+                select(func.count(found.id), func.max(found.id), func.max(found.updated_at))
+            ).one()
+        )
+    return tuple(out)
+
+
 def _ledger(key: str) -> Ledger:
     if key not in IMPORTABLE:
         names = "、".join(IMPORTABLE)
@@ -829,6 +868,7 @@ def preview_ledger(
             _required(ledger, row)
             row.cell_warnings = list(row.warnings)
         _plan(session, ledger, preview.rows)
+        preview.fingerprint = _fingerprint(session, ledger)
     preview.new_members = list(converter.new_members)
     preview.new_units = list(converter.new_units)
     names = {uid: full for uid, (full, _short) in converter.names.unit_names.items()}
@@ -866,7 +906,8 @@ def import_ledger(db: Database, preview: LedgerPreview) -> ImportResult:
     result = ImportResult(errors=[], warnings=warnings)
     with db.uow() as uow:
         session = uow.session
-        _plan(session, ledger, preview.rows)  # again, inside the write: a stale preview adds no twin
+        if _fingerprint(session, ledger) != preview.fingerprint:  # changed since: matched again,
+            _plan(session, ledger, preview.rows)  # inside the write, so a stale preview adds no twin
         made: dict[int, int] = {}
         for name, placeholder in new_members.items():
             made[placeholder] = records.create_in(
@@ -879,6 +920,8 @@ def import_ledger(db: Database, preview: LedgerPreview) -> ImportResult:
         for (name, unit_id), placeholder in new_cadres.items():
             unit = made.get(unit_id, unit_id)
             made[placeholder] = records.create_in(session, CADRE, {"name": name, "unit_id": unit})
+        fresh = [row for row in preview.rows if row.action is RowAction.NEW]
+        _insert_new(uow, ledger, fresh, made)
         for row in preview.rows:
             try:
                 _write_row(session, ledger, row, made)
@@ -930,17 +973,48 @@ def _with_defaults(spec: RecordSpec, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _write_row(session: Session, ledger: Ledger, row: LedgerRow, made: dict[int, int]) -> None:
-    spec = ledger.spec
-    if row.action is RowAction.NEW:
+def _insert_new(uow: UnitOfWork, ledger: Ledger, rows: list[LedgerRow], made: dict[int, int]) -> None:
+    """The new rows in bulk (``services.bulk``: one executemany for the records, one for each
+    many-to-many field, each with its 新建 audit entry), checked by the form's rules first; then
+    what belongs to them, and the search index."""
+    if not rows:
+        return
+    spec, session = ledger.spec, uow.session
+    refs = [f for f in ledger.fields if f.kind is FieldKind.REFS]
+    columns: list[dict[str, Any]] = []
+    for row in rows:
         values = {k: _resolved(val, made) for k, val in row.changes.items()}
-        editable = {k: val for k, val in values.items() if spec.field(k).editable}
-        record_id = records.create_in(session, spec, editable)
-        fixed = {k: val for k, val in values.items() if not spec.field(k).editable}
+        try:
+            rules.check(session, spec.table, values, None)
+        except UserError as exc:
+            raise UserError(f"导入失败，未写入任何数据。第{row.row}行：{exc.message}") from exc
         if spec is ALERT_NOTICE:
-            _past_notice(session, record_id, fixed, row)
-        _add_children(session, ledger, record_id, row.children)
-    elif row.action is RowAction.UPDATE:
+            values.update(_past_notice(values, row.children))
+        row.changes = values
+        columns.append(bulk.new_row(spec, values))
+    try:
+        ids = bulk.insert_records(uow, spec, columns)
+    except IntegrityError as exc:  # a 文号 given twice, or taken by a notice already stored
+        raise UserError(
+            f"导入失败，未写入任何数据：有重复的{_KEY_WORDS[ledger.key]}（{exc.orig}）。"
+        ) from exc
+    for fld in refs:
+        assoc, own, other = records.REFS_TABLES[(spec.table, fld.name)]
+        pairs = [
+            (rid, ref) for rid, row in zip(ids, rows, strict=True) for ref in row.changes.get(fld.name) or []
+        ]
+        bulk.insert_links(session, assoc, own, other, pairs)
+    for record_id, row in zip(ids, rows, strict=True):
+        row.record_id = record_id
+        if row.children:
+            _add_children(session, ledger, record_id, row.children)
+    search_index.refresh(session, [(spec.table, i) for i in ids])
+
+
+def _write_row(session: Session, ledger: Ledger, row: LedgerRow, made: dict[int, int]) -> None:
+    """An existing record's row: what differs, and what belongs to it that it lacks."""
+    spec = ledger.spec
+    if row.action is RowAction.UPDATE:
         assert row.record_id is not None
         if row.changes:
             records.update_in(
@@ -949,27 +1023,23 @@ def _write_row(session: Session, ledger: Ledger, row: LedgerRow, made: dict[int,
         _add_children(session, ledger, row.record_id, row.children)
 
 
-def _past_notice(session: Session, record_id: int, fixed: dict[str, Any], row: LedgerRow) -> None:
+def _past_notice(values: dict[str, Any], children: list[dict[str, Any]]) -> dict[str, Any]:
     """A notice from a past ledger keeps its 文号, date and status; its number is reserved, so the
     program never issues it again (``notices._next_seq`` counts the highest stored sequence)."""
-    notice = session.get(m.AlertNotice, record_id)
-    assert notice is not None
-    number = fixed.get("doc_number")
+    out: dict[str, Any] = {}
+    number = values.get("doc_number")
     if number:
-        notice.doc_number = number
-        parsed = _DOC_NUMBER.search(v.to_halfwidth(number).replace("[", "〔").replace("]", "〕"))
+        parsed = _DOC_NUMBER.search(v.to_halfwidth(number))
         if parsed is not None:
-            notice.doc_year, notice.doc_seq = int(parsed[1]), int(parsed[2])
-    if fixed.get("issued_on"):
-        notice.issued_on = fixed["issued_on"]
-    status = fixed.get("status")
+            out["doc_year"], out["doc_seq"] = int(parsed[1]), int(parsed[2])
+    status = values.get("status")
     if status is None:
-        status = NoticeStatus.ISSUED if notice.issued_on or number else NoticeStatus.DRAFT
-    if status is NoticeStatus.ISSUED and row.children:
-        done = row.children[-1]["status"] is RectificationStatus.DONE
+        status = NoticeStatus.ISSUED if values.get("issued_on") or number else NoticeStatus.DRAFT
+    if status is NoticeStatus.ISSUED and children:
+        done = children[-1]["status"] is RectificationStatus.DONE
         status = NoticeStatus.RECTIFIED if done else NoticeStatus.FED_BACK
-    notice.status = status
-    session.flush()
+    out["status"] = status
+    return out
 
 
 def _add_children(

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from functools import partial, wraps
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
@@ -29,9 +28,9 @@ from wsjc_desktop.domain.fields import CADRE, UNIT, FieldKind
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel.roster import LABELS, RawRow, read_roster, write_template
 from wsjc_desktop.limits import DEFAULT_LIMITS, Limits
-from wsjc_desktop.services import records, rules
+from wsjc_desktop.services import bulk, records, rules
 from wsjc_desktop.storage import search_index
-from wsjc_desktop.storage.database import SECRET_COLUMNS, Database, UnitOfWork, to_json
+from wsjc_desktop.storage.database import Database
 
 Progress = Callable[[int, int], None]
 
@@ -642,7 +641,7 @@ def import_roster(
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
         session.flush()
-        new_ids = _insert_cadres(uow, added)
+        new_ids = bulk.insert_records(uow, CADRE, added)
         # Indexed here in one pass with the new units (whose entries would otherwise send all
         # their cadres through the index a second time at commit).
         search_index.refresh(
@@ -668,107 +667,12 @@ def _counts(result: ImportResult) -> dict[str, int]:
     }
 
 
-_CADRES: Table = m.Cadre.__table__  # type: ignore[assignment]  # a Table: declared models map tables
-_AUDIT: Table = m.AuditEntry.__table__  # type: ignore[assignment]
-_FILLED = ("uid", "created_at", "updated_at", "created_by_id", "updated_by_id")
-
-
-def _scalar_default(column: Any) -> Any:
-    default = column.default
-    if default is None:
-        return None
-    if not default.is_scalar:  # pragma: no cover - a new column with a computed default
-        raise AssertionError(f"cadres.{column.key}: set it in new_cadre")
-    return default.arg
-
-
-#: Every column of a new cadre as a flush would store it when not given (id left to SQLite).
-_CADRE_TEMPLATE = {c.key: _scalar_default(c) for c in _CADRES.columns if c.key not in ("id", *_FILLED)}
-
-
 def new_cadre(values: dict[str, Any], unit_id: int) -> dict[str, Any]:
     """The columns of a new cadre from checked values, with the defaults a form's create would add
-    (written in bulk by ``_insert_cadres``)."""
-    row = {**_CADRE_TEMPLATE, **rules.defaults("cadres"), **values}
+    (written in bulk by ``bulk.insert_records``)."""
+    row = bulk.new_row(CADRE, values)
     row["unit_id"] = unit_id  # the template has every column, so the order stays the template's
     return row
-
-
-def _insert_cadres(uow: UnitOfWork, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert new cadres in bulk, each with the 新建 audit entry and change a flush would record.
-
-    The ORM would spend most of an import's time on its per-object bookkeeping (one object,
-    history and flush event per cadre, then one more object per audit entry).
-    """
-    if not rows:
-        return []
-    session, stamp, member = uow.session, m.now(), uow.db.member_id
-    for row in rows:
-        row.update(uid=m.new_uid(), created_at=stamp, updated_at=stamp)
-        row.update(created_by_id=member, updated_by_id=member)
-    # One executemany; RETURNING with the rows' order would cost one statement per row on SQLite.
-    # Inside the write transaction only these rows can take ids above the highest one now.
-    c = _CADRES.c
-    last = session.execute(select(func.max(c.id))).scalar() or 0
-    _bulk_insert(session, _CADRES, {key: list(map(itemgetter(key), rows)) for key in rows[0]})
-    by_uid = dict(session.execute(select(c.uid, c.id).where(c.id > last)).all())
-    ids = [int(by_uid[row["uid"]]) for row in rows]
-    hidden = SECRET_COLUMNS.intersection(rows[0])
-    afters: list[str] = []
-    for cadre_id, row in zip(ids, rows, strict=True):
-        uow.changes.add("created", "cadres", cadre_id)
-        after = {"id": cadre_id, **row}
-        if hidden:
-            after.update(dict.fromkeys(hidden, "<已隐藏>"))
-        afters.append(to_json(after))
-    n = len(rows)
-    audit: dict[str, list[Any]] = {
-        "uid": [m.new_uid() for _ in range(n)],
-        "created_at": [stamp] * n,
-        "updated_at": [stamp] * n,
-        "created_by_id": [None] * n,
-        "updated_by_id": [None] * n,
-        "deleted_at": [None] * n,
-        "at": [stamp] * n,
-        "member_id": [member] * n,
-        "actor": [uow.db.actor] * n,  # who ran it, when a command did (as a flush would record)
-        "action": [AuditAction.CREATE] * n,
-        "table_name": ["cadres"] * n,
-        "record_id": ids,
-        "record_uid": [row["uid"] for row in rows],
-        "summary": [None] * n,
-        "before": [None] * n,
-        "after": afters,
-    }
-    _bulk_insert(session, _AUDIT, audit)
-    return ids
-
-
-def _bulk_insert(session: Session, table: Table, columns: dict[str, list[Any]]) -> None:
-    """``INSERT`` rows given column by column (name → the values) in one executemany.
-
-    Each value goes through its column type's bind processor, so the driver gets what
-    ``session.execute(insert(table), rows)`` would send, without SQLAlchemy's per-row work.
-    """
-    conn = session.connection()
-    dialect = conn.dialect
-    if dialect.paramstyle != "qmark":  # pragma: no cover - SQLite drivers are qmark
-        rows = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-        session.execute(insert(table), rows)
-        return
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(table.c[key].name) for key in columns)
-    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(columns))})"
-    values: list[list[Any]] = []
-    for key, column in columns.items():
-        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
-        if process is None or not column:
-            values.append(column)
-        elif all(x is column[0] for x in column):  # a time stamp, a default: converted once
-            values.append([process(column[0])] * len(column))
-        else:
-            values.append(list(map(process, column)))
-    conn.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
 def _fingerprint(session: Session) -> tuple[Any, ...]:
