@@ -25,7 +25,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.excel.roster import xlsx_tables, read_roster
+from wsjc_desktop.excel.roster import read_roster, xlsx_tables
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

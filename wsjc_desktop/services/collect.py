@@ -276,11 +276,12 @@ class CollectResult:
 
     @classmethod
     def of(cls, preview: CollectPreview) -> CollectResult:
-        """What importing ``preview`` does (or would do)."""
+        """What importing ``preview`` does (or would do): nothing at all when it has errors."""
+        writes = not preview.errors
         by_kind = {
             table: {
-                "imported": preview.count(Action.NEW, table),
-                "updated": preview.count(Action.UPDATE, table),
+                "imported": preview.count(Action.NEW, table) if writes else 0,
+                "updated": preview.count(Action.UPDATE, table) if writes else 0,
                 "unchanged": preview.unchanged.get(table, 0),
             }
             for table in TABLES
