@@ -44,6 +44,7 @@ from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.filedialogs import Purpose
 
 FILE_FILTER = "信息采集表 (*.xlsx)"
+COLUMNS = ("干部 / 内容", "项目", "原值", "新值")
 NEW_COLOUR = QColor("#1b6e20")
 ERROR_COLOUR = QColor("#b00020")
 
@@ -156,13 +157,13 @@ class CollectImportDialog(QDialog):
         top.addWidget(self.choose_button)
 
         self.tree = QTreeWidget()
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["干部 / 内容", "项目", "原值", "新值"])
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((300, 110, 200)):
+        for col, width in enumerate((200, 110, 190)):
             self.tree.setColumnWidth(col, width)
 
         self.errors_label = QLabel("错误（须改正后重新导入）：")
@@ -221,23 +222,19 @@ class CollectImportDialog(QDialog):
             counts = "，".join(
                 p for p in (f"新增{new}项" if new else "", f"更新{updated}项" if updated else "") if p
             )
-            top = QTreeWidgetItem([f"{group.name}（{counts}）", "", "", ""])
+            top = QTreeWidgetItem([f"{group.name}（{counts}）"])
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
             self.tree.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)
             for change in group.changes:
-                item = QTreeWidgetItem(
-                    [
-                        f"{change.action.value}{change.kind}“{change.title}”",
-                        "",
-                        "",
-                        f"第{change.row}行（{change.sheet}）",
-                    ]
-                )
+                where = f"{change.sheet} 第{change.row}行"
+                item = QTreeWidgetItem([f"{change.action.value}{change.kind}“{change.title}”（{where}）"])
                 if change.action is Action.NEW:
                     item.setForeground(0, QBrush(NEW_COLOUR))
                 top.addChild(item)
+                item.setFirstColumnSpanned(True)
                 for fld in change.fields:
                     item.addChild(QTreeWidgetItem(["", fld.label, fld.old, fld.new]))
         self.tree.expandAll()
