@@ -412,3 +412,38 @@ def test_making_the_workbook_is_noted_in_the_audit_log(demo: Database, tmp_path:
     assert (
         collect.default_file_name(UNIT, datetime(2026, 6, 15).date()) == "信息采集表-区财政局-20260615.xlsx"
     )
+
+
+def test_a_cadre_listed_by_the_id_number_of_another_units_cadre_moves_here(
+    demo: Database, made: Path, tmp_path: Path
+) -> None:
+    here = unit_id(demo)
+    with demo.read() as uow:
+        other = uow.session.scalars(
+            select(m.Cadre)
+            .where(m.Cadre.unit_id != here, m.Cadre.id_number.is_not(None))
+            .order_by(m.Cadre.id)
+        ).first()
+        assert other is not None
+        old_unit = other.unit.display_name
+        other_id, name, id_number = other.id, other.name, other.id_number
+    book = load_workbook(made)
+    cadres = book["干部基本信息"]
+    ch = columns(cadres)
+    row = first_blank(cadres, "姓名")
+    cadres.cell(row, ch["姓名"], name)
+    cadres.cell(row, ch["身份证号"], id_number)
+    out = tmp_path / "调入.xlsx"
+    book.save(out)
+    preview = collect.preview_collection(demo, out)
+    assert preview.ok
+    [change] = preview.changes
+    assert change.text() == f"更新干部信息“{name}”：单位 {old_unit} → {UNIT}"
+    assert [w.text() for w in preview.warnings] == [
+        f"工作表“干部基本信息”第{row}行 身份证号：系统中该身份证号的干部属于其他单位，导入后将调入本单位"
+    ]
+    collect.import_collection(demo, preview)
+    with demo.read() as uow:
+        moved = uow.session.get(m.Cadre, other_id)
+        assert moved is not None and moved.unit_id == here
+    assert collect.preview_collection(demo, out).changes == []

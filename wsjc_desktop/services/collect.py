@@ -373,7 +373,10 @@ def _same(kind: FieldKind, stored: Any, new: Any) -> bool:
     return False
 
 
-def _shown(spec: RecordSpec, name: str, value: Any) -> str:
+def _shown(spec: RecordSpec, name: str, value: Any, session: Session | None = None) -> str:
+    if value is not None and spec.field(name).kind is FieldKind.REF and session is not None:
+        unit = session.get(m.Unit, value) if name == "unit_id" else None
+        return unit.display_name if unit is not None else str(value)
     text = screen_value(spec.field(name), value) if value is not None else ""
     return text or EMPTY
 
@@ -507,6 +510,12 @@ class _Planner:
                 found, existing = self.match_cadre(row, values)
                 if not found:
                     continue
+                if existing is not None and existing.unit_id != self.unit.id:
+                    # the unit lists someone the system has elsewhere by ID number: moved here
+                    values["unit_id"] = self.unit.id
+                    self.warn(
+                        table, row.row, "id_number", "系统中该身份证号的干部属于其他单位，导入后将调入本单位"
+                    )
             if existing is not None:
                 if existing.id in seen:
                     self.error(table, row.row, "name", f"与第{seen[existing.id]}行是同一名干部，请合并为一行")
@@ -525,7 +534,9 @@ class _Planner:
                     continue
                 fields = [
                     FieldChange(
-                        spec.field(n).label, _shown(spec, n, getattr(existing, n)), _shown(spec, n, value)
+                        spec.field(n).label,
+                        _shown(spec, n, getattr(existing, n), self.session),
+                        _shown(spec, n, value, self.session),
                     )
                     for n, value in changes.items()
                 ]
