@@ -91,15 +91,15 @@ class Column:
         return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CollectSheet:
-    table: str  # the records its rows are
+    spec: RecordSpec  # the records its rows are
     name: str  # the sheet's name
     columns: tuple[Column, ...]
 
     @property
-    def spec(self) -> RecordSpec:
-        return {s.table: s for s in (CADRE, FAMILY_MEMBER, PERSONAL_MATTERS_REPORT)}[self.table]
+    def table(self) -> str:
+        return self.spec.table
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -131,12 +131,12 @@ _OWNER = (
 )
 
 CADRES = CollectSheet(
-    "cadres",
+    CADRE,
     "干部基本信息",
     (_CADRE_KEY, *(_field_column(CADRE, name) for name in CADRE_FIELDS)),
 )
 FAMILY = CollectSheet(
-    "family_members",
+    FAMILY_MEMBER,
     "家庭成员",
     (
         _CADRE_KEY,
@@ -146,7 +146,7 @@ FAMILY = CollectSheet(
     ),
 )
 REPORTS = CollectSheet(
-    "personal_matters_reports",
+    PERSONAL_MATTERS_REPORT,
     "个人有关事项",
     (
         _CADRE_KEY,
@@ -352,12 +352,6 @@ class CollectRow:
 
     row: int
     cells: dict[str, Any]
-
-    @property
-    def is_new(self) -> bool:
-        """A row the unit added (no key of the record it would be)."""
-        key = RECORD_KEY if RECORD_KEY in self.cells else CADRE_KEY
-        return _blank(self.cells.get(key))
 
 
 @dataclass
