@@ -186,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     roster_cli.add_parser(sub, [db_parent])
     import_cli.add_parser(sub, [db_parent])
+    __import__("wsjc_desktop.collect_cli").collect_cli.add_parser(sub, [db_parent])
     exchange_cli.add_parser(sub, [db_parent])
 
     _add_print_parser(sub, db_parent)

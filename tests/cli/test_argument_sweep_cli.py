@@ -95,9 +95,22 @@ COMMANDS: dict[str, list[str]] = {
     "demo": ["demo", "--db", "{db}"],
     "encrypt": ["encrypt", "--db", "{db}"],
     "gui": ["gui", "--db", "{db}"],
+    "collect make": ["collect", "make", "--unit", "区财政局", "--out", "{tmp}/采集表.xlsx", "--db", "{db}"],
+    "import collect": ["import", "collect", str(ROSTER_SAMPLE), "--db", "{db}"],
+    "import collect --dry-run": ["import", "collect", str(ROSTER_SAMPLE), "--dry-run", "--db", "{db}"],
 }
 #: Commands that only read: these are pointed at the device itself (the others at a link to it).
-READING = ("search", "stats", "check", "export", "print", "backup --list", "dry-run")
+READING = (
+    "search",
+    "stats",
+    "check",
+    "export",
+    "print",
+    "backup --list",
+    "dry-run",
+    "collect make",
+    "import collect --dry-run",
+)
 
 
 def fill(args: list[str], **values: Path | str) -> list[str]:
@@ -172,6 +185,12 @@ SWEEP: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("stats --out a pipe", ["stats", "--year", "2026", "--out", "{fifo}", "--db", "{db}"], ("不是普通文件",)),
     ("import a folder", ["import-roster", "{tmp}", "--db", "{db}"], ("不是普通文件",)),
     ("import a pipe", ["import-roster", "{fifo}", "--db", "{db}"], ("不是普通文件",)),
+    ("import collect a folder", ["import", "collect", "{tmp}", "--db", "{db}"], ("不是普通文件",)),
+    (
+        "collect make --out a pipe",
+        ["collect", "make", "--unit", "区财政局", "--out", "{fifo}", "--db", "{db}"],
+        ("不是普通文件",),
+    ),
     ("an unknown command", ["导出"], ("没有“导出”这个命令",)),
     ("an unknown option", ["search", "张", "--bogus", "--db", "{db}"], ("无法识别的参数",)),
     ("a missing argument", ["print", "talk", "--db", "{db}"], ("缺少参数",)),

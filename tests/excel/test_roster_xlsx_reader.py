@@ -25,7 +25,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.excel.roster import _xlsx_tables, read_roster
+from wsjc_desktop.excel.roster import read_roster, xlsx_tables
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -116,7 +116,7 @@ def typed(rows: list[tuple[Any, ...]]) -> list[list[tuple[str, Any]]]:
 def ours(path: Path) -> list[tuple[str, list[list[tuple[str, Any]]]]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return [(name, typed(list(rows))) for name, rows in _xlsx_tables(path)]
+        return [(name, typed(list(rows))) for name, rows in xlsx_tables(path)]
 
 
 def openpyxl_read_only(path: Path) -> list[tuple[str, list[list[tuple[str, Any]]]]]:
@@ -408,7 +408,7 @@ def test_rows_xml_refuses_are_refused_on_the_fast_path_too(tmp_path: Path, row: 
     xml = sheet('<row r="1"><c r="A1"><v>1</v></c></row>' + row)
     path = package(tmp_path / "bad.xlsx", [xml])
     with pytest.raises(UserError, match="无法读取Excel文件"):
-        for _, rows in _xlsx_tables(path):
+        for _, rows in xlsx_tables(path):
             list(rows)
 
 
@@ -416,7 +416,7 @@ def test_bytes_that_are_not_utf8_are_refused(tmp_path: Path) -> None:
     xml = sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="2">' + INLINE.format("A2", "@@") + "</row>")
     path = package(tmp_path / "bad.xlsx", [xml.encode().replace(b"@@", b"\xff\xfe")])
     with pytest.raises(UserError, match="无法读取Excel文件"):
-        for _, rows in _xlsx_tables(path):
+        for _, rows in xlsx_tables(path):
             list(rows)
 
 
@@ -427,7 +427,7 @@ def test_characters_xml_refuses_are_refused_on_the_fast_path_too(tmp_path: Path,
     )
     path = package(tmp_path / "bad.xlsx", [xml])
     with pytest.raises(UserError, match="无法读取Excel文件"):
-        for _, rows in _xlsx_tables(path):
+        for _, rows in xlsx_tables(path):
             list(rows)
 
 
@@ -438,7 +438,7 @@ def test_a_date_out_of_range_is_an_error_cell_with_openpyxl_warning(tmp_path: Pa
         styles=STYLES,
     )
     with pytest.warns(UserWarning, match="outside the limits for dates"):
-        rows = [list(r) for _, rs in _xlsx_tables(path) for r in rs]
+        rows = [list(r) for _, rs in xlsx_tables(path) for r in rs]
     assert rows == [["#VALUE!"]]
 
 
@@ -455,7 +455,7 @@ def test_a_date_out_of_range_is_an_error_cell_with_openpyxl_warning(tmp_path: Pa
 def test_a_damaged_sheet_is_a_chinese_refusal(tmp_path: Path, xml: str) -> None:
     path = package(tmp_path / "damaged.xlsx", [xml], strings=["<si><t>a</t></si>"])
     with pytest.raises(UserError, match="无法读取Excel文件"):
-        for _, rows in _xlsx_tables(path):
+        for _, rows in xlsx_tables(path):
             list(rows)
 
 

@@ -144,7 +144,7 @@ def _open_xlsx(path: Path, limits: Limits) -> LimitedZip:
     return open_zip(path, limits, not_zip=not_zip)
 
 
-def _xlsx_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
+def xlsx_tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
     """The worksheets of an .xlsx, each read once, as openpyxl's read-only mode would give their values.
 
     The package is checked against ``limits`` before anything in it is read
@@ -937,7 +937,7 @@ def _csv_rows(path: Path, encoding: str, limits: Limits) -> Iterator[list[str]]:
 def _tables(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_tables(path, limits)
+        return xlsx_tables(path, limits)
     if suffix == ".xls":
         return _xls_tables(path, limits)
     if suffix == ".csv":

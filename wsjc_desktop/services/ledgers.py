@@ -374,11 +374,11 @@ def export_ledger(
     """Write one ledger to ``out`` (.xlsx); returns the rows written."""
     sheet = ledger_sheet(db, ledger, year=year, unit_id=unit_id, today=today)
     written = write_ledgers(out, [sheet], progress=progress)
-    _note_export(db, f"导出{sheet.title} {written} 条：{Path(out).name}", LEDGERS[ledger].spec.table)
+    note_export(db, f"导出{sheet.title} {written} 条：{Path(out).name}", LEDGERS[ledger].spec.table)
     return written
 
 
-def _note_export(db: Database, summary: str, table: str) -> None:
+def note_export(db: Database, summary: str, table: str) -> None:
     """An audit entry; a database opened read-only (or busy) still exports, and only logs it."""
     if db.readonly:
         log.info("exported (not audited, read-only database): %s", summary)

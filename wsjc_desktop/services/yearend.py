@@ -22,7 +22,7 @@ from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel.writer import ColumnKind, LedgerColumn, LedgerSheet, Progress, write_ledgers
 from wsjc_desktop.printing.stats_table import StatsItem, StatsSection, StatsValues, render_stats
 from wsjc_desktop.services import stats
-from wsjc_desktop.services.ledgers import _note_export
+from wsjc_desktop.services.ledgers import note_export
 from wsjc_desktop.services.printing import _atomic_file, _font_overrides, _fonts, _group_name, _note_print
 from wsjc_desktop.storage.database import Database
 
@@ -171,7 +171,7 @@ def export_xlsx(db: Database, report: stats.Report, out: Path | str, progress: P
     """Write the report's workbook to ``out`` (.xlsx); returns the data rows written."""
     target = _refuse_read_only(out)
     written = write_ledgers(target, workbook_sheets(report), progress)
-    _note_export(db, f"导出{period_title(report.period)}工作统计：{target.name}", AUDIT_TABLE)
+    note_export(db, f"导出{period_title(report.period)}工作统计：{target.name}", AUDIT_TABLE)
     return written
 
 

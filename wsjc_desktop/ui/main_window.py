@@ -270,6 +270,20 @@ class MainWindow(QMainWindow):
         self.act_about = self._action("关于", self.show_about, None, sp.SP_MessageBoxInformation)
         self.act_quit = self._action("退出", self.close, "Ctrl+Q")
         self.act_import = self._action("导入花名册…", self.open_roster_import, "Ctrl+I", sp.SP_ArrowDown)
+        self.act_collect_make = self._action(
+            "生成信息采集表…",
+            self.open_collect_make,
+            None,
+            None,
+            "为一个单位生成信息采集表（Excel），由单位核对、补充干部信息后交回",
+        )
+        self.act_collect_import = self._action(
+            "导入信息采集表…",
+            self.open_collect_import,
+            None,
+            None,
+            "导入单位交回的信息采集表：先逐人列出将要修改的内容，确认后一次导入",
+        )
         self.act_backup = self._action("备份与恢复…", self.open_backups, None, sp.SP_DriveHDIcon)
         self.act_audit = self._action("审计日志…", self.open_audit_log, None, sp.SP_FileDialogDetailedView)
         self.act_lock = self._action("锁定", self.lock_now, "Ctrl+L", sp.SP_DialogNoButton, "离开时锁定程序")
@@ -323,6 +337,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("文件(&F)")
         file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_collect_make)
+        file_menu.addAction(self.act_collect_import)
         for act in (self.act_print, self.act_export):
             file_menu.addAction(act)
         file_menu.addSeparator()
@@ -455,6 +471,11 @@ class MainWindow(QMainWindow):
         for act in (self.act_new, self.act_edit, self.act_delete):
             act.setEnabled(edits)
         self.act_import.setEnabled(not self.ctx.readonly)
+        self.act_collect_import.setEnabled(not self.ctx.readonly)
+        if self.ctx.readonly:  # (record_tab is not imported at start-up otherwise)
+            from wsjc_desktop.ui.record_tab import READ_ONLY_TIP
+
+            self.act_collect_import.setToolTip(READ_ONLY_TIP)
         for act in (self.act_exchange_export, self.act_exchange_import, self.act_exchange_sync):
             act.setEnabled(not self.ctx.readonly)  # each writes (an export records what it carried)
 
@@ -532,6 +553,16 @@ class MainWindow(QMainWindow):
         from wsjc_desktop.ui.dialogs.roster_import import RosterImportDialog
 
         exec_dialog(RosterImportDialog(self.ctx, self))
+
+    def open_collect_make(self) -> None:
+        from wsjc_desktop.ui.dialogs.collect_dialog import CollectMakeDialog
+
+        exec_dialog(CollectMakeDialog(self.ctx, self))
+
+    def open_collect_import(self) -> None:
+        from wsjc_desktop.ui.dialogs.collect_dialog import CollectImportDialog
+
+        exec_dialog(CollectImportDialog(self.ctx, self))
 
     def open_recycle_bin(self) -> None:
         from wsjc_desktop.ui.dialogs.recycle_bin import RecycleBinDialog
