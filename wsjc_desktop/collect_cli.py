@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from wsjc_desktop.cli_access import database, note, output_path, print_json, say
+from wsjc_desktop.cli_access import database, output_path, print_json, say
 from wsjc_desktop.errors import UserError
 
 
@@ -80,7 +80,6 @@ def cmd_import_collect(args: argparse.Namespace) -> int:
             say(f"提示：{issue.text()}")
         if args.dry_run and not preview.errors:
             say("（试运行，未写入数据库）")
-    if preview.errors:
-        note(f"错误：信息采集表中有 {result.skipped} 行存在错误，未导入任何数据。")
-        return 1
+    if preview.errors and not args.dry_run:  # refused, as a ledger with a bad row is (exit 2)
+        raise UserError(f"信息采集表中有 {result.skipped} 行存在错误，未导入任何数据。请改正后重试。")
     return 0

@@ -87,13 +87,13 @@ def test_make_then_import_dry_run_json_and_again(db: Path, tmp_path: Path) -> No
     assert count(db, "family_members") == members + 1
 
 
-def test_a_file_with_errors_writes_nothing_and_exits_1(db: Path, tmp_path: Path) -> None:
+def test_a_file_with_errors_writes_nothing_and_exits_2(db: Path, tmp_path: Path) -> None:
     made, returned = tmp_path / "采集表.xlsx", tmp_path / "交回.xlsx"
     make(db, made)
     fill(made, returned, bad=True)
     before = digest(db)
     result = run_cli("import", "collect", returned, "--db", db, "--json")
-    assert result.returncode == 1
+    assert result.returncode == 2
     report = json.loads(out_text(result))
     assert (report["imported"], report["updated"]) == (0, 0)
     [error] = report["errors"]
@@ -101,7 +101,7 @@ def test_a_file_with_errors_writes_nothing_and_exits_1(db: Path, tmp_path: Path)
     assert "2001年13月" in error["message"]
     assert "未导入任何数据" in result.stderr.decode()
     plain = run_cli("import", "collect", returned, "--db", db)
-    assert plain.returncode == 1
+    assert plain.returncode == 2 and "Traceback" not in plain.stderr.decode()
     assert f"错误：工作表“家庭成员”第{error['row']}行 出生年月：" in out_text(plain)
     assert digest(db) == before
 
