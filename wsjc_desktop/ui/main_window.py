@@ -270,6 +270,13 @@ class MainWindow(QMainWindow):
         self.act_about = self._action("关于", self.show_about, None, sp.SP_MessageBoxInformation)
         self.act_quit = self._action("退出", self.close, "Ctrl+Q")
         self.act_import = self._action("导入花名册…", self.open_roster_import, "Ctrl+I", sp.SP_ArrowDown)
+        self.act_import_ledger = self._action(
+            "导入台账…",
+            self.open_ledger_import,
+            "Ctrl+Shift+I",
+            None,
+            "导入廉情提醒、列席会议、谈话等台账（本程序导出的或往年手工登记的）：先逐行预览，确认后一次导入",
+        )
         self.act_collect_make = self._action(
             "生成信息采集表…",
             self.open_collect_make,
@@ -337,6 +344,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("文件(&F)")
         file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_import_ledger)
         file_menu.addAction(self.act_collect_make)
         file_menu.addAction(self.act_collect_import)
         for act in (self.act_print, self.act_export):
@@ -472,10 +480,12 @@ class MainWindow(QMainWindow):
             act.setEnabled(edits)
         self.act_import.setEnabled(not self.ctx.readonly)
         self.act_collect_import.setEnabled(not self.ctx.readonly)
+        self.act_import_ledger.setEnabled(not self.ctx.readonly)
         if self.ctx.readonly:  # (record_tab is not imported at start-up otherwise)
             from wsjc_desktop.ui.record_tab import READ_ONLY_TIP
 
             self.act_collect_import.setToolTip(READ_ONLY_TIP)
+            self.act_import_ledger.setToolTip(READ_ONLY_TIP)
         for act in (self.act_exchange_export, self.act_exchange_import, self.act_exchange_sync):
             act.setEnabled(not self.ctx.readonly)  # each writes (an export records what it carried)
 
@@ -553,6 +563,11 @@ class MainWindow(QMainWindow):
         from wsjc_desktop.ui.dialogs.roster_import import RosterImportDialog
 
         exec_dialog(RosterImportDialog(self.ctx, self))
+
+    def open_ledger_import(self) -> None:
+        from wsjc_desktop.ui.dialogs.ledger_import import LedgerImportDialog
+
+        exec_dialog(LedgerImportDialog(self.ctx, self))
 
     def open_collect_make(self) -> None:
         from wsjc_desktop.ui.dialogs.collect_dialog import CollectMakeDialog

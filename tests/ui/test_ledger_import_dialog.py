@@ -1,0 +1,126 @@
+"""导入台账 in the window (issue 17, points 1 and 2): choose the kind and the file, see every row
+(errors red, warnings yellow), import all of it in one go, or nothing while any row is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog, QMenu
+from pytestqt.qtbot import QtBot
+
+from tests.support.builders import cadre, unit
+from tests.ui.modal import answer_modals, click_accept
+from wsjc_desktop.services import records
+from wsjc_desktop.ui.context import AppContext
+from wsjc_desktop.ui.dialogs.ledger_import import LedgerImportDialog
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = ["序号", "谈话时间", "被谈话人", "谈话方式", "主谈人", "谈话事由"]
+
+
+def talks_book(path: Path, rows: list[list[Any]], title: str = "2023年度谈话台账") -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([title])
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def people(ctx: AppContext) -> None:
+    finance = unit(ctx.db, "区财政局", short_name="财政局")
+    for name in ("张三", "李四", "王五"):
+        cadre(ctx.db, finance, name)
+
+
+def table_texts(dialog: LedgerImportDialog) -> list[list[str]]:
+    model = dialog.model
+    return [
+        [str(model.index(r, c).data()) for c in range(model.columnCount())] for r in range(model.rowCount())
+    ]
+
+
+def test_a_past_talks_ledger_is_previewed_then_imported(
+    ctx: AppContext, people: None, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = talks_book(
+        tmp_path / "谈话台账.xlsx",
+        [
+            [1, "3月5日", "张三、李四", "集体廉政谈话", "老周", "节前廉政提醒"],
+            [2, "2023.4.8", "王五", "提醒谈话", "老周", "工作作风"],
+            [2, "2023.4.8", "王五", "提醒谈话", "老周", "工作作风"],
+        ],
+    )
+    dialog = LedgerImportDialog(ctx, ledger="talks")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.import_button.isEnabled()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    QTest.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    rows = table_texts(dialog)
+    assert [r[2] for r in rows] == ["新增", "新增", "跳过"]
+    assert rows[0][1].startswith("3月5日  集体廉政谈话  张三、李四")
+    assert "完全相同" in rows[2][3]
+    notes = dialog.notes_label.text()
+    assert "历史人员" in notes and "老周" in notes and "按 2023 年理解" in notes
+    assert dialog.import_button.isEnabled()
+    qtbot.wait(50)  # the layout gives the notes their lines
+    dialog.grab().save(str(ROOT / "docs" / "screenshots" / "ledger_import.png"))
+
+    seen = answer_modals(click_accept)
+    QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert dialog.import_result is not None and dialog.import_result.imported == 2
+    assert records.count(ctx.db, "talks") == 2
+
+
+def test_a_row_with_an_error_keeps_import_off_until_the_option_fixes_it(
+    ctx: AppContext, people: None, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = talks_book(tmp_path / "t.xlsx", [[1, "2023-05-06", "赵六", "提醒谈话", None, None]])
+    dialog = LedgerImportDialog(ctx, ledger="talks", path=path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    [row] = table_texts(dialog)
+    assert row[2] == "有错误" and "花名册中没有“赵六”" in row[3]
+    assert not dialog.import_button.isEnabled()
+    assert "全部无误才能导入" in dialog.notes_label.text()
+    assert records.count(ctx.db, "talks") == 0
+    # 赵六 has no unit in a talks ledger: even with the option he cannot be made
+    dialog.create_box.setChecked(True)
+    assert not dialog.import_button.isEnabled()
+    # a year typed in the box wins over the title's
+    dated = talks_book(tmp_path / "d.xlsx", [[1, "3月5日", "张三", "提醒谈话", None, None]], title="谈话台账")
+    dialog.load(dated)
+    [row] = table_texts(dialog)
+    assert "没有写年份" in row[3]
+    dialog.year_box.setValue(2022)
+    [row] = table_texts(dialog)
+    assert row[2] == "新增" and dialog.import_button.isEnabled()
+
+
+def test_the_file_menu_offers_it_and_a_read_only_file_does_not(window: object, ctx: AppContext) -> None:
+    from wsjc_desktop.ui.main_window import MainWindow
+    from wsjc_desktop.ui.record_tab import READ_ONLY_TIP
+
+    assert isinstance(window, MainWindow)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    assert "导入台账…" in [a.text() for a in file_menu.actions()]
+    assert window.act_import_ledger.shortcut().toString() == "Ctrl+Shift+I"
+    ctx.db.readonly = True
+    try:
+        window._update_actions()
+        assert not window.act_import_ledger.isEnabled()
+        assert window.act_import_ledger.toolTip() == READ_ONLY_TIP
+    finally:
+        ctx.db.readonly = False

@@ -1,0 +1,279 @@
+"""导入台账: pick the kind of ledger and its file, see what every row would do, then import it.
+
+The program's own ledgers and the clerk's past ones alike (other header names, several people in
+a cell, dates in any shape). The dialog only shows the preview and calls the importer; reading,
+matching and writing are in :mod:`wsjc_desktop.services.ledger_import`. Any row with an error
+keeps 导入 off: the import is all or nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wsjc_desktop.services.ledger_import import (
+    IMPORTABLE,
+    LedgerPreview,
+    LedgerRow,
+    RowAction,
+    import_ledger,
+    preview_ledger,
+)
+from wsjc_desktop.services.ledgers import LEDGERS
+from wsjc_desktop.services.roster_import import ImportResult
+from wsjc_desktop.ui import filedialogs
+from wsjc_desktop.ui.actions import run_action
+from wsjc_desktop.ui.context import AppContext
+from wsjc_desktop.ui.dialogs.roster_import import ERROR_BACKGROUND, WARNING_BACKGROUND
+from wsjc_desktop.ui.filedialogs import Purpose
+
+COLUMNS = ("行号", "内容", "操作", "问题")
+FILE_FILTER = "台账 (*.xlsx *.xls *.csv);;Excel 工作簿 (*.xlsx);;Excel 97-2003 (*.xls);;CSV (*.csv)"
+#: How many filled cells of a row the 内容 column shows.
+SHOWN_CELLS = 4
+NO_YEAR = 0  # the year box's “自动” (from the sheet's title or the file's name)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def describe(row: LedgerRow, ledger: str) -> str:
+    """The first few filled cells of a row, as the sheet has them: 2023-03-05 廉政谈话 张三、李四."""
+    parts: list[str] = []
+    for fld in LEDGERS[ledger].fields:
+        value = row.cells.get(fld.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, date):
+            value = f"{value:%Y-%m-%d}"
+        parts.append(str(value).replace("\n", " ").strip())
+        if len(parts) == SHOWN_CELLS:
+            break
+    return "  ".join(parts)
+
+
+def problems_text(row: LedgerRow) -> str:
+    parts = [f"{col}：{msg}" if col else msg for col, msg in row.errors]
+    parts += [f"提示 {col}：{msg}" if col else f"提示：{msg}" for col, msg in row.warnings]
+    return "；".join(parts)
+
+
+class LedgerPreviewModel(QAbstractTableModel):
+    """The preview rows, one line each; error rows are tinted red, rows with warnings yellow."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[LedgerRow] = []
+        self._ledger = IMPORTABLE[0]
+
+    def set_rows(self, ledger: str, rows: list[LedgerRow]) -> None:
+        self.beginResetModel()
+        self._ledger, self._rows = ledger, list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == 0:
+                return str(row.row)
+            if col == 1:
+                return describe(row, self._ledger)
+            if col == 2:
+                return "有错误" if row.errors else row.action.value
+            if col == 3:
+                return problems_text(row)
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.errors:
+                return ERROR_BACKGROUND
+            if row.warnings:
+                return WARNING_BACKGROUND
+        return None
+
+
+class LedgerImportDialog(QDialog):
+    """Choose a ledger kind and file, preview every row, then 导入 all of it in one transaction."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        ledger: str | None = None,
+        path: Path | str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.path: Path | None = None
+        self.preview: LedgerPreview | None = None
+        self.import_result: ImportResult | None = None
+        self.setWindowTitle("导入台账")
+        self.resize(920, 580)
+
+        self.kind_combo = QComboBox()
+        for key in IMPORTABLE:
+            self.kind_combo.addItem(LEDGERS[key].title, key)
+        self.kind_combo.setToolTip("要导入的台账种类（花名册请用“导入花名册…”）")
+        self.year_box = QSpinBox()
+        self.year_box.setRange(NO_YEAR, 2100)
+        self.year_box.setSpecialValueText("自动")
+        self.year_box.setValue(NO_YEAR)
+        self.year_box.setToolTip("只写了月日的日期（如 3月5日）按此年份理解；“自动”：从表格标题或文件名看出")
+        self.create_box = QCheckBox("新建花名册中没有的人员和单位")
+        self.create_box.setToolTip("不勾选时，这样的行标为错误；勾选后在该行的单位下新建")
+        self.file_label = QLabel("尚未选择文件。")
+        self.choose_button = QPushButton("选择文件…")
+        self.choose_button.clicked.connect(self.choose_file)
+        options = QHBoxLayout()
+        options.addWidget(QLabel("台账："))
+        options.addWidget(self.kind_combo)
+        options.addSpacing(12)
+        options.addWidget(QLabel("年份："))
+        options.addWidget(self.year_box)
+        options.addSpacing(12)
+        options.addWidget(self.create_box)
+        options.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.file_label, 1)
+        top.addWidget(self.choose_button)
+
+        self.model = LedgerPreviewModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((50, 330, 70)):
+            self.table.setColumnWidth(col, width)
+
+        self.summary_label = QLabel("")
+        self.summary_label.setWordWrap(True)
+        self.notes_label = QLabel("")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setStyleSheet("color: #666;")
+
+        self.import_button = QPushButton("导入")
+        self.import_button.setEnabled(False)
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.import_all)
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(options)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.notes_label)
+        layout.addLayout(buttons)
+
+        if ledger is not None:
+            self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(ledger)))
+        # a change of kind, year or the option reads the file again
+        self.kind_combo.currentIndexChanged.connect(self.reload)
+        self.year_box.valueChanged.connect(self.reload)
+        self.create_box.toggled.connect(self.reload)
+        if path is not None:
+            self.load(Path(path))
+
+    @property
+    def ledger(self) -> str:
+        return str(self.kind_combo.currentData())
+
+    # --- actions --------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        path = filedialogs.open_file(self, Purpose.IMPORT, "选择台账文件", FILE_FILTER)
+        if path is not None:
+            self.load(path)
+
+    def reload(self) -> None:
+        if self.path is not None:
+            self.load(self.path)
+
+    def load(self, path: Path) -> None:
+        self.path = path
+        ledger, create = self.ledger, self.create_box.isChecked()
+        year = self.year_box.value() or None
+        self.import_button.setEnabled(False)
+        run_action(
+            self,
+            lambda: preview_ledger(self.ctx.db, ledger, path, create_missing=create, year=year),
+            busy=True,
+            title="无法读取台账",
+            on_done=self.show_preview,
+        )
+
+    def show_preview(self, preview: LedgerPreview) -> None:
+        self.preview = preview
+        self.file_label.setText(f"文件：{preview.path.name}（工作表“{preview.sheet_name}”）")
+        self.model.set_rows(preview.ledger, preview.rows)
+        self.summary_label.setText(preview.summary())
+        notes = list(preview.warnings)
+        if preview.year is not None and self.year_box.value() == NO_YEAR:
+            notes.append(f"只写了月日的日期按 {preview.year} 年理解（可在“年份”中改）。")
+        if preview.new_units:
+            notes.append("将新建单位：" + "、".join(preview.new_units))
+        if preview.new_cadres:
+            notes.append("将新建人员：" + "、".join(f"{n}（{u}）" for n, u in preview.new_cadres))
+        if preview.error_rows:
+            notes.append(f"有 {preview.error_rows} 行存在错误：改正文件后重新选择，全部无误才能导入。")
+        self.notes_label.setText("\n".join(notes))
+        writable = preview.count(RowAction.NEW) + preview.count(RowAction.UPDATE)
+        self.import_button.setEnabled(writable > 0 and not preview.error_rows)
+
+    def import_all(self) -> None:
+        if self.preview is None:
+            return
+        preview = self.preview
+        result = run_action(self, lambda: import_ledger(self.ctx.db, preview), busy=True, title="导入失败")
+        if result is None:
+            return
+        self.import_result = result
+        QMessageBox.information(
+            self,
+            "导入完成",
+            f"新增 {result.imported} 条，更新 {result.updated} 条，无变化 {result.unchanged} 条，"
+            f"跳过 {result.skipped} 行。",
+        )
+        self.accept()
