@@ -116,7 +116,11 @@ def test_the_file_menu_offers_it_and_a_read_only_file_does_not(window: object, c
     file_menu = window.menuBar().actions()[0].menu()
     assert isinstance(file_menu, QMenu)
     assert "导入台账…" in [a.text() for a in file_menu.actions()]
-    assert window.act_import_ledger.shortcut().toString() == "Ctrl+Shift+I"
+    assert window.act_import_ledger.shortcut().toString() == "Ctrl+Shift+T"
+    from PySide6.QtGui import QAction
+
+    keys = [a.shortcut().toString() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []  # no key does two things
     ctx.db.readonly = True
     try:
         window._update_actions()

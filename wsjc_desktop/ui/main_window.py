@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         self.act_import_ledger = self._action(
             "导入台账…",
             self.open_ledger_import,
-            "Ctrl+Shift+I",
+            "Ctrl+Shift+T",
             None,
             "导入廉情提醒、列席会议、谈话等台账（本程序导出的或往年手工登记的）：先逐行预览，确认后一次导入",
         )

@@ -82,6 +82,7 @@ def test_shows_the_stored_settings(ctx: AppContext, make_dialog: Callable[[], Se
         "文件夹与字体",
         "节假日",
         "数据交换",
+        "导入",
     ]
     dlg.reject()
 
@@ -535,3 +536,46 @@ def test_deadline_in_working_days(ctx: AppContext, make_dialog: Callable[[], Set
     assert again.deadline_working.isChecked()
     assert again.deadline_days.suffix() == " 个工作日"
     again.reject()
+
+
+def test_the_group_adds_its_own_way_of_writing_an_option(
+    ctx: AppContext, make_dialog: Callable[[], SettingsDialog], qtbot: QtBot, tmp_path: Path
+) -> None:
+    """设置 → 导入 (issue 17, point 2): a row added there is stored as ``import.synonyms`` and the
+    next ledger import reads 政治谈话 as 谈心谈话."""
+    from openpyxl import Workbook
+
+    from wsjc_desktop.services.ledger_import import preview_ledger
+    from wsjc_desktop.ui.dialogs.synonyms_page import SynonymsPage
+
+    dialog = make_dialog()
+    page = dialog.synonyms_page
+    assert isinstance(page, SynonymsPage)
+    dialog.tabs.setCurrentWidget(page)
+    click(page.add_button)
+    column, written, option = (page.table.cellWidget(0, c) for c in range(3))
+    assert isinstance(column, QComboBox) and isinstance(written, QLineEdit) and isinstance(option, QComboBox)
+    column.setCurrentText("谈话类型")
+    type_text(written, "政治谈话")
+    option.setCurrentText("谈心谈话")
+    ROOT = Path(__file__).resolve().parents[3]
+    dialog.grab().save(str(ROOT / "docs" / "screenshots" / "settings_synonyms.png"))
+    click(dialog.save_button)
+    qtbot.waitUntil(lambda: not (shiboken6.isValid(dialog) and dialog.isVisible()), timeout=3000)
+    assert settings.get(ctx.db, "import.synonyms") == {"谈话类型": {"政治谈话": "谈心谈话"}}
+
+    finance = unit(ctx.db, "区财政局")
+    records.create(ctx.db, "cadres", {"name": "张三", "unit_id": finance})
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2023年谈话台账"])
+    sheet.append(["序号", "谈话时间", "被谈话人", "谈话方式"])
+    sheet.append([1, "2023-03-05", "张三", "政治谈话"])
+    book.save(tmp_path / "t.xlsx")
+    [row] = preview_ledger(ctx.db, "talks", tmp_path / "t.xlsx").rows
+    assert row.errors == [] and row.values["kind"].label == "谈心谈话"
+
+    again = make_dialog()
+    shown = again.synonyms_page.value()
+    assert shown == {"谈话类型": {"政治谈话": "谈心谈话"}}  # the stored rows come back to the page

@@ -58,6 +58,8 @@ from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
 from wsjc_desktop.ui.dialogs.exchange_page import ExchangePage
 from wsjc_desktop.ui.dialogs.holiday_page import HolidayCalendarPage
 from wsjc_desktop.ui.dialogs.settings_widgets import PREVIEW_STYLE, error_label, hint_label
+from wsjc_desktop.ui.dialogs.synonyms_page import KEY as SYNONYMS_KEY
+from wsjc_desktop.ui.dialogs.synonyms_page import SynonymsPage
 from wsjc_desktop.ui.forms import ERROR_STYLE
 from wsjc_desktop.ui.record_tab import RecordListPanel
 
@@ -168,12 +170,14 @@ class SettingsDialog(GuardedDialog):
         self.folders_page = self._build_folders()
         self.holidays_page = HolidayCalendarPage(ctx)
         self.exchange_page = ExchangePage(ctx)
+        self.synonyms_page = SynonymsPage()
         self.tabs.addTab(self.basic_page, "基本信息")
         self.tabs.addTab(self.numbers_page, "文号")
         self.tabs.addTab(self.members_page, "组内人员")
         self.tabs.addTab(self.folders_page, "文件夹与字体")
         self.tabs.addTab(self.holidays_page, "节假日")
         self.tabs.addTab(self.exchange_page, "数据交换")
+        self.tabs.addTab(self.synonyms_page, "导入")
         self.tabs.currentChanged.connect(self._page_shown)
 
         self.general_error = error_label()
@@ -453,7 +457,14 @@ class SettingsDialog(GuardedDialog):
 
     def _load(self) -> dict[str, Any]:
         stored = settings.get_all(self.ctx.db)
-        keys = (*BASIC_KEYS, "doc_number.template", *settings.per_kind_keys(), *FOLDER_KEYS, *FONT_KEYS)
+        keys = (
+            *BASIC_KEYS,
+            "doc_number.template",
+            *settings.per_kind_keys(),
+            *FOLDER_KEYS,
+            *FONT_KEYS,
+            SYNONYMS_KEY,
+        )
         out: dict[str, Any] = {}
         for key in keys:
             value = stored.get(key)
@@ -463,6 +474,8 @@ class SettingsDialog(GuardedDialog):
                 out[key] = bool(value)
             elif key == "security.idle_lock_minutes":
                 out[key] = int(value or settings.DEFAULTS[key])
+            elif key == SYNONYMS_KEY:
+                out[key] = value if isinstance(value, dict) else {}
             else:
                 out[key] = "" if value is None else str(value)
         return out
@@ -478,6 +491,7 @@ class SettingsDialog(GuardedDialog):
         for kind, row in self.kind_rows.items():
             row.prefix.setText(values[settings.prefix_key(kind)])
             row.template.setText(values[settings.template_key(kind)])
+        self.synonyms_page.set_value(values.get(SYNONYMS_KEY) or {})
         self.export_folder.setText(values["folders.export"])
         self.backup_folder.setText(values["folders.backup"])
         for key, edit in self.font_edits.items():
@@ -495,6 +509,7 @@ class SettingsDialog(GuardedDialog):
             "doc_number.template": self.template.text().strip(),
             "folders.export": self.export_folder.text().strip(),
             "folders.backup": self.backup_folder.text().strip(),
+            SYNONYMS_KEY: self.synonyms_page.value(),
         }
         for kind, row in self.kind_rows.items():
             out[settings.prefix_key(kind)] = row.prefix.text().strip()
