@@ -128,3 +128,49 @@ def test_the_file_menu_offers_it_and_a_read_only_file_does_not(window: object, c
         assert window.act_import_ledger.toolTip() == READ_ONLY_TIP
     finally:
         ctx.db.readonly = False
+
+
+def test_a_column_it_cannot_place_is_chosen_once_and_remembered(
+    ctx: AppContext, people: None, qtbot: QtBot, tmp_path: Path
+) -> None:
+    header = ["序号", "面谈日期", "被谈话人", "谈话方式", "备忘"]
+
+    def book(name: str, day: str) -> Path:
+        made = Workbook()
+        sheet = made.active
+        assert sheet is not None
+        sheet.append(["2023年谈话台账"])
+        sheet.append(header)
+        sheet.append([1, day, "张三", "提醒谈话", "不需要的一栏"])
+        made.save(tmp_path / name)
+        return tmp_path / name
+
+    dialog = LedgerImportDialog(ctx, ledger="talks", path=book("a.xlsx", "2023-03-05"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.columns_group.isVisible()
+    assert sorted(dialog.column_boxes) == ["备忘", "面谈日期"]
+    [row] = table_texts(dialog)
+    assert "请填写谈话日期" in row[3] and not dialog.import_button.isEnabled()
+    date_box = dialog.column_boxes["面谈日期"]
+    date_box.setCurrentIndex(date_box.findText("谈话日期"))
+    dialog.column_boxes["备忘"].setCurrentIndex(0)  # （不导入）, said out loud
+    dialog.column_boxes["备忘"].setCurrentIndex(dialog.column_boxes["备忘"].findText("事由"))
+    dialog.column_boxes["备忘"].setCurrentIndex(dialog.column_boxes["备忘"].findText("（不导入）"))
+    [row] = table_texts(dialog)
+    assert row[2] == "新增" and dialog.import_button.isEnabled()
+    assert dialog.columns_group.isVisible()  # the choices stay on screen to be changed
+    qtbot.wait(50)
+    dialog.grab().save(str(ROOT / "docs" / "screenshots" / "ledger_import_columns.png"))
+    seen = answer_modals(click_accept)
+    QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen))
+    [talk] = records.list_records(ctx.db, "talks")
+    assert str(talk["held_on"]) == "2023-03-05" and talk["reason"] is None
+
+    later = LedgerImportDialog(ctx, ledger="talks", path=book("b.xlsx", "2023-04-06"))
+    qtbot.addWidget(later)
+    later.show()
+    assert not later.columns_group.isVisible()  # placed as before, without asking
+    [row] = table_texts(later)
+    assert row[2] == "新增" and "未导入" not in later.notes_label.text()

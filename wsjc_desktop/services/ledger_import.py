@@ -20,7 +20,7 @@ written while any row has an error; the import is one transaction and writes its
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
@@ -120,6 +120,8 @@ class LedgerPreview:
     new_cadres: list[tuple[str, str]] = field(default_factory=list)  # (name, unit)
     year: int | None = None  # the year of dates written without one (3月5日)
     fingerprint: tuple[Any, ...] = ()  # the state of the database the rows were matched against
+    unknown_headers: list[str] = field(default_factory=list)  # columns no field was found for
+    year_used: bool = False  # some date was written without its year and took ``year``
 
     def count(self, action: RowAction) -> int:
         return sum(1 for r in self.rows if r.action is action and not r.errors)
@@ -230,10 +232,46 @@ def _headers(ledger: Ledger) -> dict[str, str]:
     return out
 
 
-def _read(ledger: Ledger, path: Path, limits: Limits) -> sheets.RosterSheet:
+def _read(ledger: Ledger, path: Path, limits: Limits, columns: Mapping[str, str]) -> sheets.RosterSheet:
+    """The sheet, its columns placed by :func:`_headers` and by ``columns`` (a header's text →
+    the field it holds, "" for a column not to import: what the user chose in the dialog)."""
     lookup = _headers(ledger)
+    chosen = {_norm_header(text): name for text, name in columns.items()}
+    lookup.update({text: name for text, name in chosen.items() if name})
     required = {f.name for f in ledger.fields if f.required}
-    return sheets.read_table(path, lookup, anchors=required, limits=limits, what=ledger.title)
+    sheet = sheets.read_table(path, lookup, anchors=required, limits=limits, what=ledger.title)
+    sheet.unknown_headers = [h for h in sheet.unknown_headers if _norm_header(h) not in chosen]
+    return sheet
+
+
+def column_choices(ledger_key: str) -> dict[str, str]:
+    """What an unplaced column may be taken as, in the dialog: label → field (or extra column)."""
+    ledger = _ledger(ledger_key)
+    out = {fld.label: fld.name for fld in ledger.fields}
+    out.update({col.header: col.header for col in ledger.extra if col.header not in _DERIVED})
+    return out
+
+
+def stored_columns(session: Session, ledger_key: str) -> dict[str, str]:
+    """The columns the user placed for this ledger before (``import.columns``)."""
+    from wsjc_desktop.services import settings
+
+    found = settings.get_in(session, "import.columns") or {}
+    mapping = found.get(ledger_key) if isinstance(found, dict) else None
+    return dict(mapping) if isinstance(mapping, dict) else {}
+
+
+def remember_columns(db: Database, ledger_key: str, columns: Mapping[str, str]) -> None:
+    """Keep the user's placing of columns for the next file with such headers."""
+    from wsjc_desktop.services import settings
+
+    if not columns:
+        return
+    with db.uow() as uow:
+        stored = settings.get_in(uow.session, "import.columns") or {}
+        merged = {**stored, ledger_key: {**stored.get(ledger_key, {}), **columns}}
+        settings.store_in(uow.session, "import.columns", merged)
+        uow.commit()
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -369,6 +407,7 @@ class _Converter:
         self.names = names
         self.create_missing = create_missing
         self.year: int | None = None
+        self.year_used = False  # a date without its year was given the sheet's
         self.synonyms: dict[str, dict[str, str]] = {}
         self.cache: dict[Any, tuple[bool, Any, list[tuple[str, str]], list[tuple[str, str]]]] = {}
         self.order = sorted(ledger.fields, key=lambda f: 0 if f.ref == "units" else 1)
@@ -493,6 +532,7 @@ class _Converter:
                         field=fld.name,
                     )
                 raw = f"{self.year}-{int(short[1]):02d}-{int(short[2]):02d}"
+                self.year_used = True
         elif kind in (FieldKind.TEXT, FieldKind.PHONE, FieldKind.ID_NUMBER, FieldKind.LONG_TEXT):
             raw = _text_cell(raw)
         return records.coerce(self.session, fld, raw)
@@ -844,13 +884,20 @@ def preview_ledger(
     *,
     create_missing: bool = False,
     year: int | None = None,
+    columns: Mapping[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> LedgerPreview:
-    """Read ``path`` as ledger ``key`` and decide, row by row, what importing it would do."""
+    """Read ``path`` as ledger ``key`` and decide, row by row, what importing it would do.
+
+    ``columns`` places columns the ledger's names do not (header text → field, "" to leave one
+    out), over the places remembered from earlier files (``import.columns``)."""
     ledger = _ledger(key)
     path = Path(path)
-    sheet = _read(ledger, path, limits)
+    with db.read() as uow:
+        placed = {**stored_columns(uow.session, key), **(columns or {})}
+    sheet = _read(ledger, path, limits, placed)
     preview = LedgerPreview(key, path, sheet.sheet_name, [LedgerRow(r.row, r.cells) for r in sheet.rows])
+    preview.unknown_headers = list(sheet.unknown_headers)
     if sheet.unknown_headers:
         preview.warnings.append(f"以下列不是“{ledger.title}”的列，未导入：{'、'.join(sheet.unknown_headers)}")
     preview.year = year if year is not None else sheet_year(sheet.title, path.stem)
@@ -869,6 +916,7 @@ def preview_ledger(
             row.cell_warnings = list(row.warnings)
         _plan(session, ledger, preview.rows)
         preview.fingerprint = _fingerprint(session, ledger)
+    preview.year_used = converter.year_used
     preview.new_members = list(converter.new_members)
     preview.new_units = list(converter.new_units)
     names = {uid: full for uid, (full, _short) in converter.names.unit_names.items()}

@@ -74,6 +74,8 @@ DEFAULTS: dict[str, Any] = {
     # how past ledgers write an option, added by the user to the built-in list
     # (``services.ledger_import``): {column label: {as written: option}}
     "import.synonyms": {},
+    # columns of past ledgers the user placed in the import dialog: {ledger: {header: field}}
+    "import.columns": {},
 }
 
 #: The range ``security.idle_lock_minutes`` must lie in.
@@ -165,6 +167,14 @@ def _check(key: str, value: Any) -> None:
             raise UserError(f"自动锁定时间须为 {low} 到 {high} 之间的整数（分钟）。", field=key)
     if key == "import.synonyms":
         _check_synonyms(value)
+    if key == "import.columns" and not (
+        isinstance(value, dict)
+        and all(
+            isinstance(m, dict) and all(isinstance(k, str) and isinstance(x, str) for k, x in m.items())
+            for m in value.values()
+        )
+    ):
+        raise UserError("导入台账时记住的列对应格式有误。", field=key)
     year = calendar_year(key)
     if year is not None:
         workcalendar.check_entry(year, value)

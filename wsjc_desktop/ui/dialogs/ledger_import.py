@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,8 +36,10 @@ from wsjc_desktop.services.ledger_import import (
     LedgerPreview,
     LedgerRow,
     RowAction,
+    column_choices,
     import_ledger,
     preview_ledger,
+    remember_columns,
 )
 from wsjc_desktop.services.ledgers import LEDGERS
 from wsjc_desktop.services.roster_import import ImportResult
@@ -50,6 +54,7 @@ FILE_FILTER = "台账 (*.xlsx *.xls *.csv);;Excel 工作簿 (*.xlsx);;Excel 97-2
 #: How many filled cells of a row the 内容 column shows.
 SHOWN_CELLS = 4
 NO_YEAR = 0  # the year box's “自动” (from the sheet's title or the file's name)
+LEAVE_OUT = "（不导入）"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -182,6 +187,13 @@ class LedgerImportDialog(QDialog):
         for col, width in enumerate((50, 330, 70)):
             self.table.setColumnWidth(col, width)
 
+        #: columns the ledger's names did not place, and what the user chose for them
+        self.columns: dict[str, str] = {}
+        self.column_boxes: dict[str, QComboBox] = {}
+        self.columns_group = QGroupBox("未认出的列：请选择各列对应的内容（会记住，下次相同的列名自动对应）")
+        self.columns_form = QFormLayout(self.columns_group)
+        self.columns_group.hide()
+
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
         self.notes_label = QLabel("")
@@ -202,6 +214,7 @@ class LedgerImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addLayout(top)
+        layout.addWidget(self.columns_group)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.notes_label)
@@ -210,7 +223,7 @@ class LedgerImportDialog(QDialog):
         if ledger is not None:
             self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(ledger)))
         # a change of kind, year or the option reads the file again
-        self.kind_combo.currentIndexChanged.connect(self.reload)
+        self.kind_combo.currentIndexChanged.connect(self.change_kind)
         self.year_box.valueChanged.connect(self.reload)
         self.create_box.toggled.connect(self.reload)
         if path is not None:
@@ -231,26 +244,61 @@ class LedgerImportDialog(QDialog):
         if self.path is not None:
             self.load(self.path)
 
+    def change_kind(self) -> None:
+        self.columns.clear()  # another ledger's columns are other fields
+        self.reload()
+
     def load(self, path: Path) -> None:
+        if path != self.path:
+            self.columns.clear()
         self.path = path
         ledger, create = self.ledger, self.create_box.isChecked()
         year = self.year_box.value() or None
+        columns = dict(self.columns)
         self.import_button.setEnabled(False)
         run_action(
             self,
-            lambda: preview_ledger(self.ctx.db, ledger, path, create_missing=create, year=year),
+            lambda: preview_ledger(
+                self.ctx.db, ledger, path, create_missing=create, year=year, columns=columns
+            ),
             busy=True,
             title="无法读取台账",
             on_done=self.show_preview,
         )
 
+    def _show_columns(self, preview: LedgerPreview) -> None:
+        """A choice for every column not placed by its name (and those the user placed)."""
+        headers = list(dict.fromkeys([*preview.unknown_headers, *self.columns]))
+        while self.columns_form.rowCount():
+            self.columns_form.removeRow(0)
+        self.column_boxes.clear()
+        choices = column_choices(preview.ledger)
+        for header in headers:
+            box = QComboBox()
+            box.addItem(LEAVE_OUT, "")
+            for label, name in choices.items():
+                box.addItem(label, name)
+            chosen = self.columns.get(header)
+            box.setCurrentIndex(max(0, box.findData(chosen)) if chosen else 0)
+            box.currentIndexChanged.connect(
+                lambda _i, h=header, b=box: self.place_column(h, str(b.currentData()))
+            )
+            self.columns_form.addRow(QLabel(f"“{header}”"), box)
+            self.column_boxes[header] = box
+        self.columns_group.setVisible(bool(headers))
+
+    def place_column(self, header: str, name: str) -> None:
+        self.columns[header] = name
+        self.reload()
+
     def show_preview(self, preview: LedgerPreview) -> None:
         self.preview = preview
+        self._show_columns(preview)
         self.file_label.setText(f"文件：{preview.path.name}（工作表“{preview.sheet_name}”）")
         self.model.set_rows(preview.ledger, preview.rows)
         self.summary_label.setText(preview.summary())
         notes = list(preview.warnings)
-        if preview.year is not None and self.year_box.value() == NO_YEAR:
+        if preview.year_used and self.year_box.value() == NO_YEAR:
             notes.append(f"只写了月日的日期按 {preview.year} 年理解（可在“年份”中改）。")
         if preview.new_units:
             notes.append("将新建单位：" + "、".join(preview.new_units))
@@ -269,6 +317,8 @@ class LedgerImportDialog(QDialog):
         result = run_action(self, lambda: import_ledger(self.ctx.db, preview), busy=True, title="导入失败")
         if result is None:
             return
+        if self.columns:  # the next file with these headers is placed alike
+            run_action(self, lambda: remember_columns(self.ctx.db, preview.ledger, self.columns))
         self.import_result = result
         QMessageBox.information(
             self,
