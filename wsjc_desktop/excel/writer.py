@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -105,7 +104,7 @@ _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(vertical="top", wrap_text=True)
-_TOP = Alignment(vertical="top")
+_TOP_CENTER = Alignment(horizontal="center", vertical="top")  # numbers and dates
 
 
 class ColumnKind(StrEnum):
@@ -182,7 +181,7 @@ def column_widths(
     wraps).
 
     The first ``printed`` columns (default: all) then fill the page's width: room left over
-    widens the text that wraps most, and if they are too wide the widest wrapping column is
+    widens the text (or the header) that wraps most, and if they are too wide the widest wrapping column is
     narrowed first, until they fit or none can wrap further.
     """
     printed = len(columns) if printed is None else printed
@@ -192,17 +191,20 @@ def column_widths(
             fit = _value_width(value) + (1 if isinstance(value, date) else 2)  # a date never wraps
             if fit > widths[i]:
                 widths[i] = fit
-    wanted = list(widths)
+    # what each column would take to show everything on one line, its header included
+    wanted = [max(w, text_width(c.header) + 2) for c, w in zip(columns, widths, strict=True)]
     for i, column in enumerate(columns):
-        if i >= printed:
+        if i >= printed:  # off the page: its header on one line
+            widths[i] = max(widths[i], text_width(column.header) + 2)
             cap = MAX_SCREEN_WIDTH
         else:
             cap = MAX_LONG_WIDTH if column.kind is ColumnKind.LONG_TEXT else MAX_WIDTH
         widths[i] = min(widths[i], max(cap, _header_width(column.header)))
     wrapping = [i for i in range(printed) if _wraps(columns[i].kind)]
-    # room left on the page goes to the text that wraps most, two units (a character) at a time
+    # room left on the page goes to the text (or the header) that wraps most, two units (one
+    # Chinese character) at a time
     while sum(widths[:printed]) + 2 <= PAGE_WIDTH:
-        short = [i for i in wrapping if min(wanted[i], MAX_SCREEN_WIDTH) > widths[i]]
+        short = [i for i in range(printed) if min(wanted[i], MAX_SCREEN_WIDTH) > widths[i]]
         if not short:
             break
         widest = max(short, key=lambda i: wanted[i] / widths[i])
@@ -250,7 +252,12 @@ def _write_sheet(wb: Workbook, sheet: LedgerSheet, tick: Callable[[], None]) -> 
     # everything below is part of the sheet's head, written before the first row
     widths = column_widths(columns, sheet.rows, printed)
     for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+        dimension = ws.column_dimensions[get_column_letter(i)]
+        dimension.width = width
+        # LibreOffice formats a cell written without a style as its column, Excel as the
+        # workbook's first cell format: both are the data style (and so is what is typed in)
+        dimension.font = _DATA_FONT
+        dimension.alignment = _WRAP
     ws.freeze_panes = "A3"
     ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.orientation = "landscape"
@@ -288,12 +295,17 @@ def _write_sheet(wb: Workbook, sheet: LedgerSheet, tick: Callable[[], None]) -> 
     make = _Cells(ws).make
     # openpyxl's own conversion learns that a value is a ready cell by catching the error of
     # assigning it as a value, once per styled cell (a third of a ledger's cells)
-    ws._values_to_row = partial(_values_to_row, ws, _data_style(ws))
+    ws._values_to_row = partial(_values_to_row, ws)
     # Excel does not grow a row for wrapped text in a file it opens, nor does LibreOffice
     # reliably: rows holding text longer than its column get the height their lines need
     wrapped = [(i, widths[i]) for i, kind in enumerate(kinds) if _wraps(kind)]
     for row_idx, row in enumerate(sheet.rows, start=3):
-        lines = max((_line_count(row[i], width) for i, width in wrapped), default=1)
+        lines = 1
+        for i, width in wrapped:
+            value = row[i]
+            # one paragraph of fewer characters than half the width fits whatever they are
+            if isinstance(value, str) and (2 * len(value) > width - 2 or "\n" in value):
+                lines = max(lines, _line_count(value, width))
         if lines > 1:
             ws.row_dimensions[row_idx].height = _row_height(lines)
         ws.append([make(kind, value) for kind, value in zip(kinds, row, strict=True)])
@@ -305,35 +317,23 @@ def _row_height(lines: int) -> float:
 
 
 def _line_count(value: Any, width: int) -> int:
-    """The lines ``value`` wraps to in a column ``width`` wide: a Chinese character that does
-    not fit at the end of a line starts the next, so this counts character by character once
-    the text is longer than a line."""
+    """The lines ``value`` wraps to in a column ``width`` wide, at most: a line holds at least
+    its width less one unit (a Chinese character that does not fit at its end starts the next)."""
     if not isinstance(value, str) or not value:
         return 1
     usable = max(2, width - 2)  # the cell's own padding
-    count = 0
-    for line in value.split("\n"):
-        if text_width(line) <= usable:
-            count += 1
-            continue
-        count += 1
-        used = 0
-        for char in line:
-            wide = 2 if text_width(char) > 1 else 1
-            if used + wide > usable:
-                count += 1
-                used = 0
-            used += wide
-    return count
+    if "\n" not in value:
+        return _wrapped(text_width(value), usable)
+    return sum(_wrapped(text_width(line), usable) for line in value.split("\n"))
 
 
-def _values_to_row(
-    ws: WriteOnlyWorksheet, style: StyleArray, values: Sequence[Any], row_idx: int
-) -> Iterator[Cell]:
-    """As ``WriteOnlyWorksheet._values_to_row``, taking ready cells as they are and giving
-    plain values ``style``."""
+def _wrapped(width: int, usable: int) -> int:
+    return 1 if width <= usable else -(-width // (usable - 1))
+
+
+def _values_to_row(ws: WriteOnlyWorksheet, values: Sequence[Any], row_idx: int) -> Iterator[Cell]:
+    """As ``WriteOnlyWorksheet._values_to_row``, taking ready cells as they are."""
     plain = WriteOnlyCell(ws)
-    plain._style = copy(style)
     for col_idx, value in enumerate(values, 1):
         if value is None:
             continue
@@ -347,34 +347,32 @@ def _values_to_row(
         yield cell
 
 
-def _data_style(ws: WriteOnlyWorksheet) -> StyleArray:
-    """The style of a data cell: 宋体 at FONT_SIZE, wrapped, top-aligned."""
-    cell = WriteOnlyCell(ws)
-    cell.font = _DATA_FONT
-    cell.alignment = _WRAP
-    return cell._style
-
-
 class _Cells:
-    """Turns values into what ``append`` takes. Plain values go straight through (fast) and get
-    the data style as they are written; dates and anything formula-like become cells carrying
-    a style computed once per sheet, their value set directly so openpyxl does not guess a type
-    (and a formula) again."""
+    """Turns values into what ``append`` takes. Plain values go straight through (fast) and take
+    the workbook's default cell format, which is the data style (see :func:`_workbook`); dates,
+    numbers of a number column and anything formula-like become cells carrying a style computed
+    once per sheet, their value set directly so openpyxl does not guess a type (and a formula)
+    again."""
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
         self.ws = ws
         date_cell = WriteOnlyCell(ws)
         date_cell.font = _DATA_FONT
-        date_cell.alignment = _TOP
+        date_cell.alignment = _TOP_CENTER
         date_cell.number_format = DATE_FORMAT
+        number_cell = WriteOnlyCell(ws)
+        number_cell.font = _DATA_FONT
+        number_cell.alignment = _TOP_CENTER
         quoted_cell = WriteOnlyCell(ws)
-        quoted_cell._style = copy(_data_style(ws))
+        quoted_cell.font = _DATA_FONT
+        quoted_cell.alignment = _WRAP
         quoted_cell.quotePrefix = True  # stays text when the cell is edited in Excel or WPS
         self.date_style = date_cell._style
+        self.number_style = number_cell._style
         self.quoted_style = quoted_cell._style
 
     def _raw(self, value: Any, data_type: str, style: Any) -> Cell:
-        # one style array shared by every date (or quoted) cell: openpyxl only reads it
+        # one style array shared by every date (number, quoted) cell: openpyxl only reads it
         cell = Cell(self.ws, row=1, column=1, style_array=style)
         cell._value = value
         cell.data_type = data_type
@@ -394,8 +392,30 @@ class _Cells:
         if isinstance(value, bool):
             return "是" if value else "否"
         if isinstance(value, int | float):
-            return value
+            return self._raw(value, "n", self.number_style) if kind is ColumnKind.NUMBER else value
         return self.make(kind, str(value))
+
+
+def _workbook() -> Workbook:
+    """A write-only workbook whose defaults are the data style.
+
+    Its first font, the Normal style's, is 宋体 10.5 pt: column widths are measured in the width
+    of a digit of that font, half a Chinese character, as :func:`column_widths` counts (with
+    openpyxl's Calibri, LibreOffice, substituting a wider font, would print every column wider).
+    Its first cell format, which Excel gives every cell written without a style, is that font
+    wrapped and top-aligned, and so is the Normal style, which LibreOffice gives such a cell
+    (unless its column has a style). The plain values, most of a ledger's cells, so carry no
+    style of their own, which keeps writing them about as fast as openpyxl writes bare values.
+    """
+    wb = Workbook(write_only=True)
+    wb._fonts = IndexedList([_DATA_FONT])
+    normal = wb._named_styles["Normal"]  # what LibreOffice gives a cell written without a style
+    normal.font = _DATA_FONT
+    normal.alignment = _WRAP
+    data = StyleArray()
+    data.alignmentId = wb._alignments.add(_WRAP)
+    wb._cell_styles = IndexedList([data])
+    return wb
 
 
 def write_ledgers(out: Path | str, sheets: Sequence[LedgerSheet], progress: Progress | None = None) -> int:
@@ -421,11 +441,7 @@ def write_ledgers(out: Path | str, sheets: Sequence[LedgerSheet], progress: Prog
 
     if progress is not None:
         progress(0, total)
-    wb = Workbook(write_only=True)
-    # the Normal style's font, which is also what column widths are measured in: the width of
-    # a digit of 宋体 at 10.5 pt, half a Chinese character, as column_widths counts (openpyxl's
-    # Calibri would make LibreOffice, which substitutes a wider font, print every column wider)
-    wb._fonts = IndexedList([_DATA_FONT])
+    wb = _workbook()
     for sheet in sheets:
         _write_sheet(wb, sheet, tick)
     with atomic_write(target, holder="Excel、WPS") as handle:
