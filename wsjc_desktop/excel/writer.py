@@ -317,18 +317,22 @@ def _row_height(lines: int) -> float:
 
 
 def _line_count(value: Any, width: int) -> int:
-    """The lines ``value`` wraps to in a column ``width`` wide, at most: a line holds at least
-    its width less one unit (a Chinese character that does not fit at its end starts the next)."""
+    """The lines ``value`` wraps to in a column ``width`` wide, at most."""
     if not isinstance(value, str) or not value:
         return 1
     usable = max(2, width - 2)  # the cell's own padding
-    if "\n" not in value:
-        return _wrapped(text_width(value), usable)
-    return sum(_wrapped(text_width(line), usable) for line in value.split("\n"))
+    return sum(_wrapped(line, usable) for line in value.split("\n"))
 
 
-def _wrapped(width: int, usable: int) -> int:
-    return 1 if width <= usable else -(-width // (usable - 1))
+def _wrapped(line: str, usable: int) -> int:
+    width = text_width(line)
+    if width <= usable:
+        return 1
+    if width == 2 * len(line):  # Chinese only: whole characters a line
+        return -(-len(line) // (usable // 2))
+    # mixed: a line holds at least its width less one unit (a Chinese character that does not
+    # fit at its end starts the next)
+    return -(-width // (usable - 1))
 
 
 def _values_to_row(ws: WriteOnlyWorksheet, values: Sequence[Any], row_idx: int) -> Iterator[Cell]:
