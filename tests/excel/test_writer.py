@@ -123,6 +123,21 @@ def test_print_layout(tmp_path: Path) -> None:
     assert ws.row_dimensions[4].height is None  # one line: the renderer's own height
 
 
+def test_too_wide_to_fit_at_9_pt_prints_at_full_size_across_pages(tmp_path: Path) -> None:
+    columns = [
+        LedgerColumn("序号", ColumnKind.NUMBER),
+        *(LedgerColumn(f"日期{i}", ColumnKind.DATE) for i in range(12)),
+    ]
+    rows: list[list[object]] = [[1, *[date(2026, 12, 31)] * 12]]
+    out = tmp_path / "宽.xlsx"
+    write_ledgers(out, [LedgerSheet("宽", "宽", columns, rows)])
+
+    ws = load_workbook(out)["宽"]
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage  # shrinking would go under 9 pt
+    assert ws.page_setup.scale == 100
+    assert ws.print_title_cols == "$A:$A"  # 序号 on every page across
+
+
 def test_printed_columns_must_lead_the_sheet(tmp_path: Path) -> None:
     odd = LedgerSheet(name="谈话台账", title="谈话台账", columns=COLUMNS, rows=[], printed=("序号", "日期"))
     with pytest.raises(ValueError, match="first"):

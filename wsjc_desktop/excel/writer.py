@@ -181,8 +181,8 @@ def column_widths(
     wraps).
 
     The first ``printed`` columns (default: all) then fill the page's width: room left over
-    widens the text (or the header) that wraps most, and if they are too wide the widest wrapping column is
-    narrowed first, until they fit or none can wrap further.
+    widens the text (or the header) that wraps most; if they are too wide, the wrapping columns
+    are narrowed, widest first (long text counting half), until they fit or none can narrow.
     """
     printed = len(columns) if printed is None else printed
     widths = [max(_header_width(c.header), c.width, MIN_WIDTH) for c in columns]
@@ -254,8 +254,9 @@ def _write_sheet(wb: Workbook, sheet: LedgerSheet, tick: Callable[[], None]) -> 
     for i, width in enumerate(widths, start=1):
         dimension = ws.column_dimensions[get_column_letter(i)]
         dimension.width = width
-        # LibreOffice formats a cell written without a style as its column, Excel as the
-        # workbook's first cell format: both are the data style (and so is what is typed in)
+        # a column with a style of its own would give it to LibreOffice's unstyled cells; the
+        # data style is the workbook's first format, so the column is written with none, and
+        # what the user types into it takes the data style too
         dimension.font = _DATA_FONT
         dimension.alignment = _WRAP
     ws.freeze_panes = "A3"
