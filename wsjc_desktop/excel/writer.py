@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -308,13 +308,20 @@ def _write_sheet(wb: Workbook, sheet: LedgerSheet, tick: Callable[[], None]) -> 
             if isinstance(value, str) and (2 * len(value) > width - 2 or "\n" in value):
                 lines = max(lines, _line_count(value, width))
         if lines > 1:
-            ws.row_dimensions[row_idx].height = _row_height(lines)
+            # the row's attributes as openpyxl writes them from a RowDimension, without building
+            # one per row (a write-only sheet reads them once, when the row goes out)
+            dict.__setitem__(ws.row_dimensions, row_idx, _height_attributes(lines))
         ws.append([make(kind, value) for kind, value in zip(kinds, row, strict=True)])
         tick()
 
 
 def _row_height(lines: int) -> float:
     return LINE_HEIGHT * lines + ROW_PADDING
+
+
+@cache
+def _height_attributes(lines: int) -> dict[str, str]:
+    return {"ht": f"{_row_height(lines):g}", "customHeight": "1"}
 
 
 def _line_count(value: Any, width: int) -> int:
