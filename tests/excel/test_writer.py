@@ -11,6 +11,9 @@ from openpyxl import load_workbook
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel.writer import (
     DATE_FORMAT,
+    MAX_SCREEN_WIDTH,
+    MIN_WRAP_WIDTH,
+    PAGE_WIDTH,
     ColumnKind,
     LedgerColumn,
     LedgerSheet,
@@ -88,7 +91,57 @@ def test_chinese_counts_double_in_column_widths() -> None:
     widths = column_widths(columns, [["区发展和改革委员会", "abcdefghi"]])
     assert widths[0] == 2 * 9 + 2
     assert widths[1] == 9 + 2
-    assert column_widths((LedgerColumn("长"),), [["字" * 200]]) == [40]  # long text wraps instead
+    # long text wraps instead: a lone column takes the page's width, up to the cap of a screen
+    assert column_widths((LedgerColumn("长"),), [["字" * 200]]) == [MAX_SCREEN_WIDTH]
+
+
+def test_printed_columns_fit_the_page_and_long_text_wraps() -> None:
+    columns = [LedgerColumn(f"列{i}") for i in range(12)]
+    widths = column_widths(columns, [["字" * 40] * 12], printed=8)
+    assert sum(widths[:8]) <= PAGE_WIDTH
+    assert all(w >= MIN_WRAP_WIDTH for w in widths[:8])
+    assert widths[8:] == [MAX_SCREEN_WIDTH] * 4  # off the page: capped for the screen only
+
+
+def test_print_layout(tmp_path: Path) -> None:
+    out = tmp_path / "台账.xlsx"
+    long_text = "关于区发展和改革委员会固定资产管理不规范问题的廉情抄告单" * 2
+    rows: list[list[object]] = [[1, long_text, date(2026, 3, 5), "+1"], [2, "区教育局", None, None]]
+    write_ledgers(out, [LedgerSheet("谈话台账", "谈话台账", COLUMNS, rows, printed=("序号", "单位"))])
+
+    ws = load_workbook(out)["谈话台账"]
+    assert ws.print_area == "'谈话台账'!$A$1:$B$4"  # the printed columns, every row
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:B1"]  # the title centred over them
+    assert [c.value for c in ws[2]] == ["序号", "单位", "日期", "内容"]  # the sheet keeps them all
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    for cell in (ws["A2"], ws["B3"], ws["A3"], ws["C3"], ws["D3"]):
+        assert cell.font.name == "宋体", cell.coordinate
+        assert cell.alignment.vertical == "top" or cell.row == 2, cell.coordinate
+    assert ws["B3"].alignment.wrap_text and ws["A3"].font.sz == 10.5
+    assert ws["D3"].quotePrefix and ws["D3"].value == "+1"
+    assert (ws.row_dimensions[3].height or 0) >= 2 * 13.5  # the long 单位 wraps onto more lines
+    assert ws.row_dimensions[4].height is None  # one line: the renderer's own height
+
+
+def test_too_wide_to_fit_at_9_pt_prints_at_full_size_across_pages(tmp_path: Path) -> None:
+    columns = [
+        LedgerColumn("序号", ColumnKind.NUMBER),
+        *(LedgerColumn(f"日期{i}", ColumnKind.DATE) for i in range(12)),
+    ]
+    rows: list[list[object]] = [[1, *[date(2026, 12, 31)] * 12]]
+    out = tmp_path / "宽.xlsx"
+    write_ledgers(out, [LedgerSheet("宽", "宽", columns, rows)])
+
+    ws = load_workbook(out)["宽"]
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage  # shrinking would go under 9 pt
+    assert ws.page_setup.scale == 100
+    assert ws.print_title_cols == "$A:$A"  # 序号 on every page across
+
+
+def test_printed_columns_must_lead_the_sheet(tmp_path: Path) -> None:
+    odd = LedgerSheet(name="谈话台账", title="谈话台账", columns=COLUMNS, rows=[], printed=("序号", "日期"))
+    with pytest.raises(ValueError, match="first"):
+        write_ledgers(tmp_path / "x.xlsx", [odd])
 
 
 def test_progress_reaches_the_total(tmp_path: Path) -> None:

@@ -73,6 +73,9 @@ class Ledger:
     fields: tuple[Field, ...]
     extra: tuple[LedgerColumn, ...] = ()  # columns joined from other records, after the fields
     extras: ExtrasReader | None = None  # the values of ``extra``
+    #: The columns a clerk needs on paper, by header label: the sheet's first columns, as the
+    #: print area runs from column A (see :mod:`wsjc_desktop.excel.writer`). Empty: all print.
+    printed: tuple[str, ...] = ()
 
     @property
     def dated(self) -> bool:
@@ -241,13 +244,28 @@ def _talk_extras(session: Session, ids_query: Select[Any], _today: date) -> Extr
 LEDGERS: dict[str, Ledger] = {
     ledger.key: ledger
     for ledger in (
-        Ledger("units", "监督单位", UNIT, _table_fields(UNIT)),
-        # a roster carries every particular of a person, not only the table's columns
+        # on paper: who to contact at each unit; 排序 and 在监督范围 are the program's own
+        Ledger(
+            "units",
+            "监督单位",
+            UNIT,
+            _table_fields(UNIT),
+            printed=(
+                *("序号", "单位全称", "简称", "单位类型", "党组织名称"),
+                *("主要负责人", "联络员", "联络员电话"),
+            ),
+        ),
+        # a roster carries every particular of a person, not only the table's columns; on paper
+        # the columns of a 花名册 through 职级 (the ID number and the phone stay off the page)
         Ledger(
             "cadres",
             "监察对象花名册",
             CADRE,
             tuple(f for f in CADRE.fields if f.kind is not FieldKind.LONG_TEXT),
+            printed=(
+                *("序号", "姓名", "性别", "民族", "出生年月", "籍贯", "政治面貌", "入党时间"),
+                *("参加工作时间", "学历", "单位", "职务", "职级"),
+            ),
         ),
         Ledger(
             "notices",
@@ -261,6 +279,11 @@ LEDGERS: dict[str, Ledger] = {
                 LedgerColumn("是否逾期", ColumnKind.TEXT),
             ),
             _notice_extras,
+            # on paper: the notice and where it stands; the feedback's own columns stay on screen
+            printed=(
+                *("序号", "类别", "文号", "主送单位", "涉及干部", "标题"),
+                *("反馈期限", "发出日期", "签发人", "状态"),
+            ),
         ),
         Ledger(
             "meetings",
@@ -358,7 +381,13 @@ def ledger_sheet(
                 row.extend(extras(values))
             rows.append(row)
     columns = (LedgerColumn("序号", ColumnKind.NUMBER), *(_column(f) for f in found.fields), *found.extra)
-    return LedgerSheet(name=found.title, title=_title(found, year, unit_name), columns=columns, rows=rows)
+    return LedgerSheet(
+        name=found.title,
+        title=_title(found, year, unit_name),
+        columns=columns,
+        rows=rows,
+        printed=found.printed,
+    )
 
 
 def export_ledger(
