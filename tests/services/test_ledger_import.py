@@ -247,10 +247,12 @@ def test_one_bad_row_writes_nothing(small: Database, tmp_path: Path) -> None:
         ],
     )
     preview = preview_ledger(small, "talks", path)
-    assert [bool(r.errors) for r in preview.rows] == [False, True, True, True]
+    assert [bool(r.errors) for r in preview.rows] == [False, True, True, False]
     assert "谈话日期" in preview.rows[1].errors[0][0]
     assert "不是可选项" in preview.rows[2].errors[0][1]
-    assert "花名册中没有“赵六”" in preview.rows[3].errors[0][1]
+    # a person not in the roster is no error: the row waits (skipped), the others may come in
+    assert preview.rows[3].action is RowAction.SKIP
+    assert "花名册中没有“赵六”，该行不导入" in preview.rows[3].warnings[0][1]
     with pytest.raises(UserError):
         import_ledger(small, preview)
     assert records.count(small, "talks") == 0 and records.count(small, "members") == 0
@@ -264,8 +266,10 @@ def test_create_missing_makes_the_person_under_the_rows_unit(small: Database, tm
         header,
         [[1, "2026-05-06", "信访举报", "财政局", "赵六", "反映收受礼金", "暂存待查"]],
     )
-    refused = preview_ledger(small, "clues", path)
-    assert "花名册中没有“赵六”" in refused.rows[0].errors[0][1]
+    waiting = preview_ledger(small, "clues", path)
+    assert waiting.rows[0].errors == [] and waiting.rows[0].action is RowAction.SKIP
+    assert "花名册中没有“赵六”，该行不导入" in waiting.rows[0].warnings[0][1]
+    assert import_ledger(small, waiting).skipped == 1 and records.count(small, "clues") == 0
     preview = preview_ledger(small, "clues", path, create_missing=True)
     assert preview.rows[0].errors == [] and preview.new_cadres == [("赵六", "区财政局")]
     assert import_ledger(small, preview).imported == 1

@@ -83,21 +83,36 @@ def test_a_past_talks_ledger_is_previewed_then_imported(
     assert records.count(ctx.db, "talks") == 2
 
 
-def test_a_row_with_an_error_keeps_import_off_until_the_option_fixes_it(
+def test_a_row_with_an_error_keeps_import_off(
     ctx: AppContext, people: None, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    path = talks_book(tmp_path / "t.xlsx", [[1, "2023-05-06", "赵六", "提醒谈话", None, None]])
+    path = talks_book(
+        tmp_path / "t.xlsx",
+        [
+            [1, "2023-05-06", "张三", "提醒谈话", None, None],
+            [2, "2023-05-32", "张三", "提醒谈话", None, None],
+        ],
+    )
     dialog = LedgerImportDialog(ctx, ledger="talks", path=path)
     qtbot.addWidget(dialog)
     dialog.show()
-    [row] = table_texts(dialog)
-    assert row[2] == "有错误" and "花名册中没有“赵六”" in row[3]
+    rows = table_texts(dialog)
+    assert [r[2] for r in rows] == ["新增", "有错误"] and "谈话日期" in rows[1][3]
     assert not dialog.import_button.isEnabled()
     assert "全部无误才能导入" in dialog.notes_label.text()
     assert records.count(ctx.db, "talks") == 0
-    # 赵六 has no unit in a talks ledger: even with the option he cannot be made
-    dialog.create_box.setChecked(True)
-    assert not dialog.import_button.isEnabled()
+    # a person missing from the roster: that row waits, the others come in
+    missing = talks_book(
+        tmp_path / "m.xlsx",
+        [
+            [1, "2023-05-06", "赵六", "提醒谈话", None, None],
+            [2, "2023-05-07", "张三", "提醒谈话", None, None],
+        ],
+    )
+    dialog.load(missing)
+    rows = table_texts(dialog)
+    assert [r[2] for r in rows] == ["跳过", "新增"] and "花名册中没有“赵六”，该行不导入" in rows[0][3]
+    assert dialog.import_button.isEnabled()
     # a year typed in the box wins over the title's
     dated = talks_book(tmp_path / "d.xlsx", [[1, "3月5日", "张三", "提醒谈话", None, None]], title="谈话台账")
     dialog.load(dated)

@@ -86,6 +86,10 @@ _OPINIONS = MEETING_OPINION.label
 _DERIVED = ("序号", "是否逾期", "人次", f"{MEETING_OPINION.label}条数")
 
 
+#: (column label, message)
+CellNote = tuple[str, str]
+
+
 class RowAction(StrEnum):
     NEW = "新增"
     UPDATE = "更新"
@@ -101,6 +105,8 @@ class LedgerRow:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     cell_warnings: list[tuple[str, str]] = field(default_factory=list)  # from the cells alone
+    #: people or units the row names that are not there (and are not to be made): the row is skipped
+    missing: list[tuple[str, str]] = field(default_factory=list)
     action: RowAction = RowAction.SKIP
     record_id: int | None = None
     changes: dict[str, Any] = field(default_factory=dict)  # 新增: every value; 更新: what differs
@@ -409,7 +415,7 @@ class _Converter:
         self.year: int | None = None
         self.year_used = False  # a date without its year was given the sheet's
         self.synonyms: dict[str, dict[str, str]] = {}
-        self.cache: dict[Any, tuple[bool, Any, list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        self.cache: dict[Any, tuple[bool, Any, list[CellNote], list[CellNote], list[CellNote]]] = {}
         self.order = sorted(ledger.fields, key=lambda f: 0 if f.ref == "units" else 1)
         self.new_members: dict[str, int] = {}  # name → a negative placeholder id
         self.new_units: dict[str, int] = {}
@@ -437,8 +443,11 @@ class _Converter:
             name = v.clean_text(text, field=fld.name, label=fld.label)
             row.warnings.append((fld.label, f"单位“{name}”不存在，将新建"))
             return self._placeholder(self.new_units, name)
-        row.errors.append(
-            (fld.label, f"没有名为“{text}”的监督单位（可先导入监督单位台账，或使用“新建缺少的人员和单位”）")
+        row.missing.append(
+            (
+                fld.label,
+                f"没有名为“{text}”的监督单位，该行不导入（可先导入监督单位台账，或选择新建缺少的人员和单位）",
+            )
         )
         return None
 
@@ -454,9 +463,11 @@ class _Converter:
             row.warnings.append((fld.label, f"花名册中没有“{name}”，将在该行的单位下新建"))
             return self._placeholder(self.new_cadres, (name, unit_id))
         hint = (
-            "（可先导入花名册，或使用“新建缺少的人员”）" if unit_id is not None else "（请先在花名册中添加）"
+            "（可先导入花名册，或选择新建缺少的人员和单位）"
+            if unit_id is not None
+            else "（此台账没有单位列，无法新建：请先在花名册中添加）"
         )
-        row.errors.append((fld.label, f"花名册中没有“{text}”{hint}"))
+        row.missing.append((fld.label, f"花名册中没有“{text}”，该行不导入{hint}"))
         return None
 
     def ref(self, fld: Field, text: str, row: LedgerRow, unit_id: int | None) -> int | None:
@@ -491,14 +502,16 @@ class _Converter:
             if hit is None:
                 scratch = LedgerRow(row.row, row.cells, values=row.values)
                 try:
-                    hit = (True, self._value(fld, raw, scratch), scratch.errors, scratch.warnings)
+                    value = self._value(fld, raw, scratch)
+                    hit = (True, value, scratch.errors, scratch.warnings, scratch.missing)
                 except UserError as exc:
-                    hit = (False, exc.message, scratch.errors, scratch.warnings)
+                    hit = (False, exc.message, scratch.errors, scratch.warnings, scratch.missing)
                 if key is not None:
                     self.cache[key] = hit
-            ok, value, errors, warnings = hit
+            ok, value, errors, warnings, missing = hit
             row.errors.extend(errors)
             row.warnings.extend(warnings)
+            row.missing.extend(missing)
             if not ok:
                 row.errors.append((fld.label, value))
             elif value is not None:
@@ -802,6 +815,10 @@ def _plan(session: Session, ledger: Ledger, rows: list[LedgerRow]) -> None:
         if row.errors:
             row.action = RowAction.SKIP
             continue
+        if row.missing:  # a person or unit not there and not to be made: the row waits
+            row.action = RowAction.SKIP
+            row.warnings.extend(row.missing)
+            continue
         row.key = _natural_key(ledger, row.values)
         frozen = _frozen(row, names)
         if frozen in exact:
@@ -933,7 +950,7 @@ def preview_ledger(
 
 def _required(ledger: Ledger, row: LedgerRow) -> None:
     """A new record needs every required field; checked here so that the preview shows it."""
-    labels = {label for label, _ in row.errors}
+    labels = {label for label, _ in (*row.errors, *row.missing)}
     for fld in ledger.fields:
         if fld.required and fld.name not in row.values and fld.label not in labels:
             verb = "选择" if fld.kind in (FieldKind.ENUM, FieldKind.REF, FieldKind.REFS) else "填写"
