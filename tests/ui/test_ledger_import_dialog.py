@@ -189,3 +189,36 @@ def test_a_column_it_cannot_place_is_chosen_once_and_remembered(
     assert not later.columns_group.isVisible()  # placed as before, without asking
     [row] = table_texts(later)
     assert row[2] == "新增" and "未导入" not in later.notes_label.text()
+
+
+def test_the_user_decides_which_of_two_people_of_one_name_is_meant(
+    ctx: AppContext, people: None, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A name two cadres share is shown for the user to decide, never guessed nor inserted."""
+    other = cadre(ctx.db, unit(ctx.db, "区教育局"), "王五")
+    path = talks_book(tmp_path / "t.xlsx", [[1, "2023-05-06", "王五、张三", "提醒谈话", None, None]])
+    dialog = LedgerImportDialog(ctx, ledger="talks", path=path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    [row] = table_texts(dialog)
+    assert row[2] == "有错误" and "2名同名人员" in row[3]
+    assert dialog.people_group.isVisible() and list(dialog.people_boxes) == ["王五"]
+    box = dialog.people_boxes["王五"]
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "（请选择）",
+        "王五（区财政局）",
+        "王五（区教育局）",
+    ]
+    assert not dialog.import_button.isEnabled()
+    box.setCurrentIndex(box.findText("王五（区教育局）"))
+    [row] = table_texts(dialog)
+    assert row[2] == "新增" and dialog.import_button.isEnabled()
+    assert dialog.people_boxes["王五"].currentText() == "王五（区教育局）"  # the choice stays shown
+    qtbot.wait(50)
+    dialog.grab().save(str(ROOT / "docs" / "screenshots" / "ledger_import_people.png"))
+    seen = answer_modals(click_accept)
+    QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen))
+    [talk] = records.list_records(ctx.db, "talks")
+    assert other in talk["cadre_ids"] and len(talk["cadre_ids"]) == 2
+    assert records.count(ctx.db, "cadres") == 4  # nobody was made

@@ -128,6 +128,8 @@ class LedgerPreview:
     fingerprint: tuple[Any, ...] = ()  # the state of the database the rows were matched against
     unknown_headers: list[str] = field(default_factory=list)  # columns no field was found for
     year_used: bool = False  # some date was written without its year and took ``year``
+    #: names several cadres share, as written → the cadres each may be (id, 王五（区教育局）)
+    ambiguous: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def count(self, action: RowAction) -> int:
         return sum(1 for r in self.rows if r.action is action and not r.errors)
@@ -368,6 +370,10 @@ class _Names:
         ):
             self.members.setdefault(v.normalize_text(name), mid)
         self.cadres: dict[str, list[tuple[int, int]]] = {}  # name → [(id, unit id)]
+        #: a shared name as written → the cadre the user chose for it
+        self.chosen: dict[str, int] = {}
+        #: a shared name as written → the cadres it may be: (id, 王五（区教育局）)
+        self.ambiguous: dict[str, list[tuple[int, str]]] = {}
         for cid, name, unit_id in session.execute(
             select(m.Cadre.id, m.Cadre.name, m.Cadre.unit_id).where(m.Cadre.deleted_at.is_(None))
         ):
@@ -394,8 +400,14 @@ class _Names:
             return candidates[0][0], None
         if not candidates:
             return None, "missing"
+        chosen = self.chosen.get(text)
+        if chosen is not None and chosen in {c[0] for c in candidates}:
+            return chosen, None  # the user decided, in the dialog
+        self.ambiguous[text] = [
+            (cid, f"{name}（{self.unit_names.get(u, ('?', ''))[0]}）") for cid, u in candidates
+        ]
         units = "、".join(self.unit_names.get(u, ("?", ""))[0] for _, u in candidates)
-        return None, f"有{len(candidates)}名同名人员（{units}），请写成“{name}（单位）”以区分"
+        return None, f"有{len(candidates)}名同名人员（{units}），请选择是哪一位，或写成“{name}（单位）”"
 
 
 def _unit_of_row(ledger: Ledger, values: dict[str, Any]) -> int | None:
@@ -902,12 +914,15 @@ def preview_ledger(
     create_missing: bool = False,
     year: int | None = None,
     columns: Mapping[str, str] | None = None,
+    people: Mapping[str, int] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> LedgerPreview:
     """Read ``path`` as ledger ``key`` and decide, row by row, what importing it would do.
 
     ``columns`` places columns the ledger's names do not (header text → field, "" to leave one
-    out), over the places remembered from earlier files (``import.columns``)."""
+    out), over the places remembered from earlier files (``import.columns``). ``people`` says
+    which cadre a name that several share is (the name as written → the cadre's id): the user's
+    choice among ``LedgerPreview.ambiguous``."""
     ledger = _ledger(key)
     path = Path(path)
     with db.read() as uow:
@@ -920,7 +935,9 @@ def preview_ledger(
     preview.year = year if year is not None else sheet_year(sheet.title, path.stem)
     with db.read() as uow:
         session = uow.session
-        converter = _Converter(session, ledger, _Names(session), create_missing=create_missing)
+        names = _Names(session)
+        names.chosen = dict(people or {})
+        converter = _Converter(session, ledger, names, create_missing=create_missing)
         converter.year = preview.year
         converter.synonyms = synonyms_in(session)
         for row in preview.rows:
@@ -934,11 +951,12 @@ def preview_ledger(
         _plan(session, ledger, preview.rows)
         preview.fingerprint = _fingerprint(session, ledger)
     preview.year_used = converter.year_used
+    preview.ambiguous = dict(converter.names.ambiguous)
     preview.new_members = list(converter.new_members)
     preview.new_units = list(converter.new_units)
-    names = {uid: full for uid, (full, _short) in converter.names.unit_names.items()}
-    names.update({pid: name for name, pid in converter.new_units.items()})
-    preview.new_cadres = [(name, names.get(unit_id, "")) for name, unit_id in converter.new_cadres]
+    unit_names = {uid: full for uid, (full, _short) in converter.names.unit_names.items()}
+    unit_names.update({pid: name for name, pid in converter.new_units.items()})
+    preview.new_cadres = [(name, unit_names.get(unit_id, "")) for name, unit_id in converter.new_cadres]
     if converter.new_members:
         listed = "、".join(converter.new_members)
         preview.warnings.append(

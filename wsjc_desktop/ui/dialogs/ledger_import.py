@@ -193,6 +193,13 @@ class LedgerImportDialog(QDialog):
         self.columns_group = QGroupBox("未认出的列：请选择各列对应的内容（会记住，下次相同的列名自动对应）")
         self.columns_form = QFormLayout(self.columns_group)
         self.columns_group.hide()
+        #: names several cadres share, and the one the user chose for each
+        self.people: dict[str, int] = {}
+        self.people_boxes: dict[str, QComboBox] = {}
+        self.people_group = QGroupBox("同名人员：请选择台账中写的是哪一位")
+        self.people_form = QFormLayout(self.people_group)
+        self.people_group.hide()
+        self._options: dict[str, list[tuple[int, str]]] = {}
 
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
@@ -215,6 +222,7 @@ class LedgerImportDialog(QDialog):
         layout.addLayout(options)
         layout.addLayout(top)
         layout.addWidget(self.columns_group)
+        layout.addWidget(self.people_group)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.notes_label)
@@ -251,15 +259,16 @@ class LedgerImportDialog(QDialog):
     def load(self, path: Path) -> None:
         if path != self.path:
             self.columns.clear()
+            self.people.clear()
         self.path = path
         ledger, create = self.ledger, self.create_box.isChecked()
         year = self.year_box.value() or None
-        columns = dict(self.columns)
+        columns, people = dict(self.columns), dict(self.people)
         self.import_button.setEnabled(False)
         run_action(
             self,
             lambda: preview_ledger(
-                self.ctx.db, ledger, path, create_missing=create, year=year, columns=columns
+                self.ctx.db, ledger, path, create_missing=create, year=year, columns=columns, people=people
             ),
             busy=True,
             title="无法读取台账",
@@ -287,6 +296,35 @@ class LedgerImportDialog(QDialog):
             self.column_boxes[header] = box
         self.columns_group.setVisible(bool(headers))
 
+    def _show_people(self, preview: LedgerPreview) -> None:
+        """A choice for every name several cadres share (and those the user chose)."""
+        while self.people_form.rowCount():
+            self.people_form.removeRow(0)
+        self.people_boxes.clear()
+        known = dict(preview.ambiguous)
+        for name, chosen in self.people.items():  # chosen ones no longer show as ambiguous
+            known.setdefault(name, self._options.get(name, [(chosen, name)]))
+        self._options.update(known)
+        for name, options in known.items():
+            box = QComboBox()
+            box.addItem("（请选择）", 0)
+            for cadre_id, label in options:
+                box.addItem(label, cadre_id)
+            box.setCurrentIndex(max(0, box.findData(self.people.get(name, 0))))
+            box.currentIndexChanged.connect(
+                lambda _i, n=name, b=box: self.choose_person(n, int(b.currentData()))
+            )
+            self.people_form.addRow(QLabel(f"“{name}”"), box)
+            self.people_boxes[name] = box
+        self.people_group.setVisible(bool(known))
+
+    def choose_person(self, name: str, cadre_id: int) -> None:
+        if cadre_id:
+            self.people[name] = cadre_id
+        else:
+            self.people.pop(name, None)
+        self.reload()
+
     def place_column(self, header: str, name: str) -> None:
         self.columns[header] = name
         self.reload()
@@ -294,6 +332,7 @@ class LedgerImportDialog(QDialog):
     def show_preview(self, preview: LedgerPreview) -> None:
         self.preview = preview
         self._show_columns(preview)
+        self._show_people(preview)
         self.file_label.setText(f"文件：{preview.path.name}（工作表“{preview.sheet_name}”）")
         self.model.set_rows(preview.ledger, preview.rows)
         self.summary_label.setText(preview.summary())
