@@ -553,7 +553,8 @@ class _Converter:
             if isinstance(raw, str) and (short := _MONTH_DAY.match(v.to_halfwidth(raw))) is not None:
                 if self.year is None:
                     raise UserError(
-                        f"{fld.label}“{raw}”没有写年份，表格标题和文件名中也看不出年份：请指定年份（--year）。",
+                        f"{fld.label}“{raw}”没有写年份，表格标题和文件名中也看不出年份："
+                        "请指定年份（窗口中的“年份”，命令行的 --year）。",
                         field=fld.name,
                     )
                 raw = f"{self.year}-{int(short[1]):02d}-{int(short[2]):02d}"
