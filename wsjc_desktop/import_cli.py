@@ -3,7 +3,7 @@
 
 Every ledger the program exports imports back (``services.ledger_import``); ``cadres`` is the
 roster import (``import-roster`` stays as its older name); ``collect`` is the workbook a unit
-filled in (``services.collect_import``). Each runs under the writer lock, all or nothing, and
+filled in (``services.collect``). Each runs under the writer lock, all or nothing, and
 ``--dry-run`` only reads and reports.
 """
 

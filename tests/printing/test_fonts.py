@@ -6,10 +6,12 @@ import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.printing.conftest import Page
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.fonts import ROLES, FontError, FontSet
 from wsjc_desktop.printing.slips import unprintable_characters
@@ -128,3 +130,25 @@ def test_importing_the_printing_package_loads_neither_reportlab_nor_fonts() -> N
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_characters_beyond_the_basic_plane_copy_out_as_printed(render: Callable[..., list[Page]]) -> None:
+    """Issue 18, point 5: 𠮷 (U+20BB7) and 𬌗 (U+2C317) were drawn but extracted as “吉₻” and “ⰱ”:
+    reportlab's ToUnicode map wrote ``<20BB7>``, not the UTF-16 surrogate pair."""
+    from dataclasses import replace
+
+    from tests.printing import samples
+    from wsjc_desktop.printing import slips
+    from wsjc_desktop.printing.fonts import to_unicode_cmap
+    from wsjc_desktop.services.printing import TalkPerson
+
+    assert "<01> <D842DFB7>" in to_unicode_cmap("F1", [0x20, 0x20BB7])
+    assert "<00> <0020>" in to_unicode_cmap("F1", [0x20, 0x20BB7])
+    values = replace(
+        samples.talk(),
+        persons=(TalkPerson("王𠮷", "区财政局", "副局长"),),
+        reason="咬合𬌗面与𠮷字的王𠮷同志。",
+    )
+    text = "".join(page.text for page in render(slips.render_talk, values))
+    assert "王𠮷" in text and "咬合𬌗面与𠮷字" in text.replace("\n", "")
+    assert "₻" not in text and "ⰱ" not in text

@@ -116,9 +116,46 @@ class FontFace:
         return width
 
 
+def _utf16_hex(code: int) -> str:
+    return chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
+
+
+def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """The ToUnicode CMap of a font subset, each code written as UTF-16BE hex (PDF 32000-1
+    §9.10.3): a character beyond the Basic Multilingual Plane (𠮷 U+20BB7) as its surrogate pair
+    ``<D842DFB7>``. reportlab writes ``<20BB7>`` (odd-length hex, no surrogates), so such a
+    character was drawn but copied out of the PDF as “吉₻”."""
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{_utf16_hex(code)}>" for i, code in enumerate(subset)),
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ]
+    return "\n".join(lines)
+
+
 def _read_font(name: str, path: Path, subfont_index: int) -> TTFont:
-    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.pdfbase.ttfonts import TTFont
+
+    # reportlab looks the function up in its module when it writes a subset: ours takes its place
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
 
     try:
         return pdfmetrics.getFont(name)
