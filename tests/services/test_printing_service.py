@@ -325,7 +325,7 @@ def test_dossier_prints_basics_every_section_and_the_timeline(group: Database, o
         "林海峰",
         "区市场监督管理局",
         "副局长",
-        "1978-05",
+        "1978年5月",
         "家庭成员及主要社会关系",
         "个人有关事项报告",
         "处分及组织处理",
@@ -529,3 +529,43 @@ def test_holiday_reminders_need_units_and_a_name(db: Database, outdir: Path) -> 
     with pytest.raises(UserError, match="节日名称"):
         printing.holiday_reminders(db, holiday="  ", year=2026, out=outdir / "x.pdf")
     assert list(outdir.iterdir()) == []
+
+
+def test_the_printed_dossier_keeps_names_and_dates_whole_and_tells_one_update_date(
+    db: Database, outdir: Path
+) -> None:
+    """Issue 18, point 7: 赵胜/信 broken across lines, dates printed ISO (1981-12), a 档案更新 line
+    contradicting 最近更新, and a column headed 大小(字节)."""
+    unit_id = unit(db, "区发展和改革委员会")
+    person = cadre(db, unit_id, "赵惠春", birth_date="1981-12", file_updated_on=date(2026, 3, 10))
+    for relation, name, workplace, position in (
+        ("父亲", "赵胜信", "已退休", ""),
+        ("母亲", "何莲瑚", "务农", ""),
+        ("妹妹", "赵莎环", "某银行支行营业部", "客户经理"),
+    ):
+        records.create(
+            db,
+            "family_members",
+            {
+                "cadre_id": person,
+                "relation": relation,
+                "name": name,
+                "birth_date": "1952-10",
+                "political_status": "中共党员",
+                "workplace": workplace,
+                "position": position or None,
+                "runs_business": False,
+            },
+        )
+    out = outdir / "file.pdf"
+    printing.print_file(db, person, out, today=date(2026, 6, 15))
+    with pdfplumber.open(out) as pdf:
+        lines = [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+    words = " ".join(lines).split()
+    for name in ("赵胜信", "何莲瑚", "赵莎环"):
+        assert name in words, f"{name} broken across lines: {lines}"
+    assert "1981年12月" in words and "1952年10月" in words
+    assert not any(re.search(r"\d{4}-\d{2}", line) for line in lines), lines
+    text = pdf_text(out)
+    assert "档案更新" not in text and "最近更新" in text  # one date, the latest of them
+    assert "大小(字节)" not in text

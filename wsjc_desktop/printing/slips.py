@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, time
 from pathlib import Path
@@ -818,7 +819,8 @@ def _auto_widths(
     w: Writer, headers: Sequence[str], rows: Sequence[Sequence[str]], size: float, pad: float = 4.0
 ) -> list[float]:
     """Column widths from the content: long columns get more room, none below its header's
-    first four characters."""
+    first four characters. Then, while the page has room, no column below its longest name
+    (赵胜信, 配偶: never broken across lines), and then below its longest date (1981年12月)."""
     natural: list[float] = []
     minimum: list[float] = []
     for i, head in enumerate(headers):
@@ -826,7 +828,30 @@ def _auto_widths(
         longest = max([head_width] + [_natural(w, row[i], size=size) for row in rows])
         natural.append(min(longest, TYPE_WIDTH * 0.6) + 2 * pad + 1)
         minimum.append(max(2 * size, min(head_width, 4 * size)) + 2 * pad + 1)
+    for keep in (_is_name, _is_date):
+        wanted: list[tuple[float, int]] = []
+        for i in range(len(headers)):
+            whole = [_natural(w, row[i], size=size) for row in rows if keep(row[i].strip())]
+            if whole and max(whole) + 2 * pad + 1 > minimum[i]:
+                wanted.append((max(whole) + 2 * pad + 1, i))
+        # the columns needing least first, while the page has room
+        for width, i in sorted(wanted, key=lambda item: item[0] - minimum[item[1]]):
+            if sum(minimum) - minimum[i] + width <= TYPE_WIDTH:
+                minimum[i] = width
     return fit_widths(natural, minimum)
+
+
+#: A cell this short is a name, a kinship, a 是/否: never broken across lines if the page has room.
+WHOLE_CHARS = 4
+_WHOLE_DATE = re.compile(r"^\d{4}年\d{1,2}月(\d{1,2}日)?$")
+
+
+def _is_name(text: str) -> bool:
+    return 0 < len(text) <= WHOLE_CHARS
+
+
+def _is_date(text: str) -> bool:
+    return _WHOLE_DATE.match(text) is not None
 
 
 def _natural(w: Writer, text: str, role: str = "fangsong", size: float = SMALL_SIZE) -> float:

@@ -400,8 +400,9 @@ def field_text(fld: Field, value: Any, names: Mapping[tuple[str, int], str]) -> 
         return "是" if value else "否"
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M}"
-    if isinstance(value, date):
-        return f"{value:%Y-%m}" if kind is FieldKind.MONTH else f"{value:%Y-%m-%d}"
+    if isinstance(value, date):  # as a document writes it: 1981年12月, 2026年3月5日
+        month = f"{value.year}年{value.month}月"
+        return month if kind is FieldKind.MONTH else f"{month}{value.day}日"
     if isinstance(value, time):
         return f"{value:%H:%M}"
     if kind is FieldKind.REF and fld.ref:
@@ -412,8 +413,8 @@ def field_text(fld: Field, value: Any, names: Mapping[tuple[str, int], str]) -> 
 
 
 #: Fields of the dossier's sections a printed dossier leaves out: an attachment's 类型 (a MIME
-#: type) is a program detail. The spec has no mark for it (its list shows it).
-_NOT_ON_FILE = frozenset({"mime_type"})
+#: type) and 大小(字节) are program details. The spec has no mark for them (its list shows them).
+_NOT_ON_FILE = frozenset({"mime_type", "size"})
 
 
 def _section_fields(spec: RecordSpec) -> tuple[Field, ...]:
@@ -425,7 +426,13 @@ def dossier_values(
     file: dossier_service.Dossier, group_name: str, names: Mapping[tuple[str, int], str], printed_on: date
 ) -> DossierValues:
     cadre = file.cadre
-    basics = tuple((fld.label, field_text(fld, cadre.get(fld.name), names)) for fld in CADRE.fields)
+    # 档案更新 is not a line of its own: it is one of the dates behind 最近更新 (``last_updated``),
+    # which printed beside it told another date
+    basics = tuple(
+        (fld.label, field_text(fld, cadre.get(fld.name), names))
+        for fld in CADRE.fields
+        if fld.name != "file_updated_on"
+    )
     sections = []
     for spec in DOSSIER_SECTIONS:
         fields = _section_fields(spec)
@@ -434,7 +441,9 @@ def dossier_values(
             for row in file.sections.get(spec.table, [])
         )
         sections.append(DossierSection(spec.label, tuple(f.label for f in fields), rows))
-    timeline = tuple((f"{item.on:%Y-%m-%d}", item.kind, item.title) for item in file.timeline)
+    timeline = tuple(
+        (f"{item.on.year}年{item.on.month}月{item.on.day}日", item.kind, item.title) for item in file.timeline
+    )
     return DossierValues(
         group_name=group_name,
         name=file.name,
