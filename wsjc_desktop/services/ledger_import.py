@@ -115,6 +115,16 @@ class LedgerRow:
 
 
 @dataclass
+class Placeholders:
+    """What the import is to make before its rows, each under the negative id the rows carry
+    until then: members by name, units by name, cadres by (name, unit id)."""
+
+    members: dict[str, int] = field(default_factory=dict)
+    units: dict[str, int] = field(default_factory=dict)
+    cadres: dict[tuple[str, int], int] = field(default_factory=dict)
+
+
+@dataclass
 class LedgerPreview:
     ledger: str
     path: Path
@@ -130,6 +140,7 @@ class LedgerPreview:
     year_used: bool = False  # some date was written without its year and took ``year``
     #: names several cadres share, as written → the cadres each may be (id, 王五（区教育局）)
     ambiguous: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    placeholders: Placeholders = field(default_factory=Placeholders)
 
     def count(self, action: RowAction) -> int:
         return sum(1 for r in self.rows if r.action is action and not r.errors)
@@ -963,7 +974,7 @@ def preview_ledger(
         preview.warnings.append(
             f"以下人员不是组内人员，将作为“{HISTORIC_TITLE}”新建（不能登录，保留过去记录的经办人）：{listed}"
         )
-    preview._placeholders = (converter.new_members, converter.new_units, converter.new_cadres)  # type: ignore[attr-defined]
+    preview.placeholders = Placeholders(converter.new_members, converter.new_units, converter.new_cadres)
     return preview
 
 
@@ -986,7 +997,8 @@ def import_ledger(db: Database, preview: LedgerPreview) -> ImportResult:
         rows = len({e.row for e in errors})
         raise UserError(f"有{rows}行存在错误，未导入任何数据。请改正后重试（可先用“试运行”查看）。")
     ledger = _ledger(preview.ledger)
-    new_members, new_units, new_cadres = preview._placeholders  # type: ignore[attr-defined]
+    made_later = preview.placeholders
+    new_members, new_units, new_cadres = made_later.members, made_later.units, made_later.cadres
     result = ImportResult(errors=[], warnings=warnings)
     with db.uow() as uow:
         session = uow.session
