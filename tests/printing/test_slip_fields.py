@@ -283,7 +283,9 @@ def test_the_printed_dossier_leaves_out_the_cadre_of_each_section_and_an_attachm
         printed = [f.name for f in printing._section_fields(spec)]
         assert spec.cadre_field is not None and spec.cadre_field not in printed, spec.table
         left_out = {f.name for f in spec.fields} - set(printed)
-        assert left_out == ({spec.cadre_field, "mime_type", "size"} if spec.holds_files else {spec.cadre_field})
+        assert left_out == (
+            {spec.cadre_field, "mime_type", "size"} if spec.holds_files else {spec.cadre_field}
+        )
 
 
 # --- (b) the labels are the spec's, read when printing ----------------------------------------
