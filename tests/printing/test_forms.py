@@ -308,3 +308,24 @@ def test_a_blank_talk_form_fits_on_one_page(render: Render) -> None:
     )
     assert len(pages) == 1
     assert "记录人签字" in all_text(pages)
+
+
+def test_each_person_talked_with_signs_on_a_line_of_their_own(render: Render) -> None:
+    """Issue 18, point 1: one 谈话对象签字 cell served three people."""
+    from wsjc_desktop.services.printing import TalkPerson
+
+    three = (
+        TalkPerson("王堃", "区财政局", "副局长"),
+        TalkPerson("陈珺", "区财政局", "采购科科长"),
+        TalkPerson("李喆明", "区财政局", "科员"),
+    )
+    pages = render(slips.render_talk, replace(samples.talk(summary_paragraphs=1), persons=three))
+    found = {name: sum(len(p.find_all(name)) for p in pages) for name in ("王堃", "陈珺", "李喆明")}
+    # the persons' table and the signature lines, one each (王堃 also appears in the summary)
+    assert found["陈珺"] == 2 and found["李喆明"] == 2, found
+    label = [c for p in pages for c in p.find_all("谈话对象签字")]
+    assert len(label) == 1  # one label spanning the three lines
+    tops = sorted(
+        [p.find_all(name)[-1][0].top for p in pages for name in ("陈珺", "李喆明") if p.find_all(name)]
+    )
+    assert tops[1] - tops[0] > 5  # on lines of their own

@@ -598,26 +598,25 @@ def _talk(w: Writer, v: TalkValues) -> None:
         Row([label(talk.label("follow_up")), Cell(v.follow_up, span=5, indent=True, min_lines=2)]),
     ]
     rows += _more_rows(talk, v, span=5)
-    rows += [
+    rows.append(
         Row(
             [
                 label(t.signature.format(label=talk.label("talker_id"))),
                 Cell("", span=2, min_lines=2),
-                label(t.signature.format(label=persons)),
+                label(t.signature.format(label=talk.label("recorder_id"))),
                 Cell("", span=2),
             ],
             keep=True,
-        ),
-        Row(
-            [
-                label(t.signature.format(label=talk.label("recorder_id"))),
-                Cell("", span=2, min_lines=2),
-                label(t.sign_date),
-                Cell(t.date_blank, span=2, align="center", middle=True),
-            ],
-            keep=True,
-        ),
-    ]
+        )
+    )
+    # each person talked with signs on a line of their own, beside their name
+    signers = [p.name for p in v.persons] or [""]
+    for i, name in enumerate(signers):
+        first = label(t.signature.format(label=persons)) if i == 0 else Cell(merge_up=True)
+        rows.append(
+            Row([first, Cell(name, align="center", middle=True), Cell("", span=4, min_lines=2)], keep=True)
+        )
+    rows.append(Row([label(t.sign_date), Cell(t.date_blank, span=5, align="center", middle=True)], keep=True))
     widths = [w_ * MM for w_ in (30, 23, 25, 30, 24, 24)]
     # a blank form (to fill in by hand) still fits on one page
     draw_table(w, Table(widths, rows, size=FORM_SIZE, pad_x=3.0, pad_y=3.0))
