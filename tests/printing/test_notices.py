@@ -43,7 +43,6 @@ def test_every_field_is_printed(render: Render) -> None:
         values.unit_name + "：",
         values.title,
         "王堃",
-        "张建国",
         "2026年3月20日",  # deadline
         "2026年3月5日",  # issued on
         *[squash(p) for p in values.problems.splitlines()],
@@ -51,6 +50,8 @@ def test_every_field_is_printed(render: Render) -> None:
         "请于2026年3月20日前将整改情况书面反馈我组。",
     ):
         assert squash(expected) in text, expected
+    # 签发人 belongs to 上行文 only (GB/T 9704 7.2.5): what the group sends goes down
+    assert "张建国" not in text and "签发人" not in text
 
 
 def test_doc_number_is_printed_as_given_and_centred(render: Render) -> None:

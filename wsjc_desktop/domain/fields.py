@@ -546,7 +546,8 @@ ALERT_NOTICE = RecordSpec(
         F("requirements", "整改要求", K.LONG_TEXT, in_table=False),
         F("deadline", "反馈期限", K.DATE, width=6),
         F("issued_on", "发出日期", K.DATE, width=6, editable=False),
-        F("signatory", "签发人", width=4, on_slip=True),
+        # 签发人 is kept on record, not printed: it belongs to 上行文 only (GB/T 9704 7.2.5)
+        F("signatory", "签发人", width=4),
         F("status", "状态", K.ENUM, enum=NoticeStatus, width=4, editable=False),
         F("holiday", "节日", width=6, in_table=False),
         F("note", "备注", K.LONG_TEXT, in_table=False),

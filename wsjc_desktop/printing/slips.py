@@ -278,10 +278,9 @@ def _measure(w: Writer, spans: Sequence[Span], size: float = BODY_SIZE) -> Line:
     return lines[0] if lines else Line((), 0.0)
 
 
-def _letter_head(
-    w: Writer, group_name: str, masthead: str, doc_number: str | None, signatory: str | None
-) -> None:
-    """Masthead (group name and kind in red), 文号 and the red rule (GB/T 9704 7.2)."""
+def _letter_head(w: Writer, group_name: str, masthead: str, doc_number: str | None) -> None:
+    """Masthead (group name and kind in red), 文号 and the red rule (GB/T 9704 7.2). No 签发人:
+    it belongs to 上行文 only (7.2.5), and what the group sends goes down to its units."""
     bold = w.fonts.needs_emboldening()
     # the group's name on grid line 0, as large as fits (at most 2号 plus)
     size = 26.0
@@ -318,17 +317,10 @@ def _letter_head(
         bold=bold,
         letter_spacing=spacing,
     )
-    # 文号 on grid line 3: centred, or left with the 签发人 right (GB/T 9704 7.2.4-7.2.5)
+    # 文号 on grid line 3, centred (GB/T 9704 7.2.4)
     number = doc_number or W.DRAFT_NUMBER
     baseline = w.baseline_on(3, BODY_SIZE)
-    if signatory:
-        w.text_at([(number, "fangsong")], LEFT + CHAR_PITCH, baseline, BODY_SIZE)
-        signed = W.SIGNATURE_WORDING.signatory_label.format(label=_Fields("alert_notices").label("signatory"))
-        spans: list[Span] = [(signed, "fangsong"), (signatory, "kai")]
-        width = _measure(w, spans).width
-        w.text_at(spans, RIGHT - CHAR_PITCH - width, baseline, BODY_SIZE)
-    else:
-        w.text_at([(number, "fangsong")], LEFT, baseline, BODY_SIZE, align="center", width=TYPE_WIDTH)
+    w.text_at([(number, "fangsong")], LEFT, baseline, BODY_SIZE, align="center", width=TYPE_WIDTH)
     # the red rule 4 mm below the 文号, as wide as the type area
     w.rule(baseline + (1 - ASCENT) * BODY_SIZE + 4 * MM, width=1.5, color=RED)
     w.y = TOP + 4 * LINE_PITCH
@@ -411,7 +403,7 @@ def _signature(w: Writer, group_name: str, day: date | None) -> None:
 def _notice(w: Writer, v: NoticeValues) -> None:
     w.start_document()
     cadre_label = _Fields("alert_notices").label("cadre_id")
-    _letter_head(w, v.group_name, v.kind_label, v.doc_number, v.signatory)
+    _letter_head(w, v.group_name, v.kind_label, v.doc_number)
     if v.kind == "holiday_reminder":
         h = W.HOLIDAY_WORDING
         fill = {"holiday": v.holiday or "节日", "year": str((v.issued_on or v.deadline or date.today()).year)}
@@ -699,7 +691,7 @@ def _opinion_title(v: OpinionReplyValues) -> str:
 def _opinion(w: Writer, v: OpinionReplyValues) -> None:
     o = W.OPINION_WORDING
     w.start_document()
-    _letter_head(w, v.group_name, o.masthead, v.doc_number, None)
+    _letter_head(w, v.group_name, o.masthead, v.doc_number)
     _title(w, _opinion_title(v), keep=[p.name for p in v.persons])
     w.skip_lines(1)
     _addressee(w, v.requesting_unit)

@@ -111,8 +111,6 @@ RECEIPT_WORDING = ReceiptWording()
 class SignatureWording:
     """The group's signature below a letter (name, then the date)."""
 
-    signatory_label: str = "{label}："  # {label}: the notice's signatory field
-
 
 SIGNATURE_WORDING = SignatureWording()
 
