@@ -129,7 +129,7 @@ def test_the_slip_printing_types_mark_their_fields() -> None:
         "follow_up_note",
     }
     assert [f.name for f in INTEGRITY_OPINION.slip_fields] == ["conclusion"]
-    assert [f.name for f in ALERT_NOTICE.slip_fields] == ["cadre_id", "signatory"]
+    assert [f.name for f in ALERT_NOTICE.slip_fields] == ["cadre_id"]  # no 签发人 on what goes down
 
 
 def test_a_copy_of_a_spec_has_its_own_field_index() -> None:
