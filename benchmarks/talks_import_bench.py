@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import median  # noqa: E402
+from benchmarks.common import median, read_all_cells  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "talks_import.md"
 GOAL = 1.5
@@ -93,18 +93,6 @@ def build_ledger(path: Path, rows: int) -> None:
             ]
         )
     book.save(path)
-
-
-def read_all_cells(path: Path) -> int:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    cells = 0
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows(values_only=True):
-            cells += len(row)
-    book.close()
-    return cells
 
 
 def import_once(ledger: Path, template: Path, work: Path) -> tuple[float, float, int]:

@@ -8,11 +8,11 @@ keeps 导入 off: the import is all or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -46,7 +46,7 @@ from wsjc_desktop.services.roster_import import ImportResult
 from wsjc_desktop.ui import filedialogs
 from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.dialogs.roster_import import ERROR_BACKGROUND, WARNING_BACKGROUND
+from wsjc_desktop.ui.dialogs.roster_import import RowsPreviewModel, problems_text
 from wsjc_desktop.ui.filedialogs import Purpose
 
 COLUMNS = ("行号", "内容", "操作", "问题")
@@ -74,60 +74,22 @@ def describe(row: LedgerRow, ledger: str) -> str:
     return "  ".join(parts)
 
 
-def problems_text(row: LedgerRow) -> str:
-    parts = [f"{col}：{msg}" if col else msg for col, msg in row.errors]
-    parts += [f"提示 {col}：{msg}" if col else f"提示：{msg}" for col, msg in row.warnings]
-    return "；".join(parts)
+class LedgerPreviewModel(RowsPreviewModel):
+    """The ledger's rows: 行号, 内容 (the first cells of the row), 操作, 问题."""
 
-
-class LedgerPreviewModel(QAbstractTableModel):
-    """The preview rows, one line each; error rows are tinted red, rows with warnings yellow."""
+    columns = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[LedgerRow] = []
         self._ledger = IMPORTABLE[0]
 
-    def set_rows(self, ledger: str, rows: list[LedgerRow]) -> None:
-        self.beginResetModel()
-        self._ledger, self._rows = ledger, list(rows)
-        self.endResetModel()
+    def set_ledger_rows(self, ledger: str, rows: Sequence[LedgerRow]) -> None:
+        self._ledger = ledger
+        self.set_rows(rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == 0:
-                return str(row.row)
-            if col == 1:
-                return describe(row, self._ledger)
-            if col == 2:
-                return "有错误" if row.errors else row.action.value
-            if col == 3:
-                return problems_text(row)
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row.errors:
-                return ERROR_BACKGROUND
-            if row.warnings:
-                return WARNING_BACKGROUND
-        return None
+    def cells(self, row: LedgerRow) -> Sequence[str]:
+        action = "有错误" if row.errors else row.action.value
+        return (str(row.row), describe(row, self._ledger), action, problems_text(row))
 
 
 class LedgerImportDialog(QDialog):
@@ -334,7 +296,7 @@ class LedgerImportDialog(QDialog):
         self._show_columns(preview)
         self._show_people(preview)
         self.file_label.setText(f"文件：{preview.path.name}（工作表“{preview.sheet_name}”）")
-        self.model.set_rows(preview.ledger, preview.rows)
+        self.model.set_ledger_rows(preview.ledger, preview.rows)
         self.summary_label.setText(preview.summary())
         notes = list(preview.warnings)
         if preview.year_used and self.year_box.value() == NO_YEAR:

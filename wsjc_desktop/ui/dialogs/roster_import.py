@@ -6,8 +6,9 @@ are in :mod:`wsjc_desktop.services.roster_import`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -50,64 +51,76 @@ PROGRESS_THRESHOLD = 500
 Index = QModelIndex | QPersistentModelIndex
 
 
-def problems_text(row: PreviewRow) -> str:
+class HasIssues(Protocol):
+    """A previewed row: its errors and warnings, each (column label, message)."""
+
+    errors: list[tuple[str, str]]
+    warnings: list[tuple[str, str]]
+
+
+def problems_text(row: HasIssues) -> str:
     parts = [f"{col}：{msg}" if col else msg for col, msg in row.errors]
     parts += [f"提示 {col}：{msg}" if col else f"提示：{msg}" for col, msg in row.warnings]
     return "；".join(parts)
 
 
-class PreviewModel(QAbstractTableModel):
-    """The preview rows, one line each; error rows are tinted red, rows with warnings yellow."""
+class RowsPreviewModel(QAbstractTableModel):
+    """An import's preview rows, one line each (the texts of :meth:`cells` under ``columns``);
+    error rows are tinted red, rows with warnings yellow. The roster's and the ledgers' previews."""
+
+    columns: tuple[str, ...] = ()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[PreviewRow] = []
+        self._rows: list[Any] = []
 
-    def set_rows(self, rows: list[PreviewRow]) -> None:
+    def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def row_at(self, row: int) -> PreviewRow:
+    def row_at(self, row: int) -> Any:
         return self._rows[row]
+
+    def cells(self, row: Any) -> Sequence[str]:
+        raise NotImplementedError
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.columns):
+            return self.columns[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == 0:
-                return str(row.row)
-            if col == 1:
-                return row.name
-            if col == 2:
-                return row.unit_name
-            if col == 3:
-                return row.action.value
-            if col == 4:
-                return problems_text(row)
-            return None
+            texts = self.cells(row)
+            return texts[index.column()] if 0 <= index.column() < len(texts) else None
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.errors:
                 return ERROR_BACKGROUND
             if row.warnings:
                 return WARNING_BACKGROUND
         return None
+
+
+class PreviewModel(RowsPreviewModel):
+    """The roster's rows: 行号, 姓名, 单位, 操作, 问题."""
+
+    columns = COLUMNS
+
+    def cells(self, row: PreviewRow) -> Sequence[str]:
+        return (str(row.row), row.name, row.unit_name, row.action.value, problems_text(row))
 
 
 class RosterImportDialog(QDialog):
