@@ -14,19 +14,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +43,7 @@ from wsjc_desktop.services.roster_import import ImportResult
 from wsjc_desktop.ui import filedialogs
 from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
-from wsjc_desktop.ui.dialogs.roster_import import RowsPreviewModel, problems_text
+from wsjc_desktop.ui.dialogs.roster_import import RowsPreviewModel, preview_table, problems_text
 from wsjc_desktop.ui.filedialogs import Purpose
 
 COLUMNS = ("行号", "内容", "操作", "问题")
@@ -138,16 +135,7 @@ class LedgerImportDialog(QDialog):
         top.addWidget(self.choose_button)
 
         self.model = LedgerPreviewModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((50, 330, 70)):
-            self.table.setColumnWidth(col, width)
+        self.table = preview_table(self.model, (50, 330, 70))
 
         #: columns the ledger's names did not place, and what the user chose for them
         self.columns: dict[str, str] = {}

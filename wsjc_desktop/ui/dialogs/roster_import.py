@@ -114,6 +114,22 @@ class RowsPreviewModel(QAbstractTableModel):
         return None
 
 
+def preview_table(model: RowsPreviewModel, widths: Sequence[int]) -> QTableView:
+    """The read-only table an import's preview is shown in: whole rows selected, the last column
+    (the problems) taking the rest of the width."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    for col, width in enumerate(widths):
+        table.setColumnWidth(col, width)
+    return table
+
+
 class PreviewModel(RowsPreviewModel):
     """The roster's rows: 行号, 姓名, 单位, 操作, 问题."""
 
@@ -144,16 +160,7 @@ class RosterImportDialog(QDialog):
         top.addWidget(self.choose_button)
 
         self.model = PreviewModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((50, 90, 160, 60)):
-            self.table.setColumnWidth(col, width)
+        self.table = preview_table(self.model, (50, 90, 160, 60))
 
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
