@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,17 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     """Never touch the real user data folder (logs, default database)."""
     monkeypatch.setenv("WSJC_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("WSJC_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _cycles_freed_on_this_thread() -> Iterator[None]:
+    """Once a window test has turned automatic collection off (ui.collector: the GUI thread
+    collects), a test that runs no event loop collects what is due at its end, here."""
+    yield
+    if not gc.isenabled():
+        from wsjc_desktop.ui.collector import collect_due
+
+        collect_due()
 
 
 @pytest.fixture

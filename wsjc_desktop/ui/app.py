@@ -98,7 +98,9 @@ def setup_application(*, crash_dialog: bool = True) -> object:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
-    from wsjc_desktop.ui import table_copy
+    from wsjc_desktop.ui import collector, table_copy
+
+    collector.install(app)  # cycles are freed on the GUI thread, never in a worker thread
 
     table_copy.install(app)  # Ctrl+C and 复制 on every table: rows with their header, for Excel/WPS
     from wsjc_desktop.ui import dialog_behaviour

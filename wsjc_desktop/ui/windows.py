@@ -30,15 +30,17 @@ def available_rect(widget: QWidget | None = None) -> QRect:
     """The free area of the screen ``widget`` is on: its window's, else the window it opens
     over (a dialog not shown yet), else the primary screen's.
 
-    Read through the native window (QWindow.screen), not QWidget.screen(): that call hands
-    Python a QScreen wrapper that the garbage collector may later delete, and the application's
-    screen with it (a crash in the next window made)."""
+    Found with the static ``QGuiApplication.screenAt``, never ``QWidget.screen()`` or
+    ``QWindow.screen()``: those make the returned QScreen's Python wrapper a child of the
+    widget's (shiboken's parent heuristic). When the garbage collector later frees the widget
+    and the wrapper together, the wrapper can be left owning the application's screen and
+    delete it; the next window made then crashes in ``QWidget::screen``."""
     window = widget.window() if widget is not None else None
     while window is not None:
-        handle = window.windowHandle()
-        screen = handle.screen() if handle is not None else None
-        if screen is not None:
-            return screen.availableGeometry()
+        if window.testAttribute(Qt.WidgetAttribute.WA_WState_Created):  # it has a native window
+            screen = QGuiApplication.screenAt(window.frameGeometry().center())
+            if screen is not None:
+                return screen.availableGeometry()
         parent = window.parentWidget()
         window = parent.window() if parent is not None else None
     primary = QGuiApplication.primaryScreen()
