@@ -28,7 +28,8 @@ def assert_inside_type_area(pages: list[Page]) -> None:
             if c.text.isspace():
                 continue
             assert c.x0 >= LEFT - 1 and c.x1 <= RIGHT + 1, c
-            if c.size != 14 or c.top < BOTTOM:  # page numbers sit below the type area
+            if c.color != (0.9, 0.0, 0.07) and (c.size != 14 or c.top < BOTTOM):  # page numbers below,
+                # the 信函格式's red masthead above the type area
                 assert c.top >= TOP - 1 and c.bottom <= BOTTOM + 1, c
 
 
@@ -175,8 +176,7 @@ def test_opinion_reply(render: Render) -> None:
     pages = render(slips.render_opinion_reply, values)
     text = all_text(pages)
     for value in (
-        values.group_name,
-        "党风廉政意见回复",
+        values.group_name,  # the 信函格式: the masthead is the group's name, the title names the kind
         values.doc_number,
         values.requesting_unit + "：",
         "提拔",
@@ -282,7 +282,7 @@ def test_slips_render_to_images_with_ink_where_expected(tmp_path: Path) -> None:
         x0, y0, x1, y1 = (round(v * px_per_mm) for v in box_mm)
         return sum(1 for x in range(x0, x1) for y in range(y0, y1) if test(image.getpixel((x, y))))
 
-    red = count((28, 37, 184, 70), lambda p: p[0] > 180 and p[1] < 90 and p[2] < 90)
+    red = count((28, 72, 184, 110), lambda p: p[0] > 180 and p[1] < 90 and p[2] < 90)  # 文件格式
     dark = count((28, 110, 184, 262), lambda p: max(p) < 100)
     assert red > 100
     assert dark > 300

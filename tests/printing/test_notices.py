@@ -98,10 +98,11 @@ def test_type_area_margins_and_grid(render: Render) -> None:
     # the first line of a continuation page is grid line 1 of the type area, at 37 mm
     first = min(body_chars(pages[1]), key=lambda c: c.top)
     assert first.top == pytest.approx(grid_top(0), abs=1)
-    # 主送 on page 1: flush left, two lines below the title
+    # 主送 on page 1: flush left, one blank line below the title
     addressee = pages[0].find("区财政局党组：")
     assert addressee[0].x0 == pytest.approx(LEFT, abs=1)
-    assert addressee[0].top == pytest.approx(grid_top(8), abs=1)
+    title_line = round((pages[0].lines_of(22)[-1][0].top - grid_top(0, 22)) / LINE_PITCH_MM)
+    assert addressee[0].top == pytest.approx(grid_top(title_line + 2), abs=1)
 
 
 def test_characters_sit_on_a_28_per_line_grid(render: Render) -> None:
@@ -207,7 +208,8 @@ def test_receipt_lies_below_the_cut_line(render: Render) -> None:
 
 
 def test_a_short_notice_keeps_its_receipt_on_the_same_page(render: Render) -> None:
-    pages = render(slips.render_notice, samples.notice(problems="公务用车登记不完整。", requirements=""))
+    short = samples.notice(kind="reminder_letter", kind_label="廉政提醒函", problems="公务用车登记不完整。")
+    pages = render(slips.render_notice, replace(short, requirements=""))
     assert len(pages) == 1
     assert "沿此线剪下" in pages[0].text and "签收人" in pages[0].text
 
@@ -264,7 +266,7 @@ def test_holiday_notices_one_per_unit_each_with_its_own_number(render: Render) -
     calls: list[tuple[int, int]] = []
     pages = render(slips.render_notices, values, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 3), (2, 3), (3, 3)]
-    starts = [p for p in pages if samples.GROUP in squash(p.text) and "节前廉政提醒" in squash(p.text)]
+    starts = [p for p in pages if samples.GROUP in squash(p.text) and "严守廉洁纪律的提醒" in squash(p.text)]
     assert len(starts) == 3
     for i, (page, unit) in enumerate(zip(starts, samples.UNITS[:3], strict=True), start=1):
         assert f"驻一纪节〔2026〕{i}号" in page.text
@@ -273,7 +275,7 @@ def test_holiday_notices_one_per_unit_each_with_its_own_number(render: Render) -
         assert unit + "：" in page.text
         assert "关于2026年春节期间严守廉洁纪律的提醒" in squash(page.text)
         assert "春节将至" in squash(page.text)
-        assert "— 1 —" in page.text  # numbering restarts per notice
+        assert "— 1 —" not in page.text  # the 信函格式's first page has no number
 
 
 def test_render_notices_needs_at_least_one(tmp_path: Path) -> None:

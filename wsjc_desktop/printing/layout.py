@@ -187,6 +187,7 @@ class Writer:
         self.page = 0  # page number within the current document (restarts per notice)
         self.y = TOP
         self._open = False
+        self.number_first_page = True  # the 信函格式 leaves its first page unnumbered (§10.1)
 
     # ---------------------------------------------------------------- pages
 
@@ -195,6 +196,7 @@ class Writer:
         if self._open:
             self.end_page()
         self.page = 0
+        self.number_first_page = True
         self.new_page()
 
     def new_page(self) -> None:
@@ -205,7 +207,8 @@ class Writer:
         self._open = True
 
     def end_page(self) -> None:
-        self._page_number()
+        if self.page > 1 or self.number_first_page:
+            self._page_number()
         self.canvas.showPage()
         self._open = False
 

@@ -278,53 +278,125 @@ def _measure(w: Writer, spans: Sequence[Span], size: float = BODY_SIZE) -> Line:
     return lines[0] if lines else Line((), 0.0)
 
 
-def _letter_head(w: Writer, group_name: str, masthead: str, doc_number: str | None) -> None:
-    """Masthead (group name and kind in red), 文号 and the red rule (GB/T 9704 7.2). No 签发人:
-    it belongs to 上行文 only (7.2.5), and what the group sends goes down to its units."""
-    bold = w.fonts.needs_emboldening()
-    # the group's name on grid line 0, as large as fits (at most 2号 plus)
-    size = 26.0
-    natural = _measure(w, [(group_name, "xiaobiaosong")], size).width
-    if natural > TYPE_WIDTH * 0.96:
-        size = max(12.0, size * TYPE_WIDTH * 0.96 / natural)
+#: The masthead formats of GB/T 9704: 信函格式 (§10.1) for letters, 文件格式 (§7.2) for 廉情抄告单.
+LETTER_FORMAT = "信函格式"
+FILE_FORMAT = "文件格式"
+#: Kinds of notice printed in the 文件格式; every other letter uses the 信函格式.
+FILE_FORMAT_KINDS = frozenset({"copy_notice"})
+
+#: 信函格式: the 发文机关标志's top edge below the page's top edge; the red double lines' length,
+#: and the lower one's distance above the page's bottom edge (§10.1).
+LETTER_MARK_TOP = 30 * MM
+LETTER_RULE_LENGTH = 170 * MM
+LETTER_LOWER_RULE = 20 * MM
+#: 文件格式: the 发文机关标志's top edge below the type area's top edge (§7.2.3).
+FILE_MARK_TOP = 35 * MM
+#: The thick and thin strokes of a red double line, and the gap between them (points).
+THICK, THIN, RULE_GAP = 2.0, 0.6, 1.4
+#: 7/8 of a 3号 character's height: from a double line to the text under it (§10.1).
+SEVEN_EIGHTHS = 0.875 * BODY_SIZE
+
+
+def masthead_format(kind: str) -> str:
+    """The masthead format a notice kind (or "opinion_reply") is printed in."""
+    return FILE_FORMAT if kind in FILE_FORMAT_KINDS else LETTER_FORMAT
+
+
+def letter_title(title: str, kind_label: str) -> str:
+    """A letter's title names its kind: the 信函格式's masthead carries only the group's name,
+    so “关于X” becomes “关于X的廉政提醒函” where the kind is not in the title already."""
+    if not title or title == kind_label:
+        return kind_label
+    core = kind_label.removeprefix("廉政").removeprefix("纪检监察")
+    if core in title:
+        return title
+    return f"{title}的{kind_label}" if title.startswith("关于") else f"{title}{kind_label}"
+
+
+def _mark_size(w: Writer, text: str, size: float, width: float) -> float:
+    """``size``, or smaller where ``text`` would be wider than ``width``."""
+    natural = _measure(w, [(text, "xiaobiaosong")], size).width
+    return size if natural <= width else max(12.0, size * width / natural)
+
+
+def _mark_line(w: Writer, text: str, top: float, size: float, spacing: float = 0.0) -> float:
+    """One red line of the 发文机关标志, its characters' top edge at ``top``; returns its
+    bottom edge."""
     w.text_at(
-        [(group_name, "xiaobiaosong")],
+        [(text, "xiaobiaosong")],
         LEFT,
-        w.baseline_on(0, size),
+        top + ASCENT * size,
         size,
         align="center",
         width=TYPE_WIDTH,
         color=RED,
-        bold=bold,
-    )
-    # the kind in large, spaced red characters over grid lines 1 and 2
-    size = 40.0
-    n = max(1, len(masthead))
-    natural = _measure(w, [(masthead, "xiaobiaosong")], size).width
-    if natural > TYPE_WIDTH * 0.9:
-        size *= TYPE_WIDTH * 0.9 / natural
-        natural = TYPE_WIDTH * 0.9
-    spacing = 0.0 if n == 1 else max(0.0, min(size * 0.5, (TYPE_WIDTH * 0.6 - natural) / (n - 1)))
-    baseline = TOP + LINE_PITCH + (2 * LINE_PITCH - size) / 2 + ASCENT * size
-    w.text_at(
-        [(masthead, "xiaobiaosong")],
-        LEFT,
-        baseline,
-        size,
-        align="center",
-        width=TYPE_WIDTH,
-        color=RED,
-        bold=bold,
+        bold=w.fonts.needs_emboldening(),
         letter_spacing=spacing,
     )
-    # 文号 on grid line 3, centred (GB/T 9704 7.2.4)
+    return top + size
+
+
+def _double_rule(w: Writer, y: float, *, thick_first: bool) -> float:
+    """A red double line, 170 mm long and centred, from ``y`` down; returns its lower edge."""
+    x0 = (PAGE_WIDTH - LETTER_RULE_LENGTH) / 2
+    strokes = (THICK, THIN) if thick_first else (THIN, THICK)
+    at = y
+    for i, stroke in enumerate(strokes):
+        if i:
+            at += RULE_GAP
+        w.rule(at + stroke / 2, x0=x0, x1=x0 + LETTER_RULE_LENGTH, width=stroke, color=RED)
+        at += stroke
+    return at
+
+
+def _line_under(y: float) -> int:
+    """The first grid line whose top is at or below ``y`` (negative above the type area)."""
+    k = (y - TOP) / LINE_PITCH
+    index = int(k // 1)
+    return index if k - index < 1e-6 else index + 1
+
+
+def _letter_head(
+    w: Writer, group_name: str, masthead: str, doc_number: str | None, fmt: str = LETTER_FORMAT
+) -> None:
+    """The 版头. No 签发人: it belongs to 上行文 only (§7.2.5), and what the group sends goes
+    down to its units.
+
+    * 信函格式 (§10.1): the group's name in red, its top edge 30 mm below the page's top edge; a
+      red double line (thick over thin) 4 mm under it and another (thin over thick) 20 mm above
+      the page's bottom edge, both 170 mm long; the 文号 at the type area's right edge, 7/8 of a
+      character under the line; the title two lines below it. The first page has no number.
+    * 文件格式 (§7.2): the group's name and the kind in red, the top edge 35 mm below the type
+      area's top edge; the 文号 centred two lines under it; the red separator 4 mm under the 文号;
+      the title two lines under the separator.
+    """
     number = doc_number or W.DRAFT_NUMBER
-    baseline = w.baseline_on(3, BODY_SIZE)
-    w.text_at([(number, "fangsong")], LEFT, baseline, BODY_SIZE, align="center", width=TYPE_WIDTH)
-    # the red rule 4 mm below the 文号, as wide as the type area
-    w.rule(baseline + (1 - ASCENT) * BODY_SIZE + 4 * MM, width=1.5, color=RED)
-    w.y = TOP + 4 * LINE_PITCH
-    w.skip_lines(1)
+    if fmt == LETTER_FORMAT:
+        w.number_first_page = False
+        size = _mark_size(w, group_name, 30.0, TYPE_WIDTH * 0.96)
+        bottom = _mark_line(w, group_name, LETTER_MARK_TOP, size)
+        under = _double_rule(w, bottom + 4 * MM, thick_first=True)
+        _double_rule(w, PAGE_HEIGHT - LETTER_LOWER_RULE - THICK - THIN - RULE_GAP, thick_first=False)
+        top = under + SEVEN_EIGHTHS
+        baseline = top + ASCENT * BODY_SIZE
+        w.text_at([(number, "fangsong")], LEFT, baseline, BODY_SIZE, align="right", width=TYPE_WIDTH)
+        number_line = _line_under(top + BODY_SIZE) - 1
+    else:
+        size = _mark_size(w, group_name, 26.0, TYPE_WIDTH * 0.96)
+        bottom = _mark_line(w, group_name, TOP + FILE_MARK_TOP, size)
+        # the kind in large, spaced characters under the name: the 标志's second line
+        size = _mark_size(w, masthead, 40.0, TYPE_WIDTH * 0.9)
+        natural = _measure(w, [(masthead, "xiaobiaosong")], size).width
+        n = max(1, len(masthead))
+        spacing = 0.0 if n == 1 else max(0.0, min(size * 0.5, (TYPE_WIDTH * 0.6 - natural) / (n - 1)))
+        bottom = _mark_line(w, masthead, bottom + 2 * MM, size, spacing)
+        number_line = _line_under(bottom) + 2  # 空二行
+        baseline = w.baseline_on(number_line, BODY_SIZE)
+        w.text_at([(number, "fangsong")], LEFT, baseline, BODY_SIZE, align="center", width=TYPE_WIDTH)
+        separator = baseline + (1 - ASCENT) * BODY_SIZE + 4 * MM
+        w.rule(separator, width=1.5, color=RED)
+        number_line = _line_under(separator + 0.75) - 1
+    w.y = TOP + (number_line + 3) * LINE_PITCH  # the title two lines below (空二行)
 
 
 def _title(w: Writer, text: str, keep: Sequence[str] = ()) -> None:
@@ -403,7 +475,7 @@ def _signature(w: Writer, group_name: str, day: date | None) -> None:
 def _notice(w: Writer, v: NoticeValues) -> None:
     w.start_document()
     cadre_label = _Fields("alert_notices").label("cadre_id")
-    _letter_head(w, v.group_name, v.kind_label, v.doc_number)
+    _letter_head(w, v.group_name, v.kind_label, v.doc_number, masthead_format(v.kind))
     if v.kind == "holiday_reminder":
         h = W.HOLIDAY_WORDING
         fill = {"holiday": v.holiday or "节日", "year": str((v.issued_on or v.deadline or date.today()).year)}
@@ -422,7 +494,10 @@ def _notice(w: Writer, v: NoticeValues) -> None:
             texts.append(h.deadline.format(deadline=format_date(v.deadline), **fill))
     else:
         n = W.NOTICE_WORDING.get(v.kind, W.NOTICE_WORDING["copy_notice"])
-        _title(w, v.title or v.kind_label, keep=[v.unit_name, v.cadre_name or ""])
+        title = v.title or v.kind_label
+        if masthead_format(v.kind) == LETTER_FORMAT:
+            title = letter_title(title, v.kind_label)
+        _title(w, title, keep=[v.unit_name, v.cadre_name or ""])
         w.skip_lines(1)
         _addressee(w, v.unit_name)
         texts = []
