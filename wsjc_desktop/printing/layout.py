@@ -266,8 +266,13 @@ class Writer:
         left_cells: float = 0,
         color: tuple[float, float, float] = BLACK,
         bold: bool = False,
+        keep_with_next: int = 0,
     ) -> None:
-        """Set a paragraph line by line on the 22 × 28 grid, flowing onto new pages."""
+        """Set a paragraph line by line on the 22 × 28 grid, flowing onto new pages.
+
+        ``keep_with_next``: grid lines that must follow the paragraph on its last page (a
+        signature and date). Where they would not, the paragraph's last two lines (or its only
+        one) move to the next page with them, so no page holds only a 署名 and date."""
         pitch = CHAR_PITCH if size == BODY_SIZE else size
         left = LEFT + left_cells * CHAR_PITCH
         width = TYPE_WIDTH - (left_cells + right_cells) * CHAR_PITCH
@@ -279,9 +284,10 @@ class Writer:
             indent=indent_cells * pitch,
             justify=align == "justify",
         )
-        for line in lines:
+        break_before = self._break_for(len(lines), keep_with_next) if keep_with_next else None
+        for number, line in enumerate(lines):
             index = self.grid_index()
-            if index >= LINES_PER_PAGE:
+            if index >= LINES_PER_PAGE or number == break_before:
                 self.new_page()
                 index = 0
             if align == "center":
@@ -292,6 +298,19 @@ class Writer:
                 x = left
             self.draw_line(line, x, self.baseline_on(index, size), size, color=color, bold=bold)
             self.y = TOP + (index + 1) * LINE_PITCH
+
+    def _break_for(self, count: int, keep_with_next: int) -> int | None:
+        """The line of a ``count``-line paragraph starting at ``y`` before which a page must
+        break so ``keep_with_next`` lines still follow its last line on the same page; None
+        when they do without."""
+        index = self.grid_index()
+        for _ in range(count):
+            if index >= LINES_PER_PAGE:
+                index = 0
+            index += 1
+        if index + keep_with_next <= LINES_PER_PAGE:
+            return None
+        return max(0, count - 2) if count > 1 else 0
 
     # ------------------------------------------------------------- drawing
 

@@ -434,9 +434,15 @@ def _addressee(w: Writer, name: str) -> None:
     w.grid_paragraph([(name.rstrip("：:") + "：", "fangsong")], indent_cells=0)
 
 
-def _body(w: Writer, texts: Iterable[str]) -> None:
-    """Paragraphs indented two characters; “一、” headings in 黑体, “（一）” in 楷体."""
-    for paragraph in texts:
+#: The grid lines a 落款 takes under the body: a blank line, the 署名 and the 成文日期.
+SIGNATURE_LINES = 3
+
+
+def _body(w: Writer, texts: Iterable[str], keep_with_next: int = 0) -> None:
+    """Paragraphs indented two characters; “一、” headings in 黑体, “（一）” in 楷体.
+    ``keep_with_next``: lines the last paragraph keeps on its page (the 落款 under it)."""
+    texts = list(texts)
+    for number, paragraph in enumerate(texts, start=1):
         level = heading_level(paragraph)
         if level:
             split = heading_split(paragraph)
@@ -446,7 +452,7 @@ def _body(w: Writer, texts: Iterable[str]) -> None:
                 spans.append((paragraph[split:], "fangsong"))
         else:
             spans = [(paragraph, "fangsong")]
-        w.grid_paragraph(spans)
+        w.grid_paragraph(spans, keep_with_next=keep_with_next if number == len(texts) else 0)
 
 
 def _signature(w: Writer, group_name: str, day: date | None) -> None:
@@ -517,7 +523,7 @@ def _notice(w: Writer, v: NoticeValues) -> None:
             texts.append(n.deadline.format(deadline=format_date(v.deadline)))
         if n.closing:
             texts.append(n.closing)
-    _body(w, texts)
+    _body(w, texts, keep_with_next=SIGNATURE_LINES)
     _signature(w, v.group_name, v.issued_on)
     if v.with_receipt:
         _receipt(w, v)
@@ -674,6 +680,7 @@ def _talk(w: Writer, v: TalkValues) -> None:
                 Cell("", span=2),
             ],
             keep=True,
+            with_previous=True,  # the signatures stay with what they sign
         )
     )
     # each person talked with signs on a line of their own, beside their name
@@ -681,9 +688,19 @@ def _talk(w: Writer, v: TalkValues) -> None:
     for i, name in enumerate(signers):
         first = label(t.signature.format(label=persons)) if i == 0 else Cell(merge_up=True)
         rows.append(
-            Row([first, Cell(name, align="center", middle=True), Cell("", span=4, min_lines=2)], keep=True)
+            Row(
+                [first, Cell(name, align="center", middle=True), Cell("", span=4, min_lines=2)],
+                keep=True,
+                with_previous=True,
+            )
         )
-    rows.append(Row([label(t.sign_date), Cell(t.date_blank, span=5, align="center", middle=True)], keep=True))
+    rows.append(
+        Row(
+            [label(t.sign_date), Cell(t.date_blank, span=5, align="center", middle=True)],
+            keep=True,
+            with_previous=True,
+        )
+    )
     widths = [w_ * MM for w_ in (30, 23, 25, 30, 24, 24)]
     # a blank form (to fill in by hand) still fits on one page
     draw_table(w, Table(widths, rows, size=FORM_SIZE, pad_x=3.0, pad_y=3.0))
@@ -744,11 +761,13 @@ def _meeting(w: Writer, v: MeetingValues) -> None:
         )
         for i, o in enumerate(v.opinions, start=1)
     ] or [Row([Cell(m.none, span=5, align="center")])]
-    draw_table(w, Table(widths, header + body, header=2))
-    draw_table(
-        w,
-        Table([30 * MM, 126 * MM], [Row([label(follow_up), Cell(v.follow_up, indent=True, min_lines=2)])]),
+    follow = Table(
+        [30 * MM, 126 * MM], [Row([label(follow_up), Cell(v.follow_up, indent=True, min_lines=2)])]
     )
+    # the 跟踪落实 row never stands alone on the last page: it keeps an opinion with it
+    keep = min(table_height(w, follow), 4 * follow.line_height + 2 * follow.pad_y)  # a long one may split
+    draw_table(w, Table(widths, header + body, header=2), keep_with_next=keep)
+    draw_table(w, follow)
 
 
 def _opinion_names(v: OpinionReplyValues) -> str:
@@ -796,7 +815,7 @@ def _opinion(w: Writer, v: OpinionReplyValues) -> None:
         for i, p in enumerate(v.persons, start=1)
     ]
     draw_table(w, Table(widths, rows, header=1))
-    _body(w, [o.note, o.closing])
+    _body(w, [o.note, o.closing], keep_with_next=SIGNATURE_LINES)
     _signature(w, v.group_name, v.reply_date)
 
 

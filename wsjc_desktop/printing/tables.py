@@ -57,6 +57,7 @@ def label(text: str, span: int = 1, *, role: str = "fangsong", shade: bool = Fal
 class Row:
     cells: Sequence[Cell]
     keep: bool = False  # never split across pages
+    with_previous: bool = False  # on the same page as the row above (signature rows, a last row)
 
 
 @dataclass
@@ -115,9 +116,10 @@ def table_height(writer: Writer, table: Table) -> float:
     return sum(drawer.height(drawer.cell_lines(row)[0], row) for row in table.rows)
 
 
-def draw_table(writer: Writer, table: Table) -> None:
-    """Draw ``table`` from ``writer.y`` down, flowing onto new pages; ``writer.y`` ends below it."""
-    _Drawer(writer, table).run()
+def draw_table(writer: Writer, table: Table, keep_with_next: float = 0.0) -> None:
+    """Draw ``table`` from ``writer.y`` down, flowing onto new pages; ``writer.y`` ends below it.
+    ``keep_with_next``: the height of what must follow the last row on its page."""
+    _Drawer(writer, table).run(keep_with_next)
 
 
 class _Drawer:
@@ -128,6 +130,7 @@ class _Drawer:
         for width in table.widths:
             self.edges.append(self.edges[-1] + width)
         self.page_top: float | None = None  # the table's top on the current page
+        self.fresh_room = BOTTOM - TOP  # the room a new page gives, under the repeated headers
         self.fresh = False  # only repeated headers drawn on this page so far
 
     def cell_lines(self, row: Row) -> tuple[list[list[Line]], list[float]]:
@@ -170,18 +173,26 @@ class _Drawer:
             raise ValueError(f"row spans {col} columns, table has {len(t.widths)}")
         return out, sizes
 
-    def run(self) -> None:
+    def run(self, keep_with_next: float = 0.0) -> None:
         t = self.t
         prepared = [self.cell_lines(row) for row in t.rows]
         headers = [
             (row, lines, sizes) for row, (lines, sizes) in zip(t.rows[: t.header], prepared, strict=False)
         ]
+        self.fresh_room = BOTTOM - TOP - sum(self.height(lines, row) for row, lines, _ in headers)
         for number, (row, (lines, sizes)) in enumerate(zip(t.rows, prepared, strict=True)):
             is_header = number < t.header
             # a header (and the row after it) never sits alone at the foot of a page
             keep_with = 0.0
             if is_header and number + 1 < len(t.rows):
                 keep_with = self.height(prepared[number + 1][0], t.rows[number + 1], limit=2)
+            # rows that go with the one above (signatures) stay on its page, all of them
+            after = number + 1
+            while after < len(t.rows) and t.rows[after].with_previous:
+                keep_with += self.height(prepared[after][0], t.rows[after])
+                after += 1
+            if after == len(t.rows):
+                keep_with += keep_with_next
             self.flow(row, lines, sizes, headers if not is_header else [], keep_with)
         self.close()
 
@@ -207,14 +218,21 @@ class _Drawer:
             height = need * t.line_height + 2 * t.pad_y
             room = BOTTOM - self.w.y
             fresh = self.fresh or abs(self.w.y - TOP) < 0.01  # a new page would not give more room
-            if height + keep_with <= room + 0.01 or (fresh and height <= room + 0.01):
+            if height + keep_with <= room + 0.01:
                 self.draw_row(row, lines, sizes, need, first_part)
                 self.fresh = False
                 return
             fit = int((room - 2 * t.pad_y + 0.01) // t.line_height)
-            if not fresh and (row.keep or fit < 2 or keep_with):
+            whole_on_next = height + keep_with <= self.fresh_room + 0.01
+            if not fresh and (row.keep or fit < 2 or (keep_with and whole_on_next)):
                 self.break_page(headers)
                 continue
+            if height <= room + 0.01:
+                if not keep_with or need < 2 or row.keep:
+                    self.draw_row(row, lines, sizes, need, first_part)
+                    self.fresh = False
+                    return
+                fit = min(fit, need - 1)  # its last line goes over with the rows that follow it
             fit = max(1, fit)
             self.draw_row(row, [c[:fit] for c in lines], sizes, fit, first_part)
             lines = [c[fit:] for c in lines]
