@@ -242,3 +242,21 @@ def title_lines(page: Page, title: str, size: float = 22.0) -> list[str]:
         if text and text in flat:
             out.append(text)
     return out
+
+
+def breaks_inside_words(lines: list[str]) -> list[str]:
+    """Line breaks that cut a word, as jieba (the full segmenter, with its HMM) sees the text."""
+    import jieba
+
+    text = "".join(lines)
+    ends = set()
+    at = 0
+    for word in jieba.cut(text, HMM=True):
+        at += len(word)
+        ends.add(at)
+    at, bad = 0, []
+    for line in lines[:-1]:
+        at += len(line)
+        if at not in ends:
+            bad.append(f"{text[max(0, at - 3) : at]}/{text[at : at + 3]}")
+    return bad

@@ -116,3 +116,17 @@ def test_letters_set_their_body_in_16_pt_at_28_mm(printed: list[Printed]) -> Non
         for problem in geometry.body_problems(p.pages)
     ]
     assert problems == [], "\n".join(problems[:40])
+
+
+def test_titles_break_only_between_words(printed: list[Printed]) -> None:
+    problems = []
+    broken = 0
+    for p in printed:
+        if p.kind in ("talk", "meeting"):
+            continue
+        lines = geometry.title_lines(p.pages[0], letter_title(p))
+        broken += len(lines) > 1
+        for cut in geometry.breaks_inside_words(lines):
+            problems.append(f"{p.kind} {p.name}: {cut}")
+    assert broken > 20  # the demo's titles do break
+    assert problems == [], "\n".join(problems[:40])

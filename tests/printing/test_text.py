@@ -7,6 +7,7 @@ from datetime import date, time
 
 import pytest
 
+from tests.printing.geometry import breaks_inside_words
 from wsjc_desktop.printing.text import (
     NO_LINE_END,
     NO_LINE_START,
@@ -106,6 +107,23 @@ def test_titles_break_where_the_sense_allows() -> None:
 
 
 def test_long_titles_get_lines_of_about_equal_length() -> None:
-    lines = _title_lines("关于" + "进一步加强和改进" * 12 + "的通知")
+    title = "关于" + "进一步加强和改进" * 12 + "的通知"
+    lines = _title_lines(title)
     assert len(lines) == 6
-    assert max(map(len, lines)) - min(map(len, lines)) <= 2
+    assert max(map(len, lines)) - min(map(len, lines)) <= 3  # a word's length, at most
+    assert not breaks_inside_words(lines)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关于进一步加强4名新提任干部监督管理执行情况的提示函",
+        "关于区财政局公务接待和“三重一大”决策有关问题的廉情抄告单",
+        "关于严格执行中央八项规定精神切实加强节日期间监督检查工作的提醒",
+        "关于区发展和改革委员会党组落实全面从严治党主体责任情况的纪检监察建议书",
+    ],
+)
+def test_titles_break_between_words(title: str) -> None:
+    lines = _title_lines(title)
+    assert len(lines) >= 2, lines
+    assert breaks_inside_words(lines) == [], lines

@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date, time
 
+from wsjc_desktop.printing import words
+
 #: Characters that must not start a line (行首禁则): closing punctuation and marks.
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〗〉”’…—·％‰,.;:?!)]}%」")
 #: Characters that must not end a line (行尾禁则): opening punctuation.
@@ -134,13 +136,10 @@ def break_lines(
 
 
 #: Words a title must not be broken inside (a title breaks where its sense allows, GB/T 9704 7.3.1).
-_TITLE_WORDS_TEXT = (
-    "同志 廉政 廉洁 党风 党组 党委 纪检 监察 意见 问题 情况 有关 "
-    "提醒 建议 工作 期间 纪律 回复 决策 整改 落实 加强 关于 单位"
-)
-TITLE_WORDS = tuple(_TITLE_WORDS_TEXT.split())
 #: A title line may well end after these.
 _TITLE_GOOD_END = frozenset("的和与及、，；：”》）")
+#: The cost of breaking a title inside a word (a word longer than a line still breaks).
+INSIDE_A_WORD = 1000.0
 _OPENERS = {"“": "”", "《": "》", "（": "）", "‘": "’", "〔": "〕"}
 
 
@@ -156,7 +155,7 @@ def title_breaks(
     for p in pieces:
         starts.append(starts[-1] + len(p))
     penalty = [0.0] * (n + 1)  # cost of a break before piece k
-    inside_words = _inside_words(text, (*TITLE_WORDS, *(k for k in keep if len(k) > 1)))
+    inside = words.inside_words(text) | _inside_words(text, [k for k in keep if len(k) > 1])
     depth = 0
     for k in range(1, n):
         piece = pieces[k - 1]
@@ -171,7 +170,9 @@ def title_breaks(
         at = starts[k]
         if depth:
             penalty[k] += 20  # inside “…” or 《…》: only if nothing else fits
-        if at in inside_words or text.startswith("同志", at):  # nor part a name from its 同志
+        if at in inside:  # 词意完整 (GB/T 9704 §7.3.1): only if no line fits otherwise
+            penalty[k] += INSIDE_A_WORD
+        if text.startswith("同志", at):  # nor part a name from its 同志
             penalty[k] += 6
         if piece[-1] in _TITLE_GOOD_END or text[:at].endswith("同志"):
             penalty[k] -= 2
