@@ -26,6 +26,7 @@ from wsjc_desktop.domain.fields import Field, RecordSpec, spec_for
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.fileio import atomic_write
 from wsjc_desktop.printing import wording as W
+from wsjc_desktop.printing.content import notice_letter, opinion_lead, opinion_title
 from wsjc_desktop.printing.fonts import FontSet, unprintable
 from wsjc_desktop.printing.layout import (
     ASCENT,
@@ -166,7 +167,7 @@ def render_opinion_reply(values: OpinionReplyValues, out: Output, *, fonts: Font
     _render(
         out,
         fonts,
-        _meta(_opinion_title(values), values.group_name, W.OPINION_WORDING.masthead),
+        _meta(opinion_title(values), values.group_name, W.OPINION_WORDING.masthead),
         lambda w: _opinion(w, values),
     )
 
@@ -402,47 +403,12 @@ def _signature(w: Writer, group_name: str, day: date | None) -> None:
 
 def _notice(w: Writer, v: NoticeValues) -> None:
     w.start_document()
-    cadre_label = _Fields("alert_notices").label("cadre_id")
+    letter = notice_letter(v)
     _letter_head(w, v.group_name, v.kind_label, v.doc_number)
-    if v.kind == "holiday_reminder":
-        h = W.HOLIDAY_WORDING
-        fill = {"holiday": v.holiday or "节日", "year": str((v.issued_on or v.deadline or date.today()).year)}
-        _title(w, v.title or h.title.format(**fill))
-        w.skip_lines(1)
-        _addressee(w, v.unit_name)
-        texts = [h.lead.format(**fill)]
-        if v.cadre_name:
-            texts.append(
-                W.NOTICE_WORDING["copy_notice"].cadre_line.format(label=cadre_label, cadre=v.cadre_name)
-            )
-        texts += paragraphs(v.problems)
-        texts += paragraphs(v.requirements) or list(h.items)
-        texts.append(h.closing.format(**fill))
-        if v.deadline:
-            texts.append(h.deadline.format(deadline=format_date(v.deadline), **fill))
-    else:
-        n = W.NOTICE_WORDING.get(v.kind, W.NOTICE_WORDING["copy_notice"])
-        _title(w, v.title or v.kind_label, keep=[v.unit_name, v.cadre_name or ""])
-        w.skip_lines(1)
-        _addressee(w, v.unit_name)
-        texts = []
-        if v.cadre_name:
-            texts.append(n.cadre_line.format(label=cadre_label, cadre=v.cadre_name))
-        # a lead sentence ends in “：”, so it is printed only when something follows it
-        problems, requirements = paragraphs(v.problems), paragraphs(v.requirements)
-        if problems:
-            texts += [n.problems_heading] if n.problems_heading else []
-            texts += [n.lead, *problems]
-        if requirements:
-            texts += [n.requirements_heading] if n.requirements_heading else []
-            texts += [n.requirements_lead, *requirements]
-        if v.deadline:
-            if n.deadline_heading:
-                texts.append(n.deadline_heading)
-            texts.append(n.deadline.format(deadline=format_date(v.deadline)))
-        if n.closing:
-            texts.append(n.closing)
-    _body(w, texts)
+    _title(w, letter.title, keep=letter.keep)
+    w.skip_lines(1)
+    _addressee(w, letter.addressee)
+    _body(w, letter.body)
     _signature(w, v.group_name, v.issued_on)
     if v.with_receipt:
         _receipt(w, v)
@@ -676,27 +642,14 @@ def _meeting(w: Writer, v: MeetingValues) -> None:
     )
 
 
-def _opinion_names(v: OpinionReplyValues) -> str:
-    o = W.OPINION_WORDING
-    names = [p.name for p in v.persons]
-    if len(names) > 3:
-        return o.names_many.format(names="、".join(names[:3]), count=len(names))
-    return "、".join(names)
-
-
-def _opinion_title(v: OpinionReplyValues) -> str:
-    return W.OPINION_WORDING.title.format(names=_opinion_names(v))
-
-
 def _opinion(w: Writer, v: OpinionReplyValues) -> None:
     o = W.OPINION_WORDING
     w.start_document()
     _letter_head(w, v.group_name, o.masthead, v.doc_number)
-    _title(w, _opinion_title(v), keep=[p.name for p in v.persons])
+    _title(w, opinion_title(v), keep=[p.name for p in v.persons])
     w.skip_lines(1)
     _addressee(w, v.requesting_unit)
-    when = o.request_date.format(date=format_date(v.request_date)) if v.request_date else ""
-    _body(w, [o.lead.format(names=_opinion_names(v), reason=v.reason_label, date=when)])
+    _body(w, [opinion_lead(v)])
     cadre, opinion = _Fields("cadres"), _Fields("integrity_opinions")
     headers = (
         o.number,
