@@ -9,14 +9,16 @@ No reportlab, no fonts, no Qt: text only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
+from typing import Any
 
+from wsjc_desktop.domain.enums import LabeledEnum
 from wsjc_desktop.domain.fields import spec_for
 from wsjc_desktop.printing import wording as W
-from wsjc_desktop.printing.text import format_date, paragraphs
+from wsjc_desktop.printing.text import format_date, format_time, paragraphs
 from wsjc_desktop.printing.values import NoticeValues, OpinionReplyValues
 
-__all__ = ["Letter", "notice_letter", "opinion_lead", "opinion_names", "opinion_title"]
+__all__ = ["Letter", "notice_letter", "opinion_lead", "opinion_names", "opinion_title", "value_text"]
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,18 @@ def opinion_lead(v: OpinionReplyValues) -> str:
     o = W.OPINION_WORDING
     when = o.request_date.format(date=format_date(v.request_date)) if v.request_date else ""
     return o.lead.format(names=opinion_names(v), reason=v.reason_label, date=when)
+
+
+def value_text(value: Any) -> str:
+    """A value as a form prints it, for a field the layout does not place itself."""
+    if value is None:
+        return ""
+    if isinstance(value, LabeledEnum):
+        return value.label
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, time):
+        return format_time(value)
+    if isinstance(value, (list, tuple)):
+        return "、".join(value_text(item) for item in value)
+    return str(value)

@@ -17,16 +17,16 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, time
+from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from wsjc_desktop.domain.enums import LabeledEnum
 from wsjc_desktop.domain.fields import Field, RecordSpec, spec_for
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.fileio import atomic_write
 from wsjc_desktop.printing import wording as W
 from wsjc_desktop.printing.content import notice_letter, opinion_lead, opinion_title
+from wsjc_desktop.printing.content import value_text as _value_text
 from wsjc_desktop.printing.fonts import FontSet, unprintable
 from wsjc_desktop.printing.layout import (
     ASCENT,
@@ -246,21 +246,6 @@ class _Fields:
     def unplaced(self) -> tuple[Field, ...]:
         """Fields marked for the slip that the layout has not placed (in field order)."""
         return tuple(f for f in self.spec.slip_fields if f.name not in self.placed)
-
-
-def _value_text(value: Any) -> str:
-    """A value as a form prints it, for a field the layout does not place itself."""
-    if value is None:
-        return ""
-    if isinstance(value, LabeledEnum):
-        return value.label
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, time):
-        return format_time(value)
-    if isinstance(value, (list, tuple)):
-        return "、".join(_value_text(item) for item in value)
-    return str(value)
 
 
 def _more_rows(fields: _Fields, values: object, span: int) -> list[Row]:
