@@ -17,15 +17,11 @@ in memory and written only when complete (``fileio.atomic_write``): a failure le
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from pathlib import Path
-from typing import BinaryIO
 
 from wsjc_desktop.domain.fields import spec_for
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.fileio import atomic_write
 from wsjc_desktop.printing import wording as W
 from wsjc_desktop.printing.content import notice_letter, opinion_lead, opinion_title, value_text
 from wsjc_desktop.printing.docx_parts import (
@@ -44,6 +40,7 @@ from wsjc_desktop.printing.docx_parts import (
     text_box,
     twips,
 )
+from wsjc_desktop.printing.output import Output, deliver
 from wsjc_desktop.printing.text import (
     chinese_ordinal,
     format_date,
@@ -75,8 +72,6 @@ __all__ = [
     "render_opinion_reply",
     "render_talk",
 ]
-
-Output = Path | str | os.PathLike[str] | BinaryIO
 
 PT = 25.4 / 72  # millimetres in a point
 LINE_MM = LINE_PITCH / 20 * PT  # 10.21 mm
@@ -154,19 +149,7 @@ def _package(title: str, author: str, subject: str) -> Package:
 
 
 def _write(out: Output, package: Package, sections: Sequence[str]) -> None:
-    data = package.to_bytes(sections)
-    if not isinstance(out, (str, os.PathLike)):
-        out.write(data)
-        return
-    path = Path(out)
-    try:
-        with atomic_write(path, holder=None) as handle:  # a reader never sees half a file
-            handle.write(data)
-    except OSError as exc:
-        raise UserError(
-            f"无法写入文件“{path}”：{exc.strerror or exc}。如该文件已在 WPS 或 Word 中打开，请先关闭后重试。",
-            field="out",
-        ) from exc
+    deliver(out, package.to_bytes(sections))
 
 
 # ------------------------------------------------------------------------------ the writer

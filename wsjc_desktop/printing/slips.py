@@ -23,7 +23,6 @@ from typing import BinaryIO
 
 from wsjc_desktop.domain.fields import Field, RecordSpec, spec_for
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.fileio import atomic_write
 from wsjc_desktop.printing import wording as W
 from wsjc_desktop.printing.content import notice_letter, opinion_lead, opinion_title
 from wsjc_desktop.printing.content import value_text as _value_text
@@ -51,6 +50,7 @@ from wsjc_desktop.printing.layout import (
     TextSetter,
     Writer,
 )
+from wsjc_desktop.printing.output import deliver as _deliver
 from wsjc_desktop.printing.tables import Cell, Row, Table, draw_table, fit_widths, label, table_height
 from wsjc_desktop.printing.text import (
     chinese_ordinal,
@@ -210,21 +210,6 @@ def _render(
         raise UnprintableError(list(setter.missing))
     canvas.save()
     _deliver(out, buffer.getvalue())
-
-
-def _deliver(out: Output, data: bytes) -> None:
-    if not isinstance(out, (str, os.PathLike)):
-        out.write(data)
-        return
-    path = Path(out)
-    try:
-        with atomic_write(path, holder=None) as handle:  # a reader never sees half a PDF
-            handle.write(data)
-    except OSError as exc:
-        raise UserError(
-            f"无法写入文件“{path}”：{exc.strerror or exc}。如该文件已在其他程序中打开，请先关闭后重试。",
-            field="out",
-        ) from exc
 
 
 # ------------------------------------------------------------------------------ shared parts
