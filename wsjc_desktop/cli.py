@@ -221,12 +221,20 @@ PRINT_KINDS = (
 
 
 def _add_print_parser(sub: Any, db_parent: argparse.ArgumentParser) -> None:
-    printing = sub.add_parser("print", parents=[db_parent], help="打印：按公文格式生成 PDF")
+    printing = sub.add_parser(
+        "print", parents=[db_parent], help="打印：按公文格式生成 PDF（--out 以 .docx 结尾则生成 Word 文件）"
+    )
     kinds = printing.add_subparsers(dest="print_kind", metavar="类别", required=True)
     for name, help_text, id_help in PRINT_KINDS:
         one = kinds.add_parser(name, parents=[db_parent], help=help_text)
         one.add_argument("id", metavar="ID", help=id_help)
-        one.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="保存 PDF 的文件路径")
+        one.add_argument(
+            "--out",
+            type=Path,
+            required=True,
+            metavar="FILE.pdf",
+            help="保存的文件路径：.pdf 生成 PDF，.docx 生成可在 WPS、Word 中编辑的 Word 文件",
+        )
         one.set_defaults(handler=cmd_print)
     holiday = kinds.add_parser(
         "holiday-reminder", parents=[db_parent], help="节前廉政提醒：给每个监督单位各发出一份，合成一个 PDF"
@@ -234,7 +242,13 @@ def _add_print_parser(sub: Any, db_parent: argparse.ArgumentParser) -> None:
     holiday.add_argument("--holiday", required=True, metavar="节日", help="节日名称，如 春节、中秋")
     holiday.add_argument("--year", type=int, required=True, metavar="年度", help="节日所在年度，如 2026")
     holiday.add_argument("--issued-on", metavar="日期", help="发出日期（默认今天），如 2026-02-10")
-    holiday.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="保存 PDF 的文件路径")
+    holiday.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE.pdf",
+        help="保存的文件路径：.pdf，或 .docx（Word 文件）",
+    )
     holiday.set_defaults(handler=cmd_print_holiday)
 
 
@@ -328,13 +342,15 @@ def record_id(ref: str) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    """A record as its slip (PDF). The print is noted in the audit log, so the command holds
-    the writer lock (refused while a window has the file)."""
+    """A record as its slip: a PDF, or a Word file when ``--out`` ends in .docx. The print is
+    noted in the audit log, so the command holds the writer lock (refused while a window has
+    the file)."""
     from wsjc_desktop.services import printing
 
     kind: str = args.print_kind
     ref: str = args.id.strip()
-    out = output_path(args.out, "PDF")
+    what = "Word 文件" if printing.is_word(args.out) else "PDF"
+    out = output_path(args.out, what)
     # a notice is named by its id or its 文号; every other record by its id
     target: int | str = record_id(ref) if kind != "notice" or is_number(ref) else ref
     with database(args, "write") as db:
@@ -348,7 +364,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             printing.print_opinion(db, int(target), out)
         else:
             printing.print_file(db, int(target), out)
-    say(f"已生成 PDF：{out}")
+    say(f"已生成 {what}：{out}")
     return 0
 
 
@@ -384,10 +400,11 @@ def cmd_print_holiday(args: argparse.Namespace) -> int:
     from wsjc_desktop.services import printing
 
     issued_on = parse_date(args.issued_on, field="issued_on", label="发出日期") if args.issued_on else None
-    out = output_path(args.out, "PDF")
+    file_kind = "Word 文件" if printing.is_word(args.out) else "PDF"
+    out = output_path(args.out, file_kind)
 
     def progress(done: int, total: int) -> None:
-        progress_line(f"生成 PDF {done}/{total}")
+        progress_line(f"生成{file_kind} {done}/{total}")
 
     with database(args, "write") as db:
         name = holiday_name(db, args.holiday)
@@ -400,7 +417,7 @@ def cmd_print_holiday(args: argparse.Namespace) -> int:
         say(f"已发出{what} {len(issued)} 份。")
     else:
         say(f"{what}此前已全部发出，本次未新发出。")
-    say(f"已生成 PDF：{out}")
+    say(f"已生成 {file_kind}：{out}")
     return 0
 
 

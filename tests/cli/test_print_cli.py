@@ -158,3 +158,18 @@ def test_holiday_reminder(tmp_path: Path) -> None:
     assert "本次未新发出" in again.stdout.decode()
     bad_date = run(*args[:-1], "2026-02-31", "--db", str(db_path), "--out", str(out))
     assert bad_date.returncode == 2 and "发出日期" in bad_date.stderr.decode()
+
+
+def test_print_to_docx_writes_a_word_file(filled: tuple[Path, dict[str, int | str]], tmp_path: Path) -> None:
+    """``--out X.docx`` chooses the Word engine; the .pdf default is untouched."""
+    import zipfile
+
+    db_path, ids = filled
+    out = tmp_path / "提醒函.docx"
+    result = run("print", "notice", str(ids["notice"]), "--db", str(db_path), "--out", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    assert "已生成 Word 文件" in result.stdout.decode()
+    with zipfile.ZipFile(out) as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+    assert "关于农机购置补贴发放的提醒" in document
+    assert not list(tmp_path.glob("*.pdf"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ class Page:
     rects: list[dict[str, Any]]
     lines: list[dict[str, Any]]
     cells: list[str]  # the text of each ruled table cell (pdfplumber's table finder)
+    curves: list[dict[str, Any]] = field(default_factory=list)  # filled shapes (LibreOffice's rules)
 
     @property
     def flat(self) -> str:
@@ -103,7 +104,15 @@ def read_pdf(path: Path) -> list[Page]:
             ]
             cells = [squash(cell) for table in page.extract_tables() for row in table for cell in row if cell]
             pages.append(
-                Page(page.page_number, chars, page.extract_text() or "", page.rects, page.lines, cells)
+                Page(
+                    page.page_number,
+                    chars,
+                    page.extract_text() or "",
+                    page.rects,
+                    page.lines,
+                    cells,
+                    page.curves,
+                )
             )
     return pages
 

@@ -64,14 +64,13 @@ def horizontal_rules(
 ) -> list[dict[str, float]]:
     """Horizontal lines and thin rectangles (mm): top, bottom, x0, x1, red."""
     found = []
-    for shape in [*page.lines, *page.rects]:
+    for shape in [*page.lines, *page.rects, *page.curves]:
         height = (shape["bottom"] - shape["top"]) / MM
         length = (shape["x1"] - shape["x0"]) / MM
         if height > 1.2 or length < min_length:
             continue
-        colour = shape.get("stroking_color") if shape in page.lines else shape.get("non_stroking_color")
-        if shape in page.rects and shape.get("stroke") and not shape.get("fill"):
-            colour = shape.get("stroking_color")
+        filled = shape.get("fill") and not any(shape is line for line in page.lines)
+        colour = shape.get("non_stroking_color") if filled else shape.get("stroking_color")
         rule = {
             "top": shape["top"] / MM,
             "bottom": shape["bottom"] / MM,
@@ -182,7 +181,7 @@ def masthead_problems(page: Page, fmt: str, doc_number: str, title: str) -> list
             _near(PAGE_HEIGHT - lower[-1]["bottom"], 20.0, "下红色双线距页面下边", problems)
             for rule in (upper[0], lower[-1]):
                 _near(rule["x1"] - rule["x0"], 170.0, "红色双线长度", problems)
-                _near((rule["x0"] + rule["x1"]) / 2, PAGE_WIDTH / 2, "红色双线居中", problems)
+                _near((rule["x0"] + rule["x1"]) / 2, (LEFT + RIGHT) / 2, "红色双线居中（版心）", problems)
             thick = [r["bottom"] - r["top"] for r in upper[:2]]
             if thick[0] < thick[1]:
                 problems.append("上红色双线应上粗下细")

@@ -17,15 +17,21 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, time
+from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from wsjc_desktop.domain.enums import LabeledEnum
 from wsjc_desktop.domain.fields import Field, RecordSpec, spec_for
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.fileio import atomic_write
 from wsjc_desktop.printing import wording as W
+from wsjc_desktop.printing.content import (
+    LETTER_FORMAT,
+    masthead_format,
+    notice_letter,
+    opinion_lead,
+    opinion_title,
+)
+from wsjc_desktop.printing.content import value_text as _value_text
 from wsjc_desktop.printing.fonts import FontSet, unprintable
 from wsjc_desktop.printing.layout import (
     ASCENT,
@@ -50,6 +56,7 @@ from wsjc_desktop.printing.layout import (
     TextSetter,
     Writer,
 )
+from wsjc_desktop.printing.output import deliver as _deliver
 from wsjc_desktop.printing.tables import Cell, Row, Table, draw_table, fit_widths, label, table_height
 from wsjc_desktop.printing.text import (
     chinese_ordinal,
@@ -166,7 +173,7 @@ def render_opinion_reply(values: OpinionReplyValues, out: Output, *, fonts: Font
     _render(
         out,
         fonts,
-        _meta(_opinion_title(values), values.group_name, W.OPINION_WORDING.masthead),
+        _meta(opinion_title(values), values.group_name, W.OPINION_WORDING.masthead),
         lambda w: _opinion(w, values),
     )
 
@@ -211,21 +218,6 @@ def _render(
     _deliver(out, buffer.getvalue())
 
 
-def _deliver(out: Output, data: bytes) -> None:
-    if not isinstance(out, (str, os.PathLike)):
-        out.write(data)
-        return
-    path = Path(out)
-    try:
-        with atomic_write(path, holder=None) as handle:  # a reader never sees half a PDF
-            handle.write(data)
-    except OSError as exc:
-        raise UserError(
-            f"无法写入文件“{path}”：{exc.strerror or exc}。如该文件已在其他程序中打开，请先关闭后重试。",
-            field="out",
-        ) from exc
-
-
 # ------------------------------------------------------------------------------ shared parts
 
 
@@ -247,21 +239,6 @@ class _Fields:
         return tuple(f for f in self.spec.slip_fields if f.name not in self.placed)
 
 
-def _value_text(value: Any) -> str:
-    """A value as a form prints it, for a field the layout does not place itself."""
-    if value is None:
-        return ""
-    if isinstance(value, LabeledEnum):
-        return value.label
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, time):
-        return format_time(value)
-    if isinstance(value, (list, tuple)):
-        return "、".join(_value_text(item) for item in value)
-    return str(value)
-
-
 def _more_rows(fields: _Fields, values: object, span: int) -> list[Row]:
     """A row across the form for each slip field not placed, its value read from ``values``
     under the field's name (or from its ``others``, for a field with no attribute of its own)."""
@@ -278,12 +255,6 @@ def _measure(w: Writer, spans: Sequence[Span], size: float = BODY_SIZE) -> Line:
     return lines[0] if lines else Line((), 0.0)
 
 
-#: The masthead formats of GB/T 9704: 信函格式 (§10.1) for letters, 文件格式 (§7.2) for 廉情抄告单.
-LETTER_FORMAT = "信函格式"
-FILE_FORMAT = "文件格式"
-#: Kinds of notice printed in the 文件格式; every other letter uses the 信函格式.
-FILE_FORMAT_KINDS = frozenset({"copy_notice"})
-
 #: 信函格式: the 发文机关标志's top edge below the page's top edge; the red double lines' length,
 #: and the lower one's distance above the page's bottom edge (§10.1).
 LETTER_MARK_TOP = 30 * MM
@@ -295,22 +266,6 @@ FILE_MARK_TOP = 35 * MM
 THICK, THIN, RULE_GAP = 2.0, 0.6, 1.4
 #: 7/8 of a 3号 character's height: from a double line to the text under it (§10.1).
 SEVEN_EIGHTHS = 0.875 * BODY_SIZE
-
-
-def masthead_format(kind: str) -> str:
-    """The masthead format a notice kind (or "opinion_reply") is printed in."""
-    return FILE_FORMAT if kind in FILE_FORMAT_KINDS else LETTER_FORMAT
-
-
-def letter_title(title: str, kind_label: str) -> str:
-    """A letter's title names its kind: the 信函格式's masthead carries only the group's name,
-    so “关于X” becomes “关于X的廉政提醒函” where the kind is not in the title already."""
-    if not title or title == kind_label:
-        return kind_label
-    core = kind_label.removeprefix("廉政").removeprefix("纪检监察")
-    if core in title:
-        return title
-    return f"{title}的{kind_label}" if title.startswith("关于") else f"{title}{kind_label}"
 
 
 def _mark_size(w: Writer, text: str, size: float, width: float) -> float:
@@ -337,8 +292,9 @@ def _mark_line(w: Writer, text: str, top: float, size: float, spacing: float = 0
 
 
 def _double_rule(w: Writer, y: float, *, thick_first: bool) -> float:
-    """A red double line, 170 mm long and centred, from ``y`` down; returns its lower edge."""
-    x0 = (PAGE_WIDTH - LETTER_RULE_LENGTH) / 2
+    """A red double line, 170 mm long and centred on the type area, from ``y`` down; returns its
+    lower edge."""
+    x0 = LEFT + (TYPE_WIDTH - LETTER_RULE_LENGTH) / 2  # centred on the type area, as all else
     strokes = (THICK, THIN) if thick_first else (THIN, THICK)
     at = y
     for i, stroke in enumerate(strokes):
@@ -480,50 +436,12 @@ def _signature(w: Writer, group_name: str, day: date | None) -> None:
 
 def _notice(w: Writer, v: NoticeValues) -> None:
     w.start_document()
-    cadre_label = _Fields("alert_notices").label("cadre_id")
+    letter = notice_letter(v)
     _letter_head(w, v.group_name, v.kind_label, v.doc_number, masthead_format(v.kind))
-    if v.kind == "holiday_reminder":
-        h = W.HOLIDAY_WORDING
-        fill = {"holiday": v.holiday or "节日", "year": str((v.issued_on or v.deadline or date.today()).year)}
-        _title(w, v.title or h.title.format(**fill))
-        w.skip_lines(1)
-        _addressee(w, v.unit_name)
-        texts = [h.lead.format(**fill)]
-        if v.cadre_name:
-            texts.append(
-                W.NOTICE_WORDING["copy_notice"].cadre_line.format(label=cadre_label, cadre=v.cadre_name)
-            )
-        texts += paragraphs(v.problems)
-        texts += paragraphs(v.requirements) or list(h.items)
-        texts.append(h.closing.format(**fill))
-        if v.deadline:
-            texts.append(h.deadline.format(deadline=format_date(v.deadline), **fill))
-    else:
-        n = W.NOTICE_WORDING.get(v.kind, W.NOTICE_WORDING["copy_notice"])
-        title = v.title or v.kind_label
-        if masthead_format(v.kind) == LETTER_FORMAT:
-            title = letter_title(title, v.kind_label)
-        _title(w, title, keep=[v.unit_name, v.cadre_name or ""])
-        w.skip_lines(1)
-        _addressee(w, v.unit_name)
-        texts = []
-        if v.cadre_name:
-            texts.append(n.cadre_line.format(label=cadre_label, cadre=v.cadre_name))
-        # a lead sentence ends in “：”, so it is printed only when something follows it
-        problems, requirements = paragraphs(v.problems), paragraphs(v.requirements)
-        if problems:
-            texts += [n.problems_heading] if n.problems_heading else []
-            texts += [n.lead, *problems]
-        if requirements:
-            texts += [n.requirements_heading] if n.requirements_heading else []
-            texts += [n.requirements_lead, *requirements]
-        if v.deadline:
-            if n.deadline_heading:
-                texts.append(n.deadline_heading)
-            texts.append(n.deadline.format(deadline=format_date(v.deadline)))
-        if n.closing:
-            texts.append(n.closing)
-    _body(w, texts, keep_with_next=SIGNATURE_LINES)
+    _title(w, letter.title, keep=letter.keep)
+    w.skip_lines(1)
+    _addressee(w, letter.addressee)
+    _body(w, letter.body, keep_with_next=SIGNATURE_LINES)
     _signature(w, v.group_name, v.issued_on)
     if v.with_receipt:
         _receipt(w, v)
@@ -770,27 +688,14 @@ def _meeting(w: Writer, v: MeetingValues) -> None:
     draw_table(w, follow)
 
 
-def _opinion_names(v: OpinionReplyValues) -> str:
-    o = W.OPINION_WORDING
-    names = [p.name for p in v.persons]
-    if len(names) > 3:
-        return o.names_many.format(names="、".join(names[:3]), count=len(names))
-    return "、".join(names)
-
-
-def _opinion_title(v: OpinionReplyValues) -> str:
-    return W.OPINION_WORDING.title.format(names=_opinion_names(v))
-
-
 def _opinion(w: Writer, v: OpinionReplyValues) -> None:
     o = W.OPINION_WORDING
     w.start_document()
     _letter_head(w, v.group_name, o.masthead, v.doc_number)
-    _title(w, _opinion_title(v), keep=[p.name for p in v.persons])
+    _title(w, opinion_title(v), keep=[p.name for p in v.persons])
     w.skip_lines(1)
     _addressee(w, v.requesting_unit)
-    when = o.request_date.format(date=format_date(v.request_date)) if v.request_date else ""
-    _body(w, [o.lead.format(names=_opinion_names(v), reason=v.reason_label, date=when)])
+    _body(w, [opinion_lead(v)])
     cadre, opinion = _Fields("cadres"), _Fields("integrity_opinions")
     headers = (
         o.number,

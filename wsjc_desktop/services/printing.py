@@ -65,6 +65,7 @@ __all__ = [
     "holiday_reminders",
     "holiday_requirements",
     "holiday_title",
+    "is_word",
     "meeting_values",
     "notice_values",
     "opinion_values",
@@ -118,17 +119,57 @@ def _cn_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+def is_word(out: OutPath) -> bool:
+    """Whether ``out`` names a Word file (.docx); anything else is printed as a PDF."""
+    return Path(out).suffix.lower() == ".docx"
+
+
+def _file_kind(out: OutPath) -> str:
+    return "Word 文件" if is_word(out) else "PDF"
+
+
 @contextmanager
 def _atomic_file(out: OutPath) -> Iterator[BinaryIO]:
-    """The file to write the PDF for ``out`` into (``fileio.atomic_write``): it replaces ``out``
-    only if the block finishes, and is removed whatever happens."""
+    """The file to write the PDF (or .docx) for ``out`` into (``fileio.atomic_write``): it
+    replaces ``out`` only if the block finishes, and is removed whatever happens."""
     target = Path(out).expanduser()
     if not target.parent.is_dir():
         raise UserError(f"文件夹不存在：{target.parent}")
     if target.is_dir():
-        raise UserError(f"“{target}”是一个文件夹，请给出 PDF 文件名。")
-    with atomic_write(target, holder="PDF 阅读器") as handle:
+        raise UserError(f"“{target}”是一个文件夹，请给出{_file_kind(target)}的文件名。")
+    with atomic_write(target, holder="WPS 或 Word" if is_word(target) else "PDF 阅读器") as handle:
         yield handle
+
+
+def _render(
+    out: OutPath,
+    renderer: str,
+    values: Any,
+    overrides: Mapping[str, str],
+    *,
+    before_done: Callable[[], None] | None = None,
+    **more: Any,
+) -> None:
+    """Write ``values`` to ``out`` with the renderer of that name: the Word engine
+    (:mod:`wsjc_desktop.printing.docx`) for a .docx, else the PDF slips. Atomic either way;
+    ``before_done`` runs once the file is complete, before it replaces ``out`` (if it fails,
+    nothing is written)."""
+    with _atomic_file(out) as temp:
+        if is_word(out):
+            from wsjc_desktop.printing import docx
+
+            getattr(docx, renderer)(values, temp, **more)
+        else:
+            from wsjc_desktop.printing import slips
+
+            getattr(slips, renderer)(values, temp, fonts=_fonts(overrides), **more)
+        if before_done is not None:
+            before_done()
+
+
+def _printed(out: OutPath) -> str:
+    """How the audit log names a print: 打印, or 导出Word for a .docx."""
+    return "导出Word" if is_word(out) else "打印"
 
 
 def _note_print(db: Database, summary: str, table: str, record_id: int | None) -> None:
@@ -189,17 +230,14 @@ def _load_notice(session: Session, notice_id: int) -> m.AlertNotice:
 
 def print_notice(db: Database, notice: int | str, out: OutPath) -> None:
     """廉情抄告单 / 提醒函 / 提示函 / 纪检监察建议书 / 节前廉政提醒, by id or 文号."""
-    from wsjc_desktop.printing.slips import render_notice
-
     notice_id = resolve_notice(db, notice)
     with db.read() as uow:
         row = _load_notice(uow.session, notice_id)
         values = notice_values(uow.session, row, _group_name(uow.session))
         overrides = _font_overrides(uow.session)
-    with _atomic_file(out) as temp:
-        render_notice(values, temp, fonts=_fonts(overrides))
+    _render(out, "render_notice", values, overrides)
     what = values.doc_number or f"{values.title}（草稿）"
-    _note_print(db, f"打印{values.kind_label} {what}", "alert_notices", notice_id)
+    _note_print(db, f"{_printed(out)}{values.kind_label} {what}", "alert_notices", notice_id)
 
 
 # --- 谈话记录 --------------------------------------------------------------------------------
@@ -253,16 +291,13 @@ def talk_values(session: Session, talk: m.Talk, group_name: str) -> TalkValues:
 
 def print_talk(db: Database, talk_id: int, out: OutPath) -> None:
     """谈话记录: a ruled form."""
-    from wsjc_desktop.printing.slips import render_talk
-
     with db.read() as uow:
         talk = records.load_live(uow.session, m.Talk, talk_id)
         values = talk_values(uow.session, talk, _group_name(uow.session))
         overrides = _font_overrides(uow.session)
-    with _atomic_file(out) as temp:
-        render_talk(values, temp, fonts=_fonts(overrides))
+    _render(out, "render_talk", values, overrides)
     names = "、".join(p.name for p in values.persons)
-    _note_print(db, f"打印谈话记录 {_cn_date(values.held_on)} {names}", "talks", talk_id)
+    _note_print(db, f"{_printed(out)}谈话记录 {_cn_date(values.held_on)} {names}", "talks", talk_id)
 
 
 # --- 列席会议记录 ----------------------------------------------------------------------------
@@ -294,15 +329,12 @@ def meeting_values(session: Session, meeting: m.Meeting, group_name: str) -> Mee
 
 def print_meeting(db: Database, meeting_id: int, out: OutPath) -> None:
     """列席会议记录, with the opinions raised and how they were followed up."""
-    from wsjc_desktop.printing.slips import render_meeting
-
     with db.read() as uow:
         meeting = records.load_live(uow.session, m.Meeting, meeting_id)
         values = meeting_values(uow.session, meeting, _group_name(uow.session))
         overrides = _font_overrides(uow.session)
-    with _atomic_file(out) as temp:
-        render_meeting(values, temp, fonts=_fonts(overrides))
-    summary = f"打印列席会议记录 {values.unit_name} {_cn_date(values.held_on)} {values.type_label}"
+    _render(out, "render_meeting", values, overrides)
+    summary = f"{_printed(out)}列席会议记录 {values.unit_name} {_cn_date(values.held_on)} {values.type_label}"
     _note_print(db, summary, "meetings", meeting_id)
 
 
@@ -368,16 +400,13 @@ def opinion_values(session: Session, opinion: m.IntegrityOpinion, group_name: st
 def print_opinion(db: Database, opinion_id: int, out: OutPath) -> None:
     """党风廉政意见回复: one letter answering the request that names this person (and everyone
     else the same request named)."""
-    from wsjc_desktop.printing.slips import render_opinion_reply
-
     with db.read() as uow:
         opinion = records.load_live(uow.session, m.IntegrityOpinion, opinion_id)
         values = opinion_values(uow.session, opinion, _group_name(uow.session))
         overrides = _font_overrides(uow.session)
-    with _atomic_file(out) as temp:
-        render_opinion_reply(values, temp, fonts=_fonts(overrides))
+    _render(out, "render_opinion_reply", values, overrides)
     names = "、".join(p.name for p in values.persons)
-    summary = f"打印党风廉政意见回复 {values.requesting_unit} {names}"
+    summary = f"{_printed(out)}党风廉政意见回复 {values.requesting_unit} {names}"
     _note_print(db, summary, "integrity_opinions", opinion_id)
 
 
@@ -458,8 +487,6 @@ def dossier_values(
 
 def print_file(db: Database, cadre_id: int, out: OutPath, *, today: date | None = None) -> None:
     """A cadre's 廉政档案: the basics, every section and the timeline."""
-    from wsjc_desktop.printing.slips import render_dossier
-
     today = today or date.today()
     file = dossier_service.dossier(db, cadre_id, today=today)
     unit_ids = {int(file.cadre["unit_id"])}
@@ -474,9 +501,8 @@ def print_file(db: Database, cadre_id: int, out: OutPath, *, today: date | None 
         group_name = _group_name(s)
         overrides = _font_overrides(s)
     values = dossier_values(file, group_name, names, today)
-    with _atomic_file(out) as temp:
-        render_dossier(values, temp, fonts=_fonts(overrides))
-    _note_print(db, f"打印廉政档案 {values.name}（{values.unit_name}）", "cadres", cadre_id)
+    _render(out, "render_dossier", values, overrides)
+    _note_print(db, f"{_printed(out)}廉政档案 {values.name}（{values.unit_name}）", "cadres", cadre_id)
 
 
 # --- 节前廉政提醒 ----------------------------------------------------------------------------
@@ -546,8 +572,6 @@ def holiday_reminders(
     unit (so running it again prints the same set and creates nothing). All of it is one
     transaction, committed only once the PDF is complete. Returns the ids issued by this run.
     """
-    from wsjc_desktop.printing.slips import render_notices
-
     name = " ".join(holiday.split())
     if not name:
         raise UserError("请填写节日名称。", field="holiday")
@@ -589,12 +613,15 @@ def holiday_reminders(
                 issued.append(notice.id)
             printed.append(notice)
         values: Sequence[NoticeValues] = [notice_values(s, notice, group_name) for notice in printed]
-        with _atomic_file(out) as temp:
-            render_notices(values, temp, fonts=_fonts(overrides), progress=progress)
+        count = len(values)
+
+        def commit() -> None:
             uow.add_audit(
                 AuditAction.PRINT,
-                f"打印{year}年{name}节前廉政提醒 {len(values)} 份（新发出 {len(issued)} 份）",
+                f"{_printed(out)}{year}年{name}节前廉政提醒 {count} 份（新发出 {len(issued)} 份）",
                 table_name="alert_notices",
             )
             uow.commit()
+
+        _render(out, "render_notices", values, overrides, progress=progress, before_done=commit)
     return issued

@@ -1,4 +1,5 @@
-"""Print preview: the slip as it will print, with 打印, 另存为… and 用系统阅读器打开.
+"""Print preview: the slip as it will print, with 打印, 另存为…, 另存为 Word… (a .docx to finish in
+WPS or Word, when the preview knows how to make one) and 用系统阅读器打开.
 
 The PDF is rendered into this session's private temporary folder (removed when the program
 exits: the slips name people under supervision) and shown with QtPdf, which is imported only
@@ -71,6 +72,7 @@ class PrintPreviewDialog(QDialog):
         ctx: AppContext | None = None,
         file_name: str | None = None,
         note: str = "",
+        make: Callable[[Path], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,6 +84,7 @@ class PrintPreviewDialog(QDialog):
         self.path = Path(path)
         self.ctx = ctx
         self.title = title
+        self.make = make  # writes the slip to a path: a .docx there gives the Word file
         self.file_name = safe_file_name(file_name or title)
         if not self.file_name.lower().endswith(".pdf"):
             self.file_name += ".pdf"
@@ -116,6 +119,10 @@ class PrintPreviewDialog(QDialog):
         self.print_button.setToolTip("选择打印机并打印（Ctrl+P）")
         self.save_button = QPushButton("另存为…")
         self.save_button.setObjectName("save_button")
+        self.word_button = QPushButton("另存为 Word…")
+        self.word_button.setObjectName("word_button")
+        self.word_button.setToolTip("保存为 Word 文件（.docx），可在 WPS 或 Word 中继续编辑")
+        self.word_button.setVisible(make is not None)
         self.open_button = QPushButton("用系统阅读器打开")
         self.open_button.setObjectName("open_button")
         self.open_button.setToolTip("用本机默认的 PDF 阅读器打开")
@@ -123,6 +130,7 @@ class PrintPreviewDialog(QDialog):
         self.close_button.setObjectName("close_button")
         self.print_button.clicked.connect(self.print_with_dialog)
         self.save_button.clicked.connect(self.save_as)
+        self.word_button.clicked.connect(self.save_as_word)
         self.open_button.clicked.connect(self.open_external)
         self.close_button.clicked.connect(self.reject)
         self.print_button.setDefault(True)
@@ -134,7 +142,13 @@ class PrintPreviewDialog(QDialog):
         bar.addWidget(QLabel("缩放："))
         bar.addWidget(self.zoom)
         bar.addStretch(1)
-        for button in (self.print_button, self.save_button, self.open_button, self.close_button):
+        for button in (
+            self.print_button,
+            self.save_button,
+            self.word_button,
+            self.open_button,
+            self.close_button,
+        ):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         self.note = QLabel(note)
@@ -256,6 +270,26 @@ class PrintPreviewDialog(QDialog):
             return None
         return path
 
+    def save_as_word(self) -> Path | None:
+        """另存为 Word: the slip written again as a .docx where the user chooses (the dialog opens
+        where 另存为 last saved). A file that cannot be written becomes a message."""
+        if self.make is None:
+            return None
+        make = self.make
+        path = filedialogs.save_file(
+            self,
+            Purpose.SAVE_AS,
+            "另存为 Word",
+            str(Path(self.file_name).with_suffix(".docx")),
+            "Word 文件 (*.docx)",
+            default_folder=self.configured_folder(),
+            suffix=".docx",
+        )
+        if path is None:
+            return None
+        done = run_action(self, lambda: make(path) or True, busy=True, title="无法保存")
+        return path if done else None
+
     def open_external(self) -> bool:
         opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
         if not opened:
@@ -290,7 +324,7 @@ def preview(
     path = run_action(parent, lambda: render_to_temp(make, file_name or title), busy=True, title="无法打印")
     if path is None:
         return False
-    return show_preview(parent, ctx, path, title, file_name=file_name)
+    return show_preview(parent, ctx, path, title, file_name=file_name, make=make)
 
 
 def show_preview(
@@ -301,11 +335,15 @@ def show_preview(
     *,
     file_name: str | None = None,
     note: str = "",
+    make: Callable[[Path], None] | None = None,
 ) -> bool:
-    """Preview a PDF already written (modal); the dialog is released when it closes."""
+    """Preview a PDF already written (modal); the dialog is released when it closes. ``make``
+    (writes the slip to a path) offers 另存为 Word."""
     dialog = run_action(
         parent,
-        lambda: PrintPreviewDialog(path, title=title, ctx=ctx, file_name=file_name, note=note, parent=parent),
+        lambda: PrintPreviewDialog(
+            path, title=title, ctx=ctx, file_name=file_name, note=note, make=make, parent=parent
+        ),
         title="无法打印",
     )
     if dialog is None:
