@@ -100,9 +100,9 @@ def printed_docx(printed: list[Printed], tmp_path_factory: pytest.TempPathFactor
         path = folder / f"{i:02d}.docx"
         DOCX_RENDERERS.get(p.kind, docx.render_notice)(p.values, path)
         paths.append(path)
+    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
     subprocess.run(
-        [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless"]
-        + ["--convert-to", "pdf", "--outdir", str(folder), *map(str, paths)],
+        [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), *map(str, paths)],
         check=True,
         capture_output=True,
         timeout=600,
