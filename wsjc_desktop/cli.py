@@ -235,6 +235,15 @@ def _add_print_parser(sub: Any, db_parent: argparse.ArgumentParser) -> None:
             metavar="FILE.pdf",
             help="保存的文件路径：.pdf 生成 PDF，.docx 生成可在 WPS、Word 中编辑的 Word 文件",
         )
+        if name in ("notice", "opinion"):  # letters: the 版记's 抄送 and the 落款
+            one.add_argument(
+                "--cc", metavar="机关", help="抄送机关（多个用顿号分隔），印在末页版记；默认取设置"
+            )
+            seal = one.add_mutually_exclusive_group()
+            seal.add_argument(
+                "--no-seal", dest="sealed", action="store_false", default=None, help="不加盖印章的落款格式"
+            )
+            seal.add_argument("--seal", dest="sealed", action="store_true", help="加盖印章的落款格式（默认）")
         one.set_defaults(handler=cmd_print)
     holiday = kinds.add_parser(
         "holiday-reminder", parents=[db_parent], help="节前廉政提醒：给每个监督单位各发出一份，合成一个 PDF"
@@ -354,14 +363,15 @@ def cmd_print(args: argparse.Namespace) -> int:
     # a notice is named by its id or its 文号; every other record by its id
     target: int | str = record_id(ref) if kind != "notice" or is_number(ref) else ref
     with database(args, "write") as db:
+        options = {"copy_to": getattr(args, "cc", None), "sealed": getattr(args, "sealed", None)}
         if kind == "notice":
-            printing.print_notice(db, target, out)
+            printing.print_notice(db, target, out, **options)
         elif kind == "talk":
             printing.print_talk(db, int(target), out)
         elif kind == "meeting":
             printing.print_meeting(db, int(target), out)
         elif kind == "opinion":
-            printing.print_opinion(db, int(target), out)
+            printing.print_opinion(db, int(target), out, **options)
         else:
             printing.print_file(db, int(target), out)
     say(f"已生成 {what}：{out}")

@@ -25,6 +25,7 @@ from wsjc_desktop.domain.fields import Field, RecordSpec, spec_for
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing import wording as W
 from wsjc_desktop.printing.content import (
+    FILE_FORMAT,
     LETTER_FORMAT,
     masthead_format,
     notice_letter,
@@ -44,6 +45,7 @@ from wsjc_desktop.printing.layout import (
     LINES_PER_PAGE,
     MM,
     PAGE_HEIGHT,
+    PAGE_NUMBER_SIZE,
     PAGE_WIDTH,
     RED,
     RIGHT,
@@ -411,24 +413,75 @@ def _body(w: Writer, texts: Iterable[str], keep_with_next: int = 0) -> None:
         w.grid_paragraph(spans, keep_with_next=keep_with_next if number == len(texts) else 0)
 
 
-def _signature(w: Writer, group_name: str, day: date | None) -> None:
-    """The group's name, then the date under it, 右空二字 (GB/T 9704 7.3.5.2)."""
+def _signature(w: Writer, group_name: str, day: date | None, *, sealed: bool = True) -> None:
+    """The 落款 under the body, after a blank line (GB/T 9704 §7.3.5).
+
+    * sealed (加盖印章, §7.3.5.1, the default): the 成文日期 右空四字, the group's name centred
+      over it; the seal is pressed over both, its top within a line of the body.
+    * unsealed (不加盖印章, §7.3.5.2): the name 右空二字, the date under it moved two characters
+      right of the name's first (or 右空二字 when it is the longer)."""
     w.skip_lines(1)
     w.ensure_lines(2)
     name = _measure(w, [(group_name, "fangsong")])
     when = _measure(w, [(format_date(day, blank=W.TALK_WORDING.date_blank), "fangsong")])
-    two = 2 * CHAR_PITCH
-    if when.width + two > name.width:
-        date_x = RIGHT - two - when.width
-        name_x = date_x - two
+    if sealed:
+        date_x = RIGHT - 4 * CHAR_PITCH - when.width
+        name_x = min(RIGHT - name.width, date_x + (when.width - name.width) / 2)
     else:
-        name_x = RIGHT - two - name.width
-        date_x = name_x + two
+        two = 2 * CHAR_PITCH
+        if when.width + two > name.width:
+            date_x = RIGHT - two - when.width
+            name_x = date_x - two
+        else:
+            name_x = RIGHT - two - name.width
+            date_x = name_x + two
     name_x = max(LEFT, name_x)
     for line, x in ((name, name_x), (when, date_x)):
         index = w.grid_index()
         w.draw_line(line, x, w.baseline_on(index, BODY_SIZE), BODY_SIZE)
         w.y = TOP + (index + 1) * LINE_PITCH
+
+
+#: The 版记's rules: the first and last thick (0.35 mm), those between thin (0.25 mm), §7.4.1.
+RECORD_THICK, RECORD_THIN = 0.35 * MM, 0.25 * MM
+
+
+def _record(w: Writer, copy_to: str, group_name: str, day: date | None, fmt: str, *, at_foot: bool) -> None:
+    """The 版记 (GB/T 9704 §7.4), when there is a 抄送: the 抄送 line in 4号仿宋, a character in
+    from each side; in the 文件格式 also the 印发机关 and 印发日期 and the rules between (the last
+    on the type area's lower edge). The 信函格式 has the 抄送 line alone (§10.1). At the foot of
+    the page (``at_foot``), else right where the letter ends (a 回执 follows below the cut line)."""
+    if not copy_to.strip():
+        return
+    size = PAGE_NUMBER_SIZE  # 4号
+    names = "、".join(
+        n.strip() for n in re.split(r"[、，,；;\n]+", copy_to.strip().rstrip("。.")) if n.strip()
+    )
+    indent = size  # 左右各空一字
+    lines = w.setter.lines(
+        [(W.RECORD_WORDING.copy_to.format(names=names), "fangsong")],
+        TYPE_WIDTH - 2 * indent,
+        size=size,
+        justify=False,
+    )
+    file_format = fmt == FILE_FORMAT
+    count = len(lines) + (1 if file_format else 0)
+    w.ensure_lines(count + (0 if at_foot else 1))
+    first = (LINES_PER_PAGE - count) if at_foot else w.grid_index() + 1
+    top = TOP + first * LINE_PITCH
+    if file_format:
+        w.rule(top, width=RECORD_THICK)
+    for i, line in enumerate(lines):
+        w.draw_line(line, LEFT + indent, w.baseline_on(first + i, size), size)
+    if file_format:
+        index = first + len(lines)
+        w.rule(TOP + index * LINE_PITCH, width=RECORD_THIN)
+        baseline = w.baseline_on(index, size)
+        w.text_at([(group_name, "fangsong")], LEFT + indent, baseline, size)
+        printed = W.RECORD_WORDING.printed.format(date=format_date(day, blank=W.TALK_WORDING.date_blank))
+        w.text_at([(printed, "fangsong")], LEFT, baseline, size, align="right", width=TYPE_WIDTH - indent)
+        w.rule(TOP + (index + 1) * LINE_PITCH, width=RECORD_THICK)
+    w.y = TOP + (first + count) * LINE_PITCH
 
 
 # ------------------------------------------------------------------------------------ notices
@@ -442,7 +495,9 @@ def _notice(w: Writer, v: NoticeValues) -> None:
     w.skip_lines(1)
     _addressee(w, letter.addressee)
     _body(w, letter.body, keep_with_next=SIGNATURE_LINES)
-    _signature(w, v.group_name, v.issued_on)
+    _signature(w, v.group_name, v.issued_on, sealed=v.sealed)
+    fmt = masthead_format(v.kind)
+    _record(w, v.copy_to, v.group_name, v.issued_on, fmt, at_foot=not v.with_receipt)
     if v.with_receipt:
         _receipt(w, v)
 
@@ -457,7 +512,7 @@ def _receipt(w: Writer, v: NoticeValues) -> None:
     head = Table(
         widths,
         [
-            Row([label(r.unit), Cell(v.unit_name, span=3)]),
+            Row([label(r.unit), Cell(v.unit_name, span=2), Cell(r.seal, align="center", middle=True)]),
             Row([label(r.person), Cell(""), label(r.date), Cell(r.date_blank, align="center")]),
         ],
         size=FORM_SIZE,
@@ -721,7 +776,8 @@ def _opinion(w: Writer, v: OpinionReplyValues) -> None:
     ]
     draw_table(w, Table(widths, rows, header=1))
     _body(w, [o.note, o.closing], keep_with_next=SIGNATURE_LINES)
-    _signature(w, v.group_name, v.reply_date)
+    _signature(w, v.group_name, v.reply_date, sealed=v.sealed)
+    _record(w, v.copy_to, v.group_name, v.reply_date, LETTER_FORMAT, at_foot=True)
 
 
 def _dossier(w: Writer, v: DossierValues) -> None:

@@ -24,6 +24,8 @@ class NoticeValues:
     cadre_name: str | None = None  # 涉及干部, when the notice concerns one person
     holiday: str | None = None  # 节前提醒: 春节 / 中秋 …
     with_receipt: bool = True  # a tear-off 回执 below a cut line
+    copy_to: str = ""  # 抄送: the 版记 at the foot of the last page names them (GB/T 9704 §7.4)
+    sealed: bool = True  # the 落款 leaves room for the seal (§7.3.5.1); False: 不加盖印章 (§7.3.5.2)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class OpinionReplyValues:
     doc_number: str | None = None
     request_date: date | None = None
     reply_date: date | None = None
+    copy_to: str = ""
+    sealed: bool = True
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ class ReceiptWording:
     date_blank: str = "年　　月　　日"
     rectification: str = "整改情况"
     rectification_note: str = "（可另附页）"
+    seal: str = "（盖章）"  # on the 签收单位 line: the unit seals what it signs for
 
 
 RECEIPT_WORDING = ReceiptWording()
@@ -113,6 +114,17 @@ class SignatureWording:
 
 
 SIGNATURE_WORDING = SignatureWording()
+
+
+@dataclass(frozen=True)
+class RecordWording:
+    """The 版记 at the foot of a letter's last page (GB/T 9704 §7.4)."""
+
+    copy_to: str = "抄送：{names}。"
+    printed: str = "{date}印发"
+
+
+RECORD_WORDING = RecordWording()
 
 
 @dataclass(frozen=True)

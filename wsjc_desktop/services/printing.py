@@ -221,19 +221,43 @@ def notice_values(session: Session, notice: m.AlertNotice, group_name: str) -> N
         cadre_name=cadre.name if cadre is not None else None,
         holiday=notice.holiday,
         with_receipt=kind in RECEIPT_KINDS,
+        **letter_options(session),
     )
+
+
+def letter_options(session: Session) -> dict[str, Any]:
+    """What the settings say of every letter's foot: the 抄送 in its 版记 and the sealed or
+    unsealed 落款 (``print.copy_to``, ``print.sealed``)."""
+    sealed = settings.get_in(session, "print.sealed")
+    return {
+        "copy_to": str(settings.get_in(session, "print.copy_to") or "").strip(),
+        "sealed": True if sealed is None else bool(sealed),
+    }
 
 
 def _load_notice(session: Session, notice_id: int) -> m.AlertNotice:
     return records.load_live(session, m.AlertNotice, notice_id)
 
 
-def print_notice(db: Database, notice: int | str, out: OutPath) -> None:
-    """廉情抄告单 / 提醒函 / 提示函 / 纪检监察建议书 / 节前廉政提醒, by id or 文号."""
+def _with_options(values: Any, copy_to: str | None, sealed: bool | None) -> Any:
+    """``values`` with the 抄送 and 落款 given for this print, where given (else the settings')."""
+    changes: dict[str, Any] = {}
+    if copy_to is not None:
+        changes["copy_to"] = copy_to.strip()
+    if sealed is not None:
+        changes["sealed"] = sealed
+    return dataclasses.replace(values, **changes) if changes else values
+
+
+def print_notice(
+    db: Database, notice: int | str, out: OutPath, *, copy_to: str | None = None, sealed: bool | None = None
+) -> None:
+    """廉情抄告单 / 提醒函 / 提示函 / 纪检监察建议书 / 节前廉政提醒, by id or 文号. ``copy_to`` and
+    ``sealed``: this print's 抄送 and 落款, over the settings'."""
     notice_id = resolve_notice(db, notice)
     with db.read() as uow:
         row = _load_notice(uow.session, notice_id)
-        values = notice_values(uow.session, row, _group_name(uow.session))
+        values = _with_options(notice_values(uow.session, row, _group_name(uow.session)), copy_to, sealed)
         overrides = _font_overrides(uow.session)
     _render(out, "render_notice", values, overrides)
     what = values.doc_number or f"{values.title}（草稿）"
@@ -394,15 +418,20 @@ def opinion_values(session: Session, opinion: m.IntegrityOpinion, group_name: st
         doc_number=opinion.doc_number or None,
         request_date=opinion.request_date,
         reply_date=opinion.reply_date or (max(replies) if replies else None),
+        **letter_options(session),
     )
 
 
-def print_opinion(db: Database, opinion_id: int, out: OutPath) -> None:
+def print_opinion(
+    db: Database, opinion_id: int, out: OutPath, *, copy_to: str | None = None, sealed: bool | None = None
+) -> None:
     """党风廉政意见回复: one letter answering the request that names this person (and everyone
     else the same request named)."""
     with db.read() as uow:
         opinion = records.load_live(uow.session, m.IntegrityOpinion, opinion_id)
-        values = opinion_values(uow.session, opinion, _group_name(uow.session))
+        values = _with_options(
+            opinion_values(uow.session, opinion, _group_name(uow.session)), copy_to, sealed
+        )
         overrides = _font_overrides(uow.session)
     _render(out, "render_opinion_reply", values, overrides)
     names = "、".join(p.name for p in values.persons)

@@ -62,6 +62,10 @@ DEFAULTS: dict[str, Any] = {
     "group.agency_code": DEFAULT_AGENCY_CODE,
     "doc_number.template": DEFAULT_TEMPLATE,
     "notice.signatory": "",
+    # the 抄送 printed in the 版记 of letters (GB/T 9704 §7.4); empty: no 版记
+    "print.copy_to": "",
+    # the 落款 leaves room for the seal (§7.3.5.1); False: 不加盖印章 (§7.3.5.2)
+    "print.sealed": True,
     "notice.default_deadline_days": 15,
     # count the default 反馈期限 in working days (法定节假日 and 调休 observed), not calendar days
     "notice.deadline_working_days": False,

@@ -69,6 +69,8 @@ BASIC_KEYS = (
     "group.name",
     "group.agency_code",
     "notice.signatory",
+    "print.copy_to",
+    "print.sealed",
     "notice.default_deadline_days",
     "notice.deadline_working_days",
     "security.idle_lock_minutes",
@@ -245,6 +247,11 @@ class SettingsDialog(GuardedDialog):
         self.signatory.setMinimumContentsLength(14)
         self.signatory.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self._fill_signatories()
+        self.copy_to = QLineEdit()
+        self.copy_to.setObjectName("copy_to")
+        self.copy_to.setPlaceholderText("例如 区纪委监委第一监督检查室、区委组织部")
+        self.sealed = QCheckBox("落款处加盖印章（不勾选：不加盖印章的落款格式）")
+        self.sealed.setObjectName("sealed")
         self.deadline_days = QSpinBox()
         self.deadline_days.setObjectName("deadline_days")
         self.deadline_days.setRange(1, 365)
@@ -287,6 +294,22 @@ class SettingsDialog(GuardedDialog):
             self.signatory,
             page,
             "发出廉情提醒时未填写签发人的，使用此人。可从组内人员中选择，也可直接输入。",
+        )
+        self._field(
+            form,
+            "print.copy_to",
+            "抄送",
+            self.copy_to,
+            page,
+            "填写后，提醒函、建议书等文书末页版记处印“抄送：……”；多个机关用顿号分隔。不填则不印版记。",
+        )
+        self._field(
+            form,
+            "print.sealed",
+            "落款",
+            self.sealed,
+            page,
+            "加盖印章时成文日期右空四字、署名居中于其上，留出盖章位置；不加盖印章时署名右空二字。",
         )
         self._field(
             form,
@@ -472,6 +495,8 @@ class SettingsDialog(GuardedDialog):
                 out[key] = int(value or settings.DEFAULTS[key])
             elif key == "notice.deadline_working_days":
                 out[key] = bool(value)
+            elif key == "print.sealed":
+                out[key] = settings.DEFAULTS[key] if value is None else bool(value)
             elif key == "security.idle_lock_minutes":
                 out[key] = int(value or settings.DEFAULTS[key])
             elif key == SYNONYMS_KEY:
@@ -484,6 +509,8 @@ class SettingsDialog(GuardedDialog):
         self.group_name.setText(values["group.name"])
         self.agency_code.setText(values["group.agency_code"])
         self.signatory.setEditText(values["notice.signatory"])
+        self.copy_to.setText(values["print.copy_to"])
+        self.sealed.setChecked(values["print.sealed"])
         self.deadline_days.setValue(values["notice.default_deadline_days"])
         self.deadline_working.setChecked(values["notice.deadline_working_days"])
         self.idle_lock.setValue(values["security.idle_lock_minutes"])
@@ -503,6 +530,8 @@ class SettingsDialog(GuardedDialog):
             "group.name": self.group_name.text().strip(),
             "group.agency_code": self.agency_code.text().strip(),
             "notice.signatory": self.signatory.currentText().strip(),
+            "print.copy_to": self.copy_to.text().strip(),
+            "print.sealed": self.sealed.isChecked(),
             "notice.default_deadline_days": self.deadline_days.value(),
             "notice.deadline_working_days": self.deadline_working.isChecked(),
             "security.idle_lock_minutes": self.idle_lock.value(),
