@@ -73,7 +73,14 @@ def test_bundle_layout(built: Built) -> None:
     assert (built.bundle / f"wsjc-desktop{EXE_SUFFIX}").is_file()
     if sys.platform == "win32":
         assert (built.bundle / "wsjc-cli.exe").is_file()
-    for font in ("wqy-microhei.ttc", "gbsn00lp.ttf", "gkai00mp.ttf", "LXGWWenKai-Regular.ttf"):
+    fonts = (
+        "wqy-microhei.ttc",
+        "LXGWWenKai-Regular.ttf",
+        "FandolFang-Regular.ttf",
+        "NotoSerifSC-Bold-subset.ttf",
+        "NotoSerifSC-Regular-subset.ttf",
+    )
+    for font in fonts:
         assert (internal / "resources" / "fonts" / font).is_file()
     assert (internal / "resources" / "icons" / "wsjc.ico").is_file()
     migrations = internal / "wsjc_desktop" / "storage" / "migrations"

@@ -133,7 +133,7 @@ def test_headings_are_set_in_hei_and_kai(render: Render) -> None:
     level2 = pages[0].find("（一）接待清单")
     assert all("Kai" in c.font for c in level2)  # 楷体
     body = pages[0].find("我组在监督检查中发现")
-    assert all("Bousung" in c.font for c in body)  # 仿宋 role (bundled 宋体 stand-in)
+    assert all("FandolFang" in c.font for c in body)  # 仿宋 role (bundled stand-in)
     # a level-1 heading's text after its first sentence goes back to the body font
     after = pages[0].find("2025年第四季度")
     assert "WenQuanYi" not in after[1].font
@@ -226,7 +226,7 @@ def test_names_outside_gb2312_are_printed_and_extractable(render: Render) -> Non
     for name in ("王堃", "李喆", "陈珺"):
         assert name in text
     kun = pages[0].find("堃")[0]
-    assert "Bousung" not in kun.font  # set in a fallback font, since the GB2312 font lacks it
+    assert "FandolFang" not in kun.font  # set in a fallback font, since the 仿宋 stand-in lacks it
 
 
 @pytest.mark.parametrize("bad", ["\ue000", "😀"])

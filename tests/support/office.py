@@ -2,9 +2,9 @@
 
 The conversion runs ``soffice --headless`` with a user profile of its own (parallel runs do not
 collide) and a fontconfig set-up that adds the bundled fonts of ``resources/fonts/`` and maps the
-Chinese font names a workbook asks for onto them (宋体 and 仿宋 onto AR PL SungtiL GB, 黑体 onto
-WenQuanYi Micro Hei), so the render shows real Chinese glyphs on a machine without CJK fonts and
-the PDF's text reads back as Chinese.
+Chinese font names a workbook asks for onto them (宋体 and 仿宋 onto FandolFang, the one bundled
+serif face with all of GB2312; 黑体 onto WenQuanYi Micro Hei), so the render shows real Chinese
+glyphs on a machine without CJK fonts and the PDF's text reads back as Chinese.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = ["SOFFICE", "xlsx_to_pdf"]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 _ALIASES = {
-    "AR PL SungtiL GB": ("宋体", "SimSun", "NSimSun", "新宋体", "仿宋", "FangSong", "仿宋_GB2312"),
+    "FandolFang R": ("宋体", "SimSun", "NSimSun", "新宋体", "仿宋", "FangSong", "仿宋_GB2312"),
     "WenQuanYi Micro Hei": ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei"),
 }
 

@@ -1,10 +1,11 @@
 """The fonts a slip is set in, and the per-character fallback that makes every character print.
 
 A *role* is what GB/T 9704 asks for (body 仿宋, title 小标宋, headings 黑体/楷体); each role has a
-chain of font files: the role's own font first (a Windows system font, a file named in the
-settings, or a bundled stand-in), then every other font we know of. A character is set in the
-first font of its role's chain whose cmap has it, so 王堃 prints even though 堃 is outside the
-GB2312 fonts. Fonts are read on first use only, never at import time, and each file is read once
+chain of font files: the role's own font first (a file named in the settings, a Windows system
+font, then a bundled stand-in), then the other roles' fonts (in Song-style text the Song and
+Fangsong faces before the 楷体 and 黑体 ones), then two GBK-complete bundled faces. A character is
+set in the first font of its role's chain whose cmap has it, so 王堃 prints even though 堃 is
+outside the GB2312 fonts. Fonts are read on first use only, never at import time, and each file is read once
 per process.
 """
 
@@ -39,26 +40,54 @@ ROLE_LABELS: dict[str, str] = {
     "song": "宋体",
 }
 
-#: Windows system font files per role, best first: (file name, subfont index).
+#: Windows system font files per role, best first: (file name, subfont index). 仿宋_GB2312 and
+#: 方正小标宋简体 are what GB/T 9704 means; 方正 fonts are often installed for one user only.
 _WINDOWS_FILES: dict[str, tuple[tuple[str, int], ...]] = {
-    "fangsong": (("simfang.ttf", 0), ("仿宋_GB2312.ttf", 0), ("FS_GB2312.ttf", 0)),
-    "xiaobiaosong": (("FZXBSJW.TTF", 0), ("FZXBSK.TTF", 0), ("方正小标宋简体.ttf", 0), ("simsun.ttc", 0)),
+    "fangsong": (
+        ("仿宋_GB2312.ttf", 0),
+        ("FS_GB2312.ttf", 0),
+        ("FangSong_GB2312.ttf", 0),
+        ("simfang.ttf", 0),
+    ),
+    "xiaobiaosong": (
+        ("FZXBSJW.TTF", 0),
+        ("方正小标宋简体.ttf", 0),
+        ("FZXBSK.TTF", 0),
+        ("方正小标宋_GBK.ttf", 0),
+    ),
     "hei": (("simhei.ttf", 0),),
-    "kai": (("simkai.ttf", 0), ("楷体_GB2312.ttf", 0)),
+    "kai": (("楷体_GB2312.ttf", 0), ("simkai.ttf", 0)),
     "song": (("simsun.ttc", 0),),
 }
 
-#: Bundled stand-ins under resources/fonts/ per role (see resources/fonts/README.md).
+#: Bundled stand-ins under resources/fonts/ per role (see resources/fonts/README.md). The Noto
+#: Serif subsets hold only part of the hanzi (the bundle's size): NotoSerifSC-Bold GB2312's, and
+#: NotoSerifSC-Regular those of GBK that FandolFang lacks, so it is the Song-style fallback.
 _BUNDLED_FILES: dict[str, str] = {
-    "fangsong": "gbsn00lp.ttf",  # no free 仿宋 exists; 宋体-style keeps headings (黑/楷) distinct
-    "xiaobiaosong": "gbsn00lp.ttf",
+    "fangsong": "FandolFang-Regular.ttf",
+    "xiaobiaosong": "NotoSerifSC-Bold-subset.ttf",
     "hei": "wqy-microhei.ttc",
-    "kai": "gkai00mp.ttf",
-    "song": "gbsn00lp.ttf",
+    "kai": "LXGWWenKai-Regular.ttf",
+    "song": "NotoSerifSC-Regular-subset.ttf",
 }
 
-#: The last resort of every chain: together they cover all of GBK (tests/printing checks it).
-_BUNDLED_FALLBACKS: tuple[str, ...] = ("gbsn00lp.ttf", "LXGWWenKai-Regular.ttf", "wqy-microhei.ttc")
+#: After a role's own fonts, the other roles' fonts in this order: a character missing from
+#: Song-style text (仿宋, 宋体, 小标宋) comes from a Song- or Fangsong-style face where one has
+#: it, the regular weights before the heavy title face, and from a 楷体 or 黑体 face only then.
+_FALLBACK_ROLES: dict[str, tuple[str, ...]] = {
+    "fangsong": ("song", "xiaobiaosong", "kai", "hei"),
+    "song": ("fangsong", "xiaobiaosong", "kai", "hei"),
+    "xiaobiaosong": ("song", "fangsong", "kai", "hei"),
+    "kai": ("fangsong", "song", "xiaobiaosong", "hei"),
+    "hei": ("song", "fangsong", "xiaobiaosong", "kai"),
+}
+
+#: The last resort of every chain: each covers all of GBK (tests/printing checks it).
+_BUNDLED_FALLBACKS: tuple[str, ...] = ("LXGWWenKai-Regular.ttf", "wqy-microhei.ttc")
+
+#: Title faces heavy enough for 小标宋 as they are (upper-case file-name parts); any other face
+#: in that role is a light 宋体 stand-in that the layouts stroke a little.
+_HEAVY_TITLE_FACES: tuple[str, ...] = ("FZXBS", "小标宋", "NOTOSERIFSC-BOLD")
 
 #: Layout characters that need no glyph.
 _NO_GLYPH_NEEDED = frozenset("\n\r\t")
@@ -228,13 +257,12 @@ class FontSet:
                     if found is not None:
                         primary.append(face(found, index))
         bundled = _bundled_dir()
+        own = {role: [*chosen[role], face(bundled / _BUNDLED_FILES[role])] for role in ROLES}
         chains: dict[str, list[FontFace]] = {}
         for role in ROLES:
-            chain = list(chosen[role])
-            chain.append(face(bundled / _BUNDLED_FILES[role]))
-            # every other role's fonts next, then the GBK-complete bundled ones
-            for other in ROLES:
-                chain.extend(chosen[other])
+            chain = [*own[role]]
+            for other in _FALLBACK_ROLES[role]:
+                chain.extend(own[other])
             chain.extend(face(bundled / name) for name in _BUNDLED_FALLBACKS)
             chains[role] = list(dict.fromkeys(chain))  # FontFace hashes by identity: one entry per file
         return cls(chains, overrides=chosen_faces)
@@ -255,12 +283,13 @@ class FontSet:
 
     def needs_emboldening(self) -> bool:
         """True when titles stand in a thin 宋体 for the heavy 小标宋 (so the layouts stroke them
-        a little); a real 方正小标宋 or a font chosen in the settings is used as it is."""
+        a little); 方正小标宋, the bundled Noto Serif SC Bold or a font chosen in the settings is
+        used as it is."""
         face = self.primary("xiaobiaosong")
         if face in self._overrides:
             return False
         name = face.path.name.upper()
-        return not (name.startswith("FZXBS") or "小标宋" in face.path.name)
+        return not any(mark in name for mark in _HEAVY_TITLE_FACES)
 
     def face_for(self, role: str, ch: str) -> FontFace | None:
         """The font that sets ``ch`` in this role, or None when no font has it."""
