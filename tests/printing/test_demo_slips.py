@@ -4,8 +4,6 @@ text on the margin."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +14,7 @@ from sqlalchemy import select
 
 from tests.printing import geometry
 from tests.printing.conftest import Page, read_pdf
+from tests.support import office
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.printing import content, docx, slips
 from wsjc_desktop.printing import wording as W
@@ -87,8 +86,7 @@ DOCX_RENDERERS = {
 @pytest.fixture(scope="module")
 def printed_docx(printed: list[Printed], tmp_path_factory: pytest.TempPathFactory) -> list[Printed]:
     """The same documents as Word files, converted to PDF by LibreOffice (as WPS would open them)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    if office.SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")  # CI installs it (.ci/run)
     folder = tmp_path_factory.mktemp("demo-docx")
     chosen: list[Printed] = []
@@ -100,13 +98,7 @@ def printed_docx(printed: list[Printed], tmp_path_factory: pytest.TempPathFactor
         path = folder / f"{i:02d}.docx"
         DOCX_RENDERERS.get(p.kind, docx.render_notice)(p.values, path)
         paths.append(path)
-    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
-    subprocess.run(
-        [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), *map(str, paths)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    office.to_pdf(paths, folder)
     return [
         Printed(p.kind, p.name, p.values, read_pdf(path.with_suffix(".pdf")))
         for p, path in zip(chosen, paths, strict=True)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.printing.conftest import CHAR_PITCH_MM, Page, read_pdf
+from tests.support import office
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.services import printing
@@ -280,26 +279,11 @@ def test_the_same_values_give_the_same_bytes(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def pdfs(files: dict[str, Path]) -> dict[str, list[Page]]:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    """Each .docx as LibreOffice prints it, with the bundled fonts standing in for the ones named."""
+    if office.SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")  # CI installs it (.ci/run)
     folder = next(iter(files.values())).parent
-    profile = folder / "lo-profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *map(str, files.values()),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    office.to_pdf(list(files.values()), folder)
     return {kind: read_pdf(path.with_suffix(".pdf")) for kind, path in files.items()}
 
 

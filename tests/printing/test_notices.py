@@ -161,14 +161,49 @@ def test_no_line_starts_with_closing_punctuation(render: Render) -> None:
         assert line[0] not in NO_LINE_START, line
 
 
-def test_signature_block_right_with_date_in_arabic_numerals(render: Render) -> None:
-    pages = render(slips.render_notice, samples.notice(with_receipt=False))
-    page = pages[-1]
-    group = page.find(samples.GROUP + "2026年3月5日")
-    name, day = group[: len(samples.GROUP)], group[len(samples.GROUP) :]
+def _signature(pages: list[Page]) -> tuple[list, list]:
+    group = pages[-1].find(samples.GROUP + "2026年3月5日")
+    return group[: len(samples.GROUP)], group[len(samples.GROUP) :]
+
+
+def test_the_sealed_signature_centres_the_name_over_the_date(render: Render) -> None:
+    """加盖印章 (GB/T 9704 §7.3.5.1), the default: the date 右空四字, the name centred over it."""
+    name, day = _signature(render(slips.render_notice, samples.notice(with_receipt=False)))
+    assert day[-1].x1 == pytest.approx(RIGHT - 4 * CHAR_PITCH_MM, abs=1)  # 右空四字
+    middle = (day[0].x0 + day[-1].x1) / 2
+    assert (name[0].x0 + name[-1].x1) / 2 == pytest.approx(
+        min(middle, RIGHT - (name[-1].x1 - name[0].x0) / 2), abs=1
+    )
+    assert day[0].top > name[0].top
+
+
+def test_the_unsealed_signature_sits_two_characters_in(render: Render) -> None:
+    """不加盖印章 (§7.3.5.2): the name 右空二字, the date two characters right of the name's start."""
+    name, day = _signature(render(slips.render_notice, samples.notice(with_receipt=False, sealed=False)))
     assert name[-1].x1 == pytest.approx(RIGHT - 2 * CHAR_PITCH_MM, abs=1)  # 右空二字
     assert day[0].x0 == pytest.approx(name[0].x0 + 2 * CHAR_PITCH_MM, abs=1)  # 首字右移二字
     assert day[0].top > name[0].top
+
+
+def test_a_copy_to_prints_the_record_at_the_foot_of_the_last_page(render: Render) -> None:
+    """版记 (§7.4): 抄送 a character in from each side; in the 文件格式 the 印发机关 and 印发日期
+    under it, between rules, the last on the type area's lower edge; the 信函格式 has the 抄送 only."""
+    values = samples.notice(with_receipt=False, copy_to="区纪委监委第一监督检查室，区委组织部")
+    page = render(slips.render_notice, values)[-1]
+    copy_to = page.find("抄送：区纪委监委第一监督检查室、区委组织部。")
+    assert copy_to[0].x0 == pytest.approx(LEFT + 14 / MM, abs=0.5) and copy_to[0].size == 14
+    printed = page.find("2026年3月5日印发")
+    assert printed[-1].x1 == pytest.approx(RIGHT - 14 / MM, abs=0.5) and printed[0].top > copy_to[0].top
+    rules = sorted(line["top"] / MM for line in page.lines if line["x1"] - line["x0"] > 150 * MM)
+    assert len(rules) >= 3 and rules[-1] == pytest.approx(BOTTOM, abs=0.5)
+    letter = render(slips.render_notice, replace(values, kind="proposal", kind_label="纪检监察建议书"))[-1]
+    assert "抄送：" in letter.text and "印发" not in letter.text
+    assert "抄送" not in all_text(render(slips.render_notice, samples.notice(with_receipt=False)))
+
+
+def test_the_receipt_asks_for_the_unit_seal(render: Render) -> None:
+    page = render(slips.render_notice, samples.notice())[-1]
+    assert "签收单位|区财政局党组|（盖章）" in "|".join(page.cells)
 
 
 def test_three_page_body_has_page_numbers_odd_right_even_left(render: Render) -> None:
