@@ -1,7 +1,7 @@
 """Where a Chinese text may break between words: a unigram segmenter for titles.
 
 GB/T 9704 §7.3.1 asks that a title broken over lines keeps its words whole (词意完整). The word
-list (``resources/words/words.txt.gz``, built by ``scripts/build_words.py`` from jieba's
+list (``resources/words/words.txt.xz``, built by ``scripts/build_words.py`` from jieba's
 dictionary) gives each word's frequency; a text is cut into the sequence of words that is most
 probable as a whole (the product of their frequencies, as jieba does without its HMM for unknown
 words). A character the list does not know is a word of its own; a run of Latin letters and
@@ -11,7 +11,7 @@ digits (2025, 50万 → “50” and “万”) is one word.
 from __future__ import annotations
 
 import functools
-import gzip
+import lzma
 import math
 import threading
 
@@ -64,22 +64,27 @@ MEASURE_WORDS = frozenset("名个人次项件条年月日号万亿元家份起�
 
 
 @functools.cache
-def _dictionary() -> tuple[dict[str, str], int, float]:
-    """Words → their frequency (as read: a title looks up only a few); the longest word's
-    length; the log of the total frequency."""
-    path = resources_root() / "words" / "words.txt.gz"
+def _dictionary() -> tuple[dict[str, float], int, float]:
+    """Words → log frequency; the longest word's length; the log of the total frequency."""
+    path = resources_root() / "words" / "words.txt.xz"
     with _lock:
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    counts: dict[str, str] = dict(line.split(" ", 1) for line in text.splitlines() if " " in line)
+        text = lzma.decompress(path.read_bytes()).decode("utf-8")
+    header, _, rest = text.partition("\n")
+    fields = header.lstrip("#").split()
+    total, per_e = int(fields[1]), int(fields[3])
+    counts: dict[str, float] = {}
+    for line in rest.splitlines():
+        bucket, _, words = line.partition("\t")
+        counts.update(dict.fromkeys(words.split(" "), int(bucket) / per_e))
+    counts.pop("", None)
     for word in DOMAIN_WORDS:
-        counts[word] = str(max(int(counts.get(word, "0")), DOMAIN_FREQUENCY))
-    total = sum(map(int, counts.values())) or 1
+        counts[word] = max(counts.get(word, 0.0), math.log(DOMAIN_FREQUENCY))
     return counts, max(map(len, counts), default=1), math.log(total)
 
 
-def _logp(counts: dict[str, str], word: str, log_total: float) -> float | None:
-    frequency = counts.get(word)
-    return None if frequency is None else math.log(int(frequency) or 1) - log_total
+def _logp(counts: dict[str, float], word: str, log_total: float) -> float | None:
+    log_count = counts.get(word)
+    return None if log_count is None else log_count - log_total
 
 
 def _is_latin(ch: str) -> bool:
