@@ -579,3 +579,45 @@ def test_the_group_adds_its_own_way_of_writing_an_option(
     again = make_dialog()
     shown = again.synonyms_page.value()
     assert shown == {"谈话类型": {"政治谈话": "谈心谈话"}}  # the stored rows come back to the page
+
+
+def test_copy_to_and_the_unsealed_signature_reach_the_printed_letter(
+    dialog: SettingsDialog, ctx: AppContext, tmp_path: Path
+) -> None:
+    """设置 → 基本: a 抄送 prints the 版记 on every letter; unticking 加盖印章 gives the unsealed 落款."""
+    from tests.printing.conftest import Char, read_pdf
+    from tests.printing.geometry import content_lines, line_text
+    from wsjc_desktop.domain.enums import NoticeKind
+    from wsjc_desktop.services import printing, records
+
+    assert dialog.sealed.isChecked() and dialog.copy_to.text() == ""  # the defaults
+    type_text(dialog.copy_to, "区委组织部")
+    dialog.sealed.setChecked(False)
+    click(dialog.save_button)
+    assert settings.get(ctx.db, "print.copy_to") == "区委组织部"
+    assert settings.get(ctx.db, "print.sealed") is False
+
+    notice = records.create(
+        ctx.db,
+        "alert_notices",
+        {"kind": NoticeKind.PROPOSAL, "unit_id": unit(ctx.db), "title": "关于加强内控的纪检监察建议书"},
+    )
+    with ctx.db.read() as uow:
+        group = printing._group_name(uow.session)
+
+    def signature(sealed: bool | None) -> tuple[list[Char], list[Char], str]:
+        """The 署名 line and the date line under it, and the last page's text."""
+        out = tmp_path / f"建议书{sealed}.pdf"
+        printing.print_notice(ctx.db, notice, out, sealed=sealed)  # None: as the settings say
+        last = read_pdf(out)[-1]
+        lines = content_lines(last)  # not the red masthead
+        at = next(i for i, line in enumerate(lines) if group in line_text(line))
+        return lines[at], lines[at + 1], last.text.replace(" ", "")
+
+    char = 156 / 28
+    name, day, text = signature(None)
+    assert "抄送：区委组织部。" in text
+    assert day[0].x0 == pytest.approx(name[0].x0 + 2 * char, abs=1)  # unsealed: 首字右移二字
+    name, day, _ = signature(True)
+    assert day[-1].x1 == pytest.approx(184 - 4 * char, abs=1)  # sealed: 右空四字
+    assert (name[0].x0 + name[-1].x1) / 2 == pytest.approx((day[0].x0 + day[-1].x1) / 2, abs=1)
