@@ -10,9 +10,11 @@ import pdfplumber
 import pytest
 
 from tests.cli.test_cli import run
+from tests.printing.conftest import read_pdf
+from tests.printing.geometry import content_lines, line_text
 from tests.support.builders import agency_code, cadre, member, unit
 from wsjc_desktop.domain.enums import NoticeKind
-from wsjc_desktop.services import notices, records
+from wsjc_desktop.services import notices, records, settings
 from wsjc_desktop.storage.database import open_database
 
 
@@ -173,3 +175,33 @@ def test_print_to_docx_writes_a_word_file(filled: tuple[Path, dict[str, int | st
         document = archive.read("word/document.xml").decode("utf-8")
     assert "关于农机购置补贴发放的提醒" in document
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def signature_lines(pdf: Path, group: str) -> tuple[float, float]:
+    """The left edges (mm) of the 署名 and of the date under it."""
+    lines = content_lines(read_pdf(pdf)[-1])
+    at = next(i for i, line in enumerate(lines) if group in line_text(line))
+    return lines[at][0].x0, lines[at + 1][0].x0
+
+
+def test_copy_to_and_no_seal_on_the_command_line(
+    filled: tuple[Path, dict[str, int | str]], tmp_path: Path
+) -> None:
+    db_path, ids = filled
+    plain, marked = tmp_path / "plain.pdf", tmp_path / "marked.pdf"
+    result = run("print", "notice", str(ids["notice"]), "--db", str(db_path), "--out", str(plain))
+    assert result.returncode == 0, result.stderr.decode()
+    assert "抄送" not in pdf_text(plain)
+    result = run(
+        "print", "notice", str(ids["notice"]), "--db", str(db_path), "--out", str(marked),
+        "--cc", "区委组织部、区审计局", "--no-seal",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    assert "抄送：区委组织部、区审计局。" in pdf_text(marked)
+    group = settings.DEFAULTS["group.name"]
+    name_x, date_x = signature_lines(plain, group)
+    assert date_x > name_x  # sealed (the default): the shorter date centred under the name
+    name_x, date_x = signature_lines(marked, group)
+    assert abs(date_x - (name_x + 2 * 156 / 28)) < 1  # unsealed: 首字右移二字
+    result = run("print", "talk", str(ids["talk"]), "--db", str(db_path), "--out", str(plain), "--cc", "x")
+    assert result.returncode == 2 and "--cc" in result.stderr.decode()  # only letters have a 版记

@@ -17,6 +17,7 @@ in memory and written only when complete (``fileio.atomic_write``): a failure le
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
@@ -83,7 +84,7 @@ __all__ = [
 PT = 25.4 / 72  # millimetres in a point
 LINE_MM = LINE_PITCH / 20 * PT  # 10.21 mm
 TOP, LEFT = MARGINS["top"], MARGINS["left"]
-TYPE_WIDTH = 156.0
+TYPE_WIDTH, TYPE_HEIGHT = 156.0, 225.0
 PAGE_HEIGHT = 297.0
 BODY, TITLE, FORM, SMALL = 16.0, 22.0, 14.0, 12.0  # 三号, 二号, 四号, 小四
 CHAR = round(TYPE_WIDTH / 28 / PT * 20)  # one grid character, in twips (316)
@@ -315,14 +316,91 @@ def _paragraphs(body: _Body, texts: Iterable[str], *, keep_last: bool = False) -
         body.add(_body_paragraph(text, keep_next=keep_last and i == len(items) - 1))
 
 
-def _signature(body: _Body, group_name: str, day: date | None) -> None:
-    """The group's name centred above the date, the date 右空四字; kept with the text above."""
+def _signature(body: _Body, group_name: str, day: date | None, *, sealed: bool = True) -> None:
+    """The 落款, kept with the text above (GB/T 9704 §7.3.5), as the PDF sets it: sealed, the
+    date 右空四字 and the group's name centred over it; unsealed (不加盖印章), the name 右空二字
+    and the date two characters right of the name's start (右空二字 when it is the longer)."""
     when = format_date(day, blank=W.TALK_WORDING.date_blank)
-    date_right = 4 * CHAR
-    name_right = max(0, date_right + twips((_width(when, BODY) - _width(group_name, BODY)) / 2))
+    name_w, date_w = twips(_width(group_name, BODY)), twips(_width(when, BODY))
     body.blank(1, keep_next=True)
+    if sealed:
+        # both centred on the date's axis, whatever widths the fonts give: a block from the axis
+        # as far left as it reaches right (右空四字 plus half the date); a name too wide for the
+        # block stands at the margin
+        width = twips(TYPE_WIDTH)
+        block_left = max(0, width - 2 * (4 * CHAR + date_w // 2))
+        if name_w <= width - block_left:
+            body.add(paragraph([Run(group_name)], align="center", left=block_left, keep_next=True))
+        else:
+            body.add(paragraph([Run(group_name)], align="right", keep_next=True))
+        body.add(paragraph([Run(when)], align="center", left=block_left))
+        return
+    if date_w + 2 * CHAR > name_w:
+        date_right = 2 * CHAR
+        name_right = 4 * CHAR + date_w - name_w
+    else:
+        name_right = 2 * CHAR
+        date_right = name_w - date_w
     body.add(paragraph([Run(group_name)], align="right", right=name_right, keep_next=True))
     body.add(paragraph([Run(when)], align="right", right=date_right))
+
+
+#: The 版记's rules (GB/T 9704 §7.4.1), in eighths of a point: thick 0.35 mm, thin 0.25 mm.
+RECORD_THICK, RECORD_THIN = 8, 6
+
+
+def _record(body: _Body, copy_to: str, group_name: str, day: date | None, *, letter: bool) -> None:
+    """The 版记 when there is a 抄送 (§7.4), as the PDF sets it: the 抄送 line in 4号仿宋 a
+    character in from each side; in the 文件格式 the 印发机关 and 印发日期 under it, between rules
+    (thick, thin, thick). The 信函格式 has the 抄送 line alone (§10.1). A table a line under the
+    落款: LibreOffice (and so the tests) does not honour a table floating to the page's foot, so
+    the PDF's place for it (the foot of the last page) is left to the clerk in WPS or Word."""
+    names = "、".join(
+        n.strip() for n in re.split(r"[、，,；;\n]+", copy_to.strip().rstrip("。.")) if n.strip()
+    )
+    if not names:
+        return
+    width = twips(TYPE_WIDTH)
+    one = round(FORM * 20)  # a 4号 character, in twips
+    rows = [
+        paragraph(
+            [Run(W.RECORD_WORDING.copy_to.format(names=names), "fangsong", FORM)],
+            align="left",
+            left=one,
+            right=one,
+            mark=("fangsong", FORM),
+        )
+    ]
+    if not letter:
+        printed = W.RECORD_WORDING.printed.format(date=format_date(day, blank=W.TALK_WORDING.date_blank))
+        runs = [Run(group_name, "fangsong", FORM), Run("", tab=True), Run(printed, "fangsong", FORM)]
+        tabs = [("right", width - one, "none")]
+        rows.append(paragraph(runs, align="left", left=one, tabs=tabs, snap=False, mark=("fangsong", FORM)))
+
+    def rule(side: str, size: int) -> str:
+        if letter:
+            return f'<w:{side} w:val="nil"/>'
+        return f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>'
+
+    borders = (
+        rule("top", RECORD_THICK)
+        + '<w:left w:val="nil"/>'
+        + rule("bottom", RECORD_THICK)
+        + '<w:right w:val="nil"/>'
+        + rule("insideH", RECORD_THIN)
+        + '<w:insideV w:val="nil"/>'
+    )
+    body.blank(1)
+    cells = "".join(
+        f'<w:tr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{xml}</w:tc></w:tr>' for xml in rows
+    )
+    body.add(
+        "<w:tbl><w:tblPr>"
+        f'<w:tblW w:w="{width}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        f'</w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>{cells}</w:tbl>'
+    )
 
 
 # ------------------------------------------------------------------------------------ notices
@@ -336,7 +414,8 @@ def _notice(v: NoticeValues) -> str:
     body.blank()
     _addressee(body, letter.addressee)
     _paragraphs(body, letter.body, keep_last=True)
-    _signature(body, v.group_name, v.issued_on)
+    _signature(body, v.group_name, v.issued_on, sealed=v.sealed)
+    _record(body, v.copy_to, v.group_name, v.issued_on, letter=_is_letter(v.kind))
     if v.with_receipt:
         _receipt(body, v)
     return body.text()
@@ -361,7 +440,7 @@ def _receipt(body: _Body, v: NoticeValues) -> None:
     body.add(paragraph(heading, align="left", tabs=tabs, snap=False, keep_next=True))
     widths = (34, 44, 34, 44)
     rows = [
-        Row((_label(r.unit), _cell(v.unit_name, span=3)), keep=True),
+        Row((_label(r.unit), _cell(v.unit_name, span=2), _cell(r.seal, align="center")), keep=True),
         Row((_label(r.person), _cell(""), _label(r.date), _cell(r.date_blank, align="center")), keep=True),
         Row(
             (_label(f"{r.rectification}\n{r.rectification_note}"), _cell("", span=3, min_lines=6)),
@@ -640,7 +719,8 @@ def _opinion(v: OpinionReplyValues) -> str:
     ]
     body.add(table((14, 24, 44, 34, 40), rows, size=FORM, leading=21.0))
     _paragraphs(body, [o.note, o.closing], keep_last=True)
-    _signature(body, v.group_name, v.reply_date)
+    _signature(body, v.group_name, v.reply_date, sealed=v.sealed)
+    _record(body, v.copy_to, v.group_name, v.reply_date, letter=True)
     return body.text()
 
 
