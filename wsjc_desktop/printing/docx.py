@@ -16,6 +16,7 @@ in memory and written only when complete (``fileio.atomic_write``): a failure le
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -495,13 +496,17 @@ def _talk(v: TalkValues) -> str:
             )
         )
     rows += [
-        Row((_label(talk("reason")), _cell(v.reason, span=5))),
+        # short rows are never split: a label's second line would open the next page alone
+        Row((_label(talk("reason")), _cell(v.reason, span=5)), keep=True),
         Row((_label(talk("summary")), _cell(v.summary, span=5, indent=True, min_lines=6))),
         Row((_label(talk("response")), _cell(v.response, span=5, indent=True, min_lines=2))),
-        Row((_label(talk("handling")), _cell(v.handling or t.none, span=5))),
+        Row((_label(talk("handling")), _cell(v.handling or t.none, span=5)), keep=True),
         Row((_label(talk("follow_up")), _cell(v.follow_up, span=5, indent=True, min_lines=2))),
     ]
     rows += talk.more_rows(v, span=5)
+    # the signature rows stay together, and with the row above them (issue 18 point 1): no page
+    # holds only signature rows or the 签字日期 alone
+    rows[-1] = _kept_with_next(rows[-1])
     rows.append(
         Row(
             (
@@ -511,6 +516,7 @@ def _talk(v: TalkValues) -> str:
                 _cell("", span=2),
             ),
             keep=True,
+            keep_next=True,
         )
     )
     for i, p in enumerate(people):
@@ -527,15 +533,21 @@ def _talk(v: TalkValues) -> str:
                     _cell("", span=4, min_lines=2),
                 ),
                 keep=True,
+                keep_next=True,
             )
         )
     rows.append(
         Row((_label(t.sign_date), _cell(t.date_blank, span=5, align="center", middle=True)), keep=True)
     )
     if len(people) == 1:  # a lone cell needs no merge
-        rows = [Row(tuple(_unmerged(c) for c in row.cells), row.keep) for row in rows]
+        rows = [dataclasses.replace(row, cells=tuple(_unmerged(c) for c in row.cells)) for row in rows]
     body.add(table((30, 23, 25, 30, 24, 24), rows, size=FORM, leading=21.0))
     return body.text()
+
+
+def _kept_with_next(row: Row) -> Row:
+    """``row``, unsplit and on the page of the row after it."""
+    return dataclasses.replace(row, keep=True, keep_next=True)
 
 
 def _unmerged(cell: Cell) -> Cell:
@@ -601,13 +613,15 @@ def _meeting(v: MeetingValues) -> str:
         )
         for i, o in enumerate(v.opinions, start=1)
     ] or [Row((_cell(m.none, span=5, align="center"),))]
+    # 跟踪落实 (a table of its own) stays with the last opinion row (issue 18 point 1)
+    lines[-1] = _kept_with_next(lines[-1])
     body.add(paragraph(line=120, snap=False))  # a hair between the tables (Word joins touching ones)
     body.add(table((14, 66, 24, 26, 26), header + lines, size=FORM, leading=21.0))
-    body.add(paragraph(line=120, snap=False))
+    body.add(paragraph(line=120, snap=False, keep_next=True))
     body.add(
         table(
             (30, 126),
-            [Row((_label(follow_up), _cell(v.follow_up, indent=True, min_lines=2)))],
+            [Row((_label(follow_up), _cell(v.follow_up, indent=True, min_lines=2)), keep=True)],
             size=FORM,
             leading=21.0,
         )
