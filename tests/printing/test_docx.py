@@ -344,3 +344,62 @@ def test_libreoffice_forms_are_ruled_tables(pdfs: dict[str, list[Page]], kind: s
     assert first.cells, "no ruled table found"
     xs = [c.x0 for c in first.chars if not c.text.isspace()]
     assert min(xs) == pytest.approx(29.5, abs=1.5)  # inside the table's left rule at 28 mm
+
+
+def _rows(table: ET.Element) -> list[tuple[bool, bool, str]]:
+    """Each row of ``table``: (cantSplit, keepNext on every paragraph, its text)."""
+    out = []
+    for tr in table.findall(f"{W}tr"):
+        paragraphs = tr.findall(f".//{W}p")
+        kept = bool(paragraphs) and all(p.find(f"{W}pPr/{W}keepNext") is not None for p in paragraphs)
+        whole = tr.find(f"{W}trPr/{W}cantSplit") is not None
+        out.append((whole, kept, "".join(t.text or "" for t in tr.iter(f"{W}t"))))
+    return out
+
+
+def test_talk_signature_rows_stay_with_the_row_above(files: dict[str, Path]) -> None:
+    from wsjc_desktop.printing.wording import TALK_WORDING
+
+    body = parts(files["talk"])["word/document.xml"].find(f"{W}body")
+    assert body is not None
+    rows = _rows(body.findall(f"{W}tbl")[-1])
+    first = next(i for i, (_, _, text) in enumerate(rows) if "签字" in text) - 1  # the row above
+    assert rows[-1][2].startswith(TALK_WORDING.sign_date)
+    for whole, kept, text in rows[first:-1]:
+        assert whole and kept, text  # unsplit, and on the page of the next row
+    assert rows[-1][0]  # the 签字日期 row: unsplit, kept with nothing after it
+    assert not any(kept for _, kept, _ in rows[: first - 1])  # the rest of the form flows freely
+
+
+def test_meeting_follow_up_stays_with_the_last_opinion(files: dict[str, Path]) -> None:
+    body = parts(files["meeting"])["word/document.xml"].find(f"{W}body")
+    assert body is not None
+    children = list(body)
+    tables = [i for i, child in enumerate(children) if child.tag == f"{W}tbl"]
+    opinions, follow_up = tables[-2], tables[-1]
+    rows = _rows(children[opinions])
+    assert rows[-1][0] and rows[-1][1]  # the last opinion row: unsplit, kept with the next
+    between = children[opinions + 1 : follow_up]
+    assert between and all(p.find(f"{W}pPr/{W}keepNext") is not None for p in between)
+    assert _rows(children[follow_up])[0][0]
+
+
+def test_no_punctuation_hangs_past_the_type_area(files: dict[str, Path]) -> None:
+    """overflowPunct 0 for Word and WPS (w15), 1 for LibreOffice 7.4, which reads it inverted."""
+    styles = raw(files["proposal"])["word/styles.xml"]
+    assert (
+        '<mc:AlternateContent><mc:Choice Requires="w15"><w:overflowPunct w:val="0"/></mc:Choice>'
+        '<mc:Fallback><w:overflowPunct w:val="1"/></mc:Fallback></mc:AlternateContent>'
+    ) in styles
+    ET.fromstring(styles)  # the namespaces are declared
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k in NOTICE_KINDS or k == "opinion"])
+def test_libreoffice_indents_body_paragraphs_two_characters(pdfs: dict[str, list[Page]], kind: str) -> None:
+    """Two grid cells, not three (LibreOffice rounds firstLine up to its 315-twip pitch)."""
+    indents = set()
+    for page in pdfs[kind]:
+        for line in page.lines_of(16.0):
+            if line[0].x0 > 30:
+                indents.add(round((line[0].x0 - 28.0) / CHAR_PITCH_MM))
+    assert 2 in indents and 3 not in indents

@@ -40,19 +40,28 @@ def test_a_copy_to_adds_the_record_and_the_receipt_asks_for_the_seal(tmp_path: P
 
 @pytest.mark.skipif(office.SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_the_sealed_and_unsealed_signature_as_libreoffice_prints_them(tmp_path: Path) -> None:
-    sealed, unsealed = tmp_path / "sealed.docx", tmp_path / "unsealed.docx"
-    values = samples.notice(with_receipt=False)
-    docx.render_notice(values, sealed)
-    docx.render_notice(replace(values, sealed=False), unsealed)
-    pdfs = office.to_pdf([sealed, unsealed], tmp_path)
+    short = "区纪委第一纪检监察组"  # narrow enough to centre over the date
+    values = replace(samples.notice(with_receipt=False), group_name=short)
+    paths = [tmp_path / f"{name}.docx" for name in ("sealed", "unsealed", "long")]
+    docx.render_notice(values, paths[0])
+    docx.render_notice(replace(values, sealed=False), paths[1])
+    docx.render_notice(samples.notice(with_receipt=False), paths[2])
+    pdfs = office.to_pdf(paths, tmp_path)
 
-    def signature(pdf: Path) -> tuple[list, list]:
+    def signature(pdf: Path, group: str) -> tuple[list, list]:
         lines = content_lines(read_pdf(pdf)[-1])
-        at = next(i for i, line in enumerate(lines) if samples.GROUP in line_text(line))
+        at = next(i for i, line in enumerate(lines) if group in line_text(line))
         return lines[at], lines[at + 1]
 
-    name, day = signature(pdfs[0])
-    assert day[-1].x1 == pytest.approx(RIGHT - 4 * CHAR_PITCH_MM, abs=1.5)  # 右空四字
-    assert (name[0].x0 + name[-1].x1) / 2 == pytest.approx((day[0].x0 + day[-1].x1) / 2, abs=1.5)
-    name, day = signature(pdfs[1])
+    name, day = signature(pdfs[0], short)
+    assert day[-1].x1 == pytest.approx(RIGHT - 4 * CHAR_PITCH_MM, abs=1)  # 右空四字
+    # centred on the date to the grid: within half a character
+    assert (name[0].x0 + name[-1].x1) / 2 == pytest.approx(
+        (day[0].x0 + day[-1].x1) / 2, abs=CHAR_PITCH_MM / 2 + 0.5
+    )
+    name, day = signature(pdfs[1], short)
     assert day[0].x0 == pytest.approx(name[0].x0 + 2 * CHAR_PITCH_MM, abs=1.5)  # 首字右移二字
+    name, day = signature(pdfs[2], samples.GROUP)  # a name wider than the seal's block
+    assert name[-1].x1 == pytest.approx(RIGHT, abs=1) and day[-1].x1 == pytest.approx(
+        RIGHT - 4 * CHAR_PITCH_MM, abs=1
+    )

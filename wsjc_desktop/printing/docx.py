@@ -16,6 +16,7 @@ in memory and written only when complete (``fileio.atomic_write``): a failure le
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -172,6 +173,22 @@ def _width(text: str, size: float) -> float:
     return sum(size * PT * (1.0 if is_full_width(ch) else 0.5) for ch in text)
 
 
+def _grid_width(text: str) -> int:
+    """The width of body text on the character grid, in twips: a full-width character takes a
+    cell, and a run of half-width ones (2026, 3) as many whole cells as it half fills (the
+    grid rounds it up, as LibreOffice sets it)."""
+    cells = 0
+    half = 0
+    for ch in text:
+        if is_full_width(ch):
+            cells += 1 + (half + 1) // 2
+            half = 0
+        else:
+            half += 1
+    cells += (half + 1) // 2
+    return cells * CHAR
+
+
 class _Body:
     """The XML of one document's body, and where its first page's head ends (in mm)."""
 
@@ -321,19 +338,19 @@ def _signature(body: _Body, group_name: str, day: date | None, *, sealed: bool =
     date 右空四字 and the group's name centred over it; unsealed (不加盖印章), the name 右空二字
     and the date two characters right of the name's start (右空二字 when it is the longer)."""
     when = format_date(day, blank=W.TALK_WORDING.date_blank)
-    name_w, date_w = twips(_width(group_name, BODY)), twips(_width(when, BODY))
+    name_w, date_w = _grid_width(group_name), _grid_width(when)
     body.blank(1, keep_next=True)
     if sealed:
-        # both centred on the date's axis, whatever widths the fonts give: a block from the axis
-        # as far left as it reaches right (右空四字 plus half the date); a name too wide for the
-        # block stands at the margin
+        # the date exactly 右空四字; the name centred on the date's axis as the fonts' widths are
+        # estimated (a block from the axis as far left as it reaches right), or at the margin
+        # when wider than that block
         width = twips(TYPE_WIDTH)
         block_left = max(0, width - 2 * (4 * CHAR + date_w // 2))
         if name_w <= width - block_left:
             body.add(paragraph([Run(group_name)], align="center", left=block_left, keep_next=True))
         else:
             body.add(paragraph([Run(group_name)], align="right", keep_next=True))
-        body.add(paragraph([Run(when)], align="center", left=block_left))
+        body.add(paragraph([Run(when)], align="right", right=4 * CHAR))
         return
     if date_w + 2 * CHAR > name_w:
         date_right = 2 * CHAR
@@ -574,13 +591,17 @@ def _talk(v: TalkValues) -> str:
             )
         )
     rows += [
-        Row((_label(talk("reason")), _cell(v.reason, span=5))),
+        # short rows are never split: a label's second line would open the next page alone
+        Row((_label(talk("reason")), _cell(v.reason, span=5)), keep=True),
         Row((_label(talk("summary")), _cell(v.summary, span=5, indent=True, min_lines=6))),
         Row((_label(talk("response")), _cell(v.response, span=5, indent=True, min_lines=2))),
-        Row((_label(talk("handling")), _cell(v.handling or t.none, span=5))),
+        Row((_label(talk("handling")), _cell(v.handling or t.none, span=5)), keep=True),
         Row((_label(talk("follow_up")), _cell(v.follow_up, span=5, indent=True, min_lines=2))),
     ]
     rows += talk.more_rows(v, span=5)
+    # the signature rows stay together, and with the row above them (issue 18 point 1): no page
+    # holds only signature rows or the 签字日期 alone
+    rows[-1] = _kept_with_next(rows[-1])
     rows.append(
         Row(
             (
@@ -590,6 +611,7 @@ def _talk(v: TalkValues) -> str:
                 _cell("", span=2),
             ),
             keep=True,
+            keep_next=True,
         )
     )
     for i, p in enumerate(people):
@@ -606,15 +628,21 @@ def _talk(v: TalkValues) -> str:
                     _cell("", span=4, min_lines=2),
                 ),
                 keep=True,
+                keep_next=True,
             )
         )
     rows.append(
         Row((_label(t.sign_date), _cell(t.date_blank, span=5, align="center", middle=True)), keep=True)
     )
     if len(people) == 1:  # a lone cell needs no merge
-        rows = [Row(tuple(_unmerged(c) for c in row.cells), row.keep) for row in rows]
+        rows = [dataclasses.replace(row, cells=tuple(_unmerged(c) for c in row.cells)) for row in rows]
     body.add(table((30, 23, 25, 30, 24, 24), rows, size=FORM, leading=21.0))
     return body.text()
+
+
+def _kept_with_next(row: Row) -> Row:
+    """``row``, unsplit and on the page of the row after it."""
+    return dataclasses.replace(row, keep=True, keep_next=True)
 
 
 def _unmerged(cell: Cell) -> Cell:
@@ -680,13 +708,15 @@ def _meeting(v: MeetingValues) -> str:
         )
         for i, o in enumerate(v.opinions, start=1)
     ] or [Row((_cell(m.none, span=5, align="center"),))]
+    # 跟踪落实 (a table of its own) stays with the last opinion row (issue 18 point 1)
+    lines[-1] = _kept_with_next(lines[-1])
     body.add(paragraph(line=120, snap=False))  # a hair between the tables (Word joins touching ones)
     body.add(table((14, 66, 24, 26, 26), header + lines, size=FORM, leading=21.0))
-    body.add(paragraph(line=120, snap=False))
+    body.add(paragraph(line=120, snap=False, keep_next=True))
     body.add(
         table(
             (30, 126),
-            [Row((_label(follow_up), _cell(v.follow_up, indent=True, min_lines=2)))],
+            [Row((_label(follow_up), _cell(v.follow_up, indent=True, min_lines=2)), keep=True)],
             size=FORM,
             leading=21.0,
         )

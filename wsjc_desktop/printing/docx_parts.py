@@ -40,6 +40,7 @@ A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -51,6 +52,7 @@ NAMESPACES = (
 RED = "E60012"  # the masthead's and the rules' red, as the PDF's (0.9, 0, 0.07)
 GRID_SCALE = 98  # per cent: see run_properties
 GRID_PITCH = 156 / 28 / 25.4 * 1440  # twips: one character of the grid (315.86)
+LO_GRID_PITCH = int(GRID_PITCH)  # twips: LibreOffice's pitch of the same grid, truncated (315)
 
 
 def twips(mm: float) -> int:
@@ -184,8 +186,10 @@ def paragraph(
     ppr.append(f'<w:snapToGrid w:val="{1 if snap else 0}"/>')
     ppr.append(f'<w:spacing w:before="{before}" w:after="0" w:line="{line}" w:lineRule="exact"/>')
     if first_line_chars:
-        # the grid's pitch, rounded down: a twip more and LibreOffice indents by a cell more
-        pitch = GRID_PITCH if snap else (runs[0].size * 20 if runs else 320)
+        # Word and WPS indent by firstLineChars; LibreOffice (7.4) ignores it and rounds firstLine
+        # *up* to its grid, whose pitch it keeps in whole twips (315): 2 × 315.86 = 631 twips is
+        # three of its cells, and the line broken for two runs a cell past the margin
+        pitch = LO_GRID_PITCH if snap else (runs[0].size * 20 if runs else 320)
         ppr.append(
             f'<w:ind w:left="{left}" w:right="{right}" '
             f'w:firstLineChars="{first_line_chars * 100}" w:firstLine="{int(first_line_chars * pitch)}"/>'
@@ -219,6 +223,7 @@ class Row:
     cells: tuple[Cell, ...]
     keep: bool = False  # never split across pages
     header: bool = False  # repeated at the top of each page
+    keep_next: bool = False  # on the page of the row after it (keepNext on each of its paragraphs)
 
 
 def table(
@@ -261,7 +266,7 @@ def table(
             trpr.append(f'<w:trHeight w:val="{tallest * line + 114}" w:hRule="atLeast"/>')
         out.append("<w:tr>" + (f"<w:trPr>{''.join(trpr)}</w:trPr>" if trpr else ""))
         column = 0
-        keep_next = keep_together and row is not rows[-1]
+        keep_next = row.keep_next or (keep_together and row is not rows[-1])
         for cell in row.cells:
             width = sum(widths[column : column + cell.span])
             column += cell.span
@@ -433,11 +438,12 @@ def _styles() -> str:
     body = FONTS["fangsong"].name
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<w:styles xmlns:w="{W_NS}">'
+        f'<w:styles xmlns:w="{W_NS}" xmlns:mc="{MC_NS}" xmlns:w15="{W15_NS}">'
         "<w:docDefaults><w:rPrDefault>"
         + run_properties("fangsong", 16.0)
         + "</w:rPrDefault><w:pPrDefault><w:pPr>"
-        '<w:snapToGrid w:val="1"/>'
+        + NO_HANGING_PUNCTUATION
+        + '<w:snapToGrid w:val="1"/>'
         f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
         '<w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>'
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
@@ -452,6 +458,18 @@ def _styles() -> str:
         '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
         "</w:styles>"
     )
+
+
+#: No punctuation hangs past the type area's right edge: a 29th character would print 5.6 mm
+#: beyond 184 mm. Word, WPS and the standard: ``overflowPunct`` 0 (omitted, it is 1, and a 。 or
+#: ， after 28 characters hangs in the margin). LibreOffice 7.4 reads the element inverted (1
+#: stops the hanging, 0 allows it; its own export writes 0 for no hanging), so the value is given
+#: twice: to readers of Word 2013's markup (w15: Word, WPS) the standard's 0, to LibreOffice,
+#: which knows no w15 and takes the fallback, the 1 it understands as the same.
+NO_HANGING_PUNCTUATION = (
+    '<mc:AlternateContent><mc:Choice Requires="w15"><w:overflowPunct w:val="0"/></mc:Choice>'
+    '<mc:Fallback><w:overflowPunct w:val="1"/></mc:Fallback></mc:AlternateContent>'
+)
 
 
 def _settings() -> str:
