@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import sanctions
 from wsjc_desktop.domain import validation as v
 from wsjc_desktop.domain.enums import NoticeStatus
 from wsjc_desktop.domain.fields import FieldKind, spec_for
@@ -197,9 +198,31 @@ def _integrity_opinion(session: Session, values: Values, obj: m.Record | None) -
 
 
 def _discipline(session: Session, values: Values, obj: m.Record | None) -> None:
+    _fill_effect_period(session, values, obj)
     start, end = merged(values, obj, "effect_start"), merged(values, obj, "effect_end")
     _same_day_or_later(start, end, "effect_end", "影响期止不能早于影响期起。")
     _same_day_or_later(merged(values, obj, "decided_on"), start, "effect_start", "影响期起不能早于决定日期。")
+
+
+def _fill_effect_period(session: Session, values: Values, obj: m.Record | None) -> None:
+    """An 影响期 left blank is the measure's (``domain.sanctions``, months from the setting
+    ``sanctions.effect_months``): from the decision's date unless a start is given."""
+    decided_on = merged(values, obj, "decided_on")
+    if decided_on is None or merged(values, obj, "effect_end") is not None:
+        return
+    from wsjc_desktop.services import settings  # the settings import the rules' models lazily
+
+    category = merged(values, obj, "category")
+    table = settings.get_in(session, "sanctions.effect_months")
+    period = sanctions.effect_period(
+        getattr(category, "value", str(category or "")),
+        str(merged(values, obj, "measure") or ""),
+        decided_on,
+        start=merged(values, obj, "effect_start"),
+        table=table if isinstance(table, dict) else None,
+    )
+    if period is not None:
+        values["effect_start"], values["effect_end"] = period.start, period.end
 
 
 def _clue(session: Session, values: Values, obj: m.Record | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,6 +21,7 @@ from wsjc_desktop.domain.docnumber import (
 )
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.domain.models import Setting, now
+from wsjc_desktop.domain.sanctions import DEFAULT_EFFECT_MONTHS
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.fonts import ROLES
 from wsjc_desktop.services import workcalendar
@@ -67,6 +69,8 @@ DEFAULTS: dict[str, Any] = {
     # the 落款 leaves room for the seal (§7.3.5.1); False: 不加盖印章 (§7.3.5.2)
     "print.sealed": True,
     "notice.default_deadline_days": 15,
+    # months of 影响期 per category and measure (domain.sanctions; the regulations' by default)
+    "sanctions.effect_months": DEFAULT_EFFECT_MONTHS,
     # count the default 反馈期限 in working days (法定节假日 and 调休 observed), not calendar days
     "notice.deadline_working_days": False,
     "folders.export": "",
@@ -126,7 +130,7 @@ def _known(key: str) -> bool:
 def get_in(session: Session, key: str) -> Any:
     row = session.scalar(select(Setting).where(Setting.key == key, Setting.deleted_at.is_(None)))
     if row is None:
-        return DEFAULTS.get(key)
+        return copy.deepcopy(DEFAULTS.get(key))  # a caller may change what it gets
     return json.loads(row.value)
 
 
@@ -137,7 +141,7 @@ def get(db: Database, key: str) -> Any:
 
 def get_all(db: Database) -> dict[str, Any]:
     """Every setting: stored values over the defaults."""
-    out = dict(DEFAULTS)
+    out = copy.deepcopy(DEFAULTS)
     with db.read() as uow:
         for row in uow.session.scalars(select(Setting).where(Setting.deleted_at.is_(None))):
             out[row.key] = json.loads(row.value)

@@ -6,6 +6,7 @@ only counted, per unit, in SQL. Records in the recycle bin never appear.
 
 - 廉情提醒 due for feedback within :data:`DUE_SOON_DAYS` days, overdue (逾期 is derived: issued,
   past its deadline, no feedback), or fed back but not yet rectified;
+- sanctions and organizational measures whose 影响期 ends within 30 days (issue 19);
 - per unit under supervision, serving cadres whose 廉政档案 was not updated this year (the
   dossier's own rule, :mod:`wsjc_desktop.services.dossier`), leadership-team members with no
   述责述廉 of this year, and 厅级/处级 cadres with no 个人有关事项报告 of this year.
@@ -19,8 +20,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from wsjc_desktop.domain import notice_rules
-from wsjc_desktop.domain.enums import CadreRank, CadreStatus, NoticeKind, NoticeStatus
+from wsjc_desktop.domain import notice_rules, sanctions
+from wsjc_desktop.domain.enums import CadreRank, CadreStatus, DisciplineCategory, NoticeKind, NoticeStatus
 from wsjc_desktop.domain.notice_rules import DUE_SOON_DAYS, REMINDER_NAMES, reminder_names
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class TodoKind(StrEnum):
     STALE_FILES = "stale_files"
     DUTY_REPORTS = "duty_reports"
     PERSONAL_MATTERS = "personal_matters"
+    SANCTIONS_ENDING = "sanctions_ending"
 
 
 class Severity(StrEnum):
@@ -88,6 +90,8 @@ class TodoSection:
     def count_text(self) -> str:
         if self.kind in _NOTICE_KINDS:
             return f"{self.total} 份"
+        if self.kind is TodoKind.SANCTIONS_ENDING:
+            return f"{self.total} 人次"
         return f"{self.people} 人，{self.total} 个单位"
 
     @property
@@ -181,6 +185,7 @@ def _params(today: date) -> dict[str, Any]:
     return {
         "today": today.isoformat(),
         "due_by": (today + timedelta(days=DUE_SOON_DAYS)).isoformat(),
+        "ending_by": (today + timedelta(days=sanctions.EXPIRY_NOTICE_DAYS)).isoformat(),
         "fed_back": NoticeStatus.FED_BACK.value,
         "serving": CadreStatus.SERVING.value,
         "since_day": since.date().isoformat(),
@@ -240,6 +245,30 @@ def _per_unit(
     return TodoSection(kind, title, Severity.NORMAL, items, len(rows), people)
 
 
+_SANCTIONS_ENDING_SQL = """
+SELECT d.id, d.cadre_id, c.name, u.short_name, u.full_name, d.category, d.measure, d.effect_end
+FROM discipline_records AS d JOIN cadres AS c ON c.id = d.cadre_id JOIN units AS u ON u.id = c.unit_id
+WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL AND d.effect_end >= :today AND d.effect_end <= :ending_by
+ORDER BY d.effect_end, d.id
+"""
+
+
+def _sanctions_ending(conn: Any, params: dict[str, Any], today: date, limit: int) -> TodoSection:
+    """影响期 ending within :data:`sanctions.EXPIRY_NOTICE_DAYS` days: the cadre's file opens."""
+    rows = conn.execute(_SANCTIONS_ENDING_SQL, params).fetchall()
+    items = []
+    for _record_id, cadre_id, name, short, full, category, measure, end_value in rows[:limit]:
+        end = _as_date(end_value)
+        assert end is not None
+        label = DisciplineCategory.parse(category).label
+        days = (end - today).days
+        when = "今天期满" if days == 0 else f"还有{days}天"
+        text = f"{name}（{short or full}）{label}·{measure} 影响期 {_md(end, today)} 期满（{when}）"
+        items.append(TodoItem(TodoKind.SANCTIONS_ENDING, text, Severity.DUE_SOON, "cadres", cadre_id))
+    title = f"{sanctions.EXPIRY_NOTICE_DAYS}日内影响期期满"
+    return TodoSection(TodoKind.SANCTIONS_ENDING, title, Severity.DUE_SOON, tuple(items), len(rows))
+
+
 def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[TodoSection]:
     """Every section of the list as of ``today`` (empty ones included), most urgent first."""
     year = today.year
@@ -281,6 +310,7 @@ def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[
                 f"c.rank IN (:bureau, :division) AND {_no_report_of('personal_matters_reports')}",
                 limit,
             ),
+            _sanctions_ending(conn, params, today, limit),
         ]
 
 

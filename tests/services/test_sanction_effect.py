@@ -1,0 +1,62 @@
+"""A sanction's 影响期 filled from the regulations (or the group's own months), and the
+工作台's list of those ending within 30 days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.support.builders import cadre, unit
+from wsjc_desktop.services import records, settings
+from wsjc_desktop.services.todo import TodoKind, todo_list
+from wsjc_desktop.storage.database import Database
+
+
+def sanction(
+    db: Database, cadre_id: int, category: str, measure: str, decided_on: date, **values: object
+) -> int:
+    return records.create(
+        db,
+        "discipline_records",
+        {"cadre_id": cadre_id, "category": category, "measure": measure, "decided_on": decided_on, **values},
+    )
+
+
+def test_a_blank_effect_period_is_the_measures(db: Database) -> None:
+    person = cadre(db, unit(db), "张三")
+    warned = sanction(db, person, "party_sanction", "严重警告", date(2026, 3, 5))
+    row = records.get(db, "discipline_records", warned)
+    assert (row["effect_start"], row["effect_end"]) == (date(2026, 3, 5), date(2027, 9, 4))
+    given = sanction(
+        db, person, "government_sanction", "记过", date(2026, 3, 5), effect_start=date(2026, 4, 1)
+    )
+    row = records.get(db, "discipline_records", given)
+    assert (row["effect_start"], row["effect_end"]) == (date(2026, 4, 1), date(2027, 3, 31))
+    own_end = sanction(db, person, "organizational", "诫勉", date(2026, 3, 5), effect_end=date(2026, 5, 1))
+    assert records.get(db, "discipline_records", own_end)["effect_end"] == date(2026, 5, 1)  # as entered
+    talk = sanction(db, person, "first_form", "谈话提醒", date(2026, 3, 5))
+    assert records.get(db, "discipline_records", talk)["effect_end"] is None  # no 影响期
+
+
+def test_the_groups_own_months_from_the_settings(db: Database) -> None:
+    person = cadre(db, unit(db), "张三")
+    table = settings.get(db, "sanctions.effect_months")
+    table["organizational"]["诫勉"] = 3
+    settings.set_many(db, {"sanctions.effect_months": table})
+    record = sanction(db, person, "organizational", "诫勉", date(2026, 1, 1))
+    assert records.get(db, "discipline_records", record)["effect_end"] == date(2026, 3, 31)
+
+
+def test_the_dashboard_lists_periods_ending_within_30_days(db: Database) -> None:
+    today = date(2026, 11, 20)
+    unit_id = unit(db, "区财政局", short_name="财政局")
+    ending = cadre(db, unit_id, "李四")
+    sanction(db, ending, "organizational", "诫勉", date(2026, 6, 1))  # ends 2026-11-30: in 10 days
+    sanction(db, cadre(db, unit_id, "王五"), "organizational", "诫勉", date(2026, 7, 1))  # 12-31: later
+    sanction(db, cadre(db, unit_id, "赵六"), "organizational", "诫勉", date(2026, 5, 1))  # 10-31: over
+    binned = sanction(db, cadre(db, unit_id, "钱七"), "organizational", "诫勉", date(2026, 6, 5))
+    records.delete(db, "discipline_records", binned)  # in the recycle bin: not listed
+    (section,) = [s for s in todo_list(db, today) if s.kind is TodoKind.SANCTIONS_ENDING]
+    assert section.title == "30日内影响期期满" and section.total == 1 and section.count_text == "1 人次"
+    (item,) = section.items
+    assert item.text == "李四（财政局）组织处理·诫勉 影响期 11月30日 期满（还有10天）"
+    assert (item.table, item.record_id) == ("cadres", ending)
