@@ -472,6 +472,10 @@ def _form_layout(host: QWidget | None = None) -> QFormLayout:
     return form
 
 
+ADVICE_STYLE = "background: #eef5ff; border: 1px solid #b8d4f5; padding: 6px;"
+ADVICE_WARNING_STYLE = "background: #fff4d6; border: 1px solid #e8b64c; color: #7a4b00; padding: 6px;"
+
+
 class RecordDialog(GuardedDialog):
     """Add or edit one record. ``on_save`` gets the values and calls the service."""
 
@@ -486,8 +490,11 @@ class RecordDialog(GuardedDialog):
         fields: Sequence[Field] | None = None,
         parent: QWidget | None = None,
         available: QRect | None = None,
+        advise: Callable[[dict[str, Any]], tuple[str, bool]] | None = None,
     ) -> None:
-        """``available``: the screen area to fit (default: the free area of the parent's screen)."""
+        """``available``: the screen area to fit (default: the free area of the parent's screen).
+        ``advise(values)``: a note shown above the buttons as the fields change, and whether it
+        is a warning (an 影响期 behind a 党风廉政意见回复, say); "" for none."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.spec = spec
@@ -503,6 +510,11 @@ class RecordDialog(GuardedDialog):
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
+        self.advise = advise
+        self.advice = QLabel()
+        self.advice.setObjectName("form_advice")
+        self.advice.setWordWrap(True)
+        self.advice.hide()
 
         rows: list[tuple[QLabel, QWidget]] = []
         for fld in shown:
@@ -523,6 +535,7 @@ class RecordDialog(GuardedDialog):
             editor.widget.setObjectName(f"field_{fld.name}")
             editor.report = self.show_error
             editor.on_change(partial(self.clear_error, fld.name))
+            editor.on_change(self.update_advice)
             self.editors[fld.name] = editor
             self.errors[fld.name] = error
         if values:
@@ -550,8 +563,10 @@ class RecordDialog(GuardedDialog):
         scroll.setWidget(form_host)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.advice)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
+        self.update_advice()
         width = COLUMN_WIDTH if isinstance(form_host.layout(), QFormLayout) else TWO_COLUMNS_WIDTH
         self.resize(fitted_size(QSize(width, form_host.sizeHint().height() + chrome), area))
         if self.editors:
@@ -581,6 +596,18 @@ class RecordDialog(GuardedDialog):
                 form.addRow(label, cell)
             columns.addLayout(form, 1)
         return host
+
+    def update_advice(self, *_changed: Any) -> None:
+        """The note ``advise`` gives for the values as they stand (hidden when there is none)."""
+        if self.advise is None:
+            return
+        try:
+            text, warning = self.advise(self.values())
+        except UserError:  # a field half typed: no note until it reads
+            text, warning = "", False
+        self.advice.setText(text)
+        self.advice.setStyleSheet(ADVICE_WARNING_STYLE if warning else ADVICE_STYLE)
+        self.advice.setVisible(bool(text))
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         for name, editor in self.editors.items():

@@ -6,7 +6,7 @@ to another (a meeting's opinions, a notice's feedback, a dossier's sections).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -133,11 +133,36 @@ class RecordEditing:
                 return record_id
 
         dialog = RecordDialog(
-            self.spec, self.ctx.lookups, save, title=title, values=values, parent=self.dialog_widget()
+            self.spec,
+            self.ctx.lookups,
+            save,
+            title=title,
+            values=values,
+            parent=self.dialog_widget(),
+            advise=self.advice_for({**values, **fixed}),
         )
         if dialog.exec():
             return int(dialog.result_value)
         return None
+
+    def advice_for(self, values: Mapping[str, Any]) -> Callable[[dict[str, Any]], tuple[str, bool]] | None:
+        """A note for the form as it is filled in: a 党风廉政意见回复 for a cadre inside an 影响期
+        warns and proposes the fitting conclusion (``services.sanctions.opinion_advice``)."""
+        if self.spec.table != "integrity_opinions":
+            return None
+        from wsjc_desktop.domain.validation import parse_date
+        from wsjc_desktop.services.sanctions import opinion_advice
+
+        cadre_id = values.get("cadre_id")
+
+        def advise(current: dict[str, Any]) -> tuple[str, bool]:
+            # the reply's date as typed so far (a half-typed one raises UserError: no note yet)
+            typed = current.get("reply_date") or current.get("request_date")
+            on = parse_date(typed, field="reply_date", label="回复日期") if typed else None
+            found = opinion_advice(self.ctx.db, cadre_id, on or self.ctx.today)
+            return (found.text, found.warning) if found is not None else ("", False)
+
+        return advise
 
     def delete_current(self, view: QTableView, model: RecordTableModel) -> bool:
         """Delete the record on the view's selected row, after asking."""

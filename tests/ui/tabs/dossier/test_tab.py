@@ -596,3 +596,38 @@ def test_the_dossier_fits_the_width_of_a_1280_by_800_window(
     assert opinions.horizontalScrollBar().maximum() == 0  # every column fits
     for label in (tab.header.name, tab.header.updated, tab.header.details):
         assert label.width() >= label.sizeHint().width()
+
+
+def test_a_reply_for_a_cadre_inside_an_effect_period_warns_and_proposes_the_conclusion(
+    tab: DossierTab, office: dict[str, int], db: Database, qtbot: QtBot
+) -> None:
+    """党风廉政意见回复 (issue 19): the form warns while the reply's date lies inside an 影响期."""
+    records.create(
+        db,
+        "discipline_records",
+        {
+            "cadre_id": office["li"],
+            "category": "party_sanction",
+            "measure": "严重警告",
+            "decided_on": date(2026, 3, 5),
+        },
+    )  # 影响期 to 2027-09-04
+    click_cadre(qtbot, tab, office["li"])
+    panel = tab.sections["integrity_opinions"]
+    seen: list[tuple[str, bool, str]] = []
+
+    def look(widget: QWidget) -> None:
+        assert isinstance(widget, RecordDialog)
+        advice = widget.advice
+        seen.append((advice.text(), advice.isVisible(), advice.styleSheet()))
+        widget.editors["request_date"].set(date(2028, 1, 10))  # after it: no longer a warning
+        seen.append((advice.text(), advice.isVisible(), advice.styleSheet()))
+        widget.reject()
+
+    errors = on_modal(look)
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert not errors, errors
+    (during, _shown, style), (after, _shown_after, style_after) = seen
+    assert "处于影响期内" in during and "党纪处分·严重警告" in during and "2027年9月4日" in during
+    assert "建议结论为“建议不宜使用”" in during and "fff4d6" in style  # the warning's colour
+    assert "影响期已满" in after and "已处理且已过影响期、不持异议" in after and "fff4d6" not in style_after
