@@ -26,13 +26,15 @@ def test_a_blank_effect_period_is_the_measures(db: Database) -> None:
     warned = sanction(db, person, "party_sanction", "严重警告", date(2026, 3, 5))
     row = records.get(db, "discipline_records", warned)
     assert (row["effect_start"], row["effect_end"]) == (date(2026, 3, 5), date(2027, 9, 4))
+    assert row["effect_rule"] == "党纪处分·严重警告 18个月"  # the rule it was set by
     given = sanction(
         db, person, "government_sanction", "记过", date(2026, 3, 5), effect_start=date(2026, 4, 1)
     )
     row = records.get(db, "discipline_records", given)
     assert (row["effect_start"], row["effect_end"]) == (date(2026, 4, 1), date(2027, 3, 31))
     own_end = sanction(db, person, "organizational", "诫勉", date(2026, 3, 5), effect_end=date(2026, 5, 1))
-    assert records.get(db, "discipline_records", own_end)["effect_end"] == date(2026, 5, 1)  # as entered
+    row = records.get(db, "discipline_records", own_end)
+    assert row["effect_end"] == date(2026, 5, 1) and row["effect_rule"] is None  # as entered
     talk = sanction(db, person, "first_form", "谈话提醒", date(2026, 3, 5))
     assert records.get(db, "discipline_records", talk)["effect_end"] is None  # no 影响期
 

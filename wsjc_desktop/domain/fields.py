@@ -424,6 +424,15 @@ DISCIPLINE_RECORD = RecordSpec(
         F("decided_on", "决定日期", K.DATE, required=True, width=6),
         F("effect_start", "影响期起", K.DATE, width=6),
         F("effect_end", "影响期止", K.DATE, width=6),
+        # filled with the rule when the 影响期 is computed (domain.sanctions); a period entered
+        # by hand keeps what the user writes here
+        F(
+            "effect_rule",
+            "影响期依据",
+            width=12,
+            in_table=False,
+            placeholder="留空则按处分种类自动计算影响期",
+        ),
         F("authority", "决定机关", width=14),
         F("reason", "事由", K.LONG_TEXT, width=18),
         F("note", "备注", K.LONG_TEXT, in_table=False),

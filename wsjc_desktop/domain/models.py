@@ -313,6 +313,7 @@ class DisciplineRecord(Record):
     decided_on: Mapped[date] = mapped_column(Date)
     effect_start: Mapped[date | None] = mapped_column(Date)
     effect_end: Mapped[date | None] = mapped_column(Date)
+    effect_rule: Mapped[str | None] = mapped_column(String(100))  # 党纪处分·严重警告 18个月
     authority: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)

@@ -223,6 +223,8 @@ def _fill_effect_period(session: Session, values: Values, obj: m.Record | None) 
     )
     if period is not None:
         values["effect_start"], values["effect_end"] = period.start, period.end
+        if not merged(values, obj, "effect_rule"):
+            values["effect_rule"] = period.rule
 
 
 def _clue(session: Session, values: Values, obj: m.Record | None) -> None:
