@@ -83,6 +83,7 @@ def test_shows_the_stored_settings(ctx: AppContext, make_dialog: Callable[[], Se
         "节假日",
         "数据交换",
         "导入",
+        "影响期",
     ]
     dlg.reject()
 
@@ -621,3 +622,43 @@ def test_copy_to_and_the_unsealed_signature_reach_the_printed_letter(
     name, day, _ = signature(True)
     assert day[-1].x1 == pytest.approx(184 - 4 * char, abs=1)  # sealed: 右空四字
     assert (name[0].x0 + name[-1].x1) / 2 == pytest.approx((day[0].x0 + day[-1].x1) / 2, abs=1)
+
+
+def test_the_groups_own_effect_months_and_back_to_the_defaults(
+    dialog: SettingsDialog, ctx: AppContext
+) -> None:
+    """设置 → 影响期: a changed month count is what a blank 影响期 is then given; 恢复默认."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+
+    from tests.support.builders import cadre, unit
+    from wsjc_desktop.services import records
+
+    page = dialog.effect_page
+    dialog.tabs.setCurrentWidget(page)
+    rows = {
+        (page.table.cellWidget(r, 0).currentData(), page.table.cellWidget(r, 1).text()): r  # type: ignore[union-attr]
+        for r in range(page.table.rowCount())
+    }
+    assert len(rows) == 14 and ("organizational", "诫勉") in rows  # the regulations' defaults
+    spin = page.table.cellWidget(rows["organizational", "诫勉"], 2)
+    assert isinstance(spin, QSpinBox) and spin.value() == 6
+    spin.setValue(3)
+    added = page.add_row()
+    kind, name = page.table.cellWidget(added, 0), page.table.cellWidget(added, 1)
+    assert isinstance(kind, QComboBox) and isinstance(name, QLineEdit)
+    kind.setCurrentIndex(kind.findData("organizational"))
+    name.setText("通报批评")
+    click(dialog.save_button)
+    stored = settings.get(ctx.db, "sanctions.effect_months")
+    assert stored["organizational"]["诫勉"] == 3 and stored["organizational"]["通报批评"] == 12
+    person = cadre(ctx.db, unit(ctx.db), "张三")
+    made = records.create(
+        ctx.db,
+        "discipline_records",
+        {"cadre_id": person, "category": "organizational", "measure": "诫勉", "decided_on": date(2026, 1, 1)},
+    )
+    assert records.get(ctx.db, "discipline_records", made)["effect_end"] == date(2026, 3, 31)
+    click(page.reset_button)
+    assert page.value() == settings.DEFAULTS["sanctions.effect_months"]

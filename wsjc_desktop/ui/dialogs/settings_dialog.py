@@ -55,6 +55,8 @@ from wsjc_desktop.services import notices, settings
 from wsjc_desktop.services.records import RecordFilter
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
+from wsjc_desktop.ui.dialogs.effect_page import KEY as EFFECT_KEY
+from wsjc_desktop.ui.dialogs.effect_page import EffectMonthsPage
 from wsjc_desktop.ui.dialogs.exchange_page import ExchangePage
 from wsjc_desktop.ui.dialogs.holiday_page import HolidayCalendarPage
 from wsjc_desktop.ui.dialogs.settings_widgets import PREVIEW_STYLE, error_label, hint_label
@@ -173,6 +175,7 @@ class SettingsDialog(GuardedDialog):
         self.holidays_page = HolidayCalendarPage(ctx)
         self.exchange_page = ExchangePage(ctx)
         self.synonyms_page = SynonymsPage()
+        self.effect_page = EffectMonthsPage()
         self.tabs.addTab(self.basic_page, "基本信息")
         self.tabs.addTab(self.numbers_page, "文号")
         self.tabs.addTab(self.members_page, "组内人员")
@@ -180,6 +183,7 @@ class SettingsDialog(GuardedDialog):
         self.tabs.addTab(self.holidays_page, "节假日")
         self.tabs.addTab(self.exchange_page, "数据交换")
         self.tabs.addTab(self.synonyms_page, "导入")
+        self.tabs.addTab(self.effect_page, "影响期")
         self.tabs.currentChanged.connect(self._page_shown)
 
         self.general_error = error_label()
@@ -487,6 +491,7 @@ class SettingsDialog(GuardedDialog):
             *FOLDER_KEYS,
             *FONT_KEYS,
             SYNONYMS_KEY,
+            EFFECT_KEY,
         )
         out: dict[str, Any] = {}
         for key in keys:
@@ -501,6 +506,8 @@ class SettingsDialog(GuardedDialog):
                 out[key] = int(value or settings.DEFAULTS[key])
             elif key == SYNONYMS_KEY:
                 out[key] = value if isinstance(value, dict) else {}
+            elif key == EFFECT_KEY:
+                out[key] = value if isinstance(value, dict) else settings.DEFAULTS[key]
             else:
                 out[key] = "" if value is None else str(value)
         return out
@@ -519,6 +526,7 @@ class SettingsDialog(GuardedDialog):
             row.prefix.setText(values[settings.prefix_key(kind)])
             row.template.setText(values[settings.template_key(kind)])
         self.synonyms_page.set_value(values.get(SYNONYMS_KEY) or {})
+        self.effect_page.set_value(values.get(EFFECT_KEY))
         self.export_folder.setText(values["folders.export"])
         self.backup_folder.setText(values["folders.backup"])
         for key, edit in self.font_edits.items():
@@ -539,6 +547,7 @@ class SettingsDialog(GuardedDialog):
             "folders.export": self.export_folder.text().strip(),
             "folders.backup": self.backup_folder.text().strip(),
             SYNONYMS_KEY: self.synonyms_page.value(),
+            EFFECT_KEY: self.effect_page.value(),
         }
         for kind, row in self.kind_rows.items():
             out[settings.prefix_key(kind)] = row.prefix.text().strip()
