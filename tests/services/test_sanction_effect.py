@@ -62,3 +62,48 @@ def test_the_dashboard_lists_periods_ending_within_30_days(db: Database) -> None
     (item,) = section.items
     assert item.text == "李四（财政局）组织处理·诫勉 影响期 11月30日 期满（还有10天）"
     assert (item.table, item.record_id) == ("cadres", ending)
+
+
+def visit(db: Database, cadre_id: int, visited_on: date, next_visit: date | None) -> int:
+    return records.create(
+        db,
+        "follow_up_visits",
+        {
+            "cadre_id": cadre_id,
+            "visited_on": visited_on,
+            "findings": "思想稳定，工作正常。",
+            "next_visit": next_visit,
+        },
+    )
+
+
+def test_a_sanctioned_cadres_visit_is_due_on_the_dashboard(db: Database) -> None:
+    """回访 (seed 004 §10): the first 90 days after the decision, then when the last visit said;
+    only inside an 影响期; a last visit with no next date ends them."""
+    today = date(2026, 11, 20)
+    unit_id = unit(db, "区财政局", short_name="财政局")
+    first = cadre(db, unit_id, "李四")
+    sanction(db, first, "party_sanction", "警告", date(2026, 8, 25))  # first visit due 11-23
+    planned = cadre(db, unit_id, "王五")
+    sanction(db, planned, "government_sanction", "记过", date(2026, 3, 1))
+    visit(db, planned, date(2026, 6, 1), date(2026, 11, 10))  # overdue by 10 days
+    done = cadre(db, unit_id, "赵六")
+    sanction(db, done, "government_sanction", "记过", date(2026, 3, 1))
+    visit(db, done, date(2026, 9, 1), None)  # no further visit planned
+    later = cadre(db, unit_id, "钱七")
+    sanction(db, later, "government_sanction", "记过", date(2026, 3, 1))
+    visit(db, later, date(2026, 9, 1), date(2026, 12, 20))  # not yet
+    over = cadre(db, unit_id, "孙八")
+    sanction(db, over, "organizational", "诫勉", date(2025, 1, 1))  # 影响期 over in 2025
+    talked = cadre(db, unit_id, "周九")
+    sanction(db, talked, "first_form", "谈话提醒", date(2026, 8, 25))  # no 影响期
+    (section,) = [s for s in todo_list(db, today) if s.kind is TodoKind.VISITS_DUE]
+    assert [item.text for item in section.items] == [
+        "王五（财政局）回访 11月10日 到期（已逾期10天）",
+        "李四（财政局）首次回访 11月23日 到期（还有3天）",
+    ]
+    assert [item.record_id for item in section.items] == [planned, first]
+    assert section.total == 2 and section.count_text == "2 人"
+    visit(db, first, date(2026, 11, 20), date(2027, 2, 20))  # visited today: no longer due
+    (section,) = [s for s in todo_list(db, today) if s.kind is TodoKind.VISITS_DUE]
+    assert [item.record_id for item in section.items] == [planned]

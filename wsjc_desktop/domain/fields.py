@@ -439,6 +439,25 @@ DISCIPLINE_RECORD = RecordSpec(
     ),
 )
 
+FOLLOW_UP_VISIT = RecordSpec(
+    table="follow_up_visits",
+    label="回访",
+    model=m.FollowUpVisit,
+    title_field="findings",
+    date_field="visited_on",
+    cadre_field="cadre_id",
+    parent=("cadres", "cadre_id"),
+    default_order=("-visited_on", "-id"),
+    fields=(
+        F("cadre_id", "干部", K.REF, required=True, ref="cadres", in_table=False, editable=False),
+        F("visited_on", "回访日期", K.DATE, required=True, width=6, default=TODAY),
+        F("visitors", "回访人", width=10, placeholder="如：陈武林、戴桂瑾"),
+        F("findings", "回访情况", K.LONG_TEXT, required=True, width=24),
+        F("next_visit", "下次回访", K.DATE, width=6),
+        F("note", "备注", K.LONG_TEXT, in_table=False),
+    ),
+)
+
 CLUE = RecordSpec(
     table="clues",
     label="问题线索",
@@ -768,6 +787,7 @@ SPECS: dict[str, RecordSpec] = {
         DUTY_REPORT,
         INTEGRITY_OPINION,
         DISCIPLINE_RECORD,
+        FOLLOW_UP_VISIT,
         CLUE,
         RISK_POINT,
         ATTACHMENT,
@@ -786,6 +806,7 @@ DOSSIER_SECTIONS: tuple[RecordSpec, ...] = (
     DUTY_REPORT,
     INTEGRITY_OPINION,
     DISCIPLINE_RECORD,
+    FOLLOW_UP_VISIT,
     CLUE,
     RISK_POINT,
     ATTACHMENT,

@@ -319,6 +319,19 @@ class DisciplineRecord(Record):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class FollowUpVisit(Record):
+    """回访: a visit to a sanctioned cadre (seed 004 §10), and when the next one is due."""
+
+    __tablename__ = "follow_up_visits"
+
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadres.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    visitors: Mapped[str | None] = mapped_column(String(100))  # 回访人
+    findings: Mapped[str] = mapped_column(Text)  # 回访情况
+    next_visit: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class Clue(Record):
     """问题线索 / 信访举报 and its disposal."""
 

@@ -50,6 +50,9 @@ _YEARS = {"一": 1, "1": 1, "二": 2, "两": 2, "2": 2}
 
 #: Expiries within so many days are listed on the 工作台.
 EXPIRY_NOTICE_DAYS = 30
+#: A sanctioned cadre's first 回访 is due so many days after the decision; each visit then sets
+#: the next (seed 004 §10: 受处分干部跟踪回访).
+FIRST_VISIT_DAYS = 90
 
 
 @dataclass(frozen=True)

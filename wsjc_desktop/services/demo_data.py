@@ -34,6 +34,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "duty_reports",
     "integrity_opinions",
     "discipline_records",
+    "follow_up_visits",
     "clues",
     "risk_points",
     "talks",

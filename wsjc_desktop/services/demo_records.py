@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from wsjc_desktop.domain import sanctions
 from wsjc_desktop.domain.docnumber import DEFAULT_TEMPLATE, format_doc_number
 from wsjc_desktop.domain.enums import (
     CadreRank,
@@ -72,6 +73,14 @@ from wsjc_desktop.services.demo_people import (
     _month_add,
     _party_word,
     _Unit,
+)
+
+#: What a 回访 found (seed 004 §10: 受处分干部跟踪回访).
+_VISIT_FINDINGS = (
+    "本人能正确对待组织处理，思想稳定，工作状态良好，已按要求整改。",
+    "认识到位，主动汇报思想和工作情况，所在单位反映表现良好。",
+    "思想有所波动，已进行谈心谈话，帮助其放下包袱、积极工作。",
+    "整改措施落实到位，未发现新的问题，将继续跟踪了解。",
 )
 
 
@@ -145,6 +154,23 @@ class _Demo(_DemoBase):
                         note="书面述责述廉" if not c.is_leader else None,
                     )
 
+    def _visits(self, c: _Cadre, decided: date, end: date | None, group: _Group) -> None:
+        """回访 of a sanctioned cadre: about every three months of the 影响期, up to today."""
+        rng = self.rng
+        day = decided + timedelta(days=rng.randint(30, 60))
+        while day <= self.today and (end is None or day <= end):
+            following = day + timedelta(days=rng.randint(85, 95))
+            row = self._record("follow_up_visits", self._ts(day), group.chief_id)
+            row.update(
+                cadre_id=c.id,
+                visited_on=day,
+                visitors=f"{group.chief_name}、{group.staff_name}",
+                findings=rng.choice(_VISIT_FINDINGS),
+                next_visit=following if end is None or following <= end else None,
+                note=None,
+            )
+            day = following
+
     def discipline_and_clues(self, group: _Group) -> tuple[list[_Cadre], list[_Cadre], list[_Cadre]]:
         """Sanctions (some from earlier years) and clues; returns (sanctioned long ago, recent, pending)."""
         rng = self.rng
@@ -167,7 +193,9 @@ class _Demo(_DemoBase):
                 decided = self._day(date(self.year - 3, 1, 1), date(self.year - 2, 6, 30))
             else:
                 decided = self._day(date(self.year - 1, 1, 1), self.today)
-            end = _month_add(decided, months) if months else None
+            rule = sanctions.months_for(category.value, measure)  # the regulations' 影响期
+            months = rule[0] if rule is not None else months
+            end = _month_add(decided, months) - timedelta(days=1) if months else None
             (old if end is not None and end < self.today else recent).append(c)
             row = self._record("discipline_records", self._ts(decided), group.chief_id)
             row.update(
@@ -187,6 +215,8 @@ class _Demo(_DemoBase):
                 ),
                 note=None,
             )
+            if months:
+                self._visits(c, decided, end, group)
         for _ in range(rng.randint(22, 30)):
             unit = rng.choice(group.units)
             target = rng.choice(unit.cadres) if rng.random() < 0.8 else None

@@ -762,6 +762,7 @@ ORDERED_TABLES = (
     "duty_reports",
     "integrity_opinions",
     "discipline_records",
+    "follow_up_visits",
     "clues",
     "risk_points",
     "attachments",

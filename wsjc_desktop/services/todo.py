@@ -6,7 +6,8 @@ only counted, per unit, in SQL. Records in the recycle bin never appear.
 
 - 廉情提醒 due for feedback within :data:`DUE_SOON_DAYS` days, overdue (逾期 is derived: issued,
   past its deadline, no feedback), or fed back but not yet rectified;
-- sanctions and organizational measures whose 影响期 ends within 30 days (issue 19);
+- sanctions and organizational measures whose 影响期 ends within 30 days, and the cadres inside
+  one whose 回访 is due (issue 19);
 - per unit under supervision, serving cadres whose 廉政档案 was not updated this year (the
   dossier's own rule, :mod:`wsjc_desktop.services.dossier`), leadership-team members with no
   述责述廉 of this year, and 厅级/处级 cadres with no 个人有关事项报告 of this year.
@@ -55,6 +56,7 @@ class TodoKind(StrEnum):
     DUTY_REPORTS = "duty_reports"
     PERSONAL_MATTERS = "personal_matters"
     SANCTIONS_ENDING = "sanctions_ending"
+    VISITS_DUE = "visits_due"
 
 
 class Severity(StrEnum):
@@ -92,6 +94,8 @@ class TodoSection:
             return f"{self.total} 份"
         if self.kind is TodoKind.SANCTIONS_ENDING:
             return f"{self.total} 人次"
+        if self.kind is TodoKind.VISITS_DUE:
+            return f"{self.total} 人"
         return f"{self.people} 人，{self.total} 个单位"
 
     @property
@@ -134,6 +138,7 @@ SECTION_TABLES = (
     "duty_reports",
     "integrity_opinions",
     "discipline_records",
+    "follow_up_visits",
     "clues",
     "risk_points",
     "attachments",
@@ -186,6 +191,7 @@ def _params(today: date) -> dict[str, Any]:
         "today": today.isoformat(),
         "due_by": (today + timedelta(days=DUE_SOON_DAYS)).isoformat(),
         "ending_by": (today + timedelta(days=sanctions.EXPIRY_NOTICE_DAYS)).isoformat(),
+        "first_form": DisciplineCategory.FIRST_FORM.value,
         "fed_back": NoticeStatus.FED_BACK.value,
         "serving": CadreStatus.SERVING.value,
         "since_day": since.date().isoformat(),
@@ -269,6 +275,49 @@ def _sanctions_ending(conn: Any, params: dict[str, Any], today: date, limit: int
     return TodoSection(TodoKind.SANCTIONS_ENDING, title, Severity.DUE_SOON, tuple(items), len(rows))
 
 
+_VISITS_SQL = """
+SELECT c.id, c.name, u.short_name, u.full_name, min(d.decided_on),
+  (SELECT count(*) FROM follow_up_visits AS v WHERE v.cadre_id = c.id AND v.deleted_at IS NULL),
+  (SELECT v.next_visit FROM follow_up_visits AS v WHERE v.cadre_id = c.id AND v.deleted_at IS NULL
+   ORDER BY v.visited_on DESC, v.id DESC LIMIT 1)
+FROM discipline_records AS d JOIN cadres AS c ON c.id = d.cadre_id JOIN units AS u ON u.id = c.unit_id
+WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL AND d.category <> :first_form AND d.effect_end >= :today
+GROUP BY c.id
+"""
+
+
+def _visits_due(conn: Any, params: dict[str, Any], today: date, limit: int) -> TodoSection:
+    """Cadres inside an 影响期 whose 回访 is due within :data:`DUE_SOON_DAYS` days (or overdue):
+    the first :data:`sanctions.FIRST_VISIT_DAYS` days after the decision, then when the last
+    visit said. A last visit with no next date ends the visits."""
+    due: list[tuple[date, int, str]] = []
+    for cadre_id, name, short, full, decided_value, visits, next_value in conn.execute(_VISITS_SQL, params):
+        decided = _as_date(decided_value)
+        when = (
+            _as_date(next_value)
+            if visits
+            else decided and decided + timedelta(days=sanctions.FIRST_VISIT_DAYS)
+        )
+        if when is None or (when - today).days > DUE_SOON_DAYS:
+            continue
+        what = "回访" if visits else "首次回访"
+        due.append(
+            (
+                when,
+                cadre_id,
+                f"{name}（{short or full}）{what} {_md(when, today)} 到期（{_due_text(when, today)}）",
+            )
+        )
+    due.sort()
+    items = tuple(
+        TodoItem(
+            TodoKind.VISITS_DUE, text, Severity.OVERDUE if when < today else Severity.DUE_SOON, "cadres", cid
+        )
+        for when, cid, text in due[:limit]
+    )
+    return TodoSection(TodoKind.VISITS_DUE, "受处理干部回访到期", Severity.DUE_SOON, items, len(due))
+
+
 def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[TodoSection]:
     """Every section of the list as of ``today`` (empty ones included), most urgent first."""
     year = today.year
@@ -311,6 +360,7 @@ def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[
                 limit,
             ),
             _sanctions_ending(conn, params, today, limit),
+            _visits_due(conn, params, today, limit),
         ]
 
 

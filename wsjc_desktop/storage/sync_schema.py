@@ -42,6 +42,7 @@ SYNCED_TABLES = (
     "duty_reports",
     "integrity_opinions",
     "discipline_records",
+    "follow_up_visits",
     "clues",
     "risk_points",
     "attachments",
@@ -181,10 +182,17 @@ def table_info(conn: Any, table: str) -> TableInfo:
     return TableInfo(table, shipped, {c: t for c, t in foreign.items() if c in shipped})
 
 
+def live_tables(conn: Any) -> list[str]:
+    """The synced tables the file has, in SYNCED_TABLES order: an older revision being upgraded
+    lacks those a later migration adds (which then makes the triggers again)."""
+    present = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [table for table in SYNCED_TABLES if table in present]
+
+
 def trigger_sql(conn: Any) -> dict[str, str]:
     """Every sync trigger by name, made from the live schema."""
     out: dict[str, str] = {}
-    for table in SYNCED_TABLES:
+    for table in live_tables(conn):
         info = table_info(conn, table)
         by = "NEW.updated_by_id" if "updated_by_id" in info.columns else "NULL"
         member = _member(by) if by != "NULL" else "NULL"
@@ -244,7 +252,7 @@ def create(conn: Any, *, replica_id: str | None = None, group_id: str | None = N
     for key, uid in [(str(r[0]), str(r[1])) for r in conn.execute("SELECT key, uid FROM settings")]:
         if uid != setting_uid(key):
             conn.execute("UPDATE settings SET uid = ? WHERE key = ?", (setting_uid(key), key))
-    for table in SYNCED_TABLES:
+    for table in live_tables(conn):
         conn.execute(
             "INSERT INTO sync_stamps (tbl, uid, col, replica, counter, clock, member) "
             f"SELECT '{table}', uid, '{ROW}', ?, 1, 0, NULL FROM \"{table}\"",

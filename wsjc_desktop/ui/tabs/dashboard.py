@@ -69,6 +69,7 @@ TODO_TABLES = frozenset(
         "family_members",
         "integrity_opinions",
         "discipline_records",
+        "follow_up_visits",
         "clues",
         "risk_points",
         "attachments",

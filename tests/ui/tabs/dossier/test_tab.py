@@ -175,6 +175,7 @@ def test_selecting_a_cadre_shows_the_dossier(
         "duty_reports",
         "integrity_opinions",
         "discipline_records",
+        "follow_up_visits",
         "clues",
         "risk_points",
         "attachments",
