@@ -294,6 +294,9 @@ ALLOWED: dict[tuple[str, str], Allowed] = {
     ("dialogs/setup_wizard.py", "SetupWizard.update_preview"): Allowed(
         1, KEEP, "a bad 文号 template is shown in the preview line, as the user types"
     ),
+    ("forms.py", "RecordDialog.update_advice"): Allowed(
+        1, KEEP, "a half-typed date gives no note yet (the form says what is wrong when saved)"
+    ),
     # the message is a value the caller shows beside the input
     ("idle_lock.py", "IdleLock.unlock"): Allowed(
         1, KEEP, "returns the message: the lock dialog shows it under the password"
