@@ -107,3 +107,35 @@ def test_a_sanctioned_cadres_visit_is_due_on_the_dashboard(db: Database) -> None
     visit(db, first, date(2026, 11, 20), date(2027, 2, 20))  # visited today: no longer due
     (section,) = [s for s in todo_list(db, today) if s.kind is TodoKind.VISITS_DUE]
     assert [item.record_id for item in section.items] == [planned]
+
+
+def test_the_four_forms_are_counted_by_measure(db: Database) -> None:
+    """四种形态 (issue 19): the figures count each measure in its form, on a known world."""
+    from wsjc_desktop.domain.sanctions import form_of
+    from wsjc_desktop.services import stats
+
+    person = cadre(db, unit(db), "张三")
+    day = date(2026, 5, 1)
+    measures = [
+        ("first_form", "谈话提醒", 1),
+        ("organizational", "诫勉", 1),
+        ("party_sanction", "警告", 2),
+        ("government_sanction", "记大过", 2),
+        ("organizational", "调整职务", 2),
+        ("party_sanction", "撤销党内职务", 3),
+        ("party_sanction", "留党察看一年", 3),
+        ("government_sanction", "撤职", 3),
+        ("party_sanction", "开除党籍", 4),
+    ]
+    for category, measure, form in measures:
+        assert form_of(category, measure) == form, measure
+        sanction(db, person, category, measure, day)
+    sanction(db, person, "party_sanction", "警告", date(2025, 5, 1))  # another year
+    report = stats.compute(db, stats.Period.year(2026), today=date(2026, 12, 1))
+    assert [report.value(f"discipline.form.{n}") for n in (1, 2, 3, 4)] == [2, 3, 3, 1]
+    assert report.value("discipline.count") == 9
+    sentence = next(t for t in stats.sentences(report) if "四种形态" in t)
+    assert (
+        "处分及组织处理9人次，其中第一种形态2人次、第二种形态3人次、第三种形态3人次、第四种形态1人次。"
+        in sentence
+    )

@@ -111,3 +111,37 @@ def effect_period(
 def in_effect(start: date | None, end: date | None, on: date) -> bool:
     """Whether a period from ``start`` to ``end`` (inclusive; open ends are unbounded) covers ``on``."""
     return (start is None or start <= on) and (end is None or on <= end)
+
+
+# --- the 四种形态 -----------------------------------------------------------------------------
+
+#: Words of a measure that put it in the fourth, third or first 形态; every other measure with a
+#: category beyond 第一种形态 is the second (党纪轻处分, 政务处分 警告/记过/记大过, 组织调整).
+FORM_FOUR_WORDS = ("开除",)  # 开除党籍, 开除公职: 严重违纪违法
+FORM_THREE_WORDS = ("撤销党内职务", "留党察看", "降级", "撤职", "降职")  # 重处分, 重大职务调整
+FORM_ONE_WORDS = ("诫勉",)  # 诫勉 belongs to the first, with 谈话提醒, 批评教育 …
+FORM_LABELS = {1: "第一种形态", 2: "第二种形态", 3: "第三种形态", 4: "第四种形态"}
+
+
+def form_of(category: str, measure: str) -> int:
+    """Which of the 四种形态 a measure is (1–4)."""
+    if category == DisciplineCategory.FIRST_FORM.value:
+        return 1
+    for form, words in ((4, FORM_FOUR_WORDS), (3, FORM_THREE_WORDS), (1, FORM_ONE_WORDS)):
+        if any(word in measure for word in words):
+            return form
+    return 2
+
+
+def form_sql(category: str, measure: str) -> str:
+    """:func:`form_of` as an SQL expression over the two columns (the same words)."""
+
+    def any_of(words: tuple[str, ...]) -> str:
+        return " OR ".join(f"instr({measure}, '{word}') > 0" for word in words)
+
+    return (
+        f"CASE WHEN {category} = '{DisciplineCategory.FIRST_FORM.value}' THEN 1"
+        f" WHEN {any_of(FORM_FOUR_WORDS)} THEN 4"
+        f" WHEN {any_of(FORM_THREE_WORDS)} THEN 3"
+        f" WHEN {any_of(FORM_ONE_WORDS)} THEN 1 ELSE 2 END"
+    )

@@ -30,6 +30,7 @@ from wsjc_desktop.domain.enums import (
     OpinionFollowUp,
     TalkKind,
 )
+from wsjc_desktop.domain.sanctions import FORM_LABELS
 from wsjc_desktop.errors import UserError
 
 # --- the period -----------------------------------------------------------------------
@@ -106,7 +107,7 @@ SOURCE_ATTRS: dict[str, tuple[str, ...]] = {
     "notices": ("kind", "fed_back", "fed_back_late", "rectified", "rectified_late", "overdue", "occasion"),
     "replies": ("conclusion", "rank"),
     "clues": ("disposal",),
-    "discipline": ("category",),
+    "discipline": ("category", "form"),
     "files": ("built", "updated"),
     "duty_reports": (),
     "personal_matters": ("checked",),
@@ -327,6 +328,15 @@ def _definitions() -> list[FigureDef]:
 
     # 四种形态
     add("discipline.count", "处分及处理（人次）", SECTION_DISCIPLINE, "discipline", "人次")
+    for form, form_label in FORM_LABELS.items():  # domain.sanctions.form_of
+        add(
+            f"discipline.form.{form}",
+            f"{form_label}（人次，不含谈话）",
+            SECTION_DISCIPLINE,
+            "discipline",
+            "人次",
+            _attr("form", form),
+        )
     for category in DisciplineCategory:
         add(
             f"discipline.category.{category.value}",

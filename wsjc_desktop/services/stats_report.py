@@ -24,6 +24,7 @@ from wsjc_desktop.domain.enums import (
     OpinionConclusion,
     TalkKind,
 )
+from wsjc_desktop.domain.sanctions import FORM_LABELS
 from wsjc_desktop.services.stats_figures import (
     FIGURE_BY_KEY,
     FIGURES,
@@ -397,9 +398,11 @@ def sentences(report: Report) -> list[str]:
         clues += f"，其中{disposals}"
     out.append(clues + "。")
 
-    first_form = v("discipline.category.first_form")
     if v("discipline.count"):
-        out.append(f"精准运用监督执纪“四种形态”，{when}运用第一种形态处理{first_form}人次。")
+        forms = _parts(report, [(f"discipline.form.{n}", label) for n, label in FORM_LABELS.items()], "人次")
+        out.append(
+            f"精准运用监督执纪“四种形态”，{when}处分及组织处理{v('discipline.count')}人次，其中{forms}。"
+        )
 
     out.append(
         f"对{units}个综合监督单位监察对象信息进行了全面采集更新，建立或更新廉政档案"

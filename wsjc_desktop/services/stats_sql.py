@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from wsjc_desktop.domain import notice_rules
+from wsjc_desktop.domain.sanctions import form_sql
 from wsjc_desktop.services.stats_figures import SOURCE_ATTRS, Fact, Period
 from wsjc_desktop.storage.media import connect_readonly
 
@@ -116,7 +117,7 @@ SOURCE_SQL: dict[str, tuple[str, str]] = {
         "cadres",
         "SELECT d.cadre_id, d.decided_on, CAST(c.unit_id AS TEXT),"
         " coalesce(CAST(d.created_by_id AS TEXT), ''),"
-        " d.category, c.name, c.unit_id, d.measure"
+        f" d.category, {form_sql('d.category', 'd.measure')}, c.name, c.unit_id, d.measure"
         " FROM discipline_records d JOIN cadres c ON c.id = d.cadre_id"
         " WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL AND d.decided_on BETWEEN :start AND :end"
         " ORDER BY d.decided_on, d.id",
