@@ -8,6 +8,7 @@ No reportlab, no fonts, no Qt: text only.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -22,6 +23,7 @@ __all__ = [
     "FILE_FORMAT",
     "LETTER_FORMAT",
     "Letter",
+    "basics_rows",
     "letter_title",
     "masthead_format",
     "notice_letter",
@@ -140,3 +142,28 @@ def value_text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "、".join(value_text(item) for item in value)
     return str(value)
+
+
+Pair = tuple[str, str]
+
+
+def basics_rows(basics: Sequence[Pair], wide: Callable[[str], bool]) -> list[list[tuple[Pair, int]]]:
+    """The 廉政档案's basics as rows of a four-column table: label and value pairs two to a row,
+    a value ``wide`` for half a row on a row of its own. Each row as (pair, columns its value
+    spans); both engines set them."""
+    rows: list[list[tuple[Pair, int]]] = []
+    pending: Pair | None = None
+    for pair in basics:
+        if wide(pair[1]):
+            if pending:
+                rows.append([(pending, 3)])
+                pending = None
+            rows.append([(pair, 3)])
+        elif pending:
+            rows.append([(pending, 1), (pair, 1)])
+            pending = None
+        else:
+            pending = pair
+    if pending:
+        rows.append([(pending, 3)])
+    return rows

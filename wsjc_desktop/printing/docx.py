@@ -27,6 +27,7 @@ from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing import wording as W
 from wsjc_desktop.printing.content import (
     LETTER_FORMAT,
+    basics_rows,
     masthead_format,
     notice_letter,
     opinion_lead,
@@ -800,25 +801,17 @@ def _dossier(v: DossierValues) -> str:
 def _basics_table(basics: Sequence[tuple[str, str]]) -> str:
     """Label and value pairs, two to a row; a long value takes a row of its own."""
     widths = (28, 50, 28, 50)
-    rows: list[Row] = []
-    pending: tuple[str, str] | None = None
 
     def cells(pair: tuple[str, str], span: int) -> tuple[Cell, ...]:
         return (_label(pair[0], size=SMALL, shade=True), _cell(pair[1], span=span, size=SMALL))
 
-    for pair in basics:
-        if max((_width(p, SMALL) for p in paragraphs(pair[1])), default=0.0) > widths[1] - 4:
-            if pending:
-                rows.append(Row(cells(pending, 3)))
-                pending = None
-            rows.append(Row(cells(pair, 3)))
-        elif pending:
-            rows.append(Row(cells(pending, 1) + cells(pair, 1)))
-            pending = None
-        else:
-            pending = pair
-    if pending:
-        rows.append(Row(cells(pending, 3)))
+    def wide(value: str) -> bool:
+        return max((_width(p, SMALL) for p in paragraphs(value)), default=0.0) > widths[1] - 4
+
+    rows = [
+        Row(tuple(cell for pair, span in row for cell in cells(pair, span)))
+        for row in basics_rows(basics, wide)
+    ]
     if not rows:
         rows.append(Row((_cell(W.DOSSIER_WORDING.empty, span=4, align="center", size=SMALL),)))
     return table(widths, rows, size=SMALL, leading=18.0)

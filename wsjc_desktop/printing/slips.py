@@ -27,6 +27,7 @@ from wsjc_desktop.printing import wording as W
 from wsjc_desktop.printing.content import (
     FILE_FORMAT,
     LETTER_FORMAT,
+    basics_rows,
     masthead_format,
     notice_letter,
     opinion_lead,
@@ -907,26 +908,12 @@ def _natural(w: Writer, text: str, role: str = "fangsong", size: float = SMALL_S
 def _basics_table(w: Writer, basics: Sequence[tuple[str, str]]) -> Table:
     widths = [28 * MM, 50 * MM, 28 * MM, 50 * MM]
     pad = 4.0
-    rows: list[Row] = []
-    pending: tuple[str, str] | None = None
 
     def cells(pair: tuple[str, str], span: int) -> list[Cell]:
         return [label(pair[0], shade=True), Cell(pair[1], span=span)]
 
-    for pair in basics:
-        wide = _natural(w, pair[1]) > widths[1] - 2 * pad
-        if wide:
-            if pending:
-                rows.append(Row(cells(pending, 3)))
-                pending = None
-            rows.append(Row(cells(pair, 3)))
-        elif pending:
-            rows.append(Row(cells(pending, 1) + cells(pair, 1)))
-            pending = None
-        else:
-            pending = pair
-    if pending:
-        rows.append(Row(cells(pending, 3)))
+    plan = basics_rows(basics, lambda value: _natural(w, value) > widths[1] - 2 * pad)
+    rows = [Row([cell for pair, span in row for cell in cells(pair, span)]) for row in plan]
     if not rows:
         rows.append(Row([Cell(W.DOSSIER_WORDING.empty, span=4, align="center")]))
     return Table(widths, rows, size=SMALL_SIZE)
