@@ -148,6 +148,8 @@ class RecordEditing:
     def advice_for(self, values: Mapping[str, Any]) -> Callable[[dict[str, Any]], tuple[str, bool]] | None:
         """A note for the form as it is filled in: a 党风廉政意见回复 for a cadre inside an 影响期
         warns and proposes the fitting conclusion (``services.sanctions.opinion_advice``)."""
+        if self.spec.table == "clues":
+            return self._clue_advice(values)
         if self.spec.table != "integrity_opinions":
             return None
         from wsjc_desktop.domain.validation import parse_date
@@ -161,6 +163,30 @@ class RecordEditing:
             on = parse_date(typed, field="reply_date", label="回复日期") if typed else None
             found = opinion_advice(self.ctx.db, cadre_id, on or self.ctx.today)
             return (found.text, found.warning) if found is not None else ("", False)
+
+        return advise
+
+    def _clue_advice(self, values: Mapping[str, Any]) -> Callable[[dict[str, Any]], tuple[str, bool]]:
+        """At a clue's registration: the other clues about the same person or unit (open ones,
+        and any of the last three years: ``services.clue_checks``); a warning while one is open."""
+        from wsjc_desktop.domain.validation import parse_date
+        from wsjc_desktop.services.clue_checks import earlier_clues
+
+        own = values.get("id")
+
+        def advise(current: dict[str, Any]) -> tuple[str, bool]:
+            cadre_id = current.get("cadre_id", values.get("cadre_id"))
+            unit_id = current.get("unit_id", values.get("unit_id"))
+            typed = current.get("received_on")
+            on = parse_date(typed, field="received_on", label="受理日期") if typed else None
+            found = earlier_clues(
+                self.ctx.db,
+                cadre_id if isinstance(cadre_id, int) else None,
+                unit_id if isinstance(unit_id, int) else None,
+                on or self.ctx.today,
+                exclude_id=own if isinstance(own, int) else None,
+            )
+            return (found.text, found.open > 0) if found is not None else ("", False)
 
         return advise
 

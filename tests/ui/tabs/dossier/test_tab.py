@@ -632,3 +632,34 @@ def test_a_reply_for_a_cadre_inside_an_effect_period_warns_and_proposes_the_conc
     assert "处于影响期内" in during and "党纪处分·严重警告" in during and "2027年9月4日" in during
     assert "建议结论为“建议不宜使用”" in during and "fff4d6" in style  # the warning's colour
     assert "影响期已满" in after and "已处理且已过影响期、不持异议" in after and "fff4d6" not in style_after
+
+
+def test_registering_a_clue_names_the_open_ones_about_the_same_person(
+    tab: DossierTab, office: dict[str, int], db: Database, qtbot: QtBot
+) -> None:
+    """问题线索 (issue 19): the form names the other clues about the person or unit as it opens."""
+    records.create(
+        db,
+        "clues",
+        {
+            "received_on": date(2024, 9, 1),
+            "source": "petition",
+            "summary": "反映违规兼职取酬",
+            "disposal": "pending",
+            "cadre_id": office["teacher"],
+        },
+    )
+    click_cadre(qtbot, tab, office["teacher"])
+    seen: list[tuple[str, str]] = []
+
+    def look(widget: QWidget) -> None:
+        assert isinstance(widget, RecordDialog)
+        seen.append((widget.advice.text(), widget.advice.styleSheet()))
+        widget.reject()
+
+    errors = on_modal(look)
+    qtbot.mouseClick(tab.sections["clues"].add_button, Qt.MouseButton.LeftButton)
+    assert not errors, errors
+    ((text, style),) = seen
+    assert "另有问题线索1件，其中1件尚待处置" in text and "2024年9月1日信访举报（待处置）" in text
+    assert "fff4d6" in style  # a warning while one is open
