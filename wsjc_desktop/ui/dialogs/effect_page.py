@@ -10,21 +10,16 @@ import copy
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from wsjc_desktop.domain.enums import DisciplineCategory
 from wsjc_desktop.domain.sanctions import DEFAULT_EFFECT_MONTHS
+from wsjc_desktop.ui.dialogs.rows_page import RowsPage
 
 KEY = "sanctions.effect_months"
 #: The categories a measure with an 影响期 belongs to (第一种形态 has none).
@@ -32,40 +27,25 @@ CATEGORIES = tuple(c for c in DisciplineCategory if c is not DisciplineCategory.
 COLUMNS = ("类别", "处理方式", "影响期（月）")
 
 
-class EffectMonthsPage(QWidget):
+class EffectMonthsPage(RowsPage):
     """Rows of (category, measure, months), with 添加, 删除 and 恢复默认."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        intro = QLabel(
-            "登记处分或组织处理时，影响期留空的，按下表的月数自动计算（自决定日期起）。"
-            "默认值依据党纪处分条例、政务处分法和干部选拔任用有关规定；留党察看另加其期限（一年或二年）。"
-        )
-        intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("effect_months_table")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.add_button = QPushButton("添加")
-        self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button = QPushButton("删除")
-        self.remove_button.clicked.connect(self.remove_selected)
         self.reset_button = QPushButton("恢复默认")
         self.reset_button.setToolTip("恢复为依据有关规定的默认月数")
+        super().__init__(
+            "登记处分或组织处理时，影响期留空的，按下表的月数自动计算（自决定日期起）。"
+            "默认值依据党纪处分条例、政务处分法和干部选拔任用有关规定；留党察看另加其期限（一年或二年）。",
+            COLUMNS,
+            "effect_months_table",
+            extra=[self.reset_button],
+            parent=parent,
+        )
         self.reset_button.clicked.connect(lambda: self.set_value(DEFAULT_EFFECT_MONTHS))
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.reset_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
 
-    def add_row(self, category: str | None = None, measure: str = "", months: int = 12) -> int:
+    def add_row(  # the page's own cells, all optional
+        self, category: str | None = None, measure: str = "", months: int = 12
+    ) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         kind = QComboBox()
@@ -83,10 +63,6 @@ class EffectMonthsPage(QWidget):
         if not measure:
             name.setFocus()
         return row
-
-    def remove_selected(self) -> None:
-        for row in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
-            self.table.removeRow(row)
 
     def set_value(self, value: Any) -> None:
         self.table.setRowCount(0)

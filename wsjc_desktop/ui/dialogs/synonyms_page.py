@@ -10,21 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from wsjc_desktop.domain.fields import FieldKind
 from wsjc_desktop.services.ledger_import import BUILTIN_SYNONYMS, IMPORTABLE
 from wsjc_desktop.services.ledgers import LEDGERS
+from wsjc_desktop.ui.dialogs.rows_page import RowsPage
 
 KEY = "import.synonyms"
 HEADERS = ("列名", "台账中的写法", "对应的选项")
@@ -40,40 +34,24 @@ def option_columns() -> dict[str, list[str]]:
     return out
 
 
-class SynonymsPage(QWidget):
+class SynonymsPage(RowsPage):
     """A table of (column, as written, option) rows, with 添加 and 删除."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.columns = option_columns()
         built_in = sum(len(v) for v in BUILTIN_SYNONYMS.values())
-        intro = QLabel(
+        super().__init__(
             "导入往年台账时，选择项的其他写法会自动对应到程序中的选项。"
             f"常见写法（如“集体廉政谈话”→“廉政谈话”、“党组会”→“党委(组)会”）已内置 {built_in} 条；"
-            "本组特有的写法请在下表中添加。"
+            "本组特有的写法请在下表中添加。",
+            HEADERS,
+            "synonyms_table",
+            parent=parent,
         )
-        intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setObjectName("synonyms_table")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.add_button = QPushButton("添加")
-        self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button = QPushButton("删除")
-        self.remove_button.clicked.connect(self.remove_selected)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
 
-    def add_row(self, column: str | None = None, written: str = "", option: str | None = None) -> int:
+    def add_row(  # the page's own cells, all optional
+        self, column: str | None = None, written: str = "", option: str | None = None
+    ) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         column_box = QComboBox()
@@ -98,10 +76,6 @@ class SynonymsPage(QWidget):
         if not written:
             edit.setFocus()
         return row
-
-    def remove_selected(self) -> None:
-        for row in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
-            self.table.removeRow(row)
 
     def set_value(self, value: Any) -> None:
         self.table.setRowCount(0)
