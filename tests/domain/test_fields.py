@@ -15,6 +15,7 @@ from wsjc_desktop.domain import fields
 from wsjc_desktop.domain.enums import (
     CadreStatus,
     ClueDisposal,
+    ClueStage,
     NoticeKind,
     NoticeStatus,
     OpinionFollowUp,
@@ -69,7 +70,12 @@ def test_new_record_values_fill_in_today_and_the_member_only_when_given() -> Non
     }
     assert DUTY_REPORT.new_record_values(today=TODAY) == {"year": 2026}
     assert INTEGRITY_OPINION.new_record_values(today=TODAY) == {"request_date": TODAY}
-    assert CLUE.new_record_values(today=TODAY) == {"received_on": TODAY, "disposal": ClueDisposal.PENDING}
+    assert CLUE.new_record_values(today=TODAY) == {
+        "received_on": TODAY,
+        "disposal": ClueDisposal.PENDING,
+        "stage": ClueStage.REGISTERED,
+    }
+    assert CLUE.new_record_values(today=TODAY, member_id=7)["handler_id"] == 7  # the 主办人
     assert RISK_POINT.new_record_values(today=TODAY) == {"level": RiskLevel.MEDIUM, "year": 2026}
     assert MEETING_OPINION.new_record_values() == {"follow_up": OpinionFollowUp.PENDING}
     assert ALERT_NOTICE.new_record_values() == {"kind": NoticeKind.COPY_NOTICE}

@@ -71,6 +71,8 @@ def test_a_refs_field_finds_its_association_by_the_tables_its_keys_name() -> Non
     assert {
         ("talks", "cadre_ids"): (m.talk_cadres, "talk_id", "cadre_id"),
         ("meetings", "attendee_ids"): (m.meeting_attendees, "meeting_id", "member_id"),
+        ("inspections", "unit_ids"): (m.inspection_units, "inspection_id", "unit_id"),
+        ("inspections", "member_ids"): (m.inspection_members, "inspection_id", "member_id"),
     } == records.REFS_TABLES
 
 

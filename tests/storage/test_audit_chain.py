@@ -317,7 +317,7 @@ def test_migration_from_0003_chains_the_entries_already_there(db_path: Path, tmp
     shutil.copyfile(db_path, twin)
     db = open_database(db_path)  # backs up and upgrades
     db.dispose()
-    assert migrate.current_revision(db_path) == migrate.HEAD == "0007"
+    assert migrate.current_revision(db_path) == migrate.HEAD == "0008"
     assert assert_chained(db_path) == n
     report = check_database(db_path)
     assert report.ok and report.audit_log == "ok", report.problems

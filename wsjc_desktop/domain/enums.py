@@ -104,6 +104,10 @@ class MeetingType(LabeledEnum):
     MAJOR_DECISION = ("major_decision", "“三重一大”决策会")
     ADMINISTRATIVE = ("administrative", "行政办公会")
     SPECIAL_TOPIC = ("special_topic", "专题会")
+    #: 提前把关议题: the group reviews a unit's 议题 before its meeting (one per line in 议题;
+    #: its 意见建议 are the 提出意见)
+    AGENDA_REVIEW = ("agenda_review", "议题前置审查")
+    LIAISON = ("liaison", "联络员例会")
     OTHER = ("other", "其他会议")
 
 
@@ -179,6 +183,95 @@ class ClueDisposal(LabeledEnum):
     PRELIMINARY_CHECK = ("preliminary_check", "初步核实")
     SHELVED = ("shelved", "暂存待查")
     CLOSED = ("closed", "予以了结")
+    TRANSFERRED = ("transferred", "移送立案审查")
+
+
+class ClueStage(LabeledEnum):
+    """Where a 问题线索 stands (seed 004 §9): each stage has a deadline in days (设置)."""
+
+    REGISTERED = ("registered", "登记")
+    ASSESSING = ("assessing", "研判")
+    DISPOSING = ("disposing", "处置")
+    CLOSED = ("closed", "办结")
+
+
+class FourForms(LabeledEnum):
+    """What a clue or a problem led to: one of the 四种形态, or none."""
+
+    NONE = ("none", "未形成处理")
+    FIRST = ("first", "第一种形态")
+    SECOND = ("second", "第二种形态")
+    THIRD = ("third", "第三种形态")
+    FOURTH = ("fourth", "第四种形态")
+
+
+class InspectionKind(LabeledEnum):
+    """监督检查 kinds (seeds 002 and 004)."""
+
+    SPECIAL = ("special", "专项监督检查")
+    ROUTINE = ("routine", "日常监督检查")
+    UNANNOUNCED = ("unannounced", "明察暗访")
+    STATIONED = ("stationed", "驻点监督")
+    #: monthly for a unit under 巡视巡察整改 (the unit's 整改期); a month without one is a to-do
+    RECTIFICATION = ("rectification", "巡视巡察整改监督")
+    #: a check of an alert from a data system (政采云, 公车监管, 低保 …)
+    ALERT_CHECK = ("alert_check", "预警核查")
+
+
+class AlertCheckResult(LabeledEnum):
+    """预警核查 result."""
+
+    PENDING = ("pending", "核查中")
+    CONFIRMED = ("confirmed", "属实")
+    PARTLY = ("partly", "部分属实")
+    UNFOUNDED = ("unfounded", "不属实")
+
+
+class ProblemSource(LabeledEnum):
+    """Where a problem was found (问题发现台账)."""
+
+    INSPECTION = ("inspection", "监督检查")
+    MEETING = ("meeting", "列席会议")
+    TALK = ("talk", "谈话")
+    CLUE = ("clue", "问题线索")
+    PATROL = ("patrol", "巡视巡察反馈")
+    ECOLOGY = ("ecology", "政治生态研判")
+    OTHER = ("other", "其他")
+
+
+class ProblemCategory(LabeledEnum):
+    EIGHT_RULES = ("eight_rules", "八项规定精神")
+    MAJOR_DECISIONS = ("major_decisions", "“三重一大”")
+    APPOINTMENTS = ("appointments", "选人用人")
+    FINANCE = ("finance", "财务管理")
+    PROJECTS = ("projects", "工程项目")
+    CONDUCT = ("conduct", "作风纪律")
+    OTHER = ("other", "其他")
+
+
+class ProblemSeverity(LabeledEnum):
+    MINOR = ("minor", "一般")
+    SERIOUS = ("serious", "较重")
+    GRAVE = ("grave", "严重")
+
+
+class ProblemHandoff(LabeledEnum):
+    """交办: how a problem was passed to whoever puts it right."""
+
+    NOTICE = ("notice", "廉情提醒")
+    TALK = ("talk", "谈话提醒")
+    CLUE = ("clue", "移送问题线索")
+
+
+class ProblemStatus(LabeledEnum):
+    """Stored statuses follow the loop; OVERDUE is derived from the 整改期限, never stored."""
+
+    FOUND = ("found", "待交办")
+    ASSIGNED = ("assigned", "已交办")
+    RECTIFYING = ("rectifying", "整改中")
+    RECTIFIED = ("rectified", "待验收")
+    CLOSED = ("closed", "已销号")
+    OVERDUE = ("overdue", "逾期")
 
 
 class PersonalMattersCheck(LabeledEnum):

@@ -20,16 +20,20 @@ from enum import StrEnum
 from typing import Any
 
 from wsjc_desktop.domain import models as m
-from wsjc_desktop.domain import notice_rules
+from wsjc_desktop.domain import notice_rules, problem_rules
 from wsjc_desktop.domain.enums import (
+    AlertCheckResult,
     CadreRank,
     CadreStatus,
     ClueDisposal,
     ClueSource,
+    ClueStage,
     DisciplineCategory,
     DutyReportRating,
     FirstFormHandling,
+    FourForms,
     Gender,
+    InspectionKind,
     LabeledEnum,
     MeetingType,
     NoticeKind,
@@ -38,6 +42,11 @@ from wsjc_desktop.domain.enums import (
     OpinionFollowUp,
     OpinionReason,
     PersonalMattersCheck,
+    ProblemCategory,
+    ProblemHandoff,
+    ProblemSeverity,
+    ProblemSource,
+    ProblemStatus,
     RectificationStatus,
     RiskLevel,
     TalkKind,
@@ -277,6 +286,9 @@ UNIT = RecordSpec(
         F("discipline_committee", "机关纪委", width=14, in_table=False),
         F("sort_order", "排序", K.INT, width=5),
         F("in_scope", "在监督范围", K.BOOL, width=5, default=True),
+        # 巡视巡察整改期: the group supervises the rectification monthly while it runs
+        F("rectification_from", "巡视巡察整改起", K.DATE, width=6, in_table=False),
+        F("rectification_to", "巡视巡察整改止", K.DATE, width=6, in_table=False),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
 )
@@ -467,8 +479,10 @@ CLUE = RecordSpec(
     unit_field="unit_id",
     cadre_field="cadre_id",
     kind_field="source",
-    status_field="disposal",
+    status_field="stage",
+    member_fields=("handler_id",),
     default_order=("-received_on", "-id"),
+    status_tones={ClueStage.CLOSED: Tone.MUTED},
     fields=(
         F("received_on", "受理日期", K.DATE, required=True, width=6, default=TODAY),
         F("source", "线索来源", K.ENUM, required=True, enum=ClueSource, width=10),
@@ -486,6 +500,20 @@ CLUE = RecordSpec(
         ),
         F("disposed_on", "处置日期", K.DATE, width=6),
         F("result", "处置结果", K.LONG_TEXT, width=18),
+        # the register (seed 004 §9): the stage, since when, under which 主办人
+        F(
+            "stage",
+            "办理阶段",
+            K.ENUM,
+            enum=ClueStage,
+            width=5,
+            default=ClueStage.REGISTERED,
+        ),
+        F("stage_since", "本阶段起", K.DATE, width=6),
+        F("handler_id", "主办人", K.REF, ref="members", width=6, default=CURRENT_MEMBER),
+        F("supervised", "督办", K.BOOL, width=4),
+        F("closed_on", "办结日期", K.DATE, width=6),
+        F("form", "处理形态", K.ENUM, enum=FourForms, width=8),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
 )
@@ -776,6 +804,136 @@ TALK = RecordSpec(
     ),
 )
 
+
+def _problem_status(row: Mapping[str, Any], today: date) -> ProblemStatus:
+    """逾期 is derived: not 销号 by its 整改期限 (:func:`problem_rules.is_overdue`)."""
+    status = ProblemStatus.parse(row["status"])
+    if problem_rules.is_overdue(status, row.get("deadline"), today):
+        return ProblemStatus.OVERDUE
+    return status
+
+
+INSPECTION = RecordSpec(
+    table="inspections",
+    label="监督检查",
+    model=m.Inspection,
+    title_field="title",
+    date_field="started_on",
+    kind_field="kind",
+    default_order=("-started_on", "-id"),
+    fields=(
+        F(
+            "kind",
+            "检查类型",
+            K.ENUM,
+            required=True,
+            enum=InspectionKind,
+            width=8,
+            default=InspectionKind.ROUTINE,
+        ),
+        F("started_on", "检查日期", K.DATE, required=True, width=6, default=TODAY),
+        F("ended_on", "结束日期", K.DATE, width=6, in_table=False),
+        F(
+            "unit_ids",
+            "检查单位",
+            K.REFS,
+            required=True,
+            ref="units",
+            through="inspection_units",
+            width=10,
+        ),
+        F("title", "检查事项", required=True, width=20),
+        F(
+            "member_ids",
+            "检查人员",
+            K.REFS,
+            ref="members",
+            through="inspection_members",
+            width=8,
+            default=CURRENT_MEMBER,
+        ),
+        F("methods", "检查方式", width=12, placeholder="查阅资料、实地检查、个别谈话、电话核实"),
+        F("content", "检查内容", K.LONG_TEXT, in_table=False),
+        F("findings", "发现情况", K.LONG_TEXT, width=18),
+        F("alert_source", "预警来源", width=8, in_table=False, placeholder="政采云 / 公车监管 / 低保"),
+        F("alert_result", "核查结果", K.ENUM, enum=AlertCheckResult, width=6, in_table=False),
+        F("note", "备注", K.LONG_TEXT, in_table=False),
+    ),
+)
+
+PROBLEM = RecordSpec(
+    table="problems",
+    label="问题发现台账",
+    model=m.Problem,
+    title_field="description",
+    date_field="found_on",
+    unit_field="unit_id",
+    cadre_field="cadre_id",
+    kind_field="category",
+    status_field="status",
+    default_order=("-found_on", "-id"),
+    shown_status=_problem_status,
+    status_sql={
+        ProblemStatus.OVERDUE: lambda p, today: problem_rules.overdue_sql(p, today),
+        ProblemStatus.RECTIFYING: lambda p, today: (
+            f"{p}.status = 'rectifying' AND NOT ({problem_rules.overdue_sql(p, today)})"
+        ),
+        ProblemStatus.ASSIGNED: lambda p, today: (
+            f"{p}.status = 'assigned' AND NOT ({problem_rules.overdue_sql(p, today)})"
+        ),
+        ProblemStatus.FOUND: lambda p, today: (
+            f"{p}.status = 'found' AND NOT ({problem_rules.overdue_sql(p, today)})"
+        ),
+        ProblemStatus.RECTIFIED: lambda p, today: (
+            f"{p}.status = 'rectified' AND NOT ({problem_rules.overdue_sql(p, today)})"
+        ),
+    },
+    status_tones={ProblemStatus.OVERDUE: Tone.ALERT, ProblemStatus.CLOSED: Tone.MUTED},
+    fields=(
+        F("found_on", "发现日期", K.DATE, required=True, width=6, default=TODAY),
+        F("unit_id", "单位", K.REF, required=True, ref="units", width=7),
+        F("cadre_id", "涉及干部", K.REF, ref="cadres", width=5),
+        F("description", "问题描述", K.LONG_TEXT, required=True, width=24),
+        F("category", "问题类别", K.ENUM, required=True, enum=ProblemCategory, width=8),
+        F(
+            "severity",
+            "严重程度",
+            K.ENUM,
+            required=True,
+            enum=ProblemSeverity,
+            width=4,
+            default=ProblemSeverity.MINOR,
+        ),
+        F(
+            "source",
+            "发现来源",
+            K.ENUM,
+            required=True,
+            enum=ProblemSource,
+            width=7,
+            default=ProblemSource.INSPECTION,
+        ),
+        # the record it was found in: one of these, by 发现来源
+        F("inspection_id", "来源·监督检查", K.REF, ref="inspections", in_table=False),
+        F("meeting_id", "来源·列席会议", K.REF, ref="meetings", in_table=False),
+        F("talk_id", "来源·谈话", K.REF, ref="talks", in_table=False),
+        F("clue_id", "来源·问题线索", K.REF, ref="clues", in_table=False),
+        # 交办
+        F("handoff", "交办方式", K.ENUM, enum=ProblemHandoff, width=7),
+        F("handed_on", "交办日期", K.DATE, width=6, in_table=False),
+        F("notice_id", "交办·廉情提醒", K.REF, ref="alert_notices", in_table=False),
+        F("handoff_talk_id", "交办·谈话提醒", K.REF, ref="talks", in_table=False),
+        F("handoff_clue_id", "交办·问题线索", K.REF, ref="clues", in_table=False),
+        F("deadline", "整改期限", K.DATE, width=6),
+        F("status", "状态", K.ENUM, enum=ProblemStatus, width=5, editable=False, default=ProblemStatus.FOUND),
+        # 验收销号
+        F("closed_on", "销号日期", K.DATE, width=6, editable=False),
+        F("closed_by_id", "验收人", K.REF, ref="members", in_table=False, editable=False),
+        F("closing_note", "验收意见", K.LONG_TEXT, in_table=False, editable=False),
+        F("note", "备注", K.LONG_TEXT, in_table=False),
+    ),
+)
+
 SPECS: dict[str, RecordSpec] = {
     s.table: s
     for s in (
@@ -796,6 +954,8 @@ SPECS: dict[str, RecordSpec] = {
         MEETING,
         MEETING_OPINION,
         TALK,
+        INSPECTION,
+        PROBLEM,
     )
 }
 

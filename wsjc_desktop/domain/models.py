@@ -31,15 +31,19 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 from wsjc_desktop.domain.enums import (
+    AlertCheckResult,
     AuditAction,
     CadreRank,
     CadreStatus,
     ClueDisposal,
     ClueSource,
+    ClueStage,
     DisciplineCategory,
     DutyReportRating,
     FirstFormHandling,
+    FourForms,
     Gender,
+    InspectionKind,
     LabeledEnum,
     MeetingType,
     NoticeKind,
@@ -48,6 +52,11 @@ from wsjc_desktop.domain.enums import (
     OpinionFollowUp,
     OpinionReason,
     PersonalMattersCheck,
+    ProblemCategory,
+    ProblemHandoff,
+    ProblemSeverity,
+    ProblemSource,
+    ProblemStatus,
     RectificationStatus,
     RiskLevel,
     TalkKind,
@@ -185,6 +194,9 @@ class Unit(Record):
     discipline_committee: Mapped[str | None] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     in_scope: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: 巡视巡察整改期: while it runs, the group supervises the rectification every month
+    rectification_from: Mapped[date | None] = mapped_column(Date)
+    rectification_to: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
 
     cadres: Mapped[list[Cadre]] = relationship(back_populates="unit")
@@ -333,7 +345,8 @@ class FollowUpVisit(Record):
 
 
 class Clue(Record):
-    """问题线索 / 信访举报 and its disposal."""
+    """问题线索 / 信访举报: registered, assessed (研判), disposed of and closed (办结), each stage
+    within its days (setting ``clues.stage_days``), under one 主办人."""
 
     __tablename__ = "clues"
 
@@ -345,6 +358,12 @@ class Clue(Record):
     disposal: Mapped[ClueDisposal] = mapped_column(enum_column(ClueDisposal), default=ClueDisposal.PENDING)
     disposed_on: Mapped[date | None] = mapped_column(Date)
     result: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[ClueStage] = mapped_column(enum_column(ClueStage), default=ClueStage.REGISTERED, index=True)
+    stage_since: Mapped[date | None] = mapped_column(Date)  # the day the current stage began
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    supervised: Mapped[bool] = mapped_column(Boolean, default=False)  # 督办
+    closed_on: Mapped[date | None] = mapped_column(Date)  # 办结日期
+    form: Mapped[FourForms | None] = mapped_column(enum_column(FourForms))  # 办结: the 形态 it led to
     note: Mapped[str | None] = mapped_column(Text)
 
 
@@ -496,6 +515,81 @@ class Talk(Record):
     recorder: Mapped[Member | None] = relationship(foreign_keys=[recorder_id])
 
 
+inspection_units = Table(
+    "inspection_units",
+    Base.metadata,
+    Column("inspection_id", ForeignKey("inspections.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+inspection_members = Table(
+    "inspection_members",
+    Base.metadata,
+    Column("inspection_id", ForeignKey("inspections.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Inspection(Record):
+    """监督检查: a check of one or more units (专项, 日常, 明察暗访, 驻点, 巡视巡察整改监督,
+    预警核查), by whom, how, of what and what it found."""
+
+    __tablename__ = "inspections"
+
+    kind: Mapped[InspectionKind] = mapped_column(enum_column(InspectionKind), index=True)
+    started_on: Mapped[date] = mapped_column(Date, index=True)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))  # 检查事项
+    methods: Mapped[str | None] = mapped_column(String(200))  # 查阅资料、实地检查、个别谈话 …
+    content: Mapped[str | None] = mapped_column(Text)  # 检查内容
+    findings: Mapped[str | None] = mapped_column(Text)  # 发现情况
+    alert_source: Mapped[str | None] = mapped_column(String(50))  # 预警核查: 政采云 / 公车监管 …
+    alert_result: Mapped[AlertCheckResult | None] = mapped_column(enum_column(AlertCheckResult))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    units: Mapped[list[Unit]] = relationship(secondary=inspection_units)
+    members: Mapped[list[Member]] = relationship(secondary=inspection_members)
+
+
+class Problem(Record):
+    """问题发现台账: one problem found, wherever it was found, on its way from 交办 through 整改
+    to 验收销号."""
+
+    __tablename__ = "problems"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadres.id", ondelete="SET NULL"), index=True)
+    found_on: Mapped[date] = mapped_column(Date, index=True)
+    source: Mapped[ProblemSource] = mapped_column(enum_column(ProblemSource))
+    # the record it was found in (at most one, by ``source``)
+    inspection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspections.id", ondelete="SET NULL"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    talk_id: Mapped[int | None] = mapped_column(ForeignKey("talks.id", ondelete="SET NULL"))
+    clue_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id", ondelete="SET NULL"))
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[ProblemCategory] = mapped_column(enum_column(ProblemCategory))
+    severity: Mapped[ProblemSeverity] = mapped_column(
+        enum_column(ProblemSeverity), default=ProblemSeverity.MINOR
+    )
+    # 交办: by a notice, a talk, or passed on as a clue
+    handoff: Mapped[ProblemHandoff | None] = mapped_column(enum_column(ProblemHandoff))
+    handed_on: Mapped[date | None] = mapped_column(Date)
+    notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alert_notices.id", ondelete="SET NULL"), index=True
+    )
+    handoff_talk_id: Mapped[int | None] = mapped_column(ForeignKey("talks.id", ondelete="SET NULL"))
+    handoff_clue_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id", ondelete="SET NULL"))
+    deadline: Mapped[date | None] = mapped_column(Date)  # 整改期限
+    status: Mapped[ProblemStatus] = mapped_column(enum_column(ProblemStatus), default=ProblemStatus.FOUND)
+    # 验收销号
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    closing_note: Mapped[str | None] = mapped_column(Text)  # 验收意见
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 Index("ix_cadres_name_birth_unit", Cadre.name, Cadre.birth_date, Cadre.unit_id)
 Index("ix_alert_notices_deadline", AlertNotice.status, AlertNotice.deadline)
 
@@ -513,6 +607,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
         DutyReport,
         IntegrityOpinion,
         DisciplineRecord,
+        FollowUpVisit,
         Clue,
         RiskPoint,
         Attachment,
@@ -521,6 +616,8 @@ RECORD_TYPES: dict[str, type[Record]] = {
         Meeting,
         MeetingOpinion,
         Talk,
+        Inspection,
+        Problem,
     )
 }
 

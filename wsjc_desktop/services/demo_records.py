@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from wsjc_desktop.domain import sanctions
 from wsjc_desktop.domain.docnumber import DEFAULT_TEMPLATE, format_doc_number
@@ -19,9 +20,11 @@ from wsjc_desktop.domain.enums import (
     CadreRank,
     ClueDisposal,
     ClueSource,
+    ClueStage,
     DisciplineCategory,
     DutyReportRating,
     FirstFormHandling,
+    FourForms,
     MeetingType,
     NoticeKind,
     NoticeStatus,
@@ -82,6 +85,24 @@ _VISIT_FINDINGS = (
     "思想有所波动，已进行谈心谈话，帮助其放下包袱、积极工作。",
     "整改措施落实到位，未发现新的问题，将继续跟踪了解。",
 )
+
+
+def _clue_stage(disposal: ClueDisposal, received: date, disposed: date | None, today: date) -> dict[str, Any]:
+    """Where a demo clue stands in the register: waiting ones 登记 for a week, then 研判; 暂存待查
+    still 处置; the others 办结 on their disposal's day, 谈话函询 with the 第一种形态."""
+    if disposed is None:
+        if (today - received).days < 7:
+            return {"stage": ClueStage.REGISTERED, "stage_since": received, "closed_on": None, "form": None}
+        return {
+            "stage": ClueStage.ASSESSING,
+            "stage_since": received + timedelta(days=5),
+            "closed_on": None,
+            "form": None,
+        }
+    if disposal is ClueDisposal.SHELVED:
+        return {"stage": ClueStage.DISPOSING, "stage_since": disposed, "closed_on": None, "form": None}
+    form = FourForms.FIRST if disposal is ClueDisposal.TALK_INQUIRY else FourForms.NONE
+    return {"stage": ClueStage.CLOSED, "stage_since": disposed, "closed_on": disposed, "form": form}
 
 
 class _Demo(_DemoBase):
@@ -252,6 +273,9 @@ class _Demo(_DemoBase):
                 disposed_on=disposed,
                 result=result,
                 note="上级交办，按期报送处置结果" if source == ClueSource.ASSIGNED else None,
+                handler_id=group.chief_id,
+                supervised=source == ClueSource.ASSIGNED,
+                **_clue_stage(disposal, received, disposed, self.today),
             )
         return old, recent, pending
 

@@ -305,7 +305,7 @@ LEDGERS: dict[str, Ledger] = {
             _talk_extras,
         ),
         Ledger("opinions", "党风廉政意见回复台账", INTEGRITY_OPINION, _table_fields(INTEGRITY_OPINION)),
-        Ledger("clues", "问题线索台账", CLUE, _table_fields(CLUE)),
+        Ledger("clues", "问题线索台账", CLUE, _table_fields(CLUE, drop=("stage_since", "supervised"))),
     )
 }
 

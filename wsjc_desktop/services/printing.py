@@ -472,7 +472,10 @@ def field_text(fld: Field, value: Any, names: Mapping[tuple[str, int], str]) -> 
 
 #: Fields of the dossier's sections a printed dossier leaves out: an attachment's 类型 (a MIME
 #: type) and 大小(字节) are program details. The spec has no mark for them (its list shows them).
-_NOT_ON_FILE = frozenset({"mime_type", "size"})
+#: The clue register's bookkeeping (阶段, 主办人, 督办, 形态) is not part of it either: 处置结果 tells.
+_NOT_ON_FILE = frozenset(
+    {"mime_type", "size", "stage", "stage_since", "handler_id", "supervised", "closed_on", "form"}
+)
 
 
 def _section_fields(spec: RecordSpec) -> tuple[Field, ...]:

@@ -25,6 +25,7 @@ from wsjc_desktop.domain.fields import (
     CADRE,
     MEMBER,
     SPECS,
+    UNIT,
     Field,
     FieldKind,
     RecordSpec,
@@ -69,6 +70,9 @@ REF_LABELS = {
     "members": "组内人员",
     "alert_notices": "廉情提醒",
     "meetings": "会议",
+    "talks": "谈话",
+    "clues": "问题线索",
+    "inspections": "监督检查",
 }
 
 
@@ -139,14 +143,16 @@ def _naming(spec: RecordSpec, fld: Field, match: Callable[[Any], ColumnElement[b
 
 
 def _unit_condition(spec: RecordSpec, unit_id: int) -> ColumnElement[bool] | None:
-    """The unit's records: by the type's unit key, its cadre's unit, or any cadre it names."""
+    """The unit's records: by the type's unit key, its cadre's unit, or any unit or cadre it
+    names."""
     model: Any = spec.model
     if spec.unit_field:
         return getattr(model, spec.unit_field) == unit_id  # type: ignore[no-any-return]
     cadres_of_unit = select(m.Cadre.id).where(m.Cadre.unit_id == unit_id)
     if spec.cadre_field:
         return getattr(model, spec.cadre_field).in_(cadres_of_unit)  # type: ignore[no-any-return]
-    named = [_naming(spec, fld, lambda key: key.in_(cadres_of_unit)) for fld in spec.refs_to(CADRE.table)]
+    named = [_naming(spec, fld, lambda key: key == unit_id) for fld in spec.refs_to(UNIT.table)]
+    named += [_naming(spec, fld, lambda key: key.in_(cadres_of_unit)) for fld in spec.refs_to(CADRE.table)]
     return or_(*named) if named else None
 
 
@@ -757,6 +763,8 @@ ORDERED_TABLES = (
     "meetings",
     "meeting_opinions",
     "talks",
+    "inspections",
+    "problems",
     "family_members",
     "personal_matters_reports",
     "duty_reports",

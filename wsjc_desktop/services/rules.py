@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
-from wsjc_desktop.domain import sanctions
+from wsjc_desktop.domain import problem_rules, sanctions
 from wsjc_desktop.domain import validation as v
-from wsjc_desktop.domain.enums import NoticeStatus
+from wsjc_desktop.domain.enums import ClueStage, FourForms, NoticeStatus, ProblemHandoff, ProblemSource
 from wsjc_desktop.domain.fields import FieldKind, spec_for
 from wsjc_desktop.errors import DuplicateError, UserError
 
@@ -228,11 +228,92 @@ def _fill_effect_period(session: Session, values: Values, obj: m.Record | None) 
 
 
 def _clue(session: Session, values: Values, obj: m.Record | None) -> None:
+    received = merged(values, obj, "received_on")
     _same_day_or_later(
-        merged(values, obj, "received_on"),
-        merged(values, obj, "disposed_on"),
-        "disposed_on",
-        "处置日期不能早于受理日期。",
+        received, merged(values, obj, "disposed_on"), "disposed_on", "处置日期不能早于受理日期。"
+    )
+    stage = merged(values, obj, "stage")
+    stage = ClueStage.parse(stage) if stage else ClueStage.REGISTERED
+    values["stage"] = stage
+    moved = obj is None or (
+        "stage" in values and ClueStage.parse(values["stage"]) != getattr(obj, "stage", None)
+    )
+    if moved and "stage_since" not in values:
+        # a stage begins the day it is entered: a new clue's on the day it was received
+        values["stage_since"] = received if obj is None and stage is ClueStage.REGISTERED else date.today()
+    if merged(values, obj, "stage_since") is None:
+        values["stage_since"] = received
+    _same_day_or_later(
+        received, merged(values, obj, "stage_since"), "stage_since", "本阶段起不能早于受理日期。"
+    )
+    if stage is ClueStage.CLOSED:
+        if merged(values, obj, "closed_on") is None:
+            values["closed_on"] = merged(values, obj, "stage_since") or date.today()
+        if not merged(values, obj, "form"):
+            raise UserError("办结的线索请选择处理形态（未形成处理或第几种形态）。", field="form")
+        _same_day_or_later(
+            received, merged(values, obj, "closed_on"), "closed_on", "办结日期不能早于受理日期。"
+        )
+    elif merged(values, obj, "closed_on") is not None:
+        values["closed_on"] = None  # reopened: no longer 办结
+        if "form" not in values and merged(values, obj, "form") == FourForms.NONE:
+            values["form"] = None
+
+
+def _inspection(session: Session, values: Values, obj: m.Record | None) -> None:
+    _same_day_or_later(
+        merged(values, obj, "started_on"),
+        merged(values, obj, "ended_on"),
+        "ended_on",
+        "结束日期不能早于检查日期。",
+    )
+
+
+#: The field naming a problem's source record, by source.
+PROBLEM_SOURCE_FIELDS = {
+    ProblemSource.INSPECTION: "inspection_id",
+    ProblemSource.MEETING: "meeting_id",
+    ProblemSource.TALK: "talk_id",
+    ProblemSource.CLUE: "clue_id",
+}
+#: The field naming what a problem was handed on by, by 交办方式.
+PROBLEM_HANDOFF_FIELDS = {
+    ProblemHandoff.NOTICE: "notice_id",
+    ProblemHandoff.TALK: "handoff_talk_id",
+    ProblemHandoff.CLUE: "handoff_clue_id",
+}
+
+
+def _problem(session: Session, values: Values, obj: m.Record | None) -> None:
+    """A problem names at most the source record its 发现来源 says, and the record its 交办方式
+    says; its status follows (``problem_rules.derive_status``)."""
+    source = merged(values, obj, "source")
+    keep = PROBLEM_SOURCE_FIELDS.get(ProblemSource.parse(source)) if source else None
+    for name in PROBLEM_SOURCE_FIELDS.values():
+        if name != keep and merged(values, obj, name) is not None:
+            values[name] = None
+    handoff = merged(values, obj, "handoff")
+    how = ProblemHandoff.parse(handoff) if handoff else None
+    keep = PROBLEM_HANDOFF_FIELDS.get(how) if how else None
+    for name in PROBLEM_HANDOFF_FIELDS.values():
+        if name != keep and merged(values, obj, name) is not None:
+            values[name] = None
+    found = merged(values, obj, "found_on")
+    if how is not None and merged(values, obj, "handed_on") is None:
+        values["handed_on"] = date.today() if found is None or found <= date.today() else found
+    if how is None and merged(values, obj, "handed_on") is not None:
+        values["handed_on"] = None
+    _same_day_or_later(found, merged(values, obj, "handed_on"), "handed_on", "交办日期不能早于发现日期。")
+    _same_day_or_later(found, merged(values, obj, "closed_on"), "closed_on", "销号日期不能早于发现日期。")
+    notice = session.get(m.AlertNotice, merged(values, obj, "notice_id") or -1)
+    clue = session.get(m.Clue, merged(values, obj, "handoff_clue_id") or -1)
+    if how is ProblemHandoff.NOTICE and notice is not None and merged(values, obj, "deadline") is None:
+        values["deadline"] = notice.deadline  # the notice's 反馈期限 is the problem's 整改期限
+    values["status"] = problem_rules.derive_status(
+        closed_on=merged(values, obj, "closed_on"),
+        handoff=how,
+        notice_status=notice.status if notice is not None else None,
+        clue_stage=clue.stage if clue is not None else None,
     )
 
 
@@ -276,6 +357,8 @@ RULES: dict[str, Rule] = {
     "alert_notices": _notice,
     "rectifications": _rectification,
     "talks": _talk,
+    "inspections": _inspection,
+    "problems": _problem,
 }
 
 

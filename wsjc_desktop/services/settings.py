@@ -21,6 +21,7 @@ from wsjc_desktop.domain.docnumber import (
 )
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.domain.models import Setting, now
+from wsjc_desktop.domain.problem_rules import DEFAULT_STAGE_DAYS
 from wsjc_desktop.domain.sanctions import DEFAULT_EFFECT_MONTHS
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.fonts import ROLES
@@ -71,6 +72,8 @@ DEFAULTS: dict[str, Any] = {
     "notice.default_deadline_days": 15,
     # months of 影响期 per category and measure (domain.sanctions; the regulations' by default)
     "sanctions.effect_months": DEFAULT_EFFECT_MONTHS,
+    # days each stage of a 问题线索 may take (登记, 研判, 处置); the light is yellow past half
+    "clues.stage_days": DEFAULT_STAGE_DAYS,
     # count the default 反馈期限 in working days (法定节假日 and 调休 observed), not calendar days
     "notice.deadline_working_days": False,
     "folders.export": "",

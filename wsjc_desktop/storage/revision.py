@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 #: The newest schema revision this program knows (checked against the migration scripts by a test).
-HEAD = "0007"
+HEAD = "0008"
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

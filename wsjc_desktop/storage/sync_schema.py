@@ -51,6 +51,8 @@ SYNCED_TABLES = (
     "meetings",
     "meeting_opinions",
     "talks",
+    "inspections",
+    "problems",
     "audit_entries",
 )
 
@@ -58,6 +60,8 @@ SYNCED_TABLES = (
 LINK_TABLES = (
     ("talk_cadres", "talks", "talk_id", "cadres", "cadre_id"),
     ("meeting_attendees", "meetings", "meeting_id", "members", "member_id"),
+    ("inspection_units", "inspections", "inspection_id", "units", "unit_id"),
+    ("inspection_members", "inspections", "inspection_id", "members", "member_id"),
 )
 
 #: Columns that are never stamped or shipped: the local key, and the audit chain (each file
@@ -216,7 +220,10 @@ def trigger_sql(conn: Any) -> dict[str, str]:
             f"SELECT '{table}', OLD.uid, replica_id, counter, clock, NULL FROM sync_state; "
             f"DELETE FROM sync_stamps WHERE tbl = '{table}' AND uid = OLD.uid; END"
         )
+    present = set(live_tables(conn))
     for link, parent, parent_col, _other, _other_col in LINK_TABLES:
+        if parent not in present:  # an older revision being upgraded: added with its parent
+            continue
         for event, row in (("insert", "NEW"), ("delete", "OLD")):
             uid = f'(SELECT uid FROM "{parent}" WHERE id = {row}.{parent_col})'
             out[f"sync_{link}_{event}"] = (
