@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.builders import cadre, member, unit
 from tests.ui.modal import answer_modals, click_accept
-from wsjc_desktop.domain.enums import CadreStatus, ClueDisposal, PersonalMattersCheck, RiskLevel
+from wsjc_desktop.domain.enums import CadreStatus, ClueDisposal, ClueStage, PersonalMattersCheck, RiskLevel
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.services import attachments, records
 from wsjc_desktop.services import dossier as dossier_service
@@ -259,9 +259,12 @@ def test_new_records_in_the_dossier_start_with_the_specs_defaults(
         **cadre,
     }
     assert tab.sections["integrity_opinions"].new_values() == {"request_date": today, **cadre}
+    member = tab.ctx.db.member_id
     assert tab.sections["clues"].new_values() == {
         "received_on": today,
         "disposal": ClueDisposal.PENDING,
+        "stage": ClueStage.REGISTERED,
+        **({"handler_id": member} if member is not None else {}),  # the 主办人: who registers it
         **shown,
     }
     assert tab.sections["risk_points"].new_values() == {
