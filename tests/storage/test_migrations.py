@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
@@ -111,3 +112,56 @@ def test_foreign_sqlite_file_is_refused(db_path: Path) -> None:
     con.close()
     with pytest.raises(UserError, match="不是本程序的数据库"):
         open_database(db_path)
+
+
+def test_0008_puts_the_clues_already_there_on_the_register_and_downgrades(db_path: Path) -> None:
+    """A clue waiting for its disposal is 登记 since it came; one disposed of without a result is
+    处置 since its disposal; one with a result is 办结 that day. The step down gives the file back."""
+    migrate.upgrade(db_path, "0007")
+    con = sqlite3.connect(db_path)
+    con.execute(
+        "INSERT INTO units (id, uid, full_name, unit_type, sort_order, in_scope, created_at, updated_at)"
+        " VALUES (1, 'u-1', '区财政局', 'agency', 1, 1, '2026-01-02 09:00:00', '2026-01-02 09:00:00')"
+    )
+    clues = [
+        (1, "pending", None, None),
+        (2, "preliminary_check", "2026-03-10", None),
+        (3, "talk_inquiry", "2026-04-01", "函询说明属实，予以了结"),
+    ]
+    for key, disposal, disposed_on, result in clues:
+        con.execute(
+            "INSERT INTO clues (id, uid, unit_id, received_on, source, summary, disposal, disposed_on,"
+            " result, created_at, updated_at) VALUES (?, ?, 1, '2026-02-01', 'petition', '反映问题', ?, ?, ?,"
+            " '2026-02-01 09:00:00', '2026-02-01 09:00:00')",
+            (key, f"k-{key}", disposal, disposed_on, result),
+        )
+    con.commit()
+    con.close()
+    migrate.upgrade(db_path, "0008")
+    con = sqlite3.connect(db_path)
+    rows = con.execute(
+        "SELECT id, stage, stage_since, closed_on, supervised, handler_id FROM clues ORDER BY id"
+    ).fetchall()
+    assert rows == [
+        (1, "registered", "2026-02-01", None, 0, None),
+        (2, "disposing", "2026-03-10", None, 0, None),
+        (3, "closed", "2026-04-01", "2026-04-01", 0, None),
+    ]
+    triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"sync_clues_update_stage", "sync_inspections_insert", "sync_inspection_units_insert"} <= triggers
+    con.close()
+    engine = migrate._migration_engine(db_path)
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0007")
+    engine.dispose()
+    con = sqlite3.connect(db_path)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert not {"inspections", "problems", "inspection_units"} & tables
+    assert con.execute("SELECT id, disposal FROM clues ORDER BY id").fetchall() == [
+        (1, "pending"),
+        (2, "preliminary_check"),
+        (3, "talk_inquiry"),
+    ]
+    assert "stage" not in {r[1] for r in con.execute("PRAGMA table_info(clues)")}
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()
