@@ -35,7 +35,9 @@ __all__ = ["ChartValues", "ProfileValues", "render_docx", "render_pdf"]
 HEADINGS = ("基本情况", "主要数据", "三年趋势", "廉政风险点", "未办结事项", "分析研判")
 FIGURE_HEADERS = ("统计项",)
 RISK_HEADERS = ("风险等级", "岗位、环节", "风险点", "防控措施")
-OPEN_HEADERS = ("类别", "事项", "开始日期", "期限", "状态")
+OPEN_HEADERS = ("类别", "事项", "日期／期限", "状态")
+#: Words a long title is never broken inside (GB/T 9704 7.3.1: break where the sense allows).
+TITLE_KEEP = ("政治生态", "分析研判", "研判情况")
 EMPTY = "无"
 NO_RISKS = "未登记廉政风险点"
 NOTHING_OPEN = "无未办结事项"
@@ -90,7 +92,7 @@ def render_pdf(values: ProfileValues, out: Output, *, fonts: FontSet | None = No
 
 def _pdf(w: Writer, v: ProfileValues) -> None:
     figures, risks, open_items = v.sections()
-    slips._form_head(w, v.title, v.subtitle)
+    _pdf_head(w, v)
     slips._section_heading(w, 1, HEADINGS[0], 1)
     slips._body(w, v.sentences)
     slips._section_heading(w, 2, HEADINGS[1], 3)
@@ -103,6 +105,22 @@ def _pdf(w: Writer, v: ProfileValues) -> None:
     draw_table(w, slips._section_table(w, open_items, NOTHING_OPEN))
     slips._section_heading(w, 6, HEADINGS[5], 1)
     slips._body(w, v.assessment)
+
+
+def _pdf_head(w: Writer, v: ProfileValues) -> None:
+    """The title (broken where its sense allows) and the line under it, as a form's head."""
+    w.start_document()
+    slips._title(w, v.title, TITLE_KEEP)
+    index = w.grid_index()
+    w.text_at(
+        [(v.subtitle, "kai")],
+        LEFT,
+        w.baseline_on(index, slips.BODY_SIZE),
+        slips.BODY_SIZE,
+        align="center",
+        width=TYPE_WIDTH,
+    )
+    w.y = TOP + (index + 1) * LINE_PITCH
 
 
 def _pdf_charts(w: Writer, charts: Sequence[ChartValues]) -> None:
@@ -186,7 +204,8 @@ def render_docx(values: ProfileValues, out: Output) -> None:
 def _docx(v: ProfileValues) -> str:
     figures, risks, open_items = v.sections()
     body = docx._Body()
-    docx._form_head(body, v.title, v.subtitle)
+    docx._title(body, v.title, TITLE_KEEP)
+    body.add(paragraph([Run(v.subtitle, "kai")], align="center", snap=False))
 
     def heading(number: int) -> None:
         text = f"{chinese_ordinal(number)}、{HEADINGS[number - 1]}"

@@ -590,7 +590,10 @@ def report_values(p: UnitProfile) -> Any:
         figure_rows=tuple(_figure_rows(p)),
         charts=charts,
         risk_rows=tuple((r.level, r.where, r.description, r.measures) for r in p.risks),
-        open_rows=tuple((i.kind, i.title, _cn(i.since), _cn(i.deadline), i.status) for i in p.open_items),
+        open_rows=tuple(
+            (i.kind, i.title, "\n".join(d for d in (_cn(i.since), _cn(i.deadline)) if d), i.status)
+            for i in p.open_items
+        ),
         assessment=assessment(p),
     )
 
