@@ -15,6 +15,7 @@ from wsjc_desktop.printing import docx, slips
 from wsjc_desktop.printing.docx_parts import Cell, Row, Run, paragraph, table
 from wsjc_desktop.printing.fonts import FontSet
 from wsjc_desktop.printing.layout import (
+    BODY_SIZE,
     LEFT,
     LINE_PITCH,
     LINES_PER_PAGE,
@@ -115,8 +116,8 @@ def _pdf_head(w: Writer, v: ProfileValues) -> None:
     w.text_at(
         [(v.subtitle, "kai")],
         LEFT,
-        w.baseline_on(index, slips.BODY_SIZE),
-        slips.BODY_SIZE,
+        w.baseline_on(index, BODY_SIZE),
+        BODY_SIZE,
         align="center",
         width=TYPE_WIDTH,
     )
