@@ -194,7 +194,8 @@ def _pdf_chart(w: Writer, chart: ChartValues, top: float, height: float) -> None
 
 # ------------------------------------------------------------------------------------ .docx
 
-BAR_BLOCKS = 12  # the longest bar, in blocks
+BAR_BLOCKS = 8  # the longest bar, in blocks
+BAR_SIZE = 9.0  # points: eight blocks and the value fit a year's column
 
 
 def render_docx(values: ProfileValues, out: Output) -> None:
@@ -252,7 +253,7 @@ def _docx_chart(chart: ChartValues) -> str:
         cells = [docx._label(label, size=size)]
         for value in values:
             blocks = round(BAR_BLOCKS * value / biggest)
-            runs = (Run("█" * blocks, "song", size, color=colour), Run(f" {value}", "fangsong", size))
+            runs = (Run("█" * blocks, "song", BAR_SIZE, color=colour), Run(f" {value}", "fangsong", size))
             cells.append(Cell(runs=runs if blocks else runs[1:], align="left", middle=True))
         rows.append(Row(tuple(cells), keep=True))
     first = 34.0
