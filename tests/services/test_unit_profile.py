@@ -421,3 +421,17 @@ def test_percent() -> None:
     assert up.percent(2 / 3) == "66.7%"
     assert up.percent(1.0) == "100%"
     assert up.percent(None) == "—"
+
+
+def test_a_unit_out_of_supervision_still_counts_its_own_records(tmp_path: Path) -> None:
+    """The year-end figures leave such a unit out of the per-unit lists; its profile does not."""
+    db = open_database(tmp_path / "wsjc.db")
+    try:
+        ids = build_world(db)
+        records.update(db, "units", ids["unit"], {"in_scope": False})
+        found = up.profile(db, ids["unit"], YEAR, TODAY)
+    finally:
+        db.dispose()
+    f = found.figures
+    assert (f.talks, f.meetings, f.opinions, f.notices, f.clues_received, f.sanctions) == (3, 2, 3, 4, 2, 2)
+    assert dict(f.clues_by_disposal)["谈话函询"] == 1

@@ -13,6 +13,7 @@ them is one of the profile's, and nothing is said that the records do not show.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +37,7 @@ from wsjc_desktop.domain.enums import (
 from wsjc_desktop.domain.sanctions import FORM_LABELS
 from wsjc_desktop.errors import NotFoundError, UserError
 from wsjc_desktop.services import settings
-from wsjc_desktop.services.stats import Period, compute
+from wsjc_desktop.services.stats import FIGURE_BY_KEY, Period, Report, compute
 from wsjc_desktop.storage.database import Database
 
 __all__ = [
@@ -216,9 +217,32 @@ def _rows(s: Session, sql: str, params: Mapping[str, Any]) -> list[Any]:
     return list(s.execute(text(sql), dict(params)).all())
 
 
+def _unit_values(report: Report, unit_id: int) -> dict[str, int]:
+    """The year-end figures of one unit. A unit out of supervision counts only in the group's
+    totals there (:meth:`Report.by_unit`), but its own profile still counts its own records: the
+    same groups, summed the way :meth:`Report._tally` sums them, for this unit alone."""
+    if unit_id in report.units:
+        return report.values(unit_id=unit_id)
+    counts = dict.fromkeys(FIGURE_BY_KEY, 0)
+    seen: dict[str, set[Any]] = defaultdict(set)
+    for source, groups in report.groups.items():
+        for group in groups:
+            if unit_id not in group.units:
+                continue
+            for key, how, at in report._figures_for(source, group.sig):
+                if how == 0:
+                    counts[key] += group.count
+                elif how == 1:
+                    counts[key] += group.count * int(group.sig[at] or 0)
+                else:
+                    seen[key].add(group.sig[at])
+                    counts[key] = len(seen[key])
+    return counts
+
+
 def _year_figures(s: Session, unit_id: int, year: int, today: date) -> YearFigures:
     period = Period.year(year)
-    counts = compute(s, period, today=today).values(unit_id=unit_id)
+    counts = _unit_values(compute(s, period, today=today), unit_id)
     p = {"unit": unit_id, "start": period.start, "end": period.end, "year": year, "today": today}
 
     kinds = dict(
