@@ -77,4 +77,11 @@ def test_refusals_exit_2_in_chinese(world: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists(), "a report never creates a database"
     refused(run_cli("report", "unit-profile", "--db", world, "--out", out), "--unit")
     refused(run_cli("report", "--db", world))
+    refused(
+        run_cli("report", "unit-profile", "--unit", "区财政局", "--db", world, "--out", "/dev/null"),
+        "特殊文件",
+    )
+    refused(
+        run_cli("report", "unit-profile", "--unit", "区财政局", "--db", world, "--out", tmp_path), "文件夹"
+    )
     assert not out.exists()
