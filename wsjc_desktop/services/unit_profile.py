@@ -31,6 +31,7 @@ from wsjc_desktop.domain.enums import (
     DutyReportRating,
     InspectionKind,
     NoticeKind,
+    NoticeStatus,
     ProblemStatus,
     RiskLevel,
 )
@@ -356,7 +357,7 @@ def _open_items(s: Session, unit_id: int, today: date, stage_days: Mapping[str, 
     ):
         end = _day(deadline)
         late = notice_rules.is_overdue(status, end, today)
-        label = "逾期未反馈" if late else _notice_status(status)
+        label = "逾期未反馈" if late else NoticeStatus.parse(status).label
         name = f"{title}（{number}）" if number else str(title)
         items.append(OpenItem("廉情提醒", "alert_notices", int(nid), name, _day(issued), end, label, late))
     for pid, description, found, deadline, status in _rows(
@@ -389,12 +390,6 @@ def _open_items(s: Session, unit_id: int, today: date, stage_days: Mapping[str, 
             OpenItem("问题线索", "clues", int(cid), _short(summary), _day(received), deadline, label, late)
         )
     return tuple(items)
-
-
-def _notice_status(status: str) -> str:
-    from wsjc_desktop.domain.enums import NoticeStatus
-
-    return NoticeStatus.parse(status).label
 
 
 # --- the words ----------------------------------------------------------------------------------

@@ -10,15 +10,16 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-#: The series' colours, as the printed report's (printing.unit_profile.SERIES_COLOURS).
+#: The series' colours unless the chart is given its own.
 COLOURS = ("#b81c1c", "#54739e", "#8c8c8c")
 
 
 class BarChart(QWidget):
     """Grouped bars: ``categories`` along the axis, a bar for each series in each."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, colours: Sequence[QColor] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.colours = tuple(colours) if colours else tuple(QColor(c) for c in COLOURS)
         self.title = ""
         self.categories: tuple[str, ...] = ()
         self.series: tuple[tuple[str, tuple[int, ...]], ...] = ()
@@ -85,7 +86,9 @@ class BarChart(QWidget):
         widths = [metrics.horizontalAdvance(label) + line + 12 for label, _ in self.series]
         x = max(0.0, (self.width() - sum(widths)) / 2)
         for j, (label, _values) in enumerate(self.series):
-            painter.fillRect(QRectF(x, line + 4 + line * 0.2, line * 0.6, line * 0.6), QColor(COLOURS[j % 3]))
+            painter.fillRect(
+                QRectF(x, line + 4 + line * 0.2, line * 0.6, line * 0.6), self.colours[j % len(self.colours)]
+            )
             painter.drawText(
                 QRectF(x + line * 0.8, line + 4, widths[j], line), Qt.AlignmentFlag.AlignLeft, label
             )
@@ -102,7 +105,7 @@ class BarChart(QWidget):
                 value = values[i] if i < len(values) else 0
                 rect = rects.get((j, i))
                 if rect is not None:
-                    painter.fillRect(rect, QColor(COLOURS[j % 3]))
+                    painter.fillRect(rect, self.colours[j % len(self.colours)])
                 top = rect.top() if rect is not None else plot.bottom()
                 painter.drawText(
                     QRectF(start + j * bar - 8, top - line, bar + 16, line),

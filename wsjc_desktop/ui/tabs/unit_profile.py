@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wsjc_desktop.domain.changes import ChangeSet
-from wsjc_desktop.printing.unit_profile import ProfileValues
+from wsjc_desktop.printing.unit_profile import SERIES_COLOURS, ProfileValues
 from wsjc_desktop.services import unit_profile
 from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.bar_chart import BarChart
@@ -134,7 +134,9 @@ class UnitProfilePage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.figures = _table("profile_figures", ("统计项",))
-        self.charts = [BarChart() for _ in unit_profile.TREND_CHARTS]
+        # the printed report's colours
+        colours = [QColor.fromRgbF(*rgb) for rgb in SERIES_COLOURS]
+        self.charts = [BarChart(colours) for _ in unit_profile.TREND_CHARTS]
         for n, chart in enumerate(self.charts):
             chart.setObjectName(f"profile_chart_{n}")
         self.risks = _table("profile_risks", ("风险等级", "岗位、环节", "风险点", "防控措施"))
