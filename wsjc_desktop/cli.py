@@ -182,12 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
     check.set_defaults(handler=cmd_check)
 
-    from wsjc_desktop import collect_cli, exchange_cli, import_cli, roster_cli
+    from wsjc_desktop import collect_cli, exchange_cli, import_cli, report_cli, roster_cli
 
     roster_cli.add_parser(sub, [db_parent])
     import_cli.add_parser(sub, [db_parent])
     collect_cli.add_parser(sub, [db_parent])
     exchange_cli.add_parser(sub, [db_parent])
+    report_cli.add_parser(sub, [db_parent])
 
     _add_print_parser(sub, db_parent)
     _add_export_parser(sub, db_parent)

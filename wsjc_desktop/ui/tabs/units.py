@@ -1,8 +1,9 @@
-"""监督单位: the units, this year's totals beside each, and the selected unit's cadres beneath."""
+"""监督单位: the units, this year's totals beside each, and beneath the selected unit's cadres
+and its 政治生态研判 (a page of its own, read when it is shown)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.fields import CADRE, UNIT
@@ -11,6 +12,7 @@ from wsjc_desktop.services.records import RecordFilter, Row
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.record_tab import RecordListPanel, RecordTab
 from wsjc_desktop.ui.table_model import Column, spec_columns
+from wsjc_desktop.ui.tabs.unit_profile import UnitProfilePage
 
 TOTAL_TABLES = {"units", "cadres", "talks", "meetings", "alert_notices"}
 
@@ -36,7 +38,12 @@ class UnitsTab(RecordTab):
     def build_detail(self) -> QWidget:
         columns = [c for c in spec_columns(CADRE) if c.key not in ("unit_id", "file_updated_on")]
         self.cadres = RecordListPanel(self.ctx, CADRE, title="本单位干部", columns=columns)
-        return self.cadres
+        self.profile = UnitProfilePage(self.ctx)
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.setObjectName("unit_detail_tabs")
+        self.detail_tabs.addTab(self.cadres, "本单位干部")
+        self.detail_tabs.addTab(self.profile, "政治生态研判")
+        return self.detail_tabs
 
     def _total(self, row: Row) -> UnitTotals:
         if self._totals is None:
@@ -62,6 +69,12 @@ class UnitsTab(RecordTab):
             self.cadres.set_parent_values({})
         else:
             self.cadres.set_parent_values({"unit_id": record_id}, RecordFilter(unit_id=record_id))
+        self.profile.set_unit(record_id)
+
+    def show_profile(self) -> UnitProfilePage:
+        """Bring the selected unit's 政治生态研判 to the front."""
+        self.detail_tabs.setCurrentWidget(self.profile)
+        return self.profile
 
     def can_export(self) -> bool:
         return True
