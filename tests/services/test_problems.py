@@ -198,13 +198,17 @@ def test_a_talk_handoff_is_rectifying_at_once(db: Database, world: tuple[int, in
     )
     with pytest.raises(UserError, match="请选择交办所用的谈话提醒记录"):
         problems.hand_off(db, problem_id, ProblemHandoff.TALK, None)
-    problems.hand_off(db, problem_id, ProblemHandoff.TALK, talk_id, handed_on=date(2026, 5, 26))
+    problems.hand_off(
+        db, problem_id, ProblemHandoff.TALK, talk_id, handed_on=date(2026, 5, 26), deadline=date(2026, 6, 1)
+    )
     row = records.get(db, "problems", problem_id)
     assert row["status"] is ProblemStatus.RECTIFYING
     assert row["handoff_talk_id"] == talk_id and row["notice_id"] is None
     steps = problems.path(db, problem_id, date(2026, 6, 15))
     assert [(s.stage, s.done) for s in steps] == [("发现", True), ("交办", True), ("验收销号", False)]
     assert steps[1].text == "以谈话提醒交办：2026年5月26日 “公务接待提醒”"
+    assert steps[2].text == "待验收销号 · 已逾期14天（整改期限2026年6月1日）"
+    assert problems.path(db, problem_id, date(2026, 6, 1))[2].text == "待验收销号"
     problems.close(db, problem_id, closed_on=date(2026, 6, 1), member_id=None, note="")
     assert status(db, problem_id) is ProblemStatus.CLOSED
 
@@ -255,7 +259,7 @@ def test_overdue_is_derived_and_said_on_the_path(db: Database, world: tuple[int,
     assert records.list_ids(db, "problems", on_time) == []
     steps = problems.path(db, problem_id, date(2026, 6, 15))
     assert steps[2].stage == "整改反馈" and not steps[2].done
-    assert steps[2].text == "待整改反馈（反馈期限2026年6月5日） · 已逾期10天（整改期限2026年6月5日）"
+    assert steps[2].text == "待整改反馈（反馈期限2026年6月5日） · 已逾期10天"
     assert problems.summary(db, date(2026, 6, 15), year=2026, unit_id=unit_id) == problems.Summary(1, 0, 1)
     assert problems.summary(db, date(2026, 6, 15), year=2025) == problems.Summary(0, 0, 0)
     notices.record_feedback(

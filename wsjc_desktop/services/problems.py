@@ -305,7 +305,7 @@ def _handoff_steps(session: Session, problem: m.Problem) -> list[PathStep]:
             return [PathStep(problem.handed_on, HANDED_OFF, "以廉情提醒交办（提醒已不存在）")]
         kind = NoticeKind.parse(notice.kind).label
         number = notice.doc_number if notice.status != NoticeStatus.DRAFT else ""
-        text = f"以{kind}{number}“{_short(notice.title)}”交办"
+        text = f"以{kind}{(' ' + number) if number else ''}“{_short(notice.title)}”交办"
         if notice.status == NoticeStatus.DRAFT:
             text += "（草稿，尚未发出）"
         elif notice.issued_on is not None:
@@ -374,9 +374,10 @@ def path(db: Database, problem_id: int, today: date) -> list[PathStep]:
         if problem_rules.is_overdue(problem.status, problem.deadline, today):
             assert problem.deadline is not None
             late = (today - problem.deadline).days
-            note = f"已逾期{late}天（整改期限{format_cn_date(problem.deadline)}）"
             first = next(i for i, s in enumerate(steps) if not s.done)
             step = steps[first]
+            until = format_cn_date(problem.deadline)
+            note = f"已逾期{late}天" + ("" if until in step.text else f"（整改期限{until}）")
             steps[first] = PathStep(
                 step.on, step.stage, f"{step.text} · {note}", step.table, step.record_id, False
             )

@@ -59,14 +59,18 @@ class FoundProblemsPanel(FittedForms, RecordListPanel):
         values: dict[str, Any] = {"inspection_id": inspection_id, "source": ProblemSource.INSPECTION}
         if unit_ids:
             values["unit_id"] = unit_ids[0]
-        self.set_parent_values(values, RecordFilter(only_ids=problems_found_by(self.ctx.db, inspection_id)))
+        self.set_parent_values(values, self._filter(problems_found_by(self.ctx.db, inspection_id)))
+
+    def _filter(self, ids: frozenset[int]) -> RecordFilter:
+        # today as the window sees it: a problem past its 整改期限 shows 逾期
+        return RecordFilter(only_ids=ids, today=self.ctx.today_override)
 
     def _on_changes(self, changes: ChangeSet) -> None:
         inspection_id = self.parent_values.get("inspection_id")
         if changes.touches("problems") and inspection_id is not None:
             found = problems_found_by(self.ctx.db, int(inspection_id))
             if found != self.model.flt.only_ids:
-                self.model.set_filter(RecordFilter(only_ids=found))
+                self.model.set_filter(self._filter(found))
                 return
         super()._on_changes(changes)
 

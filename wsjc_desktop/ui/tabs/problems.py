@@ -64,6 +64,7 @@ class PathPanel(QWidget):
     def show_path(self, heading: str, steps: list[PathStep]) -> None:
         self.heading.setText(heading)
         for label in self.step_labels:
+            label.hide()  # gone now, not only once the event loop deletes it
             label.deleteLater()
         self.step_labels = []
         while self.steps_layout.count():
@@ -89,7 +90,7 @@ class PathPanel(QWidget):
         late = "已逾期" in step.text
         color = DONE_COLOR if step.done else LATE_COLOR if late else PENDING_COLOR
         mark = "●" if step.done else "○"
-        when = format_date(step.on) if step.on else "　" * 5
+        when = format_date(step.on) if step.on else "&nbsp;" * 10  # the width of a date
         text = escape(step.text)
         if step.table and step.record_id is not None and step.table in ("alert_notices", "talks", "clues"):
             text = f'<a href="{step.table}:{step.record_id}">{text}</a>'
@@ -112,7 +113,8 @@ class ProblemsTab(FittedForms, RecordTab):
         super().__init__(ctx, PROBLEM, parent=parent)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("problem_summary")
-        self.toolbar.insertWidget(1, self.summary_label)
+        self.toolbar.insertSpacing(1, 24)
+        self.toolbar.insertWidget(2, self.summary_label)
         self.filters.changed.connect(self._update_summary)
         self.on_selected(None)
 
