@@ -130,6 +130,17 @@ def test_editing_a_problem_keeps_its_links(ctx: AppContext, qtbot: QtBot) -> Non
             assert isinstance(editor, ComboEditor), (name, type(editor))
             chosen[name] = editor.get()
             chosen[name + "_label"] = editor.combo.currentText()
+
+        def shown() -> set[str]:
+            links = ("inspection_id", "meeting_id", "talk_id", "clue_id", "notice_id", "handoff_talk_id")
+            return {n for n in links if not dialog.editors[n].widget.parentWidget().isHidden()}
+
+        assert shown() == {"inspection_id", "notice_id"}  # what its 来源 and 交办方式 call for
+        source = dialog.editors["source"]
+        assert isinstance(source, ComboEditor)
+        source.combo.setCurrentIndex(source.combo.findText("列席会议"))
+        assert shown() == {"meeting_id", "notice_id"}
+        source.combo.setCurrentIndex(source.combo.findText("监督检查"))
         dialog.save()
 
     answer_modals(save_as_is)

@@ -17,16 +17,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from wsjc_desktop.domain import models as m
-from wsjc_desktop.domain.enums import NoticeStatus, ProblemHandoff
-from wsjc_desktop.domain.fields import Field, FieldKind, RecordSpec, spec_for
+from wsjc_desktop.domain.enums import NoticeStatus, ProblemHandoff, ProblemSource
+from wsjc_desktop.domain.fields import PROBLEM, Field, FieldKind, RecordSpec, spec_for
 from wsjc_desktop.domain.validation import parse_date
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import records
+from wsjc_desktop.services import records, rules
 from wsjc_desktop.services.display import format_date
 from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.actions import run_action
@@ -87,10 +88,56 @@ def fit_editors(dialog: RecordDialog, ctx: AppContext, values: Mapping[str, Any]
             replacement = CheckListEditor(fld, choices)
         else:
             keep = int(current) if isinstance(current, int) else None
-            replacement = ComboEditor(fld, record_choices(ctx.db, fld.ref, keep=keep))
+            combo_editor = ComboEditor(fld, record_choices(ctx.db, fld.ref, keep=keep))
+            # long titles: the form keeps its width, the list shows them whole
+            combo_editor.combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo_editor.combo.setMinimumContentsLength(24)
+            combo_editor.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            replacement = combo_editor
         _swap(dialog, name, replacement)
         if current is not None:
             replacement.set(current)
+    if dialog.spec.table == PROBLEM.table:
+        _follow_choices(dialog)
+
+
+def _row_widgets(dialog: RecordDialog, name: str) -> list[QWidget]:
+    """The input of a field's row (its cell) and its label."""
+    widget = dialog.editors[name].widget
+    cell = widget.parentWidget()
+    labels = [label for label in dialog.findChildren(QLabel) if label.buddy() is widget]
+    return [w for w in (cell, *labels) if w is not None]
+
+
+def _follow_choices(dialog: RecordDialog) -> None:
+    """A problem's form shows the link its 发现来源 and its 交办方式 call for, not all seven."""
+    editors = dialog.editors
+
+    def chosen(name: str) -> str | None:
+        editor = editors.get(name)
+        value = editor.get() if editor is not None else None
+        return str(getattr(value, "value", value)) if value else None
+
+    def update(*_args: Any) -> None:
+        source, how = chosen("source"), chosen("handoff")
+        shown = {rules.PROBLEM_SOURCE_FIELDS.get(ProblemSource.parse(source)) if source else None}
+        if how:
+            shown |= {rules.PROBLEM_HANDOFF_FIELDS[ProblemHandoff.parse(how)], "handed_on"}
+        for name in (
+            *rules.PROBLEM_SOURCE_FIELDS.values(),
+            *rules.PROBLEM_HANDOFF_FIELDS.values(),
+            "handed_on",
+        ):
+            if name in editors:
+                for widget in _row_widgets(dialog, name):
+                    widget.setVisible(name in shown)
+
+    for name in ("source", "handoff"):
+        if name in editors:
+            editors[name].on_change(update)
+    update()
 
 
 def _swap(dialog: RecordDialog, name: str, editor: ComboEditor | CheckListEditor) -> None:
@@ -247,10 +294,13 @@ class HandOffDialog(_SmallDialog):
         if table is None:
             self.target.addItem("保存后生成一份廉情抄告单草稿，发出时编发文号", None)
             return
-        unit_id = self.problem.get("unit_id") if table != "talks" else None
+        self.deadline.setPlaceholderText(
+            "不填：按廉情提醒的反馈期限" if table in (None, "alert_notices") else "不填：不设整改期限"
+        )
+        unit_id = self.problem.get("unit_id")  # a talk is the unit's when it talked with its cadres
         choices = record_choices(self.ctx.db, table, unit_id=unit_id if isinstance(unit_id, int) else None)
         if not choices:
-            self.target.addItem("（没有可选的记录）", None)
+            self.target.addItem("（本单位没有可选的记录）", None)
         for record_id, label in choices:
             self.target.addItem(label, record_id)
         linked = {"alert_notices": "notice_id", "talks": "handoff_talk_id", "clues": "handoff_clue_id"}[table]
