@@ -242,7 +242,10 @@ def test_a_clue_handoff_waits_for_the_clue(db: Database, world: tuple[int, int, 
         clue_id,
         {"stage": ClueStage.CLOSED, "closed_on": date(2026, 6, 5), "form": FourForms.FIRST},
     )
-    # the clue's closing is read when the problem is next written (its rules derive the status)
+    with db.uow() as uow:  # what the clue register runs when a clue moves
+        assert problems.sync_with_clue(uow.session, clue_id) == [problem_id]
+        uow.commit()
+    assert status(db, problem_id) is ProblemStatus.RECTIFIED
     problems.close(db, problem_id, closed_on=date(2026, 6, 10), member_id=None, note="线索已办结")
     steps = problems.path(db, problem_id, date(2026, 6, 15))
     assert steps[2].text == "线索办结，第一种形态" and steps[2].on == date(2026, 6, 5) and steps[2].done
@@ -301,3 +304,23 @@ def test_sync_leaves_closed_and_other_problems_alone(db: Database, world: tuple[
     )
     assert status(db, other) is ProblemStatus.FOUND
     assert status(db, problem_id) is ProblemStatus.RECTIFIED
+
+
+def test_a_problem_found_in_a_talk_names_it(db: Database) -> None:
+    unit_id = unit(db, "区审计局")
+    someone = cadre(db, unit_id, "赵六")
+    talk_id = records.create(
+        db,
+        "talks",
+        {"held_on": date(2026, 3, 2), "kind": "heart_to_heart", "cadre_ids": [someone], "reason": "谈心谈话"},
+    )
+    problem_id = problem(db, unit_id, source="talk", talk_id=talk_id, description="借用下属单位车辆")
+    (found, *_rest) = problems.path(db, problem_id, date(2026, 6, 15))
+    assert (found.stage, found.text, found.table, found.record_id) == (
+        "发现",
+        "谈话发现：2026年3月2日 “谈心谈话”",
+        "talks",
+        talk_id,
+    )
+    other = problem(db, unit_id, source="patrol", description="巡察反馈：“三重一大”决策程序不规范")
+    assert problems.path(db, other, date(2026, 6, 15))[0].text == "巡视巡察反馈发现"

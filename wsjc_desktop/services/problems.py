@@ -218,6 +218,32 @@ def sync_with_notice(session: Session, notice_id: int) -> list[int]:
     return changed
 
 
+def sync_with_clue(session: Session, clue_id: int) -> list[int]:
+    """:func:`sync_with_notice` for the problems passed on as this clue: 待验收 once it is 办结
+    (for the clue register to call when a clue's stage moves)."""
+    session.flush()
+    clue = session.get(m.Clue, clue_id)
+    if clue is None:
+        return []
+    changed = []
+    found = session.scalars(
+        select(m.Problem).where(
+            m.Problem.handoff_clue_id == clue_id,
+            m.Problem.handoff == ProblemHandoff.CLUE,
+            m.Problem.deleted_at.is_(None),
+        )
+    )
+    for problem in found:
+        status = problem_rules.derive_status(
+            closed_on=problem.closed_on, handoff=problem.handoff, clue_stage=clue.stage
+        )
+        if problem.status != status:
+            problem.status = status
+            changed.append(problem.id)
+    session.flush()
+    return changed
+
+
 # --- 验收销号 ------------------------------------------------------------------------------------
 
 

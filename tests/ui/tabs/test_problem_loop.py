@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -176,7 +177,7 @@ def test_inspection_to_closed_problem(window: MainWindow, logged_in: int, qtbot:
     assert page.reopen_button.isEnabled() and not page.handoff_button.isEnabled()
 
 
-def test_a_refused_closing_says_why(window: MainWindow, logged_in: int, qtbot: QtBot) -> None:
+def test_a_refused_closing_says_why_keyboard_only(window: MainWindow, logged_in: int, qtbot: QtBot) -> None:
     """A problem handed off by a notice with no feedback yet cannot be closed; the message says so."""
     db = window.ctx.db
     unit_id = unit(db, "区审计局")
@@ -196,7 +197,8 @@ def test_a_refused_closing_says_why(window: MainWindow, logged_in: int, qtbot: Q
     assert isinstance(page, ProblemsTab)
     assert page.select_id(problem_id)
     answer_modals(lambda d: d.accept(), lambda d: d.reject())  # 交办 a new notice; don't open it
-    page.handoff_button.click()
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)  # 交办…
     qtbot.waitUntil(lambda: column_texts(page, "status") == ["已交办"])
     messages: list[str] = []
 
@@ -205,6 +207,9 @@ def test_a_refused_closing_says_why(window: MainWindow, logged_in: int, qtbot: Q
         click_accept(box)
 
     answer_modals(lambda d: d.accept(), refused)
-    page.close_button.click()
+    window.activateWindow()  # back from the dialogs: shortcuts reach the active window
+    qtbot.waitUntil(window.isActiveWindow)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # 验收销号…
     assert messages == ["交办的廉情提醒尚未收到整改反馈，不能验收销号。请先登记整改反馈。"]
     assert records.get(db, "problems", problem_id)["status"] is ProblemStatus.ASSIGNED
