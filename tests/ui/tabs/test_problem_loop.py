@@ -176,6 +176,13 @@ def test_inspection_to_closed_problem(window: MainWindow, logged_in: int, qtbot:
     assert "发现问题1个，已销号1个（销号率100%），逾期0个" in plain(page.summary_label.text())
     assert page.reopen_button.isEnabled() and not page.handoff_button.isEnabled()
 
+    # the step 发现 links to the inspection: it opens in its tab
+    found = page.path_panel.step_labels[0]
+    assert f'href="inspections:{inspection_id}"' in found.text()
+    found.linkActivated.emit(f"inspections:{inspection_id}")
+    assert window.tabs.currentWidget() is inspections
+    assert inspections.selected_id() == inspection_id
+
 
 def test_a_refused_closing_says_why_keyboard_only(window: MainWindow, logged_in: int, qtbot: QtBot) -> None:
     """A problem handed off by a notice with no feedback yet cannot be closed; the message says so."""

@@ -7,10 +7,11 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -32,6 +33,9 @@ from wsjc_desktop.ui.record_tab import RecordTab
 
 #: The tables whose changes move a problem's path (its notice's feedback, a clue's closing …).
 PATH_TABLES = ("problems", "alert_notices", "rectifications", "talks", "clues", "inspections", "members")
+
+#: The records a step links to (they open in their own tab).
+LINKED_TABLES = ("inspections", "meetings", "talks", "clues", "alert_notices")
 
 DONE_COLOR, PENDING_COLOR, LATE_COLOR = "#2c3e50", "#95a5a6", "#c0392b"
 
@@ -92,7 +96,7 @@ class PathPanel(QWidget):
         mark = "●" if step.done else "○"
         when = format_date(step.on) if step.on else "&nbsp;" * 10  # the width of a date
         text = escape(step.text)
-        if step.table and step.record_id is not None and step.table in ("alert_notices", "talks", "clues"):
+        if step.table in LINKED_TABLES and step.record_id is not None:
             text = f'<a href="{step.table}:{step.record_id}">{text}</a>'
         weight = "bold" if step.done else "normal"
         return (
@@ -272,6 +276,18 @@ class ProblemsTab(FittedForms, RecordTab):
         if not confirm(self, "撤销销号", "撤销该问题的验收销号？\n\n问题将回到销号前的状态。"):
             return
         run_action(self, lambda: problems.reopen(self.ctx.db, record_id), title="无法撤销销号")
+
+    def extend_context_menu(self, menu: QMenu) -> None:
+        menu.addSeparator()
+        for button, slot in (
+            (self.handoff_button, self.hand_off_selected),
+            (self.close_button, self.close_selected),
+            (self.reopen_button, self.reopen_selected),
+        ):
+            action = QAction(button.text().replace("&", ""), menu)
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(slot)
+            menu.addAction(action)
 
     def can_export(self) -> bool:
         return True  # the ledger itself may not be there yet: export_view says so
