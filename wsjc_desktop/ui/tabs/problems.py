@@ -204,7 +204,7 @@ class ProblemsTab(FittedForms, RecordTab):
         found = problems.summary(self.ctx.db, self.ctx.today, year=flt.year, unit_id=flt.unit_id)
         when = f"{flt.year}年" if flt.year is not None else "历年"
         where = self.ctx.lookups.name("units", flt.unit_id) if flt.unit_id is not None else ""
-        rate = f"（销号率{found.closed * 100 // found.found}%）" if found.found else ""
+        rate = f"（销号率{round(found.closed * 100 / found.found)}%）" if found.found else ""
         self.summary_label.setText(
             f"{where}{when}发现问题{found.found}个，已销号{found.closed}个{rate}，"
             f"<span style='color:{LATE_COLOR if found.overdue else DONE_COLOR}'>逾期{found.overdue}个</span>"
