@@ -15,6 +15,7 @@ from tests.ui.conftest import TODAY
 from tests.ui.modal import answer_modals, click_accept, type_text
 from wsjc_desktop.domain.enums import NoticeStatus, ProblemHandoff, ProblemStatus
 from wsjc_desktop.services import notices, records
+from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialogs.problem_forms import NEW_NOTICE, CloseDialog, HandOffDialog
 from wsjc_desktop.ui.forms import ComboEditor, LineEditor, RecordDialog, TextEditor
 from wsjc_desktop.ui.main_window import MainWindow
@@ -220,3 +221,22 @@ def test_a_refused_closing_says_why_keyboard_only(window: MainWindow, logged_in:
     qtbot.keyClick(page.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # 验收销号…
     assert messages == ["交办的廉情提醒尚未收到整改反馈，不能验收销号。请先登记整改反馈。"]
     assert records.get(db, "problems", problem_id)["status"] is ProblemStatus.ASSIGNED
+
+
+def test_a_date_that_does_not_read_is_said_in_the_dialog(ctx: AppContext, qtbot: QtBot) -> None:
+    dialog = CloseDialog(ctx, {"description": "会议费列支不规范"})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    edit = dialog.findChild(QLineEdit, "closed_on")
+    edit.clear()
+    type_text(edit, "2026-13-40")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.error.isVisible() and "销号日期" in dialog.error.text()
+    edit.clear()
+    dialog.accept()
+    assert dialog.isVisible() and dialog.error.text() == "请填写销号日期。"
+    type_text(edit, "2026-06-15")
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert dialog.values()[0] == TODAY
