@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.support.builders import agency_code, unit
+from tests.support.builders import agency_code, cadre, unit
 from tests.ui.conftest import TODAY
 from tests.ui.modal import answer_modals, click_accept, type_text
 from wsjc_desktop.domain.enums import NoticeStatus, ProblemHandoff, ProblemStatus
@@ -240,3 +240,47 @@ def test_a_date_that_does_not_read_is_said_in_the_dialog(ctx: AppContext, qtbot:
     dialog.accept()
     assert not dialog.isVisible()
     assert dialog.values()[0] == TODAY
+
+
+def test_hand_off_by_a_talk_of_the_units_cadre(window: MainWindow, logged_in: int, qtbot: QtBot) -> None:
+    db = window.ctx.db
+    audit, stats = unit(db, "区审计局"), unit(db, "区统计局")
+    ours = cadre(db, audit, "赵六")
+    theirs = cadre(db, stats, "钱七")
+    talk = records.create(
+        db, "talks", {"held_on": TODAY, "kind": "reminder", "cadre_ids": [ours], "reason": "公车使用提醒谈话"}
+    )
+    records.create(
+        db, "talks", {"held_on": TODAY, "kind": "integrity", "cadre_ids": [theirs], "reason": "廉政谈话"}
+    )
+    problem_id = records.create(
+        db,
+        "problems",
+        {
+            "found_on": TODAY,
+            "unit_id": audit,
+            "description": "公车使用登记不规范",
+            "category": "conduct",
+            "severity": "minor",
+            "source": "other",
+        },
+    )
+    page = tab(window, "问题台账", qtbot)
+    assert isinstance(page, ProblemsTab)
+    assert page.select_id(problem_id)
+    offered: list[str] = []
+
+    def by_talk(dialog: QWidget) -> None:
+        assert isinstance(dialog, HandOffDialog)
+        dialog.how.setCurrentIndex(dialog.how.findText("谈话提醒"))
+        offered.extend(dialog.target.itemText(i) for i in range(dialog.target.count()))
+        dialog.accept()
+
+    answer_modals(by_talk)
+    page.handoff_button.click()
+    assert offered == ["2026-06-15 公车使用提醒谈话"]  # the unit's talks only
+    qtbot.waitUntil(lambda: column_texts(page, "status") == ["整改中"])
+    row = records.get(db, "problems", problem_id)
+    assert (row["handoff"], row["handoff_talk_id"], row["handed_on"]) == (ProblemHandoff.TALK, talk, TODAY)
+    assert page.path_panel.texts()[1] == "交办 以谈话提醒交办：2026年6月15日 “公车使用提醒谈话”"
+    assert page.close_button.isEnabled()
