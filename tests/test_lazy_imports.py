@@ -184,7 +184,9 @@ def test_dashboard_window_opens_without_heavy_modules(demo_db: Path, tmp_path: P
     assert set(report["after"]) == DASHBOARD_DEFERRED | set(ORM)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("tab", ["监督单位", "廉政档案", "廉情提醒", "列席会议", "谈话记录"])
+@pytest.mark.parametrize(
+    "tab", ["监督单位", "廉政档案", "廉情提醒", "列席会议", "谈话记录", "监督检查", "问题台账"]
+)
 def test_register_tab_opens_without_heavy_modules(demo_db: Path, tmp_path: Path, tab: str) -> None:
     report, importtime = probe(demo_db, tab, tmp_path)
 

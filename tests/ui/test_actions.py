@@ -359,6 +359,13 @@ ALLOWED: dict[tuple[str, str], Allowed] = {
     ("tabs/dashboard.py", "DashboardTab._show_exchange"): Allowed(
         1, KEEP, "drawing the 工作台: the problem is shown in the 数据交换 card, not a box"
     ),
+    # 问题台账 (issue 19): a date of 交办 / 验收销号 that does not read, said in the dialog
+    ("dialogs/problem_forms.py", "HandOffDialog.accept"): Allowed(
+        1, KEEP, "a bad 交办日期 or 整改期限: said in the dialog, which stays open"
+    ),
+    ("dialogs/problem_forms.py", "CloseDialog.accept"): Allowed(
+        1, KEEP, "a bad 销号日期: said in the dialog, which stays open"
+    ),
 }
 
 

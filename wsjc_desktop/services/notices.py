@@ -190,6 +190,7 @@ def record_feedback(db: Database, notice_id: int, values: Mapping[str, Any]) -> 
             notice.status = NoticeStatus.RECTIFIED
         elif notice.status == NoticeStatus.ISSUED:
             notice.status = NoticeStatus.FED_BACK
+        _follow_problems(uow.session, notice_id)
         uow.commit()
     return rect_id
 
@@ -202,7 +203,15 @@ def mark_rectified(db: Database, notice_id: int) -> None:
         if not any(r.deleted_at is None for r in notice.rectifications):
             raise UserError("尚未登记整改反馈，请先登记反馈再标记已整改。")
         notice.status = NoticeStatus.RECTIFIED
+        _follow_problems(uow.session, notice_id)
         uow.commit()
+
+
+def _follow_problems(session: Session, notice_id: int) -> None:
+    """The problems handed off by this notice take its new status (问题发现台账)."""
+    from wsjc_desktop.services.problems import sync_with_notice
+
+    sync_with_notice(session, notice_id)
 
 
 def find_by_number(db: Database, text: str) -> int | None:

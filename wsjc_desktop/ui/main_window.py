@@ -55,6 +55,8 @@ TAB_FOR_TABLE = {
     "alert_notices": "廉情提醒",
     "meetings": "列席会议",
     "talks": "谈话记录",
+    "inspections": "监督检查",
+    "problems": "问题台账",
 }
 
 
@@ -66,6 +68,8 @@ REGISTER_TABS = (
     ("廉情提醒", "wsjc_desktop.ui.tabs.notices", "NoticesTab"),
     ("列席会议", "wsjc_desktop.ui.tabs.meetings", "MeetingsTab"),
     ("谈话记录", "wsjc_desktop.ui.tabs.talks", "TalksTab"),
+    ("监督检查", "wsjc_desktop.ui.tabs.inspections", "InspectionsTab"),
+    ("问题台账", "wsjc_desktop.ui.tabs.problems", "ProblemsTab"),
 )
 
 
