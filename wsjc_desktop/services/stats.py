@@ -46,6 +46,7 @@ from wsjc_desktop.services.stats_activity import (
     unit_activity,
 )
 from wsjc_desktop.services.stats_figures import (
+    DERIVED,
     FIGURE_BY_KEY,
     FIGURES,
     FIGURES_BY_SOURCE,
@@ -53,8 +54,10 @@ from wsjc_desktop.services.stats_figures import (
     SECTION_CLUES,
     SECTION_DISCIPLINE,
     SECTION_FILES,
+    SECTION_INSPECTIONS,
     SECTION_MEETINGS,
     SECTION_NOTICES,
+    SECTION_PROBLEMS,
     SECTION_REPLIES,
     SECTION_TALKS,
     SECTIONS,
@@ -64,6 +67,7 @@ from wsjc_desktop.services.stats_figures import (
     FigureDef,
     Period,
     Test,
+    agenda_topics,
     cn_date,
     figure,
     people,
@@ -75,6 +79,7 @@ from wsjc_desktop.services.stats_report import (
     Report,
     TraceRow,
     cn_count,
+    percent,
     sentences,
 )
 from wsjc_desktop.services.stats_sql import (
@@ -96,6 +101,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CN_DIGITS",
+    "DERIVED",
     "FIGURES",
     "FIGURES_BY_SOURCE",
     "FIGURE_BY_KEY",
@@ -105,8 +111,10 @@ __all__ = [
     "SECTION_CLUES",
     "SECTION_DISCIPLINE",
     "SECTION_FILES",
+    "SECTION_INSPECTIONS",
     "SECTION_MEETINGS",
     "SECTION_NOTICES",
+    "SECTION_PROBLEMS",
     "SECTION_REPLIES",
     "SECTION_TALKS",
     "SERIES",
@@ -129,12 +137,14 @@ __all__ = [
     "Test",
     "TraceRow",
     "activity",
+    "agenda_topics",
     "cn_count",
     "cn_date",
     "compute",
     "figure",
     "monthly_activity",
     "people",
+    "percent",
     "runner",
     "sentences",
     "sql_params",
