@@ -4,8 +4,10 @@ service, in ``wsjc-desktop stats --json`` (a real subprocess) and in the year-en
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -347,3 +349,21 @@ def test_stats_json_on_the_command_line(db: Database, world: dict[str, int]) -> 
     assert data["figures"]["problems.closing_rate"]["unit"] == "%"
     assert data["figures"]["inspections.unannounced"]["label"] == "开展明察暗访（次）"
     assert any("核查预警1起" in s for s in data["sentences"])
+
+
+def test_the_year_end_pdf_prints_them(db: Database, world: dict[str, int], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.printing.conftest import all_text, read_pdf, squash
+
+    report = stats.compute(db, YEAR, today=TODAY)
+    out = tmp_path / "统计.pdf"
+    yearend.export_pdf(db, report, out)
+    text = squash(all_text(read_pdf(out)))
+    for heading in ("监督检查", "问题整改"):
+        assert heading in text
+    assert "开展明察暗访（次）" in text and "销号率（%）" in text and "处于影响期内（人次）" in text
+    assert "核查预警1起" in text and "销号率40%" in text
+    assert "40%" in text.replace("销号率40%", "")  # the rate is printed as a percentage in its table
+    if os.environ.get("WSJC_SCREENSHOTS"):
+        import shutil
+
+        shutil.copy(out, Path(os.environ["WSJC_SCREENSHOTS"]) / "year.pdf")
