@@ -76,6 +76,11 @@ def close_problem(db: Database, problem_id: int, day: str, by: int) -> None:
 
 @pytest.fixture
 def world(db: Database) -> dict[str, int]:
+    return build_world(db)
+
+
+def build_world(db: Database) -> dict[str, int]:
+    """Two units, three cadres, two members and a year of the loop's work, each count known."""
     agency_code(db)
     ids: dict[str, int] = {}
     ids["fin"] = fin = unit(db, "区财政局", short_name="财政局", sort_order=1)
