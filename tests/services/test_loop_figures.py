@@ -365,7 +365,7 @@ def test_the_year_end_pdf_prints_them(db: Database, world: dict[str, int], tmp_p
     text = squash(all_text(read_pdf(out)))
     for heading in ("监督检查", "问题整改"):
         assert heading in text
-    assert "开展明察暗访（次）" in text and "销号率（%）" in text and "处于影响期内（人次）" in text
+    assert "开展明察暗访（次）" in text and "销号率（%）" in text and "处于处分或处理影响期内（人次）" in text
     assert "核查预警1起" in text and "销号率40%" in text
     assert "40%" in text.replace("销号率40%", "")  # the rate is printed as a percentage in its table
     if os.environ.get("WSJC_SCREENSHOTS"):

@@ -474,7 +474,7 @@ def _definitions() -> list[FigureDef]:
         parts = (f"discipline.form.{form}", "talks.first_form") if form == 1 else (f"discipline.form.{form}",)
         add(
             f"four_forms.{form}",
-            f"{form_label}（人次，含谈话）" if form == 1 else f"运用{form_label}（人次）",
+            f"运用{form_label}（人次{'，含谈话' if form == 1 else ''}）",
             SECTION_DISCIPLINE,
             "discipline",
             "人次",
@@ -483,7 +483,7 @@ def _definitions() -> list[FigureDef]:
     # a state, not the period's work: records whose 影响期 covers the period's end (or today)
     add(
         "sanctions.in_effect",
-        "处于影响期内（人次）",
+        "处于处分或处理影响期内（人次）",
         SECTION_DISCIPLINE,
         "sanctions",
         "人次",
