@@ -7,7 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.support.builders import AGENCY_CODE, agency_code, cadre, unit
+from tests.support.builders import AGENCY_CODE, agency_code, cadre, member, unit
+from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain import problem_rules
 from wsjc_desktop.domain.enums import CadreRank, CadreStatus, NoticeKind, RectificationStatus
 from wsjc_desktop.services import notices, records, settings
 from wsjc_desktop.services.todo import (
@@ -361,3 +363,163 @@ def test_the_lists_stale_files_follow_the_dossiers_rule(demo: Database, today: d
         assert conn.execute(fresh_by_section).fetchone()[0], "some files are fresh through a section only"
     assert {item.record_id: item.count for item in got.items} == expected
     assert got.people == sum(expected.values())
+
+
+# --- the supervision loop (issue 19) ----------------------------------------------------------
+
+
+def _clue(db: Database, received: str, **values: object) -> int:
+    return records.create(
+        db,
+        "clues",
+        {
+            "received_on": received,
+            "source": "petition",
+            "summary": values.pop("summary", "反映违规发放津补贴"),
+            "disposal": "pending",
+            **values,
+        },
+    )
+
+
+def test_clues_near_or_past_their_stage_limit(db: Database) -> None:
+    """Limits 7/15/60 days: yellow past half of the stage's limit, red past it."""
+    finance = unit(db, "区财政局", short_name="财政局")
+    li = member(db, "李明")
+    red = _clue(db, "2026-11-10", unit_id=finance, summary="反映公车私用问题", handler_id=li, supervised=True)
+    yellow = _clue(db, "2026-11-01", stage="assessing", stage_since="2026-11-14")
+    far = _clue(db, "2026-10-01", stage="disposing", stage_since="2026-10-20", summary="一" * 30)
+    _clue(db, "2026-11-21")  # green
+    _clue(db, "2026-01-05", stage="closed", stage_since="2026-02-01", form="none")  # 办结: no light
+    records.delete(db, "clues", _clue(db, "2026-09-01"))  # red, but in the recycle bin
+
+    section = sections(db)[TodoKind.CLUES_DUE]
+    assert [(i.table, i.record_id) for i in section.items] == [
+        ("clues", red),
+        ("clues", yellow),
+        ("clues", far),
+    ]
+    assert [i.text for i in section.items] == [
+        "问题线索“反映公车私用问题”登记超期5天（督办）",
+        "问题线索“反映违规发放津补贴”研判剩7天",
+        f"问题线索“{'一' * 19}…”处置剩27天",
+    ]
+    assert [i.severity for i in section.items] == [Severity.OVERDUE, Severity.DUE_SOON, Severity.DUE_SOON]
+    assert section.items[0].tip == "涉及：财政局；主办人：李明；督办；本阶段期限：11月17日"
+    assert (section.severity, section.count_text) == (Severity.OVERDUE, "3 件")
+    # a longer 登记 limit: the first is only yellow now, with 3 days left
+    settings.set_many(db, {"clues.stage_days": {"registered": 15, "assessing": 15, "disposing": 60}})
+    first = sections(db)[TodoKind.CLUES_DUE].items
+    assert [i.text for i in first][:2] == [
+        "问题线索“反映公车私用问题”登记剩3天（督办）",
+        "问题线索“反映违规发放津补贴”研判剩7天",
+    ]
+    assert {i.severity for i in first} == {Severity.DUE_SOON}
+
+    # the plain SQL's light is problem_rules.light's, clue by clue and day by day
+    settings.set_many(db, {}, cleared=["clues.stage_days"])
+    with db.read() as uow:
+        clues = list(uow.session.query(m.Clue).filter(m.Clue.deleted_at.is_(None)))
+    for day in (date(2026, 11, 5), date(2026, 11, 14), date(2026, 11, 18), TODAY, date(2026, 12, 25)):
+        listed = {i.record_id: i.severity for i in sections(db, day)[TodoKind.CLUES_DUE].items}
+        for clue in clues:
+            light = problem_rules.light(clue.stage, clue.stage_since, day)
+            expected = {
+                problem_rules.Light.RED: Severity.OVERDUE,
+                problem_rules.Light.YELLOW: Severity.DUE_SOON,
+            }
+            assert listed.get(clue.id) == (expected.get(light) if light else None), (clue.id, day)
+
+
+def _problem(db: Database, unit_id: int, found: str, **values: object) -> int:
+    return records.create(
+        db,
+        "problems",
+        {
+            "found_on": found,
+            "unit_id": unit_id,
+            "category": "finance",
+            "severity": "minor",
+            "source": "other",
+            "description": values.pop("description", "差旅费报销审核不严"),
+            **values,
+        },
+    )
+
+
+def test_problems_past_their_deadline(db: Database) -> None:
+    finance = unit(db, "区财政局", short_name="财政局")
+    health = unit(db, "区卫生健康委员会", short_name="区卫健委")
+    late = _problem(db, finance, "2026-10-01", deadline="2026-11-12")
+    later = _problem(db, health, "2026-10-01", deadline="2026-11-20", description="公务接待超标准")
+    _problem(db, finance, "2026-10-01", deadline="2026-11-22")  # due today: not yet overdue
+    _problem(db, finance, "2026-10-01")  # no deadline
+    closed = _problem(db, finance, "2026-09-01", deadline="2026-10-01")
+    with db.uow() as uow:  # 验收销号 (the fields are the program's)
+        problem = uow.session.get(m.Problem, closed)
+        assert problem is not None
+        problem.closed_on = date(2026, 10, 1)
+        problem.status = problem_rules.derive_status(closed_on=problem.closed_on, handoff=None)
+        uow.commit()
+    records.delete(db, "problems", _problem(db, finance, "2026-10-01", deadline="2026-10-02"))
+
+    section = sections(db)[TodoKind.PROBLEMS_OVERDUE]
+    assert [(i.table, i.record_id) for i in section.items] == [("problems", late), ("problems", later)]
+    assert [i.text for i in section.items] == [
+        "财政局：“差旅费报销审核不严”问题整改逾期10天",
+        "区卫健委：“公务接待超标准”问题整改逾期2天",
+    ]
+    assert {i.severity for i in section.items} == {Severity.OVERDUE}
+    assert section.count_text == "2 个"
+    # the plain SQL is problem_rules.is_overdue, problem by problem
+    with db.read() as uow:
+        problems = list(uow.session.query(m.Problem).filter(m.Problem.deleted_at.is_(None)))
+    for day in (date(2026, 11, 12), date(2026, 11, 13), TODAY, date(2026, 11, 23)):
+        listed = {i.record_id for i in sections(db, day)[TodoKind.PROBLEMS_OVERDUE].items}
+        assert listed == {p.id for p in problems if problem_rules.is_overdue(p.status, p.deadline, day)}, day
+
+
+def test_months_of_a_rectification_period_without_its_monthly_check(db: Database) -> None:
+    finance = unit(
+        db, "区财政局", sort_order=1, rectification_from="2026-08-15", rectification_to="2027-03-01"
+    )
+    health = unit(
+        db,
+        "区卫生健康委员会",
+        short_name="区卫健委",
+        sort_order=2,
+        rectification_from="2026-01-01",
+        rectification_to="2026-03-31",
+    )
+    unit(db, "区档案馆", in_scope=False, rectification_from="2026-01-01")  # out of scope
+    unit(db, "区教育局", rectification_from="2026-12-01")  # not begun
+
+    def check(day: str, units: list[int], kind: str = "rectification") -> int:
+        return records.create(
+            db,
+            "inspections",
+            {"started_on": day, "kind": kind, "unit_ids": units, "title": "巡视整改落实情况"},
+        )
+
+    check("2026-08-20", [finance])
+    check("2026-10-09", [finance, health])
+    check("2026-09-10", [finance], kind="routine")  # another kind does not count
+    records.delete(db, "inspections", check("2026-11-02", [finance]))
+    check("2026-01-10", [health])
+    check("2026-03-30", [health])
+
+    section = sections(db)[TodoKind.RECTIFICATION_CHECKS]
+    assert [i.text for i in section.items] == [
+        "区财政局2026年9月未开展巡视巡察整改监督",
+        "区财政局2026年11月未开展巡视巡察整改监督",
+        "区卫健委2026年2月未开展巡视巡察整改监督",
+    ]
+    assert [(i.table, i.record_id) for i in section.items] == [("units", finance)] * 2 + [("units", health)]
+    assert [i.severity for i in section.items] == [Severity.OVERDUE, Severity.DUE_SOON, Severity.OVERDUE]
+    assert section.count_text == "3 个月"
+    assert section.items[0].tip == "整改期：8月15日至2027年3月1日"
+    # November's check done: only the past gaps remain
+    check("2026-11-20", [finance])
+    assert len(sections(db)[TodoKind.RECTIFICATION_CHECKS].items) == 2
+    # before the period began, nothing is due
+    assert sections(db, date(2025, 12, 31))[TodoKind.RECTIFICATION_CHECKS].total == 0

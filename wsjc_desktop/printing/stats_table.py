@@ -27,6 +27,7 @@ LEADING = 18.0  # 小4号 in a dense table: one and a half lines
 class StatsItem:
     label: str  # 谈话人次（合计）
     value: int
+    text: str = ""  # printed instead of the number when given, e.g. “40%”
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ def render_stats(values: StatsValues, out: Output, fonts: FontSet | None = None)
 
 def _section_table(section: StatsSection) -> Table:
     rows = [Row([label(h, role="hei", shade=True) for h in HEADERS])]
-    rows += [Row([Cell(item.label), Cell(str(item.value), align="center")]) for item in section.items]
+    rows += [
+        Row([Cell(item.label), Cell(item.text or str(item.value), align="center")]) for item in section.items
+    ]
     widths = [TYPE_WIDTH - VALUE_WIDTH, VALUE_WIDTH]
     return Table(widths, rows, header=1, size=SMALL_SIZE, leading=LEADING, pad_y=3.0)
 

@@ -14,7 +14,16 @@ Rules (the ones a year-end summary relies on):
 - a notice counts in the period it was issued (drafts never count); 逾期 is judged as of
   ``today``; a notice rectified after its deadline counts as rectified *and* as late;
 - 党廉回复 count 人次 by reply date, one row per person named;
-- 监察对象 are those serving now in units under supervision (not tied to the period).
+- 监察对象 are those serving now in units under supervision (not tied to the period);
+- 监督检查 count by the day they began, once for the group and once for each unit checked;
+  提前把关议题 are the non-empty lines of a 议题前置审查's 议题 (:func:`agenda_topics`);
+- problems and clues count in the period they were found or received; whether a problem was
+  销号 or is 逾期, and whether a clue is past its stage's limit (its light, setting
+  ``clues.stage_days``), is judged on the period's last day, or today if that is earlier; so is
+  whether a sanction's 影响期 covers the day (``sanctions.in_effect``, not tied to the period);
+- derived figures are computed from counted ones: sums (the 四种形态: the first form is the
+  discipline records of that form plus every talk-cadre with a 第一种形态 handling) and rates
+  (the 销号率, whole percent rounded half up).
 
 Where it lives: this module holds :func:`compute`, the entry point, and re-exports the public
 names of the modules it is split into, so callers import everything from here:
@@ -46,6 +55,7 @@ from wsjc_desktop.services.stats_activity import (
     unit_activity,
 )
 from wsjc_desktop.services.stats_figures import (
+    DERIVED,
     FIGURE_BY_KEY,
     FIGURES,
     FIGURES_BY_SOURCE,
@@ -53,8 +63,10 @@ from wsjc_desktop.services.stats_figures import (
     SECTION_CLUES,
     SECTION_DISCIPLINE,
     SECTION_FILES,
+    SECTION_INSPECTIONS,
     SECTION_MEETINGS,
     SECTION_NOTICES,
+    SECTION_PROBLEMS,
     SECTION_REPLIES,
     SECTION_TALKS,
     SECTIONS,
@@ -64,6 +76,7 @@ from wsjc_desktop.services.stats_figures import (
     FigureDef,
     Period,
     Test,
+    agenda_topics,
     cn_date,
     figure,
     people,
@@ -75,6 +88,7 @@ from wsjc_desktop.services.stats_report import (
     Report,
     TraceRow,
     cn_count,
+    percent,
     sentences,
 )
 from wsjc_desktop.services.stats_sql import (
@@ -96,6 +110,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CN_DIGITS",
+    "DERIVED",
     "FIGURES",
     "FIGURES_BY_SOURCE",
     "FIGURE_BY_KEY",
@@ -105,8 +120,10 @@ __all__ = [
     "SECTION_CLUES",
     "SECTION_DISCIPLINE",
     "SECTION_FILES",
+    "SECTION_INSPECTIONS",
     "SECTION_MEETINGS",
     "SECTION_NOTICES",
+    "SECTION_PROBLEMS",
     "SECTION_REPLIES",
     "SECTION_TALKS",
     "SERIES",
@@ -129,12 +146,14 @@ __all__ = [
     "Test",
     "TraceRow",
     "activity",
+    "agenda_topics",
     "cn_count",
     "cn_date",
     "compute",
     "figure",
     "monthly_activity",
     "people",
+    "percent",
     "runner",
     "sentences",
     "sql_params",

@@ -24,10 +24,12 @@ from wsjc_desktop.domain.enums import (
     ClueDisposal,
     DisciplineCategory,
     FirstFormHandling,
+    InspectionKind,
     MeetingType,
     NoticeKind,
     OpinionConclusion,
     OpinionFollowUp,
+    ProblemCategory,
     TalkKind,
 )
 from wsjc_desktop.domain.sanctions import FORM_LABELS
@@ -102,14 +104,17 @@ class Fact(NamedTuple):
 SOURCE_ATTRS: dict[str, tuple[str, ...]] = {
     "talks": ("kind",),
     "talk_persons": ("kind", "rank", "is_leader", "handling"),
-    "meetings": ("type", "major_topics"),
-    "opinions": ("follow_up",),
+    "meetings": ("type", "major_topics", "agenda_topics"),
+    "opinions": ("follow_up", "type"),
     "notices": ("kind", "fed_back", "fed_back_late", "rectified", "rectified_late", "overdue", "occasion"),
     "replies": ("conclusion", "rank"),
-    "clues": ("disposal",),
+    "clues": ("disposal", "stage", "light"),
     "discipline": ("category", "form"),
+    "sanctions": ("category", "form"),
+    "inspections": ("kind",),
+    "problems": ("category", "closed", "overdue"),
     "files": ("built", "updated"),
-    "duty_reports": (),
+    "duty_reports": ("is_leader",),
     "personal_matters": ("checked",),
     "cadres": ("rank", "is_leader", "is_top_leader"),
     "units": (),
@@ -127,6 +132,14 @@ class FigureDef:
     weight: str | None = None  # sum this attribute instead of counting
     distinct: str | None = None  # count distinct values of this attribute
     per_member: bool = True  # whether the source can be split per member
+    #: a figure computed from others after counting, not from facts of its own: the sum of
+    #: ``parts``, or (``ratio``) the percentage numerator/denominator, rounded half up
+    parts: tuple[str, ...] = ()
+    ratio: tuple[str, str] | None = None
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.parts) or self.ratio is not None
 
 
 def _attr(name: str, *values: Any) -> Test:
@@ -144,12 +157,24 @@ def _all(*tests: Test) -> Test:
 
 SECTION_TALKS = "谈话"
 SECTION_MEETINGS = "列席会议"
+SECTION_INSPECTIONS = "监督检查"
 SECTION_NOTICES = "廉情提醒"
+SECTION_PROBLEMS = "问题整改"
 SECTION_REPLIES = "党风廉政意见回复"
 SECTION_CLUES = "问题线索"
 SECTION_DISCIPLINE = "四种形态"
 SECTION_FILES = "廉政档案"
 SECTION_CADRES = "监察对象"
+
+
+def agenda_topics(text: str | None) -> int:
+    """提前把关议题 of a 议题前置审查: the non-empty lines of its 议题 (blank and space-only lines
+    do not count). The SQL of ``stats_sql`` counts the same way; a test keeps them equal."""
+    return sum(1 for line in (text or "").replace("\r", "\n").split("\n") if line.strip(_BLANKS))
+
+
+#: What a line of 议题 may hold and still be empty: spaces, tabs, the full-width space.
+_BLANKS = " \t\u3000"
 
 
 def people(rank: CadreRank) -> str:
@@ -203,6 +228,16 @@ def _definitions() -> list[FigureDef]:
             "人次",
             _attr("handling", handling.value),
         )
+    # every person of a talk recording a 第一种形态 handling counts once (one talk, three cadres:
+    # three 人次); the 四种形态's first form adds these to the discipline records of that form
+    add(
+        "talks.first_form",
+        "谈话中作出第一种形态处理（人次）",
+        SECTION_TALKS,
+        "talk_persons",
+        "人次",
+        _flag("handling"),
+    )
 
     # 列席会议
     add("meetings.count", "参加综合监督单位会议（次）", SECTION_MEETINGS, "meetings", "次")
@@ -224,6 +259,33 @@ def _definitions() -> list[FigureDef]:
         lambda f: int(f.get("major_topics") or 0) > 0,
         weight="major_topics",
     )
+    agenda = MeetingType.AGENDA_REVIEW.value
+    # 提前把关议题: a 议题前置审查's 议题, one a line (agenda_topics), and the 意见建议 raised on them
+    add(
+        "meetings.agenda_review.topics",
+        "提前把关议题（个）",
+        SECTION_MEETINGS,
+        "meetings",
+        "个",
+        _all(_attr("type", agenda), lambda f: int(f.get("agenda_topics") or 0) > 0),
+        weight="agenda_topics",
+    )
+    add(
+        "meetings.agenda_review.opinions",
+        "提前把关议题提出意见（条）",
+        SECTION_MEETINGS,
+        "opinions",
+        "条",
+        _attr("type", agenda),
+    )
+    add(
+        "meetings.liaison",
+        "召开党风廉政建设联络员例会（次）",
+        SECTION_MEETINGS,
+        "meetings",
+        "次",
+        _attr("type", MeetingType.LIAISON.value),
+    )
     add("opinions.count", "提出意见建议（条）", SECTION_MEETINGS, "opinions", "条")
     add(
         "opinions.adopted",
@@ -241,6 +303,26 @@ def _definitions() -> list[FigureDef]:
         "条",
         _attr("follow_up", OpinionFollowUp.IMPLEMENTED.value),
     )
+
+    # 监督检查: by the day it began; one inspection of three units counts once for the group and
+    # once for each unit
+    add("inspections.count", "开展监督检查（次）", SECTION_INSPECTIONS, "inspections", "次")
+    for inspection_kind in InspectionKind:
+        add(
+            f"inspections.kind.{inspection_kind.value}",
+            f"监督检查·{inspection_kind.label}（次）",
+            SECTION_INSPECTIONS,
+            "inspections",
+            "次",
+            _attr("kind", inspection_kind.value),
+        )
+    for key, label, kind_, measure in (
+        ("inspections.unannounced", "开展明察暗访（次）", InspectionKind.UNANNOUNCED, "次"),
+        ("inspections.alert_checks", "核查预警（起）", InspectionKind.ALERT_CHECK, "起"),
+        ("inspections.stationed", "开展驻点监督（次）", InspectionKind.STATIONED, "次"),
+        ("inspections.rectification", "开展巡视巡察整改监督（次）", InspectionKind.RECTIFICATION, "次"),
+    ):
+        add(key, label, SECTION_INSPECTIONS, "inspections", measure, _attr("kind", kind_.value))
 
     # 廉情提醒
     add("notices.issued", "发出廉情提醒（份）", SECTION_NOTICES, "notices", "份")
@@ -293,6 +375,31 @@ def _definitions() -> list[FigureDef]:
         distinct="occasion",
     )
 
+    # 问题整改 (问题发现台账): problems found in the period; of those, the ones 验收销号 by the
+    # period's end (or today, if earlier) and the ones 逾期 then (problem_rules.overdue_sql)
+    add("problems.found", "发现问题（个）", SECTION_PROBLEMS, "problems", "个")
+    add("problems.closed", "已验收销号（个）", SECTION_PROBLEMS, "problems", "个", _flag("closed"))
+    add(
+        "problems.closing_rate",
+        "销号率（%）",
+        SECTION_PROBLEMS,
+        "problems",
+        "%",
+        _flag("closed"),
+        ratio=("problems.closed", "problems.found"),
+    )
+    add("problems.overdue", "逾期未整改（个）", SECTION_PROBLEMS, "problems", "个", _flag("overdue"))
+    for category_ in ProblemCategory:
+        what = "其他问题" if category_ is ProblemCategory.OTHER else f"{category_.label}方面问题"
+        add(
+            f"problems.category.{category_.value}",
+            f"{what}（个）",
+            SECTION_PROBLEMS,
+            "problems",
+            "个",
+            _attr("category", category_.value),
+        )
+
     # 党风廉政意见回复
     add("replies.person_times", "出具党风廉政意见回复（人次）", SECTION_REPLIES, "replies", "人次")
     for conclusion in OpinionConclusion:
@@ -325,6 +432,10 @@ def _definitions() -> list[FigureDef]:
             "件",
             _attr("disposal", disposal.value),
         )
+    # of the clues received in the period: 办结 ones, and open ones past their stage's limit as of
+    # the period's end (or today, if earlier): problem_rules.light_sql, setting clues.stage_days
+    add("clues.closed", "已办结（件）", SECTION_CLUES, "clues", "件", _attr("stage", "closed"))
+    add("clues.overdue", "超期未办结（件）", SECTION_CLUES, "clues", "件", _attr("light", "red"))
 
     # 四种形态
     add("discipline.count", "处分及处理（人次）", SECTION_DISCIPLINE, "discipline", "人次")
@@ -346,6 +457,38 @@ def _definitions() -> list[FigureDef]:
             "人次",
             _attr("category", category.value),
         )
+    # 四种形态 by form. The rule, kept simple to explain: the first form is the discipline
+    # records of the first form (第一种形态, 诫勉 …; domain.sanctions.form_of) plus every person of
+    # a talk recording a 第一种形态 handling (talks.first_form: each talk-cadre once); the second
+    # to fourth are the discipline records of that form. A clue 办结 with a form is not counted
+    # again: its handling is recorded as a talk or a discipline record.
+    add(
+        "four_forms.count",
+        "运用“四种形态”批评教育帮助和处理（人次）",
+        SECTION_DISCIPLINE,
+        "discipline",
+        "人次",
+        parts=("discipline.count", "talks.first_form"),
+    )
+    for form, form_label in FORM_LABELS.items():
+        parts = (f"discipline.form.{form}", "talks.first_form") if form == 1 else (f"discipline.form.{form}",)
+        add(
+            f"four_forms.{form}",
+            f"运用{form_label}（人次{'，含谈话' if form == 1 else ''}）",
+            SECTION_DISCIPLINE,
+            "discipline",
+            "人次",
+            parts=parts,
+        )
+    # a state, not the period's work: records whose 影响期 covers the period's end (or today)
+    add(
+        "sanctions.in_effect",
+        "处于处分或处理影响期内（人次）",
+        SECTION_DISCIPLINE,
+        "sanctions",
+        "人次",
+        per_member=False,
+    )
 
     # 廉政档案
     add("files.built_or_updated", "建立或更新廉政档案（人）", SECTION_FILES, "files", "人", per_member=False)
@@ -360,6 +503,24 @@ def _definitions() -> list[FigureDef]:
         per_member=False,
     )
     add("duty_reports.count", "述责述廉（人）", SECTION_FILES, "duty_reports", "人", per_member=False)
+    add(
+        "duty_reports.leaders",
+        "班子成员述责述廉（人）",
+        SECTION_FILES,
+        "duty_reports",
+        "人",
+        _flag("is_leader"),
+        per_member=False,
+    )
+    add(
+        "duty_reports.middle",
+        "中层干部述责述廉（人）",
+        SECTION_FILES,
+        "duty_reports",
+        "人",
+        lambda a: not a.get("is_leader"),
+        per_member=False,
+    )
     add(
         "personal_matters.count",
         "个人有关事项报告（人）",
@@ -414,9 +575,12 @@ def _definitions() -> list[FigureDef]:
 
 FIGURES: tuple[FigureDef, ...] = tuple(_definitions())
 FIGURE_BY_KEY: dict[str, FigureDef] = {d.key: d for d in FIGURES}
+#: The figures counted from each source's facts (derived figures are computed from these).
 FIGURES_BY_SOURCE: dict[str, list[FigureDef]] = defaultdict(list)
 for _d in FIGURES:
-    FIGURES_BY_SOURCE[_d.source].append(_d)
+    if not _d.derived:
+        FIGURES_BY_SOURCE[_d.source].append(_d)
+DERIVED: tuple[FigureDef, ...] = tuple(d for d in FIGURES if d.derived)
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(d.section for d in FIGURES))
 
 

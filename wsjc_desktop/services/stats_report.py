@@ -19,13 +19,16 @@ from wsjc_desktop.domain.enums import (
     CadreRank,
     ClueDisposal,
     DisciplineCategory,
+    InspectionKind,
     MeetingType,
     NoticeKind,
     OpinionConclusion,
+    ProblemCategory,
     TalkKind,
 )
 from wsjc_desktop.domain.sanctions import FORM_LABELS
 from wsjc_desktop.services.stats_figures import (
+    DERIVED,
     FIGURE_BY_KEY,
     FIGURES,
     FIGURES_BY_SOURCE,
@@ -168,9 +171,9 @@ class Report:
                             found = seen[(kind, who, key)]
                             found.add(value)
                             target[key] = len(found)
-        self._group = group
-        self._by_unit = {uid: units.get(uid) or _zeros() for uid in self.units}
-        self._by_member = {mid: members.get(mid) or _zeros() for mid in self.members}
+        self._group = _derive(group)
+        self._by_unit = {uid: _derive(units.get(uid) or _zeros()) for uid in self.units}
+        self._by_member = {mid: _derive(members.get(mid) or _zeros()) for mid in self.members}
 
     def values(self, *, unit_id: int | None = None, member_id: int | None = None) -> Counts:
         """Every figure's value (for a unit, a member, or the whole group)."""
@@ -225,6 +228,12 @@ class Report:
         fig = figure(key)
         if member_id is not None and not fig.per_member:
             return []
+        if fig.derived:  # a sum: what its parts counted; a rate: what its numerator counted
+            keys = (fig.ratio[0],) if fig.ratio is not None else fig.parts
+            found = [f for k in keys for f in self.trace_facts(k, unit_id=unit_id, member_id=member_id)]
+            return (
+                sorted(found, key=lambda f: (f.day or "", f.source, f.record_id)) if len(keys) > 1 else found
+            )
         return [
             f
             for f in self.facts(fig.source)
@@ -263,6 +272,15 @@ class Report:
             return f"{day} {x[0]}（{self.unit_name(x[1])}）来函单位：{x[2]}，{said}"
         if f.source == "clues":
             return f"{day} {self.unit_name(x[0])}：{_short(x[1])}"
+        if f.source == "inspections":
+            names = "、".join(self.unit_name(int(u)) for u in str(x[0]).split(",") if u)
+            return f"{day} {_label(InspectionKind, f.sig[0])} {names or '（未填单位）'}：{_short(x[1])}"
+        if f.source == "problems":
+            what = "（已销号）" if f.sig[1] else "（逾期）" if f.sig[2] else ""
+            return f"{day} {self.unit_name(x[0])} {_label(ProblemCategory, f.sig[0])}：{_short(x[1])}{what}"
+        if f.source == "sanctions":
+            end = f"，影响期至{_cn_iso(x[3])}" if x[3] else ""
+            return f"{day} {x[0]}（{self.unit_name(x[1])}）{_label(DisciplineCategory, f.sig[0])}·{x[2]}{end}"
         if f.source == "discipline":
             return f"{day} {x[0]}（{self.unit_name(x[1])}）{_label(DisciplineCategory, f.sig[0])}·{x[2]}"
         if f.source == "files":
@@ -306,6 +324,21 @@ def _zeros() -> Counts:
     return dict.fromkeys(FIGURE_BY_KEY, 0)
 
 
+def percent(part: int, whole: int) -> int:
+    """part/whole in whole percent, rounded half up (0 when there is nothing to divide by)."""
+    return (200 * part + whole) // (2 * whole) if whole else 0
+
+
+def _derive(counts: Counts) -> Counts:
+    """Fill in the derived figures (sums of others, rates) from the counted ones."""
+    for d in DERIVED:
+        if d.ratio is not None:
+            counts[d.key] = percent(counts[d.ratio[0]], counts[d.ratio[1]])
+        else:
+            counts[d.key] = sum(counts[k] for k in d.parts)
+    return counts
+
+
 # --- ready sentences --------------------------------------------------------------------------
 
 CN_DIGITS = "零一二三四五六七八九十"
@@ -344,6 +377,11 @@ def sentences(report: Report) -> list[str]:
     if adopted:
         meetings += f"，已采纳或落实{adopted}条"
     out.append(meetings + "。")
+    topics, raised = v("meetings.agenda_review.topics"), v("meetings.agenda_review.opinions")
+    if topics or raised:
+        out.append(f"提前把关拟上会议题{topics}个，从纪检监察工作的角度提出意见{raised}条，为领导决策参谋。")
+    if v("meetings.liaison"):
+        out.append(f"组织综合监督单位党风廉政建设联络员召开例会{v('meetings.liaison')}次，传达最新工作要求。")
 
     talks = f"{when}共开展各类谈话{v('talks.count')}次{v('talks.person_times')}人次"
     kinds = _parts(report, [(f"talks.kind.{k.value}", k.label) for k in TalkKind], "人次")
@@ -384,6 +422,9 @@ def sentences(report: Report) -> list[str]:
             f"{v('notices.holiday_occasions')}次，发出提醒{holidays}份。"
         )
 
+    out.extend(_inspection_sentences(report, when))
+    out.extend(_problem_sentences(report, when))
+
     replies = f"{when}为拟提拔任用、评优评先等干部出具党风廉政意见回复{v('replies.person_times')}人次"
     conclusions = _parts(
         report, [(f"replies.conclusion.{c.value}", c.label) for c in OpinionConclusion], "人次"
@@ -396,21 +437,97 @@ def sentences(report: Report) -> list[str]:
     disposals = _parts(report, [(f"clues.disposal.{d.value}", d.label) for d in ClueDisposal], "件")
     if disposals:
         clues += f"，其中{disposals}"
+    if v("clues.closed"):
+        clues += f"；已办结{v('clues.closed')}件"
+    if v("clues.overdue"):
+        clues += f"，超期未办结{v('clues.overdue')}件"
     out.append(clues + "。")
 
-    if v("discipline.count"):
-        forms = _parts(report, [(f"discipline.form.{n}", label) for n, label in FORM_LABELS.items()], "人次")
-        out.append(
-            f"精准运用监督执纪“四种形态”，{when}处分及组织处理{v('discipline.count')}人次，其中{forms}。"
-        )
-
+    out.extend(_four_forms_sentences(report, when))
+    out.extend(_in_effect_sentence(report))
     out.append(
         f"对{units}个综合监督单位监察对象信息进行了全面采集更新，建立或更新廉政档案"
         f"{v('files.built_or_updated')}人。"
     )
+    if v("duty_reports.count"):
+        duty = f"督促{v('duty_reports.leaders')}名班子成员按规定完成述责述廉"
+        if v("duty_reports.middle"):
+            duty += (
+                f"，同时要求{units}个综合监督单位共{v('duty_reports.middle')}名中层干部梳理总结本年度"
+                "履行“一岗双责”情况，并形成书面材料，报纪检监察组留存掌握"
+            )
+        out.append(duty + "。")
     ranks = _parts(report, [(f"cadres.rank.{r.value}", people(r)) for r in CadreRank], "名")
     cadres = f"{units}个被监督单位共有监察对象{v('cadres.count')}名"
     if ranks:
         cadres += f"，其中{ranks}"
     out.append(cadres + "。")
     return out
+
+
+def _inspection_sentences(report: Report, when: str) -> list[str]:
+    """监督检查: how many, of which kinds (明察暗访 in 次, 预警核查 in 起)."""
+    v = report.value
+    if not v("inspections.count"):
+        return []
+    named = [
+        ("inspections.unannounced", "开展明察暗访", "次"),
+        ("inspections.stationed", "开展驻点监督", "次"),
+        ("inspections.rectification", "开展巡视巡察整改监督", "次"),
+        ("inspections.alert_checks", "核查预警", "起"),
+        ("inspections.kind.special", "开展专项监督检查", "次"),
+        ("inspections.kind.routine", "开展日常监督检查", "次"),
+    ]
+    parts = "、".join(f"{label}{v(key)}{measure}" for key, label, measure in named if v(key))
+    return [f"{when}共开展各类监督检查{v('inspections.count')}次，其中{parts}。"]
+
+
+def _problem_sentences(report: Report, when: str) -> list[str]:
+    """问题发现台账: found, by category, closed, the closing rate and what is overdue."""
+    v = report.value
+    if not v("problems.found"):
+        return []
+    text = f"{when}共发现各类问题{v('problems.found')}个"
+    kinds = _parts(
+        report,
+        [
+            (f"problems.category.{c.value}", c.label if c is ProblemCategory.OTHER else f"{c.label}方面")
+            for c in ProblemCategory
+        ],
+        "个",
+    )
+    if kinds:
+        text += f"（其中{kinds}）"
+    text += f"，已验收销号{v('problems.closed')}个，销号率{v('problems.closing_rate')}%"
+    if v("problems.overdue"):
+        text += f"，逾期未整改{v('problems.overdue')}个"
+    return [text + "。"]
+
+
+def _four_forms_sentences(report: Report, when: str) -> list[str]:
+    """四种形态: the first form from discipline records and from talks' 第一种形态 handling (see
+    ``four_forms.*``); without such talks, the discipline records' sentence alone."""
+    v = report.value
+    talks = v("talks.first_form")
+    if not v("discipline.count") and not talks:
+        return []
+    if not talks:
+        forms = _parts(report, [(f"discipline.form.{n}", label) for n, label in FORM_LABELS.items()], "人次")
+        return [f"精准运用监督执纪“四种形态”，{when}处分及组织处理{v('discipline.count')}人次，其中{forms}。"]
+    forms = _parts(report, [(f"four_forms.{n}", label) for n, label in FORM_LABELS.items()], "人次")
+    text = (
+        f"精准运用监督执纪“四种形态”，{when}批评教育帮助和处理{v('four_forms.count')}人次，其中{forms}"
+        f"（第一种形态中谈话提醒、批评教育等{talks}人次）"
+    )
+    if v("discipline.count"):
+        text += f"；处分及组织处理{v('discipline.count')}人次"
+    return [text + "。"]
+
+
+def _in_effect_sentence(report: Report) -> list[str]:
+    """影响期: the records inside one on the period's last day (or today, if earlier)."""
+    n = report.value("sanctions.in_effect")
+    if not n:
+        return []
+    asof = min(report.period.end, report.today)
+    return [f"截至{cn_date(asof)}，尚在处分或组织处理影响期内的干部{n}人次。"]

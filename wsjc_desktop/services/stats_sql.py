@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from wsjc_desktop.domain import notice_rules
+from wsjc_desktop.domain import notice_rules, problem_rules
+from wsjc_desktop.domain.enums import MeetingType
 from wsjc_desktop.domain.sanctions import form_sql
 from wsjc_desktop.services.stats_figures import SOURCE_ATTRS, Fact, Period
 from wsjc_desktop.storage.media import connect_readonly
@@ -47,6 +48,32 @@ _ATTENDEES = (
     " ON att.meeting_id = mt.id"
 )
 _MEMBERS_OF = "coalesce(CAST({0} AS TEXT), '')"
+#: The 提前把关议题 of each 议题前置审查 of the period, joined as ``ag`` (``ag.n``): its 议题's
+#: non-empty lines, split by a recursive select (stats_figures.agenda_topics says the same).
+_AGENDA_TOPICS = (
+    " LEFT JOIN (WITH RECURSIVE split(mid, line, rest) AS ("
+    " SELECT a.id, '', replace(coalesce(a.topics, ''), char(13), char(10)) || char(10) FROM meetings a"
+    f" WHERE a.meeting_type = '{MeetingType.AGENDA_REVIEW.value}' AND a.deleted_at IS NULL"
+    " AND a.held_on BETWEEN :start AND :end"
+    " UNION ALL SELECT mid, substr(rest, 1, instr(rest, char(10)) - 1),"
+    " substr(rest, instr(rest, char(10)) + 1)"
+    " FROM split WHERE rest <> '')"
+    " SELECT mid, count(*) AS n FROM split WHERE trim(line, ' ' || char(9) || char(12288)) <> ''"
+    " GROUP BY mid) ag ON ag.mid = mt.id"
+)
+#: The units and the members of each inspection, joined as ``iu`` and ``im`` (ids in order).
+_INSPECTION_LINKS = "".join(
+    f" LEFT JOIN (SELECT inspection_id, group_concat({col}) AS ids FROM (SELECT inspection_id, {col}"
+    f" FROM {table} ORDER BY inspection_id, {col}) GROUP BY inspection_id) {alias}"
+    f" ON {alias}.inspection_id = i.id"
+    for table, col, alias in (
+        ("inspection_units", "unit_id", "iu"),
+        ("inspection_members", "member_id", "im"),
+    )
+)
+#: Replaced, when a period is loaded, by the clue's light (problem_rules.light_sql) with the
+#: stage limits of the setting ``clues.stage_days``.
+CLUE_LIGHT = "{clue_light}"
 
 #: source → (table of the record to open, select). Columns: id, day, units, members, attrs…, extras….
 SOURCE_SQL: dict[str, tuple[str, str]] = {
@@ -70,13 +97,13 @@ SOURCE_SQL: dict[str, tuple[str, str]] = {
     "meetings": (
         "meetings",
         "SELECT mt.id, mt.held_on, CAST(mt.unit_id AS TEXT), coalesce(att.ids, ''),"
-        " mt.meeting_type, coalesce(mt.major_topic_count, 0), mt.unit_id, mt.title"
-        f" FROM meetings mt{_ATTENDEES} WHERE {_LIVE_MEETING} ORDER BY mt.held_on, mt.id",
+        " mt.meeting_type, coalesce(mt.major_topic_count, 0), coalesce(ag.n, 0), mt.unit_id, mt.title"
+        f" FROM meetings mt{_ATTENDEES}{_AGENDA_TOPICS} WHERE {_LIVE_MEETING} ORDER BY mt.held_on, mt.id",
     ),
     "opinions": (
         "meetings",
         "SELECT mt.id, mt.held_on, CAST(mt.unit_id AS TEXT), coalesce(att.ids, ''),"
-        " op.follow_up, mt.unit_id, op.content"
+        " op.follow_up, mt.meeting_type, mt.unit_id, op.content"
         f" FROM meeting_opinions op JOIN meetings mt ON mt.id = op.meeting_id{_ATTENDEES}"
         f" WHERE {_LIVE_MEETING} AND op.deleted_at IS NULL ORDER BY mt.held_on, mt.id, op.id",
     ),
@@ -107,8 +134,9 @@ SOURCE_SQL: dict[str, tuple[str, str]] = {
         " CASE WHEN cl.unit_id IS NOT NULL AND c.unit_id IS NOT NULL AND cl.unit_id <> c.unit_id"
         "  THEN cl.unit_id || ',' || c.unit_id"
         "  ELSE coalesce(CAST(coalesce(cl.unit_id, c.unit_id) AS TEXT), '') END,"
-        " coalesce(CAST(cl.created_by_id AS TEXT), ''), cl.disposal,"
-        " coalesce(cl.unit_id, c.unit_id), cl.summary"
+        " coalesce(CAST(cl.created_by_id AS TEXT), ''), cl.disposal, cl.stage, "
+        + CLUE_LIGHT
+        + ", coalesce(cl.unit_id, c.unit_id), cl.summary"
         " FROM clues cl LEFT JOIN cadres c ON c.id = cl.cadre_id"
         " WHERE cl.deleted_at IS NULL AND cl.received_on BETWEEN :start AND :end"
         " ORDER BY cl.received_on, cl.id",
@@ -121,6 +149,32 @@ SOURCE_SQL: dict[str, tuple[str, str]] = {
         " FROM discipline_records d JOIN cadres c ON c.id = d.cadre_id"
         " WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL AND d.decided_on BETWEEN :start AND :end"
         " ORDER BY d.decided_on, d.id",
+    ),
+    "sanctions": (
+        "cadres",
+        "SELECT d.cadre_id, d.decided_on, CAST(c.unit_id AS TEXT),"
+        " coalesce(CAST(d.created_by_id AS TEXT), ''),"
+        f" d.category, {form_sql('d.category', 'd.measure')}, c.name, c.unit_id, d.measure, d.effect_end"
+        " FROM discipline_records d JOIN cadres c ON c.id = d.cadre_id"
+        " WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL"
+        " AND coalesce(d.effect_start, d.decided_on) <= :asof AND d.effect_end >= :asof"
+        " ORDER BY d.effect_end, d.id",
+    ),
+    "inspections": (
+        "inspections",
+        "SELECT i.id, i.started_on, coalesce(iu.ids, ''), coalesce(im.ids, ''), i.kind,"
+        " coalesce(iu.ids, ''), i.title"
+        f" FROM inspections i{_INSPECTION_LINKS}"
+        " WHERE i.deleted_at IS NULL AND i.started_on BETWEEN :start AND :end"
+        " ORDER BY i.started_on, i.id",
+    ),
+    "problems": (
+        "problems",
+        "SELECT p.id, p.found_on, CAST(p.unit_id AS TEXT), coalesce(CAST(p.created_by_id AS TEXT), ''),"
+        f" p.category, {problem_rules.closed_sql('p')} AND p.closed_on <= :asof,"
+        f" {problem_rules.overdue_sql('p', ':asof')}, p.unit_id, p.description"
+        " FROM problems p WHERE p.deleted_at IS NULL AND p.found_on BETWEEN :start AND :end"
+        " ORDER BY p.found_on, p.id",
     ),
     "files": (
         "cadres",
@@ -135,7 +189,7 @@ SOURCE_SQL: dict[str, tuple[str, str]] = {
     ),
     "duty_reports": (
         "cadres",
-        "SELECT c.id, NULL, CAST(c.unit_id AS TEXT), '', c.name, c.unit_id, r.year"
+        "SELECT c.id, NULL, CAST(c.unit_id AS TEXT), '', c.is_leader, c.name, c.unit_id, r.year"
         " FROM duty_reports r JOIN cadres c ON c.id = r.cadre_id"
         " WHERE r.deleted_at IS NULL AND c.deleted_at IS NULL AND r.year BETWEEN :first_year AND :last_year"
         " ORDER BY r.year, c.unit_id, c.name, r.id",
@@ -194,6 +248,8 @@ def sql_params(period: Period, today: date) -> dict[str, Any]:
         "start_at": datetime.combine(period.start, time.min).isoformat(" "),
         "end_at": datetime.combine(period.end, time.max).isoformat(" "),
         "today": today.isoformat(),
+        # what is judged as of a day (逾期 problems, red clues, 影响期): the period's end, or today
+        "asof": min(period.end, today).isoformat(),
         "first_year": period.start.year,
         "last_year": period.end.year,
     }
@@ -218,12 +274,35 @@ UNITS_SQL = (
 MEMBERS_SQL = "SELECT id, name FROM members WHERE deleted_at IS NULL ORDER BY sort_order, id"
 
 
+STAGE_DAYS_SQL = "SELECT value FROM settings WHERE key = 'clues.stage_days' AND deleted_at IS NULL"
+
+
+def stage_days(run: Runner) -> dict[str, int] | None:
+    """The setting ``clues.stage_days`` read with plain SQL (None: the defaults)."""
+    import json
+
+    for (value,) in run(STAGE_DAYS_SQL, {}):
+        try:
+            found = json.loads(value)
+            return {str(stage): int(days) for stage, days in dict(found).items()}
+        except (TypeError, ValueError):
+            return None  # the defaults, as a damaged setting reads elsewhere
+    return None
+
+
+def source_sql(days: Mapping[str, int] | None = None) -> dict[str, tuple[str, str]]:
+    """:data:`SOURCE_SQL` with the clues' light written for the stage limits ``days``."""
+    light = problem_rules.light_sql("cl", ":asof", days)
+    return {source: (table, sql.replace(CLUE_LIGHT, light)) for source, (table, sql) in SOURCE_SQL.items()}
+
+
 class _Loader:
     """Runs the sources' selects for one period."""
 
     def __init__(self, run: Runner, period: Period, today: date) -> None:
         self.run = run
         self.params = sql_params(period, today)
+        self.sql = source_sql(stage_days(run))
         self._cache: dict[str, tuple[int, ...]] = {}
         self.unit_names: dict[int, str] = {}
         self.in_scope: dict[int, str] = {}
@@ -236,14 +315,14 @@ class _Loader:
     def groups(self, source: str) -> list[_Group]:
         width = len(SOURCE_ATTRS[source])
         keys = ", ".join(_column_names(source)[2 : 4 + width])
-        query = f"{_facts_cte(source)} SELECT {keys}, count(*) FROM f GROUP BY {keys}"
+        query = f"{_facts_cte(source, self.sql)} SELECT {keys}, count(*) FROM f GROUP BY {keys}"
         return [
             _Group(_ids(row[0], self._cache), _ids(row[1], self._cache), tuple(row[2:-1]), int(row[-1]))
             for row in self.run(query, self.params)
         ]
 
     def facts(self, source: str) -> list[Fact]:
-        table, sql = SOURCE_SQL[source]
+        table, sql = self.sql[source]
         width = len(SOURCE_ATTRS[source])
         return [
             Fact(
@@ -266,9 +345,9 @@ def _column_names(source: str) -> list[str]:
     return [f"k{i}" for i in range(4 + width)] + [f"e{i}" for i in range(SOURCE_EXTRAS[source])]
 
 
-def _facts_cte(source: str) -> str:
+def _facts_cte(source: str, sql_of: Mapping[str, tuple[str, str]] | None = None) -> str:
     """``WITH f(k0, …) AS (the source's select)``, unordered: order only matters when listing."""
-    sql = SOURCE_SQL[source][1]
+    sql = (sql_of or source_sql())[source][1]
     return f"WITH f({', '.join(_column_names(source))}) AS ({sql[: sql.rindex(' ORDER BY ')]})"
 
 
@@ -282,6 +361,9 @@ SOURCE_EXTRAS: dict[str, int] = {
     "replies": 3,
     "clues": 2,
     "discipline": 3,
+    "sanctions": 4,
+    "inspections": 2,
+    "problems": 2,
     "files": 2,
     "duty_reports": 3,
     "personal_matters": 3,

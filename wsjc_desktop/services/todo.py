@@ -8,6 +8,10 @@ only counted, per unit, in SQL. Records in the recycle bin never appear.
   past its deadline, no feedback), or fed back but not yet rectified;
 - sanctions and organizational measures whose 影响期 ends within 30 days, and the cadres inside
   one whose 回访 is due (issue 19);
+- 问题线索 near (yellow) or past (red) their stage's limit (:mod:`wsjc_desktop.domain.problem_rules`,
+  setting ``clues.stage_days``), problems past their 整改期限 and not yet 销号, and, for each unit
+  under 巡视巡察整改, the months of its 整改期 up to this one with no 巡视巡察整改监督 of it
+  (issue 19);
 - per unit under supervision, serving cadres whose 廉政档案 was not updated this year (the
   dossier's own rule, :mod:`wsjc_desktop.services.dossier`), leadership-team members with no
   述责述廉 of this year, and 厅级/处级 cadres with no 个人有关事项报告 of this year.
@@ -21,8 +25,16 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from wsjc_desktop.domain import notice_rules, sanctions
-from wsjc_desktop.domain.enums import CadreRank, CadreStatus, DisciplineCategory, NoticeKind, NoticeStatus
+from wsjc_desktop.domain import notice_rules, problem_rules, sanctions
+from wsjc_desktop.domain.enums import (
+    CadreRank,
+    CadreStatus,
+    ClueStage,
+    DisciplineCategory,
+    InspectionKind,
+    NoticeKind,
+    NoticeStatus,
+)
 from wsjc_desktop.domain.notice_rules import DUE_SOON_DAYS, REMINDER_NAMES, reminder_names
 
 if TYPE_CHECKING:
@@ -52,6 +64,9 @@ class TodoKind(StrEnum):
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
     NOT_RECTIFIED = "fed_back"
+    CLUES_DUE = "clues_due"
+    PROBLEMS_OVERDUE = "problems_overdue"
+    RECTIFICATION_CHECKS = "rectification_checks"
     STALE_FILES = "stale_files"
     DUTY_REPORTS = "duty_reports"
     PERSONAL_MATTERS = "personal_matters"
@@ -96,6 +111,12 @@ class TodoSection:
             return f"{self.total} 人次"
         if self.kind is TodoKind.VISITS_DUE:
             return f"{self.total} 人"
+        if self.kind is TodoKind.CLUES_DUE:
+            return f"{self.total} 件"
+        if self.kind is TodoKind.PROBLEMS_OVERDUE:
+            return f"{self.total} 个"
+        if self.kind is TodoKind.RECTIFICATION_CHECKS:
+            return f"{self.total} 个月"
         return f"{self.people} 人，{self.total} 个单位"
 
     @property
@@ -199,6 +220,7 @@ def _params(today: date) -> dict[str, Any]:
         "year": today.year,
         "bureau": CadreRank.BUREAU.value,
         "division": CadreRank.DIVISION.value,
+        "rectification": InspectionKind.RECTIFICATION.value,
     }
 
 
@@ -318,6 +340,177 @@ def _visits_due(conn: Any, params: dict[str, Any], today: date, limit: int) -> T
     return TodoSection(TodoKind.VISITS_DUE, "受处理干部回访到期", Severity.DUE_SOON, items, len(due))
 
 
+# --- the supervision loop (issue 19) --------------------------------------------------------
+
+_STAGE_DAYS_SQL = "SELECT value FROM settings WHERE key = 'clues.stage_days' AND deleted_at IS NULL"
+
+
+def _stage_days(conn: Any) -> dict[str, int] | None:
+    """The setting ``clues.stage_days`` (None: the defaults), read with plain SQL."""
+    import json
+
+    for (value,) in conn.execute(_STAGE_DAYS_SQL):
+        try:
+            return {str(stage): int(days) for stage, days in dict(json.loads(value)).items()}
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _clues_sql(days: dict[str, int] | None) -> str:
+    light = problem_rules.light_sql("cl", ":today", days)
+    return f"""
+SELECT cl.id, cl.stage, cl.stage_since, cl.summary, cl.supervised, u.short_name, u.full_name, c.name,
+  mb.name, {light} AS light
+FROM clues AS cl LEFT JOIN cadres AS c ON c.id = cl.cadre_id
+  LEFT JOIN units AS u ON u.id = coalesce(cl.unit_id, c.unit_id)
+  LEFT JOIN members AS mb ON mb.id = cl.handler_id AND mb.deleted_at IS NULL
+WHERE cl.deleted_at IS NULL AND {light} IN ('red', 'yellow')
+"""
+
+
+def _short(text: str | None, limit: int = 20) -> str:
+    stripped = (text or "").strip()
+    first = stripped.splitlines()[0].strip() if stripped else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def _worst(items: tuple[TodoItem, ...]) -> Severity:
+    """A section's colour: red when any of its lines is, else amber."""
+    return Severity.OVERDUE if any(i.severity is Severity.OVERDUE for i in items) else Severity.DUE_SOON
+
+
+def _clues_due(conn: Any, params: dict[str, Any], today: date, limit: int) -> TodoSection:
+    """Clues whose light is yellow (past half of their stage's limit) or red (past it): “问题线索
+    “…”研判超期3天”, “处置剩5天”. Red first, the longest overdue first; the clue opens."""
+    days = _stage_days(conn)
+    found: list[tuple[int, int, TodoItem]] = []
+    for clue_id, stage, since_value, summary, supervised, short, full, person, handler, light in conn.execute(
+        _clues_sql(days), params
+    ):
+        since = _as_date(since_value)
+        deadline = problem_rules.stage_deadline(stage, since, days)
+        if deadline is None:
+            continue
+        left = (deadline - today).days
+        label = ClueStage.parse(stage).label
+        if left < 0:
+            when = f"{label}超期{-left}天"
+        elif left == 0:
+            when = f"{label}今天到期"
+        else:
+            when = f"{label}剩{left}天"
+        red = light == problem_rules.Light.RED.value
+        who = "、".join(x for x in (person, short or full) if x)
+        tip = "；".join(
+            x
+            for x in (
+                f"涉及：{who}" if who else "",
+                f"主办人：{handler}" if handler else "主办人：未指定",
+                "督办" if supervised else "",
+                f"本阶段期限：{_md(deadline, today)}",
+            )
+            if x
+        )
+        text = f"问题线索“{_short(summary)}”{when}" + ("（督办）" if supervised else "")
+        item = TodoItem(
+            TodoKind.CLUES_DUE,
+            text,
+            Severity.OVERDUE if red else Severity.DUE_SOON,
+            "clues",
+            clue_id,
+            tip=tip,
+        )
+        found.append((0 if red else 1, left, item))
+    found.sort(key=lambda f: (f[0], f[1], f[2].record_id))
+    items = tuple(item for *_order, item in found[:limit])
+    return TodoSection(TodoKind.CLUES_DUE, "问题线索临期或超期", _worst(items), items, len(found))
+
+
+_PROBLEMS_OVERDUE_SQL = f"""
+SELECT p.id, p.description, p.deadline, u.short_name, u.full_name
+FROM problems AS p JOIN units AS u ON u.id = p.unit_id
+WHERE p.deleted_at IS NULL AND {problem_rules.overdue_sql("p", ":today")}
+ORDER BY p.deadline, p.id
+"""
+
+
+def _problems_overdue(conn: Any, params: dict[str, Any], today: date, limit: int) -> TodoSection:
+    """Problems past their 整改期限 and not yet rectified (problem_rules.overdue_sql): the problem
+    opens."""
+    rows = conn.execute(_PROBLEMS_OVERDUE_SQL, params).fetchall()
+    items = []
+    for problem_id, description, deadline_value, short, full in rows[:limit]:
+        deadline = _as_date(deadline_value)
+        assert deadline is not None
+        text = f"{short or full}：“{_short(description)}”问题整改逾期{(today - deadline).days}天"
+        tip = f"整改期限：{_md(deadline, today)}\n{(description or '').strip()}"
+        items.append(
+            TodoItem(TodoKind.PROBLEMS_OVERDUE, text, Severity.OVERDUE, "problems", problem_id, tip=tip)
+        )
+    return TodoSection(TodoKind.PROBLEMS_OVERDUE, "问题整改逾期", Severity.OVERDUE, tuple(items), len(rows))
+
+
+_RECTIFYING_UNITS_SQL = """
+SELECT u.id, u.short_name, u.full_name, u.rectification_from, u.rectification_to
+FROM units AS u
+WHERE u.deleted_at IS NULL AND u.in_scope = 1 AND u.rectification_from IS NOT NULL
+  AND u.rectification_from <= :today
+ORDER BY u.sort_order, u.id
+"""
+
+_RECTIFICATION_MONTHS_SQL = """
+SELECT DISTINCT iu.unit_id, substr(i.started_on, 1, 7)
+FROM inspections AS i JOIN inspection_units AS iu ON iu.inspection_id = i.id
+WHERE i.deleted_at IS NULL AND i.kind = :rectification
+"""
+
+
+def _months(first: date, last: date) -> list[tuple[int, int]]:
+    """(year, month) from ``first``'s month to ``last``'s, both included."""
+    out = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _rectification_checks(conn: Any, params: dict[str, Any], today: date, limit: int) -> TodoSection:
+    """巡视巡察整改监督 is monthly while a unit's 整改期 runs: each month from its start to this one
+    (or the 整改期's end, if earlier) with no inspection of that kind of the unit is a line, “X单位
+    2026年11月未开展巡视巡察整改监督”; the unit opens. This month's is amber, earlier ones red."""
+    units = conn.execute(_RECTIFYING_UNITS_SQL, params).fetchall()
+    if not units:
+        return TodoSection(TodoKind.RECTIFICATION_CHECKS, "巡视巡察整改监督未开展", Severity.OVERDUE, (), 0)
+    done = {(unit_id, month) for unit_id, month in conn.execute(_RECTIFICATION_MONTHS_SQL, params)}
+    found: list[TodoItem] = []
+    for unit_id, short, full, from_value, to_value in units:
+        first = _as_date(from_value)
+        end = _as_date(to_value)
+        assert first is not None
+        last = min(today, end) if end is not None else today
+        for year, month in _months(first, last):
+            if (unit_id, f"{year:04d}-{month:02d}") in done:
+                continue
+            current = (year, month) == (today.year, today.month)
+            period = f"整改期：{_md(first, today)}至{_md(end, today) if end else '（未填结束日期）'}"
+            found.append(
+                TodoItem(
+                    TodoKind.RECTIFICATION_CHECKS,
+                    f"{short or full}{year}年{month}月未开展巡视巡察整改监督",
+                    Severity.DUE_SOON if current else Severity.OVERDUE,
+                    "units",
+                    unit_id,
+                    tip=period,
+                )
+            )
+    title = "巡视巡察整改监督未开展"
+    return TodoSection(
+        TodoKind.RECTIFICATION_CHECKS, title, Severity.OVERDUE, tuple(found[:limit]), len(found)
+    )
+
+
 def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[TodoSection]:
     """Every section of the list as of ``today`` (empty ones included), most urgent first."""
     year = today.year
@@ -331,6 +524,9 @@ def todo_list(db: Database, today: date, *, limit: int = DEFAULT_LIMIT) -> list[
             _notice_section(
                 conn, params, TodoKind.NOT_RECTIFIED, "已反馈，整改未完成", Severity.NORMAL, today, limit
             ),
+            _clues_due(conn, params, today, limit),
+            _problems_overdue(conn, params, today, limit),
+            _rectification_checks(conn, params, today, limit),
             _per_unit(
                 conn,
                 params,

@@ -55,13 +55,22 @@ UNIT_FIGURES: tuple[str, ...] = (
     "meetings.major_topics",
     "opinions.count",
     "opinions.adopted",
+    "meetings.agenda_review.topics",
+    "inspections.count",
+    "inspections.unannounced",
     "notices.issued",
     "notices.fed_back",
     "notices.rectified",
     "notices.overdue",
+    "problems.found",
+    "problems.closed",
+    "problems.closing_rate",
+    "problems.overdue",
     "replies.person_times",
     "clues.received",
+    "clues.overdue",
     "discipline.count",
+    "four_forms.count",
     "files.built_or_updated",
     "cadres.count",
     "cadres.leaders",
@@ -184,18 +193,29 @@ def stats_values(report: stats.Report, group_name: str) -> StatsValues:
     sections = tuple(
         StatsSection(
             section,
-            tuple(StatsItem(f.label, f.value) for f in figures if f.section == section),
+            tuple(
+                StatsItem(f.label, f.value, f"{f.value}%" if f.measure_unit == "%" else "")
+                for f in figures
+                if f.section == section
+            ),
         )
         for section in stats.SECTIONS
     )
     period = report.period
+    asof = min(period.end, report.today)
+    judged = f"注：逾期情况按{stats.cn_date(report.today)}判断"
+    if asof != report.today:  # problems, clues and 影响期 are judged at the period's end
+        judged = (
+            f"注：廉情提醒逾期按{stats.cn_date(report.today)}判断，问题整改逾期、问题线索超期和"
+            f"影响期按{stats.cn_date(asof)}判断"
+        )
     return StatsValues(
         group_name=group_name,
         period_label=period.label,
         sections=tuple(s for s in sections if s.items),
         sentences=tuple(stats.sentences(report)),
         subtitle=f"统计时段：{stats.cn_date(period.start)}至{stats.cn_date(period.end)}",
-        note=f"注：逾期情况按{stats.cn_date(report.today)}判断；删除到回收站的记录不计入。",
+        note=f"{judged}；删除到回收站的记录不计入。",
     )
 
 

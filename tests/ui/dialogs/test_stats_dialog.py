@@ -277,3 +277,31 @@ def test_the_window_opens_statistics_and_the_records_behind_a_figure(
         assert window._stats_dialog is dlg
     finally:
         dlg.close()
+
+
+def test_the_loops_figures_and_their_records(ctx: AppContext, qtbot: QtBot) -> None:
+    """Issue 19: the 监督检查 and 问题整改 sections, a rate shown in %, the records behind a figure."""
+    import os
+
+    from tests.services import test_loop_figures
+
+    test_loop_figures.build_world(ctx.db)
+    dlg = open_stats_dialog(None, ctx)
+    qtbot.waitExposed(dlg)
+    try:
+        tree = dlg.figures
+        sections = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]  # type: ignore[union-attr]
+        assert sections[2] == "监督检查" and "问题整改" in sections
+        assert shown(dlg, "inspections.unannounced") == "2"
+        rate = item_of(dlg, "problems.closing_rate")
+        assert (rate.text(1), rate.text(2)) == ("40", "%")
+        click_figure(dlg, qtbot, "inspections.unannounced")
+        qtbot.waitUntil(lambda: dlg.trace_model.rowCount() == 2)
+        first = dlg.trace_rows()[0].text
+        assert first == "2026年3月1日 明察暗访 财政局、教育局：unannounced检查"
+        if os.environ.get("WSJC_SCREENSHOTS"):
+            dlg.resize(1100, 760)
+            qtbot.wait(50)
+            dlg.grab().save(str(Path(os.environ["WSJC_SCREENSHOTS"]) / "stats_loop.png"))
+    finally:
+        dlg.close()

@@ -73,6 +73,10 @@ TODO_TABLES = frozenset(
         "clues",
         "risk_points",
         "attachments",
+        # the supervision loop: clues' lights, overdue problems, monthly 巡视巡察整改监督
+        "inspections",
+        "problems",
+        "settings",  # clues.stage_days
     }
 )
 HOLIDAY_TABLES = frozenset({"alert_notices", "units", "settings"})
@@ -84,6 +88,9 @@ ALL_PARTS = frozenset({TODO, HOLIDAY, CHARTS, EXCHANGE})
 #: Per-PC flag (ui.ini): the user closed the first-start hint with 不再显示.
 MANUAL_HINT_KEY = "help/manual_hint_dismissed"
 MANUAL_HINT = '初次使用？按 F1 或点击 <a href="#manual">帮助 → 使用说明</a> 查看操作指南。'
+
+#: The to-do sections of the supervision loop (a line opens its clue, problem or unit).
+_LOOP_KINDS = frozenset({TodoKind.CLUES_DUE, TodoKind.PROBLEMS_OVERDUE, TodoKind.RECTIFICATION_CHECKS})
 
 #: Item data roles of the to-do tree.
 TARGET_ROLE = Qt.ItemDataRole.UserRole
@@ -520,13 +527,17 @@ class DashboardTab(QWidget):
         kind = item.data(0, KIND_ROLE)
         if target is not None:
             table, record_id = target
-            if table == "units":
+            if table == "units" and kind == TodoKind.RECTIFICATION_CHECKS.value:
+                self.open_related.emit("units", int(record_id))  # the unit and its 整改期
+            elif table == "units":
                 self.open_unit.emit(DOSSIER_TAB, int(record_id))
             else:
                 self.open_related.emit(str(table), int(record_id))
         elif kind is not None:  # a section heading, or its “另有 N 项” line
             if TodoKind(kind) in (TodoKind.OVERDUE, TodoKind.DUE_SOON, TodoKind.NOT_RECTIFIED):
                 self.open_notices.emit(str(kind))
+            elif item.parent() is not None and TodoKind(kind) in _LOOP_KINDS:
+                pass  # their registers' tabs list them all
             elif item.parent() is not None:
                 self.open_unit.emit(DOSSIER_TAB, 0)
             else:
