@@ -55,6 +55,7 @@ TAB_FOR_TABLE = {
     "alert_notices": "廉情提醒",
     "meetings": "列席会议",
     "talks": "谈话记录",
+    "clues": "问题线索",
 }
 
 
@@ -66,6 +67,7 @@ REGISTER_TABS = (
     ("廉情提醒", "wsjc_desktop.ui.tabs.notices", "NoticesTab"),
     ("列席会议", "wsjc_desktop.ui.tabs.meetings", "MeetingsTab"),
     ("谈话记录", "wsjc_desktop.ui.tabs.talks", "TalksTab"),
+    ("问题线索", "wsjc_desktop.ui.tabs.clues", "CluesTab"),
 )
 
 
