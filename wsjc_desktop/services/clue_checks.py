@@ -55,9 +55,7 @@ def earlier_clues(
         return None
     since = date(received_on.year - YEARS_BACK, received_on.month, min(received_on.day, 28))
     query = (
-        select(
-            m.Clue.received_on, m.Clue.source, m.Clue.stage, m.Clue.disposal, m.Clue.summary, m.Cadre.name
-        )
+        select(m.Clue.received_on, m.Clue.source, m.Clue.stage, m.Clue.disposal, m.Clue.summary, m.Cadre.name)
         .outerjoin(m.Cadre, m.Cadre.id == m.Clue.cadre_id)
         .where(
             m.Clue.deleted_at.is_(None),
@@ -76,7 +74,8 @@ def earlier_clues(
     for received, source, stage, disposal, summary, name in rows[:SHOWN]:
         who = f"反映{name}，" if name else ""
         short = summary if len(summary) <= 16 else summary[:16] + "…"
-        lines.append(f"{format_date(received)}{ClueSource.parse(source).label}（{_standing(stage, disposal)}）{who}{short}")
+        where = f"{format_date(received)}{ClueSource.parse(source).label}"
+        lines.append(f"{where}（{_standing(stage, disposal)}）{who}{short}")
     still_open = sum(1 for row in rows if ClueStage.parse(row[2]) is not ClueStage.CLOSED)
     return EarlierClues(tuple(lines), len(rows), still_open)
 

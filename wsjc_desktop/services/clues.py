@@ -47,9 +47,7 @@ def check_stage_days(value: Any) -> dict[str, int]:
     for stage in TIMED_STAGES:
         days = value.get(stage.value, DEFAULT_STAGE_DAYS[stage.value])
         if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
-            raise UserError(
-                f"“{stage.label}”阶段的期限须为 {low} 到 {high} 之间的整数（天）。", field=KEY
-            )
+            raise UserError(f"“{stage.label}”阶段的期限须为 {low} 到 {high} 之间的整数（天）。", field=KEY)
         out[stage.value] = days
     unknown = set(value) - set(out)
     if unknown:
@@ -103,7 +101,8 @@ def advance(
         began = clue.stage_since or clue.received_on
         if on < clue.received_on:
             raise UserError(
-                f"{target.label}日期不能早于受理日期（{format_date(clue.received_on)}）。", field="stage_since"
+                f"{target.label}日期不能早于受理日期（{format_date(clue.received_on)}）。",
+                field="stage_since",
             )
         if began is not None and on < began:
             raise UserError(

@@ -178,6 +178,10 @@ def _check(key: str, value: Any) -> None:
             raise UserError(f"自动锁定时间须为 {low} 到 {high} 之间的整数（分钟）。", field=key)
     if key == "import.synonyms":
         _check_synonyms(value)
+    if key == "clues.stage_days":
+        from wsjc_desktop.services.clues import check_stage_days
+
+        check_stage_days(value)
     if key == "import.columns" and not (
         isinstance(value, dict)
         and all(

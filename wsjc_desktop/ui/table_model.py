@@ -32,6 +32,8 @@ class Column:
     field: Field | None = None
     compute: Callable[[Row], str] | None = None
     width: int = 10  # characters
+    #: the cell's own text colour, over the row's (a clue's deadline light); None: the row's
+    color: Callable[[Row], QColor | None] | None = None
 
     @property
     def sortable(self) -> bool:
@@ -158,7 +160,8 @@ class RecordTableModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row)
+            own = column.color(row) if column.color is not None else None
+            return own if own is not None else self._foreground(row)
         text = self.cell_text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.field is not None and is_masked(column.field):
