@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.fields import Field, RecordSpec, Tone
@@ -25,6 +25,25 @@ Index = QModelIndex | QPersistentModelIndex
 TONE_COLORS: dict[Tone, QColor] = {Tone.ALERT: QColor("#c0392b"), Tone.MUTED: QColor("#7f8c8d")}
 
 
+_DOTS: dict[str, QIcon] = {}
+
+
+def dot_icon(color: QColor, size: int = 12) -> QIcon:
+    """A filled circle of ``color`` (made once per colour)."""
+    icon = _DOTS.get(color.name())
+    if icon is None:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawEllipse(1, 1, size - 2, size - 2)
+        painter.end()
+        icon = _DOTS[color.name()] = QIcon(pixmap)
+    return icon
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -34,6 +53,7 @@ class Column:
     width: int = 10  # characters
     #: the cell's own text colour, over the row's (a clue's deadline light); None: the row's
     color: Callable[[Row], QColor | None] | None = None
+    dot: bool = False  # also a round light of that colour before the text
 
     @property
     def sortable(self) -> bool:
@@ -151,6 +171,7 @@ class RecordTableModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.ForegroundRole,
             Qt.ItemDataRole.UserRole,
+            Qt.ItemDataRole.DecorationRole,
         ):
             return None
         if role == Qt.ItemDataRole.UserRole:
@@ -159,6 +180,10 @@ class RecordTableModel(QAbstractTableModel):
         if row is None:
             return None
         column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DecorationRole:
+            # a column with its own colour and ``dot``: a round light in it (seen on a selected row too)
+            own = column.color(row) if column.color is not None and column.dot else None
+            return dot_icon(own) if own is not None else None
         if role == Qt.ItemDataRole.ForegroundRole:
             own = column.color(row) if column.color is not None else None
             return own if own is not None else self._foreground(row)

@@ -47,6 +47,8 @@ SUPERVISED_COLOR = QColor("#c0392b")
 #: The columns of the register, in order (the 期限 light goes after the stage).
 SHOWN = ("received_on", "source", "unit_id", "cadre_id", "summary", "stage")
 AFTER_LIGHT = ("handler_id", "disposal", "form", "closed_on")
+#: Narrower than the ledger's columns, so the register fits a 1366-pixel screen.
+WIDTHS = {"source": 6, "unit_id": 7, "cadre_id": 4, "summary": 15, "disposal": 6, "form": 6}
 
 
 class AdvanceDialog(QDialog):
@@ -177,35 +179,30 @@ class CluesTab(RecordTab):
     # --- the columns -------------------------------------------------------------------
 
     def _columns(self) -> list[Column]:
-        columns = [
-            Column(name, CLUE.field(name).label, CLUE.field(name), width=CLUE.field(name).width)
-            for name in SHOWN
-        ]
-        columns.append(
-            Column("deadline", "期限", compute=self.deadline_text, width=7, color=self.deadline_color)
-        )
-        columns.append(
-            Column(
-                "supervised",
-                "督办",
-                CLUE.field("supervised"),
-                compute=self.supervised_text,
-                width=4,
-                color=self.supervised_color,
-            )
-        )
-        for name in AFTER_LIGHT:
+        def of(name: str) -> Column:
             fld = CLUE.field(name)
-            columns.append(Column(name, fld.label, fld, width=fld.width))
-        return columns
+            return Column(name, fld.label, fld, width=WIDTHS.get(name, fld.width))
+
+        light = Column(
+            "deadline", "期限", compute=self.deadline_text, width=7, color=self.deadline_color, dot=True
+        )
+        supervised = Column(
+            "supervised",
+            "督办",
+            CLUE.field("supervised"),
+            compute=self.supervised_text,
+            width=4,
+            color=self.supervised_color,
+        )
+        return [*map(of, SHOWN), light, supervised, *map(of, AFTER_LIGHT)]
 
     def deadline(self, row: Row) -> clues.Deadline | None:
         return clues.row_deadline(row, self.ctx.today, self.stage_days)
 
     def deadline_text(self, row: Row) -> str:
-        """● 剩N天 / 今日到期 / 超期N天 (nothing once 办结)."""
+        """剩N天 / 今日到期 / 超期N天 beside the light (nothing once 办结)."""
         found = self.deadline(row)
-        return f"● {found.text}" if found is not None else ""
+        return found.text if found is not None else ""
 
     def deadline_color(self, row: Row) -> QColor | None:
         found = self.deadline(row)
