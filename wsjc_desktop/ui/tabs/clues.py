@@ -85,7 +85,7 @@ class AdvanceDialog(QDialog):
             self.disposal.setCurrentIndex(max(0, self.disposal.findData(self.disposal_before.value)))
         self.result_text = QPlainTextEdit(str(row.get("result") or ""))
         self.result_text.setObjectName("advance_result")
-        self.result_text.setPlaceholderText("办理结果：如 经初步核实，反映问题基本属实，已给予提醒谈话")
+        self.result_text.setPlaceholderText("如：经初步核实，反映问题基本属实，已给予提醒谈话")
         self.result_text.setFixedHeight(self.result_text.fontMetrics().lineSpacing() * 4 + 12)
         self.form_choice = QComboBox()
         self.form_choice.setObjectName("advance_form")
