@@ -22,37 +22,18 @@ from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain import problem_rules
 from wsjc_desktop.domain.enums import AuditAction, ClueDisposal, ClueStage, FourForms
 from wsjc_desktop.domain.fields import CLUE
-from wsjc_desktop.domain.problem_rules import DEFAULT_STAGE_DAYS, TIMED_STAGES, Light
+from wsjc_desktop.domain.problem_rules import DEFAULT_STAGE_DAYS, Light
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.text import format_date
 from wsjc_desktop.services import records, settings
 from wsjc_desktop.storage.database import Database
 
-KEY = "clues.stage_days"
-#: The days a stage may take: at least one day, at most a year.
-STAGE_DAYS_RANGE = (1, 365)
+KEY = "clues.stage_days"  # checked by ``settings`` (1 to 365 days a stage)
+STAGE_DAYS_RANGE = settings.STAGE_DAYS_RANGE
 #: The stages in their order.
 ORDER = (ClueStage.REGISTERED, ClueStage.ASSESSING, ClueStage.DISPOSING, ClueStage.CLOSED)
 #: The ways a clue can be disposed of at 处置 (everything but 待处置).
 DISPOSALS = tuple(d for d in ClueDisposal if d is not ClueDisposal.PENDING)
-
-
-def check_stage_days(value: Any) -> dict[str, int]:
-    """The setting ``clues.stage_days`` as stored ({stage: days} for 登记, 研判, 处置), or a
-    UserError saying in Chinese what is wrong."""
-    if not isinstance(value, Mapping):
-        raise UserError("线索各阶段期限的格式有误。", field=KEY)
-    low, high = STAGE_DAYS_RANGE
-    out: dict[str, int] = {}
-    for stage in TIMED_STAGES:
-        days = value.get(stage.value, DEFAULT_STAGE_DAYS[stage.value])
-        if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
-            raise UserError(f"“{stage.label}”阶段的期限须为 {low} 到 {high} 之间的整数（天）。", field=KEY)
-        out[stage.value] = days
-    unknown = set(value) - set(out)
-    if unknown:
-        raise UserError(f"线索阶段“{'、'.join(sorted(map(str, unknown)))}”不设期限。", field=KEY)
-    return out
 
 
 def stage_days(db: Database) -> dict[str, int]:
