@@ -277,3 +277,13 @@ def test_the_window_has_the_tab(window: object, ctx: AppContext) -> None:
     page = window.tabs.currentWidget()
     assert isinstance(page, CluesTab) and page.selected_id() == made
     assert window.tabs.tabText(window.tabs.currentIndex()) == "问题线索"
+
+
+def test_the_lights_follow_new_stage_days_at_once(tab: CluesTab, ctx: AppContext, qtbot: QtBot) -> None:
+    """设置 → 线索期限 saved (here or on the other PC): the open register redraws its lights."""
+    made = clue(ctx, received_on=TODAY - timedelta(days=3))
+    tab.apply_filters()
+    assert cell(tab, made, "deadline") == "剩4天"
+    settings.set_many(ctx.db, {"clues.stage_days": {"registered": 3, "assessing": 15, "disposing": 60}})
+    qtbot.waitUntil(lambda: cell(tab, made, "deadline") == "今日到期")
+    assert cell(tab, made, "deadline", Qt.ItemDataRole.ForegroundRole) == LIGHT_COLORS[clues.Light.YELLOW]

@@ -10,7 +10,6 @@ record form, which names the earlier clues about the same person or unit
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import ClueDisposal, ClueStage, FourForms
 from wsjc_desktop.domain.fields import CLUE
 from wsjc_desktop.domain.problem_rules import Light
@@ -221,8 +221,8 @@ class CluesTab(RecordTab):
         self.stage_days = clues.stage_days(self.ctx.db)
         super().apply_filters()
 
-    def _on_changes(self, changes: Any) -> None:
-        if "settings" in getattr(changes, "tables", ()):
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if "settings" in changes.tables:  # 设置 → 线索期限, here or from the other PC
             self.stage_days = clues.stage_days(self.ctx.db)
             self.model.layoutChanged.emit()
         super()._on_changes(changes)
