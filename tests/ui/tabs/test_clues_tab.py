@@ -287,3 +287,23 @@ def test_the_lights_follow_new_stage_days_at_once(tab: CluesTab, ctx: AppContext
     settings.set_many(ctx.db, {"clues.stage_days": {"registered": 3, "assessing": 15, "disposing": 60}})
     qtbot.waitUntil(lambda: cell(tab, made, "deadline") == "今日到期")
     assert cell(tab, made, "deadline", Qt.ItemDataRole.ForegroundRole) == LIGHT_COLORS[clues.Light.YELLOW]
+
+
+def test_a_read_only_file_moves_no_clue(ctx: AppContext, qtbot: QtBot) -> None:
+    made = clue(ctx)
+    ctx.db.readonly = True
+    try:
+        page = CluesTab(ctx)
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitUntil(lambda: page.is_loaded)
+        assert page.select_id(made)
+        assert not page.advance_button.isEnabled() and not page.reopen_button.isEnabled()
+        opened = answer_modals(lambda widget: widget.close(), timeout_ms=300)  # closes one if it came
+        page.advance_selected()  # a menu's way in: no dialog, nothing written
+        qtbot.wait(400)
+        assert opened == []
+        assert records.get(ctx.db, "clues", made)["stage"] is ClueStage.REGISTERED
+        assert cell(page, made, "deadline") == "剩7天"  # the lights still show
+    finally:
+        ctx.db.readonly = False

@@ -241,7 +241,7 @@ class CluesTab(RecordTab):
 
     def advance_selected(self) -> None:
         record_id, row = self.selected_id(), self.selected_row()
-        if record_id is None or row is None:
+        if record_id is None or row is None or self.ctx.readonly:
             return
         if ClueStage.parse(row["stage"]) is ClueStage.CLOSED:
             show_user_error(self, UserError("该线索已办结；如需继续办理，请先“撤回办结”。"), "推进阶段")
@@ -252,7 +252,7 @@ class CluesTab(RecordTab):
 
     def reopen_selected(self) -> None:
         record_id, row = self.selected_id(), self.selected_row()
-        if record_id is None or row is None:
+        if record_id is None or row is None or self.ctx.readonly:
             return
         today: date = self.ctx.today
         question = (
