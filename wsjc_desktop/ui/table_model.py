@@ -176,13 +176,15 @@ class RecordTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.UserRole:
             return self._ids[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole and not self.columns[index.column()].dot:
+            return None  # only a light column draws one: no row fetched for the others
         row = self._row(index.row())
         if row is None:
             return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DecorationRole:
-            # a column with its own colour and ``dot``: a round light in it (seen on a selected row too)
-            own = column.color(row) if column.color is not None and column.dot else None
+            # a round light of the column's colour (seen on a selected row too, unlike the text's)
+            own = column.color(row) if column.color is not None else None
             return dot_icon(own) if own is not None else None
         if role == Qt.ItemDataRole.ForegroundRole:
             own = column.color(row) if column.color is not None else None
