@@ -54,6 +54,7 @@ class Column:
     #: the cell's own text colour, over the row's (a clue's deadline light); None: the row's
     color: Callable[[Row], QColor | None] | None = None
     dot: bool = False  # also a round light of that colour before the text
+    tip: Callable[[Row], str] | None = None  # the cell's own tooltip ("": none)
 
     @property
     def sortable(self) -> bool:
@@ -191,6 +192,8 @@ class RecordTableModel(QAbstractTableModel):
             return own if own is not None else self._foreground(row)
         text = self.cell_text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column.tip is not None:
+                return column.tip(row) or None
             if column.field is not None and is_masked(column.field):
                 return None  # the full value is shown only on request
             full = row.get(column.key)

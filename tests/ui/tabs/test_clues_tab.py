@@ -88,6 +88,8 @@ def test_a_clue_registered_goes_red_past_its_deadline_and_is_closed_with_a_形�
     ctx.today_override = TODAY + timedelta(days=8)  # the stage's deadline has passed
     tab.apply_filters()
     assert cell(tab, made, "deadline") == "超期1天"
+    tip = cell(tab, made, "deadline", Qt.ItemDataRole.ToolTipRole)
+    assert tip == "登记阶段自2026年6月15日起，期限7天，至2026年6月22日（超期）"
     assert isinstance(cell(tab, made, "deadline", Qt.ItemDataRole.DecorationRole), QIcon)  # the round light
     red = cell(tab, made, "deadline", Qt.ItemDataRole.ForegroundRole)
     assert isinstance(red, QColor) and red == QColor("#c0392b") == LIGHT_COLORS[clues.Light.RED]

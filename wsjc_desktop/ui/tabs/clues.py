@@ -184,7 +184,13 @@ class CluesTab(RecordTab):
             return Column(name, fld.label, fld, width=WIDTHS.get(name, fld.width))
 
         light = Column(
-            "deadline", "期限", compute=self.deadline_text, width=7, color=self.deadline_color, dot=True
+            "deadline",
+            "期限",
+            compute=self.deadline_text,
+            width=7,
+            color=self.deadline_color,
+            dot=True,
+            tip=self.deadline_tip,
         )
         supervised = Column(
             "supervised",
@@ -203,6 +209,18 @@ class CluesTab(RecordTab):
         """剩N天 / 今日到期 / 超期N天 beside the light (nothing once 办结)."""
         found = self.deadline(row)
         return found.text if found is not None else ""
+
+    def deadline_tip(self, row: Row) -> str:
+        """研判阶段自2026年6月15日起，期限15天，至2026年6月30日（超期）."""
+        found = self.deadline(row)
+        if found is None:
+            return ""
+        stage = ClueStage.parse(row["stage"])
+        limit = self.stage_days.get(stage.value)
+        return (
+            f"{stage.label}阶段自{format_cn_date(row.get('stage_since'))}起，期限{limit}天，"
+            f"至{format_cn_date(found.due)}（{found.light.label}）"
+        )
 
     def deadline_color(self, row: Row) -> QColor | None:
         found = self.deadline(row)
