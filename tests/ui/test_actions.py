@@ -309,6 +309,9 @@ ALLOWED: dict[tuple[str, str], Allowed] = {
         1, KEEP, "an unknown person is reported to the form (inline), else re-raised"
     ),
     ("forms.py", "RecordDialog.save"): Allowed(1, KEEP, "the form stays open: the message beside its field"),
+    ("tabs/clues.py", "AdvanceDialog.accept"): Allowed(
+        1, KEEP, "推进阶段: the dialog stays open, the message under what it asks for"
+    ),
     ("dialogs/login_dialog.py", "LoginDialog.login"): Allowed(
         1, KEEP, "a wrong password: said in the dialog, the password emptied and focused"
     ),

@@ -16,6 +16,7 @@ def test_window_has_the_dashboard_and_its_registers(window: MainWindow, qtbot: Q
         "谈话记录",
         "监督检查",
         "问题台账",
+        "问题线索",
     ]
     for title in titles:
         window.show_tab(title)

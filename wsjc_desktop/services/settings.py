@@ -21,7 +21,7 @@ from wsjc_desktop.domain.docnumber import (
 )
 from wsjc_desktop.domain.enums import NoticeKind
 from wsjc_desktop.domain.models import Setting, now
-from wsjc_desktop.domain.problem_rules import DEFAULT_STAGE_DAYS
+from wsjc_desktop.domain.problem_rules import DEFAULT_STAGE_DAYS, TIMED_STAGES
 from wsjc_desktop.domain.sanctions import DEFAULT_EFFECT_MONTHS
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.fonts import ROLES
@@ -88,6 +88,9 @@ DEFAULTS: dict[str, Any] = {
     # columns of past ledgers the user placed in the import dialog: {ledger: {header: field}}
     "import.columns": {},
 }
+
+#: The days a 问题线索 stage may take (``clues.stage_days``): at least one, at most a year.
+STAGE_DAYS_RANGE = (1, 365)
 
 #: The range ``security.idle_lock_minutes`` must lie in.
 IDLE_LOCK_MINUTES = (1, 120)
@@ -178,6 +181,8 @@ def _check(key: str, value: Any) -> None:
             raise UserError(f"自动锁定时间须为 {low} 到 {high} 之间的整数（分钟）。", field=key)
     if key == "import.synonyms":
         _check_synonyms(value)
+    if key == "clues.stage_days":
+        _check_stage_days(value)
     if key == "import.columns" and not (
         isinstance(value, dict)
         and all(
@@ -189,6 +194,21 @@ def _check(key: str, value: Any) -> None:
     year = calendar_year(key)
     if year is not None:
         workcalendar.check_entry(year, value)
+
+
+def _check_stage_days(value: Any) -> None:
+    """{stage: days} for 登记, 研判 and 处置 (``problem_rules.TIMED_STAGES``), each 1 to 365."""
+    key = "clues.stage_days"
+    if not isinstance(value, dict):
+        raise UserError("线索各阶段期限的格式有误。", field=key)
+    low, high = STAGE_DAYS_RANGE
+    for stage in TIMED_STAGES:
+        days = value.get(stage.value, DEFAULT_STAGE_DAYS[stage.value])
+        if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+            raise UserError(f"“{stage.label}”阶段的期限须为 {low} 到 {high} 之间的整数（天）。", field=key)
+    unknown = set(value) - {stage.value for stage in TIMED_STAGES}
+    if unknown:
+        raise UserError(f"线索阶段“{'、'.join(sorted(map(str, unknown)))}”不设期限。", field=key)
 
 
 def _check_synonyms(value: Any) -> None:

@@ -57,6 +57,7 @@ TAB_FOR_TABLE = {
     "talks": "谈话记录",
     "inspections": "监督检查",
     "problems": "问题台账",
+    "clues": "问题线索",
 }
 
 
@@ -70,6 +71,7 @@ REGISTER_TABS = (
     ("谈话记录", "wsjc_desktop.ui.tabs.talks", "TalksTab"),
     ("监督检查", "wsjc_desktop.ui.tabs.inspections", "InspectionsTab"),
     ("问题台账", "wsjc_desktop.ui.tabs.problems", "ProblemsTab"),
+    ("问题线索", "wsjc_desktop.ui.tabs.clues", "CluesTab"),
 )
 
 

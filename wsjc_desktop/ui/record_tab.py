@@ -345,7 +345,9 @@ class FilterBar(QWidget):
 
     changed = Signal()
 
-    def __init__(self, ctx: AppContext, spec: RecordSpec, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, spec: RecordSpec, parent: QWidget | None = None, *, members: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.spec = spec
@@ -355,6 +357,8 @@ class FilterBar(QWidget):
         self.unit = QComboBox()
         self.kind = QComboBox()
         self.status = QComboBox()
+        self.member = QComboBox()  # ``members``: by the spec's first member field (主办人 …)
+        self.member.setObjectName("filter_member")
         self.text = QLineEdit()
         self.text.setObjectName("filter_text")
         self.text.setClearButtonEnabled(True)
@@ -383,8 +387,12 @@ class FilterBar(QWidget):
             for member in fld.enum or []:
                 self.status.addItem(member.label, member.value)
             layout.addWidget(self.status)
+        self.has_member = members and bool(spec.member_fields)
+        if self.has_member:
+            layout.addWidget(self.member)
+            self.reload_members()
         layout.addWidget(self.text, 1)
-        for combo in (self.year, self.unit, self.kind, self.status):
+        for combo in (self.year, self.unit, self.kind, self.status, self.member):
             combo.currentIndexChanged.connect(self.changed)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -405,8 +413,19 @@ class FilterBar(QWidget):
         self.unit.setCurrentIndex(max(0, index))
         self.unit.blockSignals(False)
 
+    def reload_members(self) -> None:
+        """全部主办人 (or the field's label), then the group's members."""
+        current = self.member.currentData()
+        self.member.blockSignals(True)
+        self.member.clear()
+        self.member.addItem(f"全部{self.spec.field(self.spec.member_fields[0]).label}", None)
+        for member_id, name in self.ctx.lookups.active_members():
+            self.member.addItem(name, member_id)
+        self.member.setCurrentIndex(max(0, self.member.findData(current)))
+        self.member.blockSignals(False)
+
     def clear(self) -> None:
-        for combo in (self.year, self.unit, self.kind, self.status):
+        for combo in (self.year, self.unit, self.kind, self.status, self.member):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
@@ -421,6 +440,7 @@ class FilterBar(QWidget):
             unit_id=self.unit.currentData() if self.has_unit else None,
             kind=self.kind.currentData(),
             status=self.status.currentData(),
+            member_id=self.member.currentData() if self.has_member else None,
             today=self.ctx.today_override,
         )
         text = self.text.text().strip()
@@ -437,6 +457,8 @@ class RecordTab(QWidget, RecordEditing):
 
     status_message = Signal(str)
     tab_title = ""
+    #: a filter by member (the spec's first member field: 主办人 …) in the filter bar
+    filter_members = False
 
     def __init__(
         self,
@@ -450,7 +472,7 @@ class RecordTab(QWidget, RecordEditing):
         self.ctx = ctx
         self.spec = spec
         self.setObjectName(f"tab_{spec.table}")
-        self.filters = FilterBar(ctx, spec)
+        self.filters = FilterBar(ctx, spec, members=self.filter_members)
         self.model = RecordTableModel(ctx.db, spec, ctx.lookups, columns=columns)
         self.view = RecordTable()
         self.view.setObjectName(f"table_{spec.table}")
@@ -535,6 +557,8 @@ class RecordTab(QWidget, RecordEditing):
     def _on_changes(self, changes: ChangeSet) -> None:
         if "units" in changes.tables and self.filters.has_unit:
             self.filters.reload_units()
+        if "members" in changes.tables and self.filters.has_member:
+            self.filters.reload_members()
         if not self._loaded:
             return
         selected = self.selected_id()

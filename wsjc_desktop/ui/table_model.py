@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.fields import Field, RecordSpec, Tone
@@ -25,6 +25,25 @@ Index = QModelIndex | QPersistentModelIndex
 TONE_COLORS: dict[Tone, QColor] = {Tone.ALERT: QColor("#c0392b"), Tone.MUTED: QColor("#7f8c8d")}
 
 
+_DOTS: dict[str, QIcon] = {}
+
+
+def dot_icon(color: QColor, size: int = 12) -> QIcon:
+    """A filled circle of ``color`` (made once per colour)."""
+    icon = _DOTS.get(color.name())
+    if icon is None:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawEllipse(1, 1, size - 2, size - 2)
+        painter.end()
+        icon = _DOTS[color.name()] = QIcon(pixmap)
+    return icon
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -32,6 +51,10 @@ class Column:
     field: Field | None = None
     compute: Callable[[Row], str] | None = None
     width: int = 10  # characters
+    #: the cell's own text colour, over the row's (a clue's deadline light); None: the row's
+    color: Callable[[Row], QColor | None] | None = None
+    dot: bool = False  # also a round light of that colour before the text
+    tip: Callable[[Row], str] | None = None  # the cell's own tooltip ("": none)
 
     @property
     def sortable(self) -> bool:
@@ -149,18 +172,28 @@ class RecordTableModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.ForegroundRole,
             Qt.ItemDataRole.UserRole,
+            Qt.ItemDataRole.DecorationRole,
         ):
             return None
         if role == Qt.ItemDataRole.UserRole:
             return self._ids[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole and not self.columns[index.column()].dot:
+            return None  # only a light column draws one: no row fetched for the others
         row = self._row(index.row())
         if row is None:
             return None
         column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DecorationRole:
+            # a round light of the column's colour (seen on a selected row too, unlike the text's)
+            own = column.color(row) if column.color is not None else None
+            return dot_icon(own) if own is not None else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row)
+            own = column.color(row) if column.color is not None else None
+            return own if own is not None else self._foreground(row)
         text = self.cell_text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column.tip is not None:
+                return column.tip(row) or None
             if column.field is not None and is_masked(column.field):
                 return None  # the full value is shown only on request
             full = row.get(column.key)

@@ -84,6 +84,7 @@ def test_shows_the_stored_settings(ctx: AppContext, make_dialog: Callable[[], Se
         "数据交换",
         "导入",
         "影响期",
+        "线索期限",
     ]
     dlg.reject()
 

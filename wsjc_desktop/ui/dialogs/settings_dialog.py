@@ -55,6 +55,8 @@ from wsjc_desktop.services import notices, settings
 from wsjc_desktop.services.records import RecordFilter
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialog_behaviour import GuardedDialog
+from wsjc_desktop.ui.dialogs.clue_stage_page import KEY as CLUE_STAGE_KEY
+from wsjc_desktop.ui.dialogs.clue_stage_page import ClueStagePage
 from wsjc_desktop.ui.dialogs.effect_page import KEY as EFFECT_KEY
 from wsjc_desktop.ui.dialogs.effect_page import EffectMonthsPage
 from wsjc_desktop.ui.dialogs.exchange_page import ExchangePage
@@ -176,6 +178,7 @@ class SettingsDialog(GuardedDialog):
         self.exchange_page = ExchangePage(ctx)
         self.synonyms_page = SynonymsPage()
         self.effect_page = EffectMonthsPage()
+        self.clue_stage_page = ClueStagePage()
         self.tabs.addTab(self.basic_page, "基本信息")
         self.tabs.addTab(self.numbers_page, "文号")
         self.tabs.addTab(self.members_page, "组内人员")
@@ -184,6 +187,9 @@ class SettingsDialog(GuardedDialog):
         self.tabs.addTab(self.exchange_page, "数据交换")
         self.tabs.addTab(self.synonyms_page, "导入")
         self.tabs.addTab(self.effect_page, "影响期")
+        self.tabs.addTab(self.clue_stage_page, "线索期限")
+        page = self.clue_stage_page
+        self.inputs[CLUE_STAGE_KEY] = (page.table, page.error, page)  # its message shows on the page
         self.tabs.currentChanged.connect(self._page_shown)
 
         self.general_error = error_label()
@@ -492,6 +498,7 @@ class SettingsDialog(GuardedDialog):
             *FONT_KEYS,
             SYNONYMS_KEY,
             EFFECT_KEY,
+            CLUE_STAGE_KEY,
         )
         out: dict[str, Any] = {}
         for key in keys:
@@ -506,7 +513,7 @@ class SettingsDialog(GuardedDialog):
                 out[key] = int(value or settings.DEFAULTS[key])
             elif key == SYNONYMS_KEY:
                 out[key] = value if isinstance(value, dict) else {}
-            elif key == EFFECT_KEY:
+            elif key in (EFFECT_KEY, CLUE_STAGE_KEY):
                 out[key] = value if isinstance(value, dict) else settings.DEFAULTS[key]
             else:
                 out[key] = "" if value is None else str(value)
@@ -527,6 +534,7 @@ class SettingsDialog(GuardedDialog):
             row.template.setText(values[settings.template_key(kind)])
         self.synonyms_page.set_value(values.get(SYNONYMS_KEY) or {})
         self.effect_page.set_value(values.get(EFFECT_KEY))
+        self.clue_stage_page.set_value(values.get(CLUE_STAGE_KEY))
         self.export_folder.setText(values["folders.export"])
         self.backup_folder.setText(values["folders.backup"])
         for key, edit in self.font_edits.items():
@@ -548,6 +556,7 @@ class SettingsDialog(GuardedDialog):
             "folders.backup": self.backup_folder.text().strip(),
             SYNONYMS_KEY: self.synonyms_page.value(),
             EFFECT_KEY: self.effect_page.value(),
+            CLUE_STAGE_KEY: self.clue_stage_page.value(),
         }
         for kind, row in self.kind_rows.items():
             out[settings.prefix_key(kind)] = row.prefix.text().strip()

@@ -664,5 +664,5 @@ def test_registering_a_clue_names_the_open_ones_about_the_same_person(
     qtbot.mouseClick(tab.sections["clues"].add_button, Qt.MouseButton.LeftButton)
     assert not errors, errors
     ((text, style),) = seen
-    assert "另有问题线索1件，其中1件尚待处置" in text and "2024年9月1日信访举报（待处置）" in text
+    assert "另有问题线索1件，其中1件尚未办结" in text and "2024年9月1日信访举报（待处置）" in text
     assert "fff4d6" in style  # a warning while one is open
