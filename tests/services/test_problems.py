@@ -251,6 +251,31 @@ def test_a_clue_handoff_waits_for_the_clue(db: Database, world: tuple[int, int, 
     assert steps[2].text == "线索办结，第一种形态" and steps[2].on == date(2026, 6, 5) and steps[2].done
 
 
+def test_the_clue_registers_moves_carry_the_problem_along(db: Database, world: tuple[int, int, int]) -> None:
+    """推进阶段 to 办结 makes a problem passed on as the clue 待验收; 撤回办结 takes it back."""
+    from wsjc_desktop.services import clues
+
+    unit_id, _inspection_id, problem_id = world
+    clue_id = records.create(
+        db,
+        "clues",
+        {
+            "received_on": date(2026, 5, 21),
+            "source": "supervision",
+            "unit_id": unit_id,
+            "summary": "接待费报销",
+            "disposal": "pending",
+        },
+    )
+    problems.hand_off(db, problem_id, ProblemHandoff.CLUE, clue_id, handed_on=date(2026, 5, 21))
+    clues.advance(db, clue_id, ClueStage.DISPOSING, on=date(2026, 5, 25), disposal="preliminary_check")
+    assert status(db, problem_id) is ProblemStatus.ASSIGNED
+    clues.advance(db, clue_id, ClueStage.CLOSED, on=date(2026, 6, 5), result="部分属实", form=FourForms.FIRST)
+    assert status(db, problem_id) is ProblemStatus.RECTIFIED
+    clues.reopen(db, clue_id, on=date(2026, 6, 8))
+    assert status(db, problem_id) is ProblemStatus.ASSIGNED
+
+
 def test_overdue_is_derived_and_said_on_the_path(db: Database, world: tuple[int, int, int]) -> None:
     unit_id, _inspection_id, problem_id = world
     notice_id = problems.notice_for(db, problem_id, today=date(2026, 5, 22), deadline=date(2026, 6, 5))
