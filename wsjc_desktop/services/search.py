@@ -1,4 +1,5 @@
-"""Search across units, cadres, notices, meetings, talks, inspections and problems: one box, typed hits, best first.
+"""Search across units, cadres, notices, meetings, talks, inspections and problems: one box,
+typed hits, best first.
 
 What is searched is the field spec's: the record types of :data:`fields.SEARCHABLE` (in the
 order equal hits are listed) and of each, the fields marked ``searchable``
