@@ -1159,8 +1159,7 @@ def _add_children(
 
 def labels_of(ledger_key: str) -> Sequence[str]:
     """The column labels of a ledger, in sheet order (for messages and the dialog)."""
-    ledger = LEDGERS[ledger_key]
-    return ["序号", *(f.label for f in ledger.fields), *(c.header for c in ledger.extra)]
+    return list(LEDGERS[ledger_key].headers)
 
 
 Progress = Callable[[int, int], None]
