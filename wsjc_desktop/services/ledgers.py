@@ -484,7 +484,22 @@ LEDGERS: dict[str, Ledger] = {
             "problems",
             "问题发现台账",
             PROBLEM,
-            tuple(f for f in PROBLEM.fields if f.name not in (*PROBLEM_LINKS, "note")),
+            # on paper the problem and where it stands; 交办日期 and 验收人/验收意见 after them
+            tuple(
+                PROBLEM.field(name)
+                for name in (
+                    *("found_on", "unit_id", "cadre_id", "description", "category", "severity", "source"),
+                    *(
+                        "handoff",
+                        "deadline",
+                        "status",
+                        "closed_on",
+                        "handed_on",
+                        "closed_by_id",
+                        "closing_note",
+                    ),
+                )
+            ),
             (
                 LedgerColumn(SOURCE_RECORD, ColumnKind.TEXT, 16),
                 LedgerColumn(HANDOFF_RECORD, ColumnKind.TEXT, 12),
@@ -492,10 +507,9 @@ LEDGERS: dict[str, Ledger] = {
             _problem_extras,
             printed=(
                 *("序号", "发现日期", "单位", "涉及干部", "问题描述", "问题类别", "严重程度"),
-                *("发现来源", SOURCE_RECORD, "交办方式", "交办日期", HANDOFF_RECORD, "整改期限"),
-                *("状态", "销号日期", "验收人"),
+                *("发现来源", SOURCE_RECORD, "交办方式", HANDOFF_RECORD, "整改期限", "状态", "销号日期"),
             ),
-            extra_after=("source", "handed_on"),
+            extra_after=("source", "handoff"),
         ),
     )
 }
