@@ -310,31 +310,31 @@ def _clip(text: str | None) -> str:
     return first if len(first) <= _CLIPPED else first[: _CLIPPED - 1] + "…"
 
 
+def _talk_name(talk: Any) -> str:
+    names = "、".join(c.name for c in talk.cadres)
+    return f"{talk.kind.label}{('：' + names) if names else ''}（{cn_date(talk.held_on)}）"
+
+
+#: How a problem's ledger names each kind of record it links to (see :func:`linked_names`).
+_LINK_NAMES: dict[str, Callable[[Any], str]] = {
+    "alert_notices": lambda n: n.doc_number or f"{n.title}（{cn_date(n.issued_on or n.created_at.date())}）",
+    "inspections": lambda i: f"{i.title}（{cn_date(i.started_on)}）",
+    "meetings": lambda mt: f"{(mt.title or '').strip() or mt.meeting_type.label}（{cn_date(mt.held_on)}）",
+    "talks": _talk_name,
+    "clues": lambda c: f"{_clip(c.summary)}（{cn_date(c.received_on)}）",
+}
+
+
 def linked_names(session: Session, table: str, ids: Sequence[int] | None = None) -> dict[int, str]:
     """How a problem's ledger names the records it links to (and how an import finds them again):
     a notice by its 文号 (its title and date before it has one), an inspection, meeting, talk or
     clue by what it is about and its date. ``ids``: only these (None: every live one)."""
     model: Any = spec_for(table).model
+    name = _LINK_NAMES[table]
     query = select(model).where(model.deleted_at.is_(None))
     if ids is not None:
         query = query.where(model.id.in_(list(ids)))
-    out: dict[int, str] = {}
-    for obj in session.scalars(query):
-        if table == "alert_notices":
-            text = obj.doc_number or f"{obj.title}（{cn_date(obj.issued_on or obj.created_at.date())}）"
-        elif table == "inspections":
-            text = f"{obj.title}（{cn_date(obj.started_on)}）"
-        elif table == "meetings":
-            text = f"{(obj.title or '').strip() or obj.meeting_type.label}（{cn_date(obj.held_on)}）"
-        elif table == "talks":
-            names = "、".join(c.name for c in obj.cadres)
-            text = f"{obj.kind.label}{('：' + names) if names else ''}（{cn_date(obj.held_on)}）"
-        elif table == "clues":
-            text = f"{_clip(obj.summary)}（{cn_date(obj.received_on)}）"
-        else:
-            raise AssertionError(table)
-        out[int(obj.id)] = text
-    return out
+    return {int(obj.id): name(obj) for obj in session.scalars(query)}
 
 
 def _problem_extras(session: Session, ids_query: Select[Any], _today: date) -> Extras:
