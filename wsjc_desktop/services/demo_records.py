@@ -906,9 +906,11 @@ class _Demo(_DemoBase):
         for unit in group.units:
             if unit.rectification is not None:
                 self._rectification_checks(group, unit, found)
-                for text_day in range(rng.randint(2, 3)):
-                    day = min(self.today, unit.rectification[0] + timedelta(days=text_day))
-                    found.append((ProblemSource.PATROL, None, None, day, unit))
+                # the 巡察 feedback, each problem once, on the day the 整改期 began
+                for n in range(rng.randint(2, 3)):
+                    found.append(
+                        (ProblemSource.PATROL, None, n, min(self.today, unit.rectification[0]), unit)
+                    )
         meetings = [r for r in refs.get("meetings", []) if r[3] != MeetingType.LIAISON]
         for mid, day, unit_id, _type in rng.sample(meetings, min(len(meetings), rng.randint(3, 5))):
             found.append((ProblemSource.MEETING, "meeting_id", mid, day, units[unit_id]))
@@ -1023,8 +1025,8 @@ class _Demo(_DemoBase):
     ) -> None:
         rng = self.rng
         category = rng.choice(list(_PROBLEMS))
-        if source is ProblemSource.PATROL:
-            text = rng.choice(_PATROL_PROBLEMS)
+        if source is ProblemSource.PATROL:  # ``record_id``: which of the 巡察's findings
+            text = _PATROL_PROBLEMS[(record_id or 0) % len(_PATROL_PROBLEMS)]
             category = rng.choice(
                 (ProblemCategory.MAJOR_DECISIONS, ProblemCategory.FINANCE, ProblemCategory.OTHER)
             )
