@@ -421,7 +421,7 @@ def test_inspections_of_every_kind(demo: tuple[Database, dict[str, int]]) -> Non
     assert kinds[InspectionKind.UNANNOUNCED.value] >= 5
     alerts = rows(db.path, "SELECT alert_source, alert_result FROM inspections WHERE kind = 'alert_check'")
     assert all(source and result for source, result in alerts)
-    assert {"政采云", "公车监管", "低保"} & {s for s, _ in alerts}
+    assert {"政采云", "公车监管", "低保"} <= {s for s, _ in alerts}
     dated = rows(db.path, "SELECT started_on, ended_on FROM inspections")
     assert all(JAN1.isoformat() <= a <= TODAY.isoformat() and (b is None or a <= b) for a, b in dated)
     assert all(
@@ -469,7 +469,8 @@ def test_problems_follow_the_loop(demo: tuple[Database, dict[str, int]]) -> None
         db.path,
         "SELECT p.source, p.inspection_id, p.meeting_id, p.talk_id, p.handoff, p.notice_id, p.deadline,"
         " p.status, p.closed_on, p.closed_by_id, p.found_on, p.handed_on, n.unit_id = p.unit_id,"
-        " n.deadline, n.status FROM problems p LEFT JOIN alert_notices n ON n.id = p.notice_id",
+        " n.deadline, n.status, c.stage FROM problems p LEFT JOIN alert_notices n ON n.id = p.notice_id"
+        " LEFT JOIN clues c ON c.id = p.handoff_clue_id",
     )
     sources = Counter(p[0] for p in problems)
     assert {"inspection", "meeting", "patrol"} <= set(sources)
@@ -480,9 +481,9 @@ def test_problems_follow_the_loop(demo: tuple[Database, dict[str, int]]) -> None
     handed = [p for p in problems if p[4] == "notice"]
     assert len(handed) >= 5
     assert all(p[12] and p[6] == p[13] and p[10] <= p[11] for p in handed)
-    assert any(p[4] == "talk" for p in problems)
+    assert any(p[4] == "talk" for p in problems) and any(p[4] == "clue" for p in problems)
     for p in problems:
-        derived = derive_status(closed_on=p[8], handoff=p[4], notice_status=p[14])
+        derived = derive_status(closed_on=p[8], handoff=p[4], notice_status=p[14], clue_stage=p[15])
         assert p[7] == derived.value, p
     closed = [p for p in problems if p[7] == "closed"]
     assert closed and all(p[9] and p[10] <= p[8] <= TODAY.isoformat() for p in closed)

@@ -304,7 +304,9 @@ class _Demo(_DemoBase):
                 supervised=source == ClueSource.ASSIGNED,
                 **_clue_stage(disposal, received, disposed, self.today),
             )
-            self._ref(group, "clues", row["id"], received, unit.id, target.id if target else None)
+            self._ref(
+                group, "clues", row["id"], received, unit.id, target.id if target else None, row["stage"]
+            )
         return old, recent, pending
 
     def opinions(self, group: _Group, old: list[_Cadre], recent: list[_Cadre], pending: list[_Cadre]) -> None:
@@ -901,8 +903,10 @@ class _Demo(_DemoBase):
                 talks.append((tid, day, unit_id))
         found: list[tuple[ProblemSource, str | None, int | None, date, _Unit]] = []
         for kind, (lo, hi) in _INSPECTION_COUNTS.items():
-            for _ in range(rng.randint(lo, hi)):
-                self._inspection(group, kind, found)
+            for n in range(rng.randint(lo, hi)):
+                # the first group checks an alert of each data system at least once
+                alert = n if kind is InspectionKind.ALERT_CHECK and group.index == 0 and n < 3 else None
+                self._inspection(group, kind, found, alert=alert)
         for unit in group.units:
             if unit.rectification is not None:
                 self._rectification_checks(group, unit, found)
@@ -917,12 +921,12 @@ class _Demo(_DemoBase):
         for tid, day, unit_id in rng.sample(talks, min(len(talks), rng.randint(2, 3))):
             found.append((ProblemSource.TALK, "talk_id", tid, day, units[unit_id]))
         clues = refs.get("clues", [])
-        for cid, received, unit_id, _cadre in rng.sample(clues, min(len(clues), rng.randint(1, 2))):
+        for cid, received, unit_id, _cadre, _stage in rng.sample(clues, min(len(clues), rng.randint(1, 2))):
             day = min(self.today, received + timedelta(days=rng.randint(5, 20)))
             found.append((ProblemSource.CLUE, "clue_id", cid, day, units[unit_id]))
         found.sort(key=lambda f: f[3])
         for source, link, record_id, day, unit in found:
-            self._problem(group, source, link, record_id, day, unit, notices, reminders)
+            self._problem(group, source, link, record_id, day, unit, notices, reminders, clues)
 
     def _inspection(
         self,
@@ -932,11 +936,14 @@ class _Demo(_DemoBase):
         *,
         unit: _Unit | None = None,
         day: date | None = None,
+        alert: int | None = None,
     ) -> None:
         rng = self.rng
         alert_source: str | None = None
         if kind is InspectionKind.ALERT_CHECK:
-            alert_source, title, content, finding = rng.choice(_ALERTS)
+            alert_source, title, content, finding = (
+                _ALERTS[alert] if alert is not None else rng.choice(_ALERTS)
+            )
             methods = "数据比对、查阅资料、电话核实"
         else:
             title, methods, content, finding = rng.choice(_INSPECTION_TEXT[kind])
@@ -1022,6 +1029,7 @@ class _Demo(_DemoBase):
         unit: _Unit,
         notices: dict[int, list[tuple[Any, ...]]],
         reminders: dict[int, list[tuple[Any, ...]]],
+        clues: list[tuple[Any, ...]],
     ) -> None:
         rng = self.rng
         category = rng.choice(list(_PROBLEMS))
@@ -1060,9 +1068,16 @@ class _Demo(_DemoBase):
         window = found_on + timedelta(days=45)
         by_notice = [n for n in notices.get(unit.id, []) if found_on <= n[1] <= window]
         by_talk = [t for t in reminders.get(unit.id, []) if found_on <= t[1] <= window]
+        by_clue = [c for c in clues if c[2] == unit.id and found_on <= c[1] <= window and c[0] != record_id]
         roll = rng.random()
         closed: date | None = None
-        if by_notice and roll < 0.7:
+        if row["severity"] is ProblemSeverity.GRAVE and by_clue:  # 移送问题线索: a clue of its own
+            cid, received, _unit, _cadre, stage = rng.choice(by_clue)
+            row.update(handoff=ProblemHandoff.CLUE, handed_on=received, handoff_clue_id=cid)
+            row["status"] = problem_rules.derive_status(
+                closed_on=None, handoff=ProblemHandoff.CLUE, clue_stage=stage
+            )
+        elif by_notice and roll < 0.7:
             nid, issued, deadline, status, fed_back = rng.choice(by_notice)
             row.update(handoff=ProblemHandoff.NOTICE, handed_on=issued, notice_id=nid, deadline=deadline)
             row["status"] = problem_rules.derive_status(
