@@ -300,7 +300,8 @@ class _Demo(_DemoBase):
                 disposed_on=disposed,
                 result=result,
                 note="上级交办，按期报送处置结果" if source == ClueSource.ASSIGNED else None,
-                handler_id=group.chief_id if rng.random() < 0.6 else group.staff_id,
+                # 主办人: mostly the 组长 (no draw of its own: the opinions after stay as they were)
+                handler_id=group.staff_id if row["id"] % 3 == 0 else group.chief_id,
                 supervised=source == ClueSource.ASSIGNED,
                 **_clue_stage(disposal, received, disposed, self.today),
             )
