@@ -1072,8 +1072,11 @@ class _Demo(_DemoBase):
         by_clue = [c for c in clues if c[2] == unit.id and found_on <= c[1] <= window and c[0] != record_id]
         roll = rng.random()
         closed: date | None = None
-        if row["severity"] is ProblemSeverity.GRAVE and by_clue:  # 移送问题线索: a clue of its own
+        passed_on = self.refs.setdefault(group.index, {}).setdefault("passed_on", [])
+        first = group.index == 0 and not passed_on  # the first group shows one at least
+        if by_clue and (row["severity"] is ProblemSeverity.GRAVE or first):  # 移送问题线索
             cid, received, _unit, _cadre, stage = rng.choice(by_clue)
+            passed_on.append((row["id"],))
             row.update(handoff=ProblemHandoff.CLUE, handed_on=received, handoff_clue_id=cid)
             row["status"] = problem_rules.derive_status(
                 closed_on=None, handoff=ProblemHandoff.CLUE, clue_stage=stage
