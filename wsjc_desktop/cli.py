@@ -433,7 +433,10 @@ def cmd_print_holiday(args: argparse.Namespace) -> int:
 
 
 #: ``export`` ledgers: the names the command line takes (as in services.ledgers.LEDGERS).
-EXPORT_LEDGERS = ("units", "cadres", "notices", "meetings", "talks", "opinions", "clues")
+EXPORT_LEDGERS = (
+    *("units", "cadres", "notices", "meetings", "talks", "opinions", "clues"),
+    *("inspections", "problems"),
+)
 #: The years a ``--year`` may name (as the statistics take them).
 YEARS = range(2000, 2101)
 
@@ -444,7 +447,8 @@ def _add_export_parser(sub: Any, db_parent: argparse.ArgumentParser) -> None:
         "ledger",
         metavar="LEDGER",
         help="台账：units 监督单位、cadres 监察对象花名册、notices 廉情提醒及整改台账、"
-        "meetings 列席会议台账、talks 谈话台账、opinions 党风廉政意见回复台账、clues 问题线索台账",
+        "meetings 列席会议台账、talks 谈话台账、opinions 党风廉政意见回复台账、clues 问题线索台账、"
+        "inspections 监督检查台账、problems 问题发现台账",
     )
     export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="保存 Excel 的文件路径")
     export.add_argument("--year", type=int, metavar="年度", help="只导出该年度的记录，如 2026")

@@ -39,7 +39,10 @@ def test_export_talks_of_one_unit_and_year(demo: Path, tmp_path: Path) -> None:
     assert ws.max_row == expected + 2
 
 
-@pytest.mark.parametrize("ledger", ["units", "cadres", "notices", "meetings", "talks", "opinions", "clues"])
+@pytest.mark.parametrize(
+    "ledger",
+    ["units", "cadres", "notices", "meetings", "talks", "opinions", "clues", "inspections", "problems"],
+)
 def test_every_ledger_exports(demo: Path, tmp_path: Path, ledger: str) -> None:
     out = tmp_path / f"{ledger}.xlsx"
     result = run("export", ledger, "--db", str(demo), "--out", str(out))

@@ -148,7 +148,9 @@ def test_a_copy_of_a_spec_has_its_own_field_index() -> None:
 
 
 def test_the_searchable_types_and_fields() -> None:
-    assert [s.table for s in SEARCHABLE] == ["units", "cadres", "alert_notices", "meetings", "talks"]
+    assert [s.table for s in SEARCHABLE] == [
+        *("units", "cadres", "alert_notices", "meetings", "talks", "inspections", "problems")
+    ]
     for spec in SPECS.values():
         assert bool(spec.search_fields) == (spec in SEARCHABLE), spec.table
     assert [f.name for f in TALK.search_fields] == ["kind", "cadre_ids", "location", "reason"]

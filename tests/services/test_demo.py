@@ -18,6 +18,7 @@ from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.docnumber import DEFAULT_TEMPLATE, default_prefix, format_doc_number
 from wsjc_desktop.domain.enums import (
     CadreRank,
+    InspectionKind,
     NoticeKind,
     NoticeStatus,
     OpinionConclusion,
@@ -25,6 +26,7 @@ from wsjc_desktop.domain.enums import (
     TalkKind,
     UnitType,
 )
+from wsjc_desktop.domain.problem_rules import Light, derive_status, is_overdue, light
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import auth, members, settings
 from wsjc_desktop.services.demo import (
@@ -111,6 +113,10 @@ EXPECTED_SCALE1: dict[str, tuple[int, int]] = {
     "meeting_opinions": (150, 500),
     "alert_notices": (70, 140),
     "rectifications": (40, 140),
+    "inspections": (25, 60),
+    "inspection_units": (25, 90),
+    "inspection_members": (25, 120),
+    "problems": (15, 60),
     "doc_sequences": (5, 5),
 }
 
@@ -128,7 +134,7 @@ def test_database_is_consistent(demo: tuple[Database, dict[str, int]]) -> None:
     assert rows(db.path, "PRAGMA foreign_key_check") == []
     assert rows(db.path, "PRAGMA integrity_check") == [("ok",)]
     for table in TABLE_ORDER:
-        if table in ("talk_cadres", "meeting_attendees"):
+        if table in ("talk_cadres", "meeting_attendees", "inspection_units", "inspection_members"):
             continue
         uids = rows(db.path, f"SELECT count(*), count(DISTINCT uid) FROM {table} WHERE uid IS NOT NULL")[0]
         assert uids[0] == uids[1] == rows(db.path, f"SELECT count(*) FROM {table}")[0][0], table
@@ -408,6 +414,116 @@ def test_dossier_sections(demo: tuple[Database, dict[str, int]]) -> None:
     assert rows(db.path, "SELECT count(*) FROM discipline_records")[0][0] >= 1
 
 
+def test_inspections_of_every_kind(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    kinds = Counter(k for (k,) in rows(db.path, "SELECT kind FROM inspections"))
+    assert set(kinds) == {k.value for k in InspectionKind}
+    assert kinds[InspectionKind.UNANNOUNCED.value] >= 5
+    alerts = rows(db.path, "SELECT alert_source, alert_result FROM inspections WHERE kind = 'alert_check'")
+    assert all(source and result for source, result in alerts)
+    assert {"政采云", "公车监管", "低保"} <= {s for s, _ in alerts}
+    dated = rows(db.path, "SELECT started_on, ended_on FROM inspections")
+    assert all(JAN1.isoformat() <= a <= TODAY.isoformat() and (b is None or a <= b) for a, b in dated)
+    assert all(
+        n >= 1
+        for (n,) in rows(
+            db.path,
+            "SELECT (SELECT count(*) FROM inspection_units u WHERE u.inspection_id = i.id)"
+            " FROM inspections i",
+        )
+    )
+    assert (
+        rows(db.path, "SELECT count(*) FROM inspection_units GROUP BY inspection_id ORDER BY 1 DESC")[0][0]
+        >= 2
+    )
+
+
+def test_monthly_rectification_checks_but_last_month(demo: tuple[Database, dict[str, int]]) -> None:
+    """One unit is under 巡视巡察整改: one check a month of its 整改期, last month's missing."""
+    db, _ = demo
+    ((unit_id, begin, end),) = rows(
+        db.path,
+        "SELECT id, rectification_from, rectification_to FROM units WHERE rectification_from IS NOT NULL",
+    )
+    assert begin <= TODAY.isoformat() <= end
+    months = [
+        d[:7]
+        for (d,) in rows(
+            db.path,
+            "SELECT i.started_on FROM inspections i JOIN inspection_units u ON u.inspection_id = i.id"
+            " WHERE i.kind = 'rectification' AND u.unit_id = ? ORDER BY 1",
+            (unit_id,),
+        )
+    ]
+    expected = [
+        f"{TODAY.year}-{m:02d}" for m in range(int(begin[5:7]), TODAY.month + 1) if m != TODAY.month - 1
+    ]
+    assert months == expected
+
+
+def test_problems_follow_the_loop(demo: tuple[Database, dict[str, int]]) -> None:
+    """Problems from inspections, meetings and talks; handed on by notices of their unit (the
+    notice's 整改期限) or talks; some 销号, some 逾期, the stored status as the rules derive it."""
+    db, _ = demo
+    problems = rows(
+        db.path,
+        "SELECT p.source, p.inspection_id, p.meeting_id, p.talk_id, p.handoff, p.notice_id, p.deadline,"
+        " p.status, p.closed_on, p.closed_by_id, p.found_on, p.handed_on, n.unit_id = p.unit_id,"
+        " n.deadline, n.status, c.stage FROM problems p LEFT JOIN alert_notices n ON n.id = p.notice_id"
+        " LEFT JOIN clues c ON c.id = p.handoff_clue_id",
+    )
+    sources = Counter(p[0] for p in problems)
+    assert {"inspection", "meeting", "patrol"} <= set(sources)
+    by = {"inspection": 1, "meeting": 2, "talk": 3}
+    for p in problems:
+        if p[0] in by:
+            assert p[by[p[0]]] is not None, p
+    handed = [p for p in problems if p[4] == "notice"]
+    assert len(handed) >= 5
+    assert all(p[12] and p[6] == p[13] and p[10] <= p[11] for p in handed)
+    assert any(p[4] == "talk" for p in problems) and any(p[4] == "clue" for p in problems)
+    for p in problems:
+        derived = derive_status(closed_on=p[8], handoff=p[4], notice_status=p[14], clue_stage=p[15])
+        assert p[7] == derived.value, p
+    closed = [p for p in problems if p[7] == "closed"]
+    assert closed and all(p[9] and p[10] <= p[8] <= TODAY.isoformat() for p in closed)
+    assert any(is_overdue(p[7], date.fromisoformat(p[6]) if p[6] else None, TODAY) for p in problems)
+
+
+def test_clues_have_stages_with_every_light(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    clues = rows(db.path, "SELECT stage, stage_since, received_on, closed_on, form, handler_id FROM clues")
+    assert all(since and received <= since for _, since, received, *_ in clues)
+    assert all(
+        (stage == "closed") == (closed is not None) == (form is not None)
+        for stage, _, _, closed, form, _ in clues
+    )
+    assert all(handler for *_, handler in clues)
+    lights = Counter(
+        light(stage, date.fromisoformat(since), TODAY) for stage, since, *_ in clues if stage != "closed"
+    )
+    assert lights[Light.RED] and lights[Light.YELLOW], lights
+
+
+def test_agenda_reviews_and_liaison_meetings(demo: tuple[Database, dict[str, int]]) -> None:
+    db, _ = demo
+    reviews = rows(
+        db.path,
+        "SELECT m.topics, (SELECT count(*) FROM meeting_opinions o WHERE o.meeting_id = m.id) FROM meetings m"
+        " WHERE m.meeting_type = 'agenda_review'",
+    )
+    assert reviews and all(topics and n >= 1 for topics, n in reviews)
+    assert rows(db.path, "SELECT count(*) FROM meetings WHERE meeting_type = 'liaison'")[0][0] >= 1
+    # 中层干部述责述廉: duty reports of cadres outside the leadership
+    assert (
+        rows(
+            db.path,
+            "SELECT count(*) FROM duty_reports d JOIN cadres c ON c.id = d.cadre_id WHERE NOT c.is_leader",
+        )[0][0]
+        >= 5
+    )
+
+
 # --- determinism, refusal, validation, progress ------------------------------------------------
 
 
@@ -423,6 +539,7 @@ def test_same_seed_gives_identical_rows_and_another_seed_differs(tmp_path: Path)
     assert dumps[0] == dumps[1]
     assert dumps[0]["cadres"] != dumps[2]["cadres"]
     assert dumps[0]["talks"] != dumps[2]["talks"]
+    assert dumps[0]["problems"] and dumps[0]["problems"] != dumps[2]["problems"]
 
 
 def test_refuses_a_database_that_has_units(db: Database) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import event, update
 
 from tests.support.builders import agency_code, cadre, member, unit
 from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain.enums import ProblemStatus
 from wsjc_desktop.domain.fields import DOSSIER_SECTIONS
 from wsjc_desktop.errors import NotFoundError
 from wsjc_desktop.services import attachments, notices, records
@@ -276,3 +277,99 @@ def test_the_tree_reads_in_one_statement_however_many_cadres(db: Database) -> No
     assert [(u.cadres, u.stale) for u in summaries] == [(4, 4)] * 3
     assert [len(tree[u]) for u in units] == [4, 4, 4]
     assert sorted(some) == units[:2]
+
+
+def test_timeline_follows_a_clue_through_its_stages_and_a_problem_to_its_closing(db: Database) -> None:
+    """A clue about the cadre: 登记, each stage it entered (from the audit log, on the day the
+    stage began), 办结 with its 形态; a problem naming the cadre: found, 交办, 验收销号."""
+    chen = member(db, "陈武林")
+    unit_id = unit(db)
+    zhang, li = cadre(db, unit_id, "张三"), cadre(db, unit_id, "李四")
+    waiting = {"disposal": "pending"}
+    clue = records.create(
+        db,
+        "clues",
+        {
+            "received_on": date(2026, 3, 1),
+            "source": "petition",
+            "unit_id": unit_id,
+            "cadre_id": zhang,
+            "summary": "反映违规收受礼金\n第二行不显示",
+            "disposal": "pending",
+            "handler_id": chen,
+        },
+    )
+    records.update(db, "clues", clue, {"stage": "assessing", "stage_since": date(2026, 3, 5)})
+    records.update(db, "clues", clue, {"stage": "disposing", "stage_since": date(2026, 3, 20)})
+    records.update(
+        db,
+        "clues",
+        clue,
+        {"stage": "closed", "stage_since": date(2026, 4, 10), "disposal": "talk_inquiry", "form": "first"},
+    )
+    other = records.create(  # about somebody else: not on this timeline
+        db,
+        "clues",
+        {
+            "received_on": date(2026, 3, 2),
+            "source": "petition",
+            "cadre_id": li,
+            "summary": "另一件",
+            **waiting,
+        },
+    )
+    records.delete(  # in the recycle bin: off the timeline
+        db,
+        "clues",
+        records.create(
+            db,
+            "clues",
+            {
+                "received_on": date(2026, 3, 3),
+                "source": "petition",
+                "cadre_id": zhang,
+                "summary": "已删除",
+                **waiting,
+            },
+        ),
+    )
+    reminder = talk(db, [zhang], date(2026, 3, 12), "提醒谈话", kind="reminder")
+    problem = records.create(
+        db,
+        "problems",
+        {
+            "found_on": date(2026, 3, 10),
+            "unit_id": unit_id,
+            "cadre_id": zhang,
+            "description": "公务接待超标准",
+            "category": "eight_rules",
+            "severity": "minor",
+            "source": "other",
+            "handoff": "talk",
+            "handed_on": date(2026, 3, 12),
+            "handoff_talk_id": reminder,
+        },
+    )
+    with db.uow() as uow:  # 验收销号
+        obj = uow.session.get(m.Problem, problem)
+        assert obj is not None
+        obj.closed_on, obj.closed_by_id, obj.status = date(2026, 4, 20), chen, ProblemStatus.CLOSED
+        uow.commit()
+
+    timeline = [(i.on, i.kind, i.title, i.table, i.record_id) for i in dossier(db, zhang).timeline]
+
+    assert timeline == [
+        (date(2026, 4, 20), "发现问题", "验收销号：公务接待超标准", "problems", problem),
+        (date(2026, 4, 10), "问题线索", "办结（第一种形态）：反映违规收受礼金", "clues", clue),
+        (date(2026, 3, 20), "问题线索", "转入处置：反映违规收受礼金", "clues", clue),
+        (date(2026, 3, 12), "提醒谈话", "提醒谈话", "talks", reminder),
+        (date(2026, 3, 12), "发现问题", "交办（谈话提醒）：公务接待超标准", "problems", problem),
+        (date(2026, 3, 10), "发现问题", "公务接待超标准（八项规定精神）", "problems", problem),
+        (date(2026, 3, 5), "问题线索", "转入研判：反映违规收受礼金", "clues", clue),
+        (date(2026, 3, 1), "问题线索", "登记：反映违规收受礼金", "clues", clue),
+    ]
+    assert [(i.title, i.record_id) for i in dossier(db, li).timeline] == [("登记：另一件", other)]
+    # reopened: the 办结 no longer stands, the stage it is in now does
+    records.update(db, "clues", clue, {"stage": "disposing", "stage_since": date(2026, 5, 6)})
+    titles = [i.title for i in dossier(db, zhang).timeline if i.table == "clues"]
+    assert titles[0] == "转入处置：反映违规收受礼金" and not any(t.startswith("办结") for t in titles)

@@ -29,7 +29,7 @@ from wsjc_desktop.storage.database import Database, open_database
 
 TODAY = date(2026, 11, 22)
 #: The order a new file takes them in: what the later ones name must exist first.
-ORDER = ("units", "cadres", "notices", "meetings", "talks", "opinions", "clues")
+ORDER = ("units", "cadres", "notices", "meetings", "talks", "opinions", "clues", "inspections", "problems")
 TABLES = (
     "units",
     "cadres",
@@ -42,6 +42,10 @@ TABLES = (
     "integrity_opinions",
     "clues",
     "members",
+    "inspections",
+    "inspection_units",
+    "inspection_members",
+    "problems",
 )
 
 

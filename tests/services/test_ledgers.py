@@ -34,6 +34,8 @@ TITLES = {
     "talks": "谈话台账",
     "opinions": "党风廉政意见回复台账",
     "clues": "问题线索台账",
+    "inspections": "监督检查台账",
+    "problems": "问题发现台账",
 }
 
 
@@ -56,8 +58,7 @@ def data_rows(ws: Worksheet) -> list[tuple[object, ...]]:
 
 
 def expected_headers(key: str) -> list[str]:
-    ledger = LEDGERS[key]
-    return ["序号", *(f.label for f in ledger.fields), *(c.header for c in ledger.extra)]
+    return list(LEDGERS[key].headers)
 
 
 @pytest.mark.parametrize("key", list(TITLES))

@@ -148,7 +148,15 @@ def test_hits_are_typed_and_labelled(db: Database, ids: Ids) -> None:
     hit = search(db, "张三丰")[0]
     assert hit == SearchHit("cadres", ids.zhang_sanfeng, "张三丰", "教育局 · 副局长", 1.0)
     assert hit.kind_label == KIND_LABELS["cadres"] == "监察对象"
-    assert list(KIND_LABELS) == ["units", "cadres", "alert_notices", "meetings", "talks"]
+    assert list(KIND_LABELS) == [
+        "units",
+        "cadres",
+        "alert_notices",
+        "meetings",
+        "talks",
+        "inspections",
+        "problems",
+    ]
     talk = next(h for h in search(db, "第三会议室") if h.kind == "talks")
     assert talk.title == "廉政谈话：张三、李四"
     assert talk.subtitle == "2026-03-06 · 第三会议室"

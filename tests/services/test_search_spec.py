@@ -53,6 +53,8 @@ class Maker:
             return cadre(self.db, self.unit_id, name)
         if fld.ref == "members":
             return member(self.db, name)
+        if fld.ref in SPECS:  # a record of another kind, known by its title (a problem's 来源)
+            return self.make(SPECS[fld.ref], **{SPECS[fld.ref].title_field: name})
         raise AssertionError(f"{fld.name}: no record of {fld.ref} to name: add one here")
 
     def plain(self, fld: Field) -> Any:
@@ -65,7 +67,7 @@ class Maker:
         if kind is FieldKind.REF:
             return {"units": self.unit_id, "cadres": self.cadre_id}[fld.ref or ""]
         if kind is FieldKind.REFS:
-            return [self.cadre_id] if fld.ref == "cadres" else []
+            return {"cadres": [self.cadre_id], "units": [self.unit_id]}.get(fld.ref or "", [])
         return next(self.plains)  # a unit's name is unique
 
     def worded(self, fld: Field, word: str) -> Any:

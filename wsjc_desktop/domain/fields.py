@@ -829,6 +829,7 @@ INSPECTION = RecordSpec(
             required=True,
             enum=InspectionKind,
             width=8,
+            searchable=True,
             default=InspectionKind.ROUTINE,
         ),
         F("started_on", "检查日期", K.DATE, required=True, width=6, default=TODAY),
@@ -841,8 +842,9 @@ INSPECTION = RecordSpec(
             ref="units",
             through="inspection_units",
             width=10,
+            searchable=True,
         ),
-        F("title", "检查事项", required=True, width=20),
+        F("title", "检查事项", required=True, width=20, searchable=True),
         F(
             "member_ids",
             "检查人员",
@@ -853,9 +855,16 @@ INSPECTION = RecordSpec(
             default=CURRENT_MEMBER,
         ),
         F("methods", "检查方式", width=12, placeholder="查阅资料、实地检查、个别谈话、电话核实"),
-        F("content", "检查内容", K.LONG_TEXT, in_table=False),
-        F("findings", "发现情况", K.LONG_TEXT, width=18),
-        F("alert_source", "预警来源", width=8, in_table=False, placeholder="政采云 / 公车监管 / 低保"),
+        F("content", "检查内容", K.LONG_TEXT, in_table=False, searchable=True),
+        F("findings", "发现情况", K.LONG_TEXT, width=18, searchable=True),
+        F(
+            "alert_source",
+            "预警来源",
+            width=8,
+            in_table=False,
+            searchable=True,
+            placeholder="政采云 / 公车监管 / 低保",
+        ),
         F("alert_result", "核查结果", K.ENUM, enum=AlertCheckResult, width=6, in_table=False),
         F("note", "备注", K.LONG_TEXT, in_table=False),
     ),
@@ -891,10 +900,10 @@ PROBLEM = RecordSpec(
     status_tones={ProblemStatus.OVERDUE: Tone.ALERT, ProblemStatus.CLOSED: Tone.MUTED},
     fields=(
         F("found_on", "发现日期", K.DATE, required=True, width=6, default=TODAY),
-        F("unit_id", "单位", K.REF, required=True, ref="units", width=7),
-        F("cadre_id", "涉及干部", K.REF, ref="cadres", width=5),
-        F("description", "问题描述", K.LONG_TEXT, required=True, width=24),
-        F("category", "问题类别", K.ENUM, required=True, enum=ProblemCategory, width=8),
+        F("unit_id", "单位", K.REF, required=True, ref="units", width=7, searchable=True),
+        F("cadre_id", "涉及干部", K.REF, ref="cadres", width=5, searchable=True),
+        F("description", "问题描述", K.LONG_TEXT, required=True, width=24, searchable=True),
+        F("category", "问题类别", K.ENUM, required=True, enum=ProblemCategory, width=8, searchable=True),
         F(
             "severity",
             "严重程度",
@@ -974,7 +983,7 @@ DOSSIER_SECTIONS: tuple[RecordSpec, ...] = (
 
 
 #: The record types the search box finds, in the order hits of equal rank are listed.
-SEARCHABLE: tuple[RecordSpec, ...] = (UNIT, CADRE, ALERT_NOTICE, MEETING, TALK)
+SEARCHABLE: tuple[RecordSpec, ...] = (UNIT, CADRE, ALERT_NOTICE, MEETING, TALK, INSPECTION, PROBLEM)
 
 
 def spec_for(table: str) -> RecordSpec:

@@ -1,8 +1,10 @@
 """演示数据: a realistic, deterministic demo dataset, for trying the program out and for benchmarks.
 
 ``generate_demo(db, scale=1)`` writes what one 派驻纪检监察组 (two people, six supervised
-units, about 300 cadres) records in a year: talks, meetings and opinions, numbered notices
-and their feedback, 节前提醒, and every section of the 廉政档案. ``scale=N`` writes N such
+units, about 300 cadres) records in a year: talks, meetings and opinions (议题前置审查 and
+联络员例会 among them), numbered notices and their feedback, 节前提醒, every section of the
+廉政档案, the clue register with its stages, 监督检查 of every kind (monthly for the unit
+under 巡视巡察整改) and the problems they find, followed to 销号. ``scale=N`` writes N such
 groups' worth (N×6 units, N×300 cadres) into the same file, for benchmarks.
 
 The file is ready to open in the window: the group has its name and 机关代字
@@ -20,7 +22,7 @@ password, name and 机关代字) and the writing of the rows. The generator is s
 :mod:`.demo_data` holds the data tables it draws from (names, unit templates, texts, weights;
 no database), :mod:`.demo_people` the generator's core and the people it builds (members,
 units, cadres, families), :mod:`.demo_records` the year's records (dossier sections, talks,
-meetings, notices and their feedback).
+meetings, notices and their feedback, inspections and the problems they find).
 """
 
 from __future__ import annotations
@@ -196,6 +198,7 @@ def generate_demo(
         _Demo.talks,
         _Demo.meetings,
         _Demo.notices,
+        _Demo.supervision,
     ]
     total = (len(phases) + 1) * scale + 3
     done = 0

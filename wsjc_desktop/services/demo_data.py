@@ -13,13 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wsjc_desktop.domain.enums import (
+    AlertCheckResult,
     ClueDisposal,
     ClueSource,
+    InspectionKind,
     MeetingType,
     OpinionConclusion,
     OpinionFollowUp,
     OpinionReason,
     PersonalMattersCheck,
+    ProblemCategory,
     TalkKind,
     UnitType,
 )
@@ -44,6 +47,10 @@ TABLE_ORDER: tuple[str, ...] = (
     "meeting_opinions",
     "alert_notices",
     "rectifications",
+    "inspections",
+    "inspection_units",
+    "inspection_members",
+    "problems",
 )
 
 # --- names and people -------------------------------------------------------------------
@@ -505,7 +512,9 @@ _MEETING_WEIGHTS: tuple[tuple[MeetingType, int], ...] = (
     (MeetingType.MAJOR_DECISION, 20),
     (MeetingType.ADMINISTRATIVE, 20),
     (MeetingType.SPECIAL_TOPIC, 12),
-    (MeetingType.OTHER, 4),
+    (MeetingType.AGENDA_REVIEW, 8),
+    (MeetingType.LIAISON, 3),
+    (MeetingType.OTHER, 2),
 )
 _ROOMS = ("三楼会议室", "党组会议室", "一楼会议室", "党建活动室", "五楼小会议室")
 _OPINIONS = (
@@ -738,3 +747,183 @@ _BUSINESSES = (
     ("{city}{word}工程咨询有限公司", "股东", "持股20%，已作出回避承诺，纪检监察组跟踪掌握。"),
 )
 _BUSINESS_WORDS = ("鑫源", "恒达", "顺和", "宏泰", "佳信", "永盛", "润丰", "金诺")
+
+
+# --- the supervision loop: inspections and the problems they find ----------------------------
+
+#: How many of each kind a group makes in a year (巡视巡察整改监督 is monthly, for one unit).
+_INSPECTION_COUNTS: dict[InspectionKind, tuple[int, int]] = {
+    InspectionKind.SPECIAL: (3, 5),
+    InspectionKind.ROUTINE: (8, 12),
+    InspectionKind.UNANNOUNCED: (6, 10),
+    InspectionKind.STATIONED: (1, 2),
+    InspectionKind.ALERT_CHECK: (6, 9),
+}
+#: (检查事项, 检查方式, 检查内容, 发现情况 when it finds something) per kind; {unit} is filled in.
+_INSPECTION_TEXT: dict[InspectionKind, tuple[tuple[str, str, str, str], ...]] = {
+    InspectionKind.SPECIAL: (
+        (
+            "落实中央八项规定精神专项监督检查",
+            "查阅资料、实地检查、个别谈话",
+            "抽查公务接待、公务用车、差旅报销凭证，核对审批手续",
+            "部分公务接待无公函、接待清单填写不全",
+        ),
+        (
+            "“三重一大”决策制度执行情况专项检查",
+            "查阅资料、列席会议、个别谈话",
+            "调阅党组会、办公会会议记录及决策事项材料",
+            "个别大额资金使用事项未经集体研究",
+        ),
+        (
+            "政府采购和工程项目专项监督检查",
+            "查阅资料、实地检查",
+            "抽查采购项目招标文件、合同及验收资料",
+            "有采购项目化整为零、规避公开招标",
+        ),
+    ),
+    InspectionKind.ROUTINE: (
+        (
+            "党风廉政建设主体责任落实情况日常检查",
+            "查阅资料、个别谈话",
+            "检查主体责任清单、“一岗双责”落实台账",
+            "责任清单未及时更新，台账记录不完整",
+        ),
+        (
+            "财务管理日常监督检查",
+            "查阅资料",
+            "抽查会计凭证、往来款项和津贴补贴发放",
+            "存在以拨代支、往来款长期挂账",
+        ),
+        (
+            "干部选拔任用工作日常监督",
+            "查阅资料、个别谈话",
+            "检查干部选拔任用纪实材料和档案审核",
+            "个别干部档案“三龄两历”认定材料不全",
+        ),
+        (
+            "作风建设日常监督检查",
+            "实地检查、查阅资料",
+            "检查考勤制度执行和窗口服务情况",
+            "考勤打卡不严格，存在代打卡现象",
+        ),
+    ),
+    InspectionKind.UNANNOUNCED: (
+        (
+            "节日期间公车使用明察暗访",
+            "实地检查",
+            "节假日对机关停车场和公务用车停放情况进行暗访",
+            "发现一辆公务用车节日期间未按规定封存",
+        ),
+        (
+            "工作日午间饮酒问题明察暗访",
+            "实地检查",
+            "工作日午间对单位周边餐饮场所进行暗访",
+            "发现工作人员工作日午间饮酒",
+        ),
+        (
+            "窗口单位工作纪律明察暗访",
+            "实地检查、电话核实",
+            "随机暗访服务窗口，查看在岗在位和服务态度",
+            "个别窗口人员脱岗、办事群众等候时间过长",
+        ),
+    ),
+    InspectionKind.STATIONED: (
+        (
+            "驻点监督",
+            "驻点跟踪、查阅资料、个别谈话",
+            "驻点跟踪重点项目建设和资金拨付",
+            "项目变更签证手续不规范",
+        ),
+    ),
+    InspectionKind.RECTIFICATION: (
+        (
+            "巡察反馈问题整改落实情况监督",
+            "查阅资料、个别谈话、实地检查",
+            "对照巡察反馈问题清单，逐项核查整改进度和佐证材料",
+            "个别问题整改措施不具体，存在以制度代整改",
+        ),
+    ),
+}
+#: 预警核查: (预警来源, 检查事项, 检查内容, 发现情况 when confirmed).
+_ALERTS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "政采云",
+        "政府采购异常预警核查",
+        "核查政采云平台预警的同一供应商短期内多次小额采购",
+        "存在将同一项目拆分采购规避公开招标",
+    ),
+    (
+        "公车监管",
+        "公务用车轨迹异常预警核查",
+        "调取公车监管平台车辆行驶轨迹和派车单",
+        "节假日公车私用，出车登记与行车轨迹不符",
+    ),
+    (
+        "低保",
+        "低保对象资格异常预警核查",
+        "比对低保对象与财政供养人员、车辆登记信息",
+        "有财政供养人员亲属违规享受低保",
+    ),
+    (
+        "财政一体化",
+        "公务卡异常消费预警核查",
+        "核查公务卡在非工作时间的大额消费",
+        "有公务卡在娱乐场所消费后以会议费报销",
+    ),
+)
+_ALERT_RESULT_WEIGHTS: tuple[tuple[AlertCheckResult, int], ...] = (
+    (AlertCheckResult.CONFIRMED, 30),
+    (AlertCheckResult.PARTLY, 25),
+    (AlertCheckResult.UNFOUNDED, 45),
+)
+#: Problem descriptions by category ({unit} is the unit's short name).
+_PROBLEMS: dict[ProblemCategory, tuple[str, ...]] = {
+    ProblemCategory.EIGHT_RULES: (
+        "{unit}公务接待无公函、超标准接待",
+        "{unit}公务用车未按规定封存，存在公车私用风险",
+        "{unit}违规发放津贴补贴",
+    ),
+    ProblemCategory.MAJOR_DECISIONS: (
+        "{unit}大额资金使用未经党组集体研究决定",
+        "{unit}“三重一大”事项会前未充分酝酿，“一把手”末位表态制落实不到位",
+    ),
+    ProblemCategory.APPOINTMENTS: (
+        "{unit}干部选拔任用纪实材料不完整",
+        "{unit}干部档案专项审核发现问题未及时整改",
+    ),
+    ProblemCategory.FINANCE: (
+        "{unit}往来款项长期挂账未清理",
+        "{unit}报销凭证附件不全、审批手续不规范",
+    ),
+    ProblemCategory.PROJECTS: (
+        "{unit}工程项目变更签证手续不规范",
+        "{unit}采购项目化整为零规避公开招标",
+    ),
+    ProblemCategory.CONDUCT: (
+        "{unit}考勤制度执行不严，存在代打卡现象",
+        "{unit}窗口服务人员脱岗、服务态度生硬",
+    ),
+}
+_PATROL_PROBLEMS = (
+    "巡察反馈：{unit}党组落实全面从严治党主体责任不到位",
+    "巡察反馈：{unit}内控制度不健全，财务审批把关不严",
+    "巡察反馈：{unit}上轮巡察整改不彻底",
+)
+_CLOSING_NOTES = (
+    "经查阅整改佐证材料、实地核实，整改到位，同意销号。",
+    "已建立长效机制，相关款项已追缴，同意销号。",
+    "整改措施落实，制度已修订印发，同意销号。",
+)
+_AGENDA_TOPICS = (
+    "关于{proj}项目预算调整的议题",
+    "关于年度政府采购计划的议题",
+    "关于干部职工教育培训经费安排的议题",
+    "关于办公用房维修改造的议题",
+    "关于聘用人员招聘方案的议题",
+)
+_AGENDA_OPINIONS = (
+    "议题材料未附合法性审查意见，建议补充后再提交党组会研究。",
+    "该事项属“三重一大”事项，建议会前充分征求班子成员意见。",
+    "预算调整依据不充分，建议补充测算说明。",
+    "招聘方案资格条件设置应避免“量身定制”，建议修改。",
+)

@@ -83,6 +83,8 @@ class _Unit:
     group: _Group
     cadres: list[_Cadre] = field(default_factory=list)
     liaison: str = ""
+    #: 巡视巡察整改期 (from, to): the group supervises the rectification monthly while it runs
+    rectification: tuple[date, date] | None = None
 
 
 @dataclass(slots=True)
@@ -141,6 +143,12 @@ class _DemoBase:
         self.used_ids: set[str] = set()
         self.opinion_batches = 0
         self.doc_sequences: dict[NoticeKind, int] = {}
+        #: per group: what the supervision loop's problems may come from or be handed on by
+        #: (records already written): "meetings", "talks", "clues", "notices" → small tuples
+        self.refs: dict[int, dict[str, list[tuple[Any, ...]]]] = {}
+
+    def _ref(self, group: _Group, what: str, *values: Any) -> None:
+        self.refs.setdefault(group.index, {}).setdefault(what, []).append(values)
 
     # --- small helpers ---------------------------------------------------------------------
 
@@ -293,6 +301,10 @@ class _DemoBase:
             in_scope=True,
             note="综合监督单位" if group.index == 0 else None,
         )
+        if sort_order % 100 == 2:  # each group's second unit is under 巡视巡察整改, since 6 months ago
+            begin = max(self.jan1, _month_add(self.today.replace(day=1), -6))
+            unit.rectification = (begin, _month_add(begin, 9) - timedelta(days=1))
+            row.update(rectification_from=unit.rectification[0], rectification_to=unit.rectification[1])
 
     def _build_cadres(self, unit: _Unit, *, force_rare: bool) -> None:
         rng = self.rng

@@ -14,9 +14,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from wsjc_desktop.domain import sanctions
+from wsjc_desktop.domain import problem_rules, sanctions
 from wsjc_desktop.domain.docnumber import DEFAULT_TEMPLATE, format_doc_number
 from wsjc_desktop.domain.enums import (
+    AlertCheckResult,
     CadreRank,
     ClueDisposal,
     ClueSource,
@@ -25,6 +26,7 @@ from wsjc_desktop.domain.enums import (
     DutyReportRating,
     FirstFormHandling,
     FourForms,
+    InspectionKind,
     MeetingType,
     NoticeKind,
     NoticeStatus,
@@ -32,14 +34,24 @@ from wsjc_desktop.domain.enums import (
     OpinionFollowUp,
     OpinionReason,
     PersonalMattersCheck,
+    ProblemCategory,
+    ProblemHandoff,
+    ProblemSeverity,
+    ProblemSource,
+    ProblemStatus,
     RectificationStatus,
     RiskLevel,
     TalkKind,
 )
 from wsjc_desktop.services.demo_data import (
     _ADMIN_TOPICS,
+    _AGENDA_OPINIONS,
+    _AGENDA_TOPICS,
+    _ALERT_RESULT_WEIGHTS,
+    _ALERTS,
     _CADRE_OPINIONS,
     _CHECK_NOTES,
+    _CLOSING_NOTES,
     _CLUE_RESULTS,
     _CLUE_SOURCE_WEIGHTS,
     _CLUE_SUMMARIES,
@@ -47,6 +59,8 @@ from wsjc_desktop.services.demo_data import (
     _COPY_ISSUES,
     _FEEDBACK_MEASURES,
     _HOLIDAY_REQUIREMENTS,
+    _INSPECTION_COUNTS,
+    _INSPECTION_TEXT,
     _LIFE_TOPICS,
     _MAJOR_TOPICS,
     _MEETING_FOLLOW_UPS,
@@ -55,6 +69,8 @@ from wsjc_desktop.services.demo_data import (
     _OPINION_REQUESTERS,
     _OPINIONS,
     _PARTY_TOPICS,
+    _PATROL_PROBLEMS,
+    _PROBLEMS,
     _PROJECTS,
     _PROMPT_TOPICS,
     _PROPOSAL_AREAS,
@@ -88,20 +104,31 @@ _VISIT_FINDINGS = (
 
 
 def _clue_stage(disposal: ClueDisposal, received: date, disposed: date | None, today: date) -> dict[str, Any]:
-    """Where a demo clue stands in the register: waiting ones 登记 for a week, then 研判; 暂存待查
-    still 处置; the others 办结 on their disposal's day, 谈话函询 with the 第一种形态."""
+    """Where a demo clue stands in the register (limits: ``problem_rules.DEFAULT_STAGE_DAYS``).
+
+    Waiting ones are 登记 for their first days, then 研判 from a few days after receipt, so the
+    older ones run yellow and red; 暂存待查 stays 处置, and so does a 初步核实 begun less than
+    75 days ago (past 30 days yellow, past 60 red); the others are 办结 on their disposal's
+    day: 谈话函询 with the 第一种形态, 初步核实 with the second, 予以了结 with none."""
     if disposed is None:
-        if (today - received).days < 7:
+        age = (today - received).days
+        if age < 5:
             return {"stage": ClueStage.REGISTERED, "stage_since": received, "closed_on": None, "form": None}
         return {
             "stage": ClueStage.ASSESSING,
-            "stage_since": received + timedelta(days=5),
+            "stage_since": received + timedelta(days=2 + received.toordinal() % 3),
             "closed_on": None,
             "form": None,
         }
-    if disposal is ClueDisposal.SHELVED:
+    if disposal is ClueDisposal.SHELVED or (
+        disposal is ClueDisposal.PRELIMINARY_CHECK and (today - disposed).days < 75
+    ):
         return {"stage": ClueStage.DISPOSING, "stage_since": disposed, "closed_on": None, "form": None}
-    form = FourForms.FIRST if disposal is ClueDisposal.TALK_INQUIRY else FourForms.NONE
+    form = {
+        ClueDisposal.TALK_INQUIRY: FourForms.FIRST,
+        ClueDisposal.PRELIMINARY_CHECK: FourForms.SECOND,
+        ClueDisposal.TRANSFERRED: FourForms.THIRD,
+    }.get(disposal, FourForms.NONE)
     return {"stage": ClueStage.CLOSED, "stage_since": disposed, "closed_on": disposed, "form": form}
 
 
@@ -273,9 +300,13 @@ class _Demo(_DemoBase):
                 disposed_on=disposed,
                 result=result,
                 note="上级交办，按期报送处置结果" if source == ClueSource.ASSIGNED else None,
-                handler_id=group.chief_id,
+                # 主办人: mostly the 组长 (no draw of its own: the opinions after stay as they were)
+                handler_id=group.staff_id if row["id"] % 3 == 0 else group.chief_id,
                 supervised=source == ClueSource.ASSIGNED,
                 **_clue_stage(disposal, received, disposed, self.today),
+            )
+            self._ref(
+                group, "clues", row["id"], received, unit.id, target.id if target else None, row["stage"]
             )
         return old, recent, pending
 
@@ -428,6 +459,7 @@ class _Demo(_DemoBase):
                 handling=handling,
                 note=None,
             )
+            self._ref(group, "talks", row["id"], day, unit.id, kind, chosen[0].id)
             start = datetime(2000, 1, 1, start_h, start_m)
             row["start_time"] = start.time()
             row["end_time"] = (start + timedelta(minutes=length)).time()
@@ -493,9 +525,13 @@ class _Demo(_DemoBase):
                 )
                 for member in attendees:
                     self.rows["meeting_attendees"].append({"meeting_id": row["id"], "member_id": member})
+                self._ref(group, "meetings", row["id"], day, unit.id, mtype)
                 for _ in range(rng.choice((1, 1, 2, 2, 3))):
                     cadre = rng.choice(leaders) if leaders and rng.random() < 0.3 else None
-                    if cadre is not None:
+                    if mtype == MeetingType.AGENDA_REVIEW:  # 提前把关: opinions on the 议题
+                        cadre = None
+                        content = rng.choice(_AGENDA_OPINIONS)
+                    elif cadre is not None:
                         content = rng.choice(_CADRE_OPINIONS).format(post=cadre.position)
                     else:
                         content = rng.choice(_OPINIONS)
@@ -540,8 +576,15 @@ class _Demo(_DemoBase):
         if mtype == MeetingType.SPECIAL_TOPIC:
             title, topic = rng.choice(_SPECIAL_TOPICS)
             return [topic], 0, title
+        if mtype == MeetingType.AGENDA_REVIEW:
+            topics = [t.format(proj=proj) for t in rng.sample(_AGENDA_TOPICS, rng.randint(1, 3))]
+            major = sum(1 for t in topics if "预算" in t or "采购" in t)
+            return topics, major, f"{unit.short}党组会议题前置审查（{day.month}月）"
+        if mtype == MeetingType.LIAISON:
+            topics = ["通报近期廉情和问题整改情况", "部署党风廉政建设近期重点工作"]
+            return topics, 0, f"{self.year}年第{n}次党风廉政建设联络员例会"
         if mtype == MeetingType.OTHER:
-            return ["党风廉政建设工作联络员例会"], 0, "党风廉政建设工作联络员例会"
+            return ["观看警示教育片，通报典型案例"], 0, "警示教育大会"
         party = _party_word(unit)
         topics = [_PARTY_TOPICS[0], *rng.sample(_PARTY_TOPICS[1:], rng.randint(1, 2))]
         major = 0
@@ -651,16 +694,18 @@ class _Demo(_DemoBase):
             holiday=None,
             note=None,
         )
-        self._feedback(row, unit, late=late)
+        fed_back = self._feedback(row, unit, late=late)
+        if issued is not None:
+            self._ref(group, "notices", row["id"], unit.id, issued, deadline, status, fed_back)
 
-    def _feedback(self, row: Row, unit: _Unit, *, late: bool) -> None:
-        """Rectification rows for a notice that was fed back or rectified."""
+    def _feedback(self, row: Row, unit: _Unit, *, late: bool) -> date | None:
+        """Rectification rows for a notice that was fed back or rectified; the last one's date."""
         rng = self.rng
         status: NoticeStatus = row["status"]
         issued: date | None = row["issued_on"]
         deadline: date | None = row["deadline"]
         if status not in (NoticeStatus.FED_BACK, NoticeStatus.RECTIFIED) or issued is None:
-            return
+            return None
         first = issued + timedelta(days=1)
         if deadline is not None and late and deadline < self.today:
             lo, hi = deadline + timedelta(days=1), self.today
@@ -693,6 +738,7 @@ class _Demo(_DemoBase):
             )
             last = day
         row["updated_at"] = max(row["updated_at"], self._ts(last))
+        return last
 
     def _holidays(self) -> list[tuple[str, date]]:
         y = self.year
@@ -832,3 +878,234 @@ class _Demo(_DemoBase):
                 row["doc_seq"] = seq
                 row["doc_number"] = replace(planned, seq=seq).text(self.agency_code)
             self.doc_sequences[kind] = seq
+
+    # --- the supervision loop: inspections and the problems they find ------------------------
+
+    def supervision(self, group: _Group) -> None:
+        """The year's 监督检查 of every kind and the 问题发现台账.
+
+        Problems come from inspections that found something, from meetings, talks and clues,
+        and from the 巡察 feedback of the unit under rectification. Most are handed on by a
+        notice of the same unit issued after they were found (their 整改期限 and status follow
+        that notice: a rectified one is mostly 销号 days after its feedback) or by a 谈话提醒 (a
+        month to put it right); the rest wait to be handed on. Those past their 整改期限 and
+        not rectified are 逾期."""
+        rng = self.rng
+        refs = self.refs.get(group.index, {})
+        units = {u.id: u for u in group.units}
+        notices: dict[int, list[tuple[Any, ...]]] = {}
+        for nid, unit_id, issued, deadline, status, fed_back in refs.get("notices", []):
+            notices.setdefault(unit_id, []).append((nid, issued, deadline, status, fed_back))
+        reminders: dict[int, list[tuple[Any, ...]]] = {}
+        talks = []
+        for tid, day, unit_id, kind, cadre_id in refs.get("talks", []):
+            if kind in (TalkKind.REMINDER, TalkKind.INTEGRITY):
+                reminders.setdefault(unit_id, []).append((tid, day, cadre_id))
+                talks.append((tid, day, unit_id))
+        found: list[tuple[ProblemSource, str | None, int | None, date, _Unit]] = []
+        for kind, (lo, hi) in _INSPECTION_COUNTS.items():
+            for n in range(rng.randint(lo, hi)):
+                # the first group checks an alert of each data system at least once
+                alert = n if kind is InspectionKind.ALERT_CHECK and group.index == 0 and n < 3 else None
+                self._inspection(group, kind, found, alert=alert)
+        for unit in group.units:
+            if unit.rectification is not None:
+                self._rectification_checks(group, unit, found)
+                # the 巡察 feedback, each problem once, on the day the 整改期 began
+                for n in range(rng.randint(2, 3)):
+                    found.append(
+                        (ProblemSource.PATROL, None, n, min(self.today, unit.rectification[0]), unit)
+                    )
+        meetings = [r for r in refs.get("meetings", []) if r[3] != MeetingType.LIAISON]
+        for mid, day, unit_id, _type in rng.sample(meetings, min(len(meetings), rng.randint(3, 5))):
+            found.append((ProblemSource.MEETING, "meeting_id", mid, day, units[unit_id]))
+        for tid, day, unit_id in rng.sample(talks, min(len(talks), rng.randint(2, 3))):
+            found.append((ProblemSource.TALK, "talk_id", tid, day, units[unit_id]))
+        clues = refs.get("clues", [])
+        for cid, received, unit_id, _cadre, _stage in rng.sample(clues, min(len(clues), rng.randint(1, 2))):
+            day = min(self.today, received + timedelta(days=rng.randint(5, 20)))
+            found.append((ProblemSource.CLUE, "clue_id", cid, day, units[unit_id]))
+        found.sort(key=lambda f: f[3])
+        for source, link, record_id, day, unit in found:
+            self._problem(group, source, link, record_id, day, unit, notices, reminders, clues)
+
+    def _inspection(
+        self,
+        group: _Group,
+        kind: InspectionKind,
+        found: list[tuple[ProblemSource, str | None, int | None, date, _Unit]],
+        *,
+        unit: _Unit | None = None,
+        day: date | None = None,
+        alert: int | None = None,
+    ) -> None:
+        rng = self.rng
+        alert_source: str | None = None
+        if kind is InspectionKind.ALERT_CHECK:
+            alert_source, title, content, finding = (
+                _ALERTS[alert] if alert is not None else rng.choice(_ALERTS)
+            )
+            methods = "数据比对、查阅资料、电话核实"
+        else:
+            title, methods, content, finding = rng.choice(_INSPECTION_TEXT[kind])
+        day = day or self._in_year()
+        if unit is not None:
+            checked = [unit]
+        elif kind in (InspectionKind.SPECIAL, InspectionKind.UNANNOUNCED) and rng.random() < 0.5:
+            checked = rng.sample(group.units, rng.randint(2, 3))
+        else:
+            checked = [rng.choice(group.units)]
+        ended: date | None = None
+        if kind is InspectionKind.STATIONED:
+            ended = min(self.today, day + timedelta(days=rng.randint(5, 20)))
+            title = f"{checked[0].short}{title}"
+        elif kind is InspectionKind.SPECIAL:
+            ended = min(self.today, day + timedelta(days=rng.randint(1, 4)))
+        result: AlertCheckResult | None = None
+        if kind is InspectionKind.ALERT_CHECK:
+            result = (
+                AlertCheckResult.PENDING
+                if (self.today - day).days < 10
+                else self._pick(_ALERT_RESULT_WEIGHTS)
+            )
+            finds = result in (AlertCheckResult.CONFIRMED, AlertCheckResult.PARTLY)
+        else:
+            finds = rng.random() < (0.4 if kind is InspectionKind.RECTIFICATION else 0.55)
+        if finds:
+            findings = f"{'、'.join(u.short for u in checked)}{finding}。"
+        elif result is AlertCheckResult.PENDING:
+            findings = "正在核查。"
+        else:
+            findings = "未发现明显问题。" if result is None else "经核查，预警事项不属实。"
+        members = list(group.members) if rng.random() < 0.6 else [rng.choice(group.members)]
+        row = self._record("inspections", self._ts(day), members[0])
+        row.update(
+            kind=kind,
+            started_on=day,
+            ended_on=ended,
+            title=title,
+            methods=methods,
+            content=content,
+            findings=findings,
+            alert_source=alert_source,
+            alert_result=result,
+            note=None,
+        )
+        for u in checked:
+            self.rows["inspection_units"].append({"inspection_id": row["id"], "unit_id": u.id})
+        for member in members:
+            self.rows["inspection_members"].append({"inspection_id": row["id"], "member_id": member})
+        if finds:
+            for u in checked[: rng.randint(1, 2)]:
+                found.append((ProblemSource.INSPECTION, "inspection_id", row["id"], ended or day, u))
+
+    def _rectification_checks(
+        self,
+        group: _Group,
+        unit: _Unit,
+        found: list[tuple[ProblemSource, str | None, int | None, date, _Unit]],
+    ) -> None:
+        """巡视巡察整改监督 once a month of the unit's 整改期 up to today, but for last month: that
+        one is missing, so the 工作台 shows it as a to-do."""
+        assert unit.rectification is not None
+        begin, end = unit.rectification
+        month = begin.replace(day=1)
+        skipped = _month_add(self.today.replace(day=1), -1)
+        while month <= min(end, self.today):
+            after = _month_add(month, 1)
+            lo, hi = max(begin, month), min(end, self.today, after - timedelta(days=1))
+            if month != skipped and lo <= hi:
+                self._inspection(
+                    group, InspectionKind.RECTIFICATION, found, unit=unit, day=self._workday(lo, hi)
+                )
+            month = after
+
+    def _problem(
+        self,
+        group: _Group,
+        source: ProblemSource,
+        link: str | None,
+        record_id: int | None,
+        day: date,
+        unit: _Unit,
+        notices: dict[int, list[tuple[Any, ...]]],
+        reminders: dict[int, list[tuple[Any, ...]]],
+        clues: list[tuple[Any, ...]],
+    ) -> None:
+        rng = self.rng
+        category = rng.choice(list(_PROBLEMS))
+        if source is ProblemSource.PATROL:  # ``record_id``: which of the 巡察's findings
+            text = _PATROL_PROBLEMS[(record_id or 0) % len(_PATROL_PROBLEMS)]
+            category = rng.choice(
+                (ProblemCategory.MAJOR_DECISIONS, ProblemCategory.FINANCE, ProblemCategory.OTHER)
+            )
+        else:
+            text = rng.choice(_PROBLEMS[category])
+        heads = [c for c in unit.cadres if c.serving and c.is_head]
+        cadre = rng.choice(heads) if heads and rng.random() < 0.3 else None
+        found_on = min(day, self.today)
+        row = self._record("problems", self._ts(found_on), group.chief_id)
+        row.update(
+            unit_id=unit.id,
+            cadre_id=cadre.id if cadre else None,
+            found_on=found_on,
+            source=source,
+            description=text.format(unit=unit.short),
+            category=category,
+            severity=self._pick(
+                ((ProblemSeverity.MINOR, 60), (ProblemSeverity.SERIOUS, 30), (ProblemSeverity.GRAVE, 10))
+            ),
+            handoff=None,
+            handed_on=None,
+            deadline=None,
+            status=ProblemStatus.FOUND,
+            closed_on=None,
+            closed_by_id=None,
+            closing_note=None,
+            note=None,
+        )
+        if link is not None:
+            row[link] = record_id
+        window = found_on + timedelta(days=45)
+        by_notice = [n for n in notices.get(unit.id, []) if found_on <= n[1] <= window]
+        by_talk = [t for t in reminders.get(unit.id, []) if found_on <= t[1] <= window]
+        by_clue = [c for c in clues if c[2] == unit.id and found_on <= c[1] <= window and c[0] != record_id]
+        roll = rng.random()
+        closed: date | None = None
+        passed_on = self.refs.setdefault(group.index, {}).setdefault("passed_on", [])
+        first = group.index == 0 and not passed_on  # the first group shows one at least
+        if by_clue and (row["severity"] is ProblemSeverity.GRAVE or first):  # 移送问题线索
+            cid, received, _unit, _cadre, stage = rng.choice(by_clue)
+            passed_on.append((row["id"],))
+            row.update(handoff=ProblemHandoff.CLUE, handed_on=received, handoff_clue_id=cid)
+            row["status"] = problem_rules.derive_status(
+                closed_on=None, handoff=ProblemHandoff.CLUE, clue_stage=stage
+            )
+        elif by_notice and roll < 0.7:
+            nid, issued, deadline, status, fed_back = rng.choice(by_notice)
+            row.update(handoff=ProblemHandoff.NOTICE, handed_on=issued, notice_id=nid, deadline=deadline)
+            row["status"] = problem_rules.derive_status(
+                closed_on=None, handoff=ProblemHandoff.NOTICE, notice_status=status
+            )
+            if row["status"] is ProblemStatus.RECTIFIED and fed_back is not None and rng.random() < 0.75:
+                closed = min(self.today, fed_back + timedelta(days=rng.randint(3, 15)))
+        elif by_talk and roll < 0.9:
+            tid, talked, _cadre = rng.choice(by_talk)
+            deadline = talked + timedelta(days=30)
+            row.update(
+                handoff=ProblemHandoff.TALK,
+                handed_on=talked,
+                handoff_talk_id=tid,
+                deadline=deadline,
+                status=ProblemStatus.RECTIFYING,
+            )
+            if deadline < self.today and rng.random() < 0.6:
+                closed = min(self.today, talked + timedelta(days=rng.randint(10, 40)))
+        if closed is not None:
+            row.update(
+                status=ProblemStatus.CLOSED,
+                closed_on=closed,
+                closed_by_id=group.chief_id,
+                closing_note=rng.choice(_CLOSING_NOTES),
+            )
+            row["updated_at"] = max(row["updated_at"], self._ts(closed))

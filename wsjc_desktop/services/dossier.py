@@ -2,12 +2,15 @@
 
 The dossier is the cadre's basics, the rows of every section (family, yearly reports,
 opinions, sanctions, clues, risk points, attachments) and a timeline of every talk,
-meeting opinion and notice about the cadre. A file counts as updated in a year when it was
+meeting opinion and notice about the cadre, every problem that names the cadre (涉及干部:
+found, handed on, 销号) and every stage of the clues about the cadre (登记, each stage entered
+as the audit log recorded it and the stage it is in now, 办结). A file counts as updated in a year when it was
 marked so (``Cadre.file_updated_on``) or when the cadre or a section row changed that year.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +20,7 @@ from sqlalchemy import CompoundSelect, Select, and_, case, func, or_, select, un
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
+from wsjc_desktop.domain.enums import AuditAction, ClueStage, FourForms
 from wsjc_desktop.domain.fields import DOSSIER_SECTIONS
 from wsjc_desktop.services import records
 from wsjc_desktop.services.records import RecordFilter, Row
@@ -40,6 +44,9 @@ __all__ = [
 
 #: The kind label of a meeting opinion on the timeline.
 OPINION_KIND = "列席会议意见"
+#: The kind labels of a clue's stages and of a problem's steps on the timeline.
+CLUE_KIND = "问题线索"
+PROBLEM_KIND = "发现问题"
 
 
 @dataclass(frozen=True)
@@ -145,8 +152,103 @@ def _timeline(s: Session, cadre_id: int) -> list[TimelineItem]:
         text = f"{title}（{doc_number}）" if doc_number else str(title)
         items.append(TimelineItem(on, notice_kind.label, text, "alert_notices", notice_id))
 
-    order = {"talks": 0, "meetings": 1, "alert_notices": 2}
-    items.sort(key=lambda item: (item.on, -order[item.table], item.record_id), reverse=True)
+    items += _clue_events(s, cadre_id)
+    items += _problem_events(s, cadre_id)
+    order = {"talks": 0, "meetings": 1, "alert_notices": 2, "clues": 3, "problems": 4}
+    # one record's events of one day read in the order they happened
+    steps = {item: n for n, item in enumerate(items)}
+    items.sort(key=lambda item: (item.on, -order[item.table], item.record_id, steps[item]), reverse=True)
+    return items
+
+
+def _stage_title(stage: ClueStage, form: FourForms | None, summary: str) -> str:
+    if stage is ClueStage.REGISTERED:
+        return f"登记：{summary}"
+    if stage is ClueStage.CLOSED:
+        return f"办结（{form.label}）：{summary}" if form is not None else f"办结：{summary}"
+    return f"转入{stage.label}：{summary}"
+
+
+def _clue_events(s: Session, cadre_id: int) -> list[TimelineItem]:
+    """A clue's way through the register: registered on its 受理日期, each stage it entered as
+    the audit log recorded it (from the day the stage began), the stage it is in now and its
+    办结. A stage entered twice on one day is one event."""
+    clue = m.Clue
+    rows = s.execute(
+        select(
+            clue.id, clue.received_on, clue.summary, clue.stage, clue.stage_since, clue.closed_on, clue.form
+        ).where(clue.cadre_id == cadre_id, clue.deleted_at.is_(None))
+    ).all()
+    if not rows:
+        return []
+    entry = m.AuditEntry
+    history: dict[int, list[tuple[ClueStage, date]]] = {}
+    logged = s.execute(
+        select(entry.record_id, entry.at, entry.after)
+        .where(
+            entry.table_name == "clues",
+            entry.record_id.in_([r[0] for r in rows]),
+            entry.action.in_((AuditAction.CREATE, AuditAction.UPDATE)),
+            entry.after.contains('"stage"'),
+        )
+        .order_by(entry.id)
+    )
+    for record_id, at, after in logged:
+        if record_id is None:
+            continue
+        try:
+            values = json.loads(after or "{}")
+            stage = ClueStage.parse(values["stage"])
+            since = values.get("stage_since")
+            on = date.fromisoformat(since) if since else at.date()
+        except (ValueError, KeyError, TypeError):
+            continue
+        history.setdefault(int(record_id), []).append((stage, on))
+    items: list[TimelineItem] = []
+    for clue_id, received, summary, stage, since, closed_on, form in rows:
+        text = _first_line(summary)
+        steps: list[tuple[ClueStage, date]] = [(ClueStage.REGISTERED, received)]
+        steps += history.get(clue_id, [])
+        steps.append((stage, closed_on if stage is ClueStage.CLOSED and closed_on else since or received))
+        seen: set[tuple[ClueStage, date]] = set()
+        for step, on in steps:
+            if step is ClueStage.CLOSED:
+                if stage is not ClueStage.CLOSED or closed_on is None:
+                    continue  # reopened since: that 办结 no longer stands
+                on = closed_on  # one 办结, on its day
+            if (step, on) in seen:
+                continue
+            seen.add((step, on))
+            shown = form if step is ClueStage.CLOSED else None
+            items.append(TimelineItem(on, CLUE_KIND, _stage_title(step, shown, text), "clues", clue_id))
+    return items
+
+
+def _problem_events(s: Session, cadre_id: int) -> list[TimelineItem]:
+    """A problem naming the cadre: found, handed on (交办) and 销号, each on its day."""
+    problem = m.Problem
+    rows = s.execute(
+        select(
+            problem.id,
+            problem.found_on,
+            problem.description,
+            problem.category,
+            problem.handoff,
+            problem.handed_on,
+            problem.closed_on,
+        ).where(problem.cadre_id == cadre_id, problem.deleted_at.is_(None))
+    )
+    items: list[TimelineItem] = []
+    for problem_id, found_on, description, category, handoff, handed_on, closed_on in rows:
+        text = _first_line(description)
+        items.append(
+            TimelineItem(found_on, PROBLEM_KIND, f"{text}（{category.label}）", "problems", problem_id)
+        )
+        if handoff is not None and handed_on is not None:
+            title = f"交办（{handoff.label}）：{text}"
+            items.append(TimelineItem(handed_on, PROBLEM_KIND, title, "problems", problem_id))
+        if closed_on is not None:
+            items.append(TimelineItem(closed_on, PROBLEM_KIND, f"验收销号：{text}", "problems", problem_id))
     return items
 
 

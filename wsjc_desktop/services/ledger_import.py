@@ -2,7 +2,11 @@
 
 Every ledger of :mod:`services.ledgers` but the roster (that is :mod:`services.roster_import`)
 comes back through here: 监督单位, 廉情提醒及整改台账 (with the feedback), 列席会议台账 (with
-the 意见建议), 谈话台账, 党风廉政意见回复台账 and 问题线索台账.
+the 意见建议), 谈话台账, 党风廉政意见回复台账, 问题线索台账 (with its stages), 监督检查台账 and
+问题发现台账. A problem's 来源记录 and 交办依据 are found again among the records already in
+the file, by the names the ledger writes (a notice by its 文号): import the inspections and
+notices first; one not found leaves the problem unlinked, with a warning. A problem's 状态 is
+derived (services.rules), never read.
 
 The sheet is read as the roster is (``excel.roster``: .xlsx, .xls or .csv within the limits on
 untrusted files; the header found among the first rows, two-level headers, blank lines and
@@ -33,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain import validation as v
-from wsjc_desktop.domain.enums import AuditAction, NoticeStatus, RectificationStatus, UnitType
+from wsjc_desktop.domain.enums import AuditAction, NoticeStatus, ProblemStatus, RectificationStatus, UnitType
 from wsjc_desktop.domain.fields import (
     ALERT_NOTICE,
     CADRE,
@@ -49,7 +53,19 @@ from wsjc_desktop.errors import UserError
 from wsjc_desktop.excel import roster as sheets
 from wsjc_desktop.limits import DEFAULT_LIMITS, Limits
 from wsjc_desktop.services import bulk, records, rules
-from wsjc_desktop.services.ledgers import LEDGERS, Ledger
+from wsjc_desktop.services.ledgers import (
+    HANDOFF_LINK,
+    HANDOFF_RECORD,
+    LEDGERS,
+    PROBLEM_LINKS,
+    SOURCE_LINK,
+    SOURCE_RECORD,
+    STAGE_DEADLINE,
+    STAGE_LIGHT,
+    Ledger,
+    linked_names,
+)
+from wsjc_desktop.services.records import REF_LABELS
 from wsjc_desktop.services.roster_import import ImportResult, Issue
 from wsjc_desktop.storage import search_index
 from wsjc_desktop.storage.database import Database, UnitOfWork
@@ -64,7 +80,7 @@ __all__ = [
 ]
 
 #: The ledgers this module imports (the roster has its own import).
-IMPORTABLE = ("units", "notices", "meetings", "talks", "opinions", "clues")
+IMPORTABLE = ("units", "notices", "meetings", "talks", "opinions", "clues", "inspections", "problems")
 
 #: Stand-alone names of members made by an import (谈话人, 记录人, 列席人 not among the members):
 #: they keep who did a past record, appear in the figures, and have no login.
@@ -83,7 +99,15 @@ _FEEDBACK_DATE = RECTIFICATION.field("feedback_date").label
 _MEASURES = RECTIFICATION.field("measures").label
 _RECT_STATUS = RECTIFICATION.field("status").label
 _OPINIONS = MEETING_OPINION.label
-_DERIVED = ("序号", "是否逾期", "人次", f"{MEETING_OPINION.label}条数")
+_DERIVED = (
+    "序号",
+    "是否逾期",
+    "人次",
+    f"{MEETING_OPINION.label}条数",
+    "发现问题数",
+    STAGE_DEADLINE,
+    STAGE_LIGHT,
+)
 
 
 #: (column label, message)
@@ -231,6 +255,27 @@ HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "unit_id": ("单位", "所在单位"),
         "cadre_id": ("被反映人", "反映对象姓名", "对象"),
         "summary": ("主要问题", "反映的主要问题", "问题"),
+        "handler_id": ("承办人", "主办", "经办人"),
+        "stage": ("阶段", "办理状态"),
+        "form": ("形态", "四种形态"),
+    },
+    "inspections": {
+        "kind": ("类型", "检查类别", "监督方式"),
+        "started_on": ("日期", "时间", "检查时间", "开始日期"),
+        "unit_ids": ("被检查单位", "单位", "检查对象"),
+        "title": ("检查内容摘要", "事项", "检查项目", "名称"),
+        "member_ids": ("检查人", "参加人员"),
+        "findings": ("发现问题", "检查发现", "检查结果"),
+    },
+    "problems": {
+        "found_on": ("日期", "发现时间"),
+        "unit_id": ("被监督单位", "所在单位", "单位名称"),
+        "cadre_id": ("涉及人员", "责任人"),
+        "description": ("问题", "存在问题", "问题表现", "主要问题"),
+        "category": ("类别", "问题类型"),
+        "source": ("来源", "问题来源"),
+        "deadline": ("整改时限", "期限"),
+        "closed_on": ("销号时间",),
     },
 }
 
@@ -553,6 +598,8 @@ class _Converter:
             return sorted(set(ids))
         if kind is FieldKind.ENUM and fld.name == self.ledger.spec.status_field and fld.enum is NoticeStatus:
             return _notice_status(str(raw).strip(), fld)
+        if fld.enum is ProblemStatus:
+            return None  # derived from the 交办, the notice's feedback and the 销号 (services.rules)
         if kind is FieldKind.ENUM and fld.enum is not None:
             text = _option_text(raw)
             mapped = self.synonyms.get(fld.label, {}).get(text)
@@ -744,6 +791,10 @@ def _natural_key(ledger: Ledger, values: dict[str, Any]) -> tuple[Any, ...]:
         return (get("cadre_id"), get("requesting_unit"), get("reason"), get("request_date"))
     if key == "clues":
         return (get("received_on"), get("source"), get("cadre_id"), get("unit_id"), get("summary"))
+    if key == "inspections":
+        return (get("started_on"), get("kind"), get("title"), tuple(get("unit_ids") or ()))
+    if key == "problems":
+        return (get("found_on"), get("unit_id"), get("description"))
     raise AssertionError(key)
 
 
@@ -891,6 +942,8 @@ _KEY_WORDS = {
     "talks": "日期、谈话类型和谈话对象",
     "opinions": "涉及人员、来函单位、事由和来函日期",
     "clues": "受理日期、来源、单位、对象和反映问题",
+    "inspections": "检查日期、检查类型、检查事项和检查单位",
+    "problems": "发现日期、单位和问题描述",
 }
 
 
@@ -952,12 +1005,15 @@ def preview_ledger(
         converter = _Converter(session, ledger, names, create_missing=create_missing)
         converter.year = preview.year
         converter.synonyms = synonyms_in(session)
+        linked: dict[str, dict[str, list[int]]] = {}
         for row in preview.rows:
             converter.convert(row)
             if ledger.key == "notices":
                 row.children = _feedback(row, converter)
             elif ledger.key == "meetings":
                 row.children = _opinions(row)
+            elif ledger.key == "problems":
+                _problem_links(session, row, linked)
             _required(ledger, row)
             row.cell_warnings = list(row.warnings)
         _plan(session, ledger, preview.rows)
@@ -978,10 +1034,49 @@ def preview_ledger(
     return preview
 
 
+def _problem_links(session: Session, row: LedgerRow, linked: dict[str, dict[str, list[int]]]) -> None:
+    """A problem's 来源记录 and 交办依据: the records of the file the ledger named so (by
+    ``ledgers.linked_names``); one not found, or named alike by several, is left unlinked."""
+    for column, what, links in (
+        (SOURCE_RECORD, "source", SOURCE_LINK),
+        (HANDOFF_RECORD, "handoff", HANDOFF_LINK),
+    ):
+        text = row.cells.get(column)
+        if _blank(text):
+            continue
+        written = str(_text_cell(text)).strip()
+        how = row.values.get(what)
+        name = links.get(how) if how is not None else None
+        if name is None:
+            label = "发现来源" if what == "source" else "交办方式"
+            row.warnings.append((column, f"“{written}”：该行的{label}不关联记录，未导入此列"))
+            continue
+        table = PROBLEM_LINKS[name]
+        if table not in linked:
+            by_name: dict[str, list[int]] = {}
+            for record_id, label in linked_names(session, table).items():
+                by_name.setdefault(v.normalize_text(label), []).append(record_id)
+            linked[table] = by_name
+        found = linked[table].get(v.normalize_text(written), [])
+        what_label = REF_LABELS.get(table, "记录")
+        if len(found) == 1:
+            row.values[name] = found[0]
+        elif not found:
+            row.warnings.append((column, f"没有找到{what_label}“{written}”（可先导入该台账），导入后不关联"))
+        else:
+            row.warnings.append(
+                (column, f"有{len(found)}条{what_label}都是“{written}”，无法确定是哪一条，导入后不关联")
+            )
+
+
 def _required(ledger: Ledger, row: LedgerRow) -> None:
-    """A new record needs every required field; checked here so that the preview shows it."""
+    """A new record needs every required field; checked here so that the preview shows it. A
+    choice the form starts with a default for (严重程度 一般, 处置方式 待处置) takes that default
+    (:func:`_with_defaults`) when a ledger kept by hand has no such column."""
     labels = {label for label, _ in (*row.errors, *row.missing)}
     for fld in ledger.fields:
+        if isinstance(fld.default, Enum):
+            continue
         if fld.required and fld.name not in row.values and fld.label not in labels:
             verb = "选择" if fld.kind in (FieldKind.ENUM, FieldKind.REF, FieldKind.REFS) else "填写"
             row.errors.append((fld.label, f"请{verb}{fld.label}"))
@@ -1079,7 +1174,7 @@ def _insert_new(uow: UnitOfWork, ledger: Ledger, rows: list[LedgerRow], made: di
     refs = [f for f in ledger.fields if f.kind is FieldKind.REFS]
     columns: list[dict[str, Any]] = []
     for row in rows:
-        values = {k: _resolved(val, made) for k, val in row.changes.items()}
+        values = _with_defaults(spec, {k: _resolved(val, made) for k, val in row.changes.items()})
         try:
             rules.check(session, spec.table, values, None)
         except UserError as exc:
@@ -1159,8 +1254,7 @@ def _add_children(
 
 def labels_of(ledger_key: str) -> Sequence[str]:
     """The column labels of a ledger, in sheet order (for messages and the dialog)."""
-    ledger = LEDGERS[ledger_key]
-    return ["序号", *(f.label for f in ledger.fields), *(c.header for c in ledger.extra)]
+    return list(LEDGERS[ledger_key].headers)
 
 
 Progress = Callable[[int, int], None]

@@ -5,7 +5,9 @@ and the values read as they do on screen (enum labels, 是/否, names for ids) e
 dates stay dates and numbers stay numbers, so the sheet sorts and filters properly; a
 status derived from more than its stored value (a notice's 逾期) reads as the spec shows it.
 Some ledgers join what belongs to a record (their ``extras``): a notice's 整改反馈, a
-meeting's 意见建议, a talk's 人次. One read gathers the values;
+meeting's 意见建议, a talk's 人次, an inspection's problems, the record a problem was found in
+and the one it was handed on by (a notice by its 文号), a clue's stage deadline and light as of
+the day of the export. One read gathers the values;
 :mod:`wsjc_desktop.excel.writer` writes the file. Every export is noted in the audit log.
 """
 
@@ -23,14 +25,17 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from wsjc_desktop.domain import models as m
-from wsjc_desktop.domain.enums import AuditAction, NoticeStatus
+from wsjc_desktop.domain import problem_rules
+from wsjc_desktop.domain.enums import AuditAction, NoticeStatus, ProblemHandoff, ProblemSource
 from wsjc_desktop.domain.fields import (
     ALERT_NOTICE,
     CADRE,
     CLUE,
+    INSPECTION,
     INTEGRITY_OPINION,
     MEETING,
     MEETING_OPINION,
+    PROBLEM,
     RECTIFICATION,
     TALK,
     UNIT,
@@ -76,6 +81,25 @@ class Ledger:
     #: The columns a clerk needs on paper, by header label: the sheet's first columns, as the
     #: print area runs from column A (see :mod:`wsjc_desktop.excel.writer`). Empty: all print.
     printed: tuple[str, ...] = ()
+    #: Where each extra column stands: after the field of this name ("" or missing: at the end),
+    #: so that a problem's 来源记录 reads beside its 发现来源.
+    extra_after: tuple[str, ...] = ()
+
+    def layout(self) -> tuple[Field | int, ...]:
+        """The sheet's columns after 序号, in order: a field, or the index of an extra column."""
+        after = dict(enumerate(self.extra_after))
+        out: list[Field | int] = []
+        for fld in self.fields:
+            out.append(fld)
+            out.extend(i for i in range(len(self.extra)) if after.get(i) == fld.name)
+        placed = {i for i in out if isinstance(i, int)}
+        out.extend(i for i in range(len(self.extra)) if i not in placed)
+        return tuple(out)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The header labels of the sheet, 序号 first."""
+        return ("序号", *(self.extra[c].header if isinstance(c, int) else c.label for c in self.layout()))
 
     @property
     def dated(self) -> bool:
@@ -241,6 +265,127 @@ def _talk_extras(session: Session, ids_query: Select[Any], _today: date) -> Extr
     return lambda row: [counts.get(row["id"], 0)]
 
 
+def _inspection_extras(session: Session, ids_query: Select[Any], _today: date) -> Extras:
+    """发现问题数: the live problems found by each inspection."""
+    query = (
+        select(m.Problem.inspection_id, func.count())
+        .where(m.Problem.inspection_id.in_(ids_query), m.Problem.deleted_at.is_(None))
+        .group_by(m.Problem.inspection_id)
+    )
+    counts: dict[int, int] = {int(i): n for i, n in session.execute(query) if i is not None}
+    return lambda row: [counts.get(row["id"], 0)]
+
+
+#: The tables a problem's 来源记录 and 交办依据 name, by the field holding the link.
+PROBLEM_LINKS: dict[str, str] = {
+    "inspection_id": "inspections",
+    "meeting_id": "meetings",
+    "talk_id": "talks",
+    "clue_id": "clues",
+    "notice_id": "alert_notices",
+    "handoff_talk_id": "talks",
+    "handoff_clue_id": "clues",
+}
+#: The link field of each 发现来源 and of each 交办方式 (as services.rules keeps them).
+SOURCE_LINK = {
+    ProblemSource.INSPECTION: "inspection_id",
+    ProblemSource.MEETING: "meeting_id",
+    ProblemSource.TALK: "talk_id",
+    ProblemSource.CLUE: "clue_id",
+}
+HANDOFF_LINK = {
+    ProblemHandoff.NOTICE: "notice_id",
+    ProblemHandoff.TALK: "handoff_talk_id",
+    ProblemHandoff.CLUE: "handoff_clue_id",
+}
+#: The extra columns of the problem ledger naming those records.
+SOURCE_RECORD = "来源记录"
+HANDOFF_RECORD = "交办依据"
+
+_CLIPPED = 20  # characters of a clue's 反映问题 that name it
+
+
+def _clip(text: str | None) -> str:
+    first = (text or "").strip().split("\n")[0].strip()
+    return first if len(first) <= _CLIPPED else first[: _CLIPPED - 1] + "…"
+
+
+def _talk_name(talk: Any) -> str:
+    names = "、".join(c.name for c in talk.cadres)
+    return f"{talk.kind.label}{('：' + names) if names else ''}（{cn_date(talk.held_on)}）"
+
+
+#: How a problem's ledger names each kind of record it links to (see :func:`linked_names`).
+_LINK_NAMES: dict[str, Callable[[Any], str]] = {
+    "alert_notices": lambda n: n.doc_number or f"{n.title}（{cn_date(n.issued_on or n.created_at.date())}）",
+    "inspections": lambda i: f"{i.title}（{cn_date(i.started_on)}）",
+    "meetings": lambda mt: f"{(mt.title or '').strip() or mt.meeting_type.label}（{cn_date(mt.held_on)}）",
+    "talks": _talk_name,
+    "clues": lambda c: f"{_clip(c.summary)}（{cn_date(c.received_on)}）",
+}
+
+
+def linked_names(session: Session, table: str, ids: Sequence[int] | None = None) -> dict[int, str]:
+    """How a problem's ledger names the records it links to (and how an import finds them again):
+    a notice by its 文号 (its title and date before it has one), an inspection, meeting, talk or
+    clue by what it is about and its date. ``ids``: only these (None: every live one)."""
+    model: Any = spec_for(table).model
+    name = _LINK_NAMES[table]
+    query = select(model).where(model.deleted_at.is_(None))
+    if ids is not None:
+        query = query.where(model.id.in_(list(ids)))
+    return {int(obj.id): name(obj) for obj in session.scalars(query)}
+
+
+def _problem_extras(session: Session, ids_query: Select[Any], _today: date) -> Extras:
+    """来源记录 and 交办依据: the records a problem was found in and handed on by, by name."""
+    p = m.Problem
+    links: dict[int, dict[str, int | None]] = {}
+    wanted: dict[str, set[int]] = defaultdict(set)
+    columns = [getattr(p, name) for name in PROBLEM_LINKS]
+    for problem_id, *values in session.execute(select(p.id, *columns).where(p.id.in_(ids_query))):
+        links[int(problem_id)] = dict(zip(PROBLEM_LINKS, values, strict=True))
+        for name, value in zip(PROBLEM_LINKS, values, strict=True):
+            if value is not None:
+                wanted[PROBLEM_LINKS[name]].add(int(value))
+    names = {table: linked_names(session, table, sorted(ids)) for table, ids in wanted.items()}
+
+    def named(link: dict[str, int | None], name: str | None) -> str | None:
+        record_id = link.get(name) if name else None
+        return names[PROBLEM_LINKS[name]].get(record_id) if name and record_id is not None else None
+
+    def extras(row: dict[str, Any]) -> Row:
+        link = links.get(row["id"], {})
+        source = SOURCE_LINK.get(ProblemSource.parse(row["source"])) if row.get("source") else None
+        handoff = HANDOFF_LINK.get(ProblemHandoff.parse(row["handoff"])) if row.get("handoff") else None
+        return [named(link, source), named(link, handoff)]
+
+    return extras
+
+
+#: The extra columns of the clue register: the current stage's last day and its light.
+STAGE_DEADLINE = "本阶段期限"
+STAGE_LIGHT = "期限提示"
+
+
+def _clue_extras(session: Session, ids_query: Select[Any], today: date) -> Extras:
+    """本阶段期限 and 期限提示 (正常/临期/超期) on the day of the export, from the stage limits set
+    in 设置 (``clues.stage_days``)."""
+    from wsjc_desktop.services import settings
+
+    table = settings.get_in(session, "clues.stage_days") or None
+
+    def extras(row: dict[str, Any]) -> Row:
+        stage, since = row.get("stage"), row.get("stage_since")
+        if not stage:
+            return [None, None]
+        deadline = problem_rules.stage_deadline(stage, since, table)
+        light = problem_rules.light(stage, since, today, table)
+        return [deadline, light.label if light is not None else None]
+
+    return extras
+
+
 LEDGERS: dict[str, Ledger] = {
     ledger.key: ledger
     for ledger in (
@@ -305,7 +450,67 @@ LEDGERS: dict[str, Ledger] = {
             _talk_extras,
         ),
         Ledger("opinions", "党风廉政意见回复台账", INTEGRITY_OPINION, _table_fields(INTEGRITY_OPINION)),
-        Ledger("clues", "问题线索台账", CLUE, _table_fields(CLUE, drop=("stage_since", "supervised"))),
+        # the register (seed 004 §9): each stage, its 主办人, 督办 and its deadline as of today
+        Ledger(
+            "clues",
+            "问题线索台账",
+            CLUE,
+            _table_fields(CLUE),
+            (
+                LedgerColumn(STAGE_DEADLINE, ColumnKind.DATE),
+                LedgerColumn(STAGE_LIGHT, ColumnKind.TEXT),
+            ),
+            _clue_extras,
+            printed=(
+                *("序号", "受理日期", "线索来源", "涉及单位", "反映对象", "反映问题", "处置方式"),
+                *("处置日期", "处置结果", "办理阶段", "本阶段起", STAGE_DEADLINE, STAGE_LIGHT, "主办人"),
+            ),
+            extra_after=("stage_since", "stage_since"),
+        ),
+        Ledger(
+            "inspections",
+            "监督检查台账",
+            INSPECTION,
+            tuple(f for f in INSPECTION.fields if f.name != "note"),
+            (LedgerColumn("发现问题数", ColumnKind.NUMBER),),
+            _inspection_extras,
+            printed=(
+                *("序号", "检查类型", "检查日期", "结束日期", "检查单位", "检查事项", "检查人员"),
+                *("检查方式", "检查内容", "发现情况", "预警来源", "核查结果", "发现问题数"),
+            ),
+            extra_after=("alert_result",),
+        ),
+        Ledger(
+            "problems",
+            "问题发现台账",
+            PROBLEM,
+            # on paper the problem and where it stands; 交办日期 and 验收人/验收意见 after them
+            tuple(
+                PROBLEM.field(name)
+                for name in (
+                    *("found_on", "unit_id", "cadre_id", "description", "category", "severity", "source"),
+                    *(
+                        "handoff",
+                        "deadline",
+                        "status",
+                        "closed_on",
+                        "handed_on",
+                        "closed_by_id",
+                        "closing_note",
+                    ),
+                )
+            ),
+            (
+                LedgerColumn(SOURCE_RECORD, ColumnKind.TEXT, 16),
+                LedgerColumn(HANDOFF_RECORD, ColumnKind.TEXT, 12),
+            ),
+            _problem_extras,
+            printed=(
+                *("序号", "发现日期", "单位", "涉及干部", "问题描述", "问题类别", "严重程度"),
+                *("发现来源", SOURCE_RECORD, "交办方式", HANDOFF_RECORD, "整改期限", "状态", "销号日期"),
+            ),
+            extra_after=("source", "handoff"),
+        ),
     )
 }
 
@@ -362,11 +567,15 @@ def ledger_sheet(
         refs = _refs(session, found, ids_query)
         extras = found.extras(session, ids_query, today) if found.extras is not None else None
         person = _ref_namer(session, lookups)
+        layout = found.layout()
         for number, record in enumerate(session.execute(_query(found, flt)), start=1):
             values = dict(zip(["id", *names], record, strict=True))
             row: Row = [number]
-            for fld in found.fields:
-                if fld.kind is FieldKind.REFS:
+            extra = extras(values) if extras is not None else []
+            for fld in layout:
+                if isinstance(fld, int):
+                    row.append(extra[fld])
+                elif fld.kind is FieldKind.REFS:
                     # by name, not by id: a file the ledger is imported into lists them alike
                     listed = sorted(person(str(fld.ref), i) for i in refs[fld.name].get(values["id"], []))
                     row.append("、".join(listed) or None)
@@ -377,10 +586,11 @@ def ledger_sheet(
                     row.append(status.label if status is not None else None)
                 else:
                     row.append(_value(fld, values[fld.name], lookups))
-            if extras is not None:
-                row.extend(extras(values))
             rows.append(row)
-    columns = (LedgerColumn("序号", ColumnKind.NUMBER), *(_column(f) for f in found.fields), *found.extra)
+    columns = (
+        LedgerColumn("序号", ColumnKind.NUMBER),
+        *(found.extra[c] if isinstance(c, int) else _column(c) for c in found.layout()),
+    )
     return LedgerSheet(
         name=found.title,
         title=_title(found, year, unit_name),

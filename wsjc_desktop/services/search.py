@@ -1,4 +1,5 @@
-"""Search across units, cadres, notices, meetings and talks: one box, typed hits, best first.
+"""Search across units, cadres, notices, meetings, talks, inspections and problems: one box,
+typed hits, best first.
 
 What is searched is the field spec's: the record types of :data:`fields.SEARCHABLE` (in the
 order equal hits are listed) and of each, the fields marked ``searchable``
@@ -13,8 +14,8 @@ cadres' 身份证号, whole or in part; such a hit's line shows the number maske
 always does (services/display).
 
 Hits are ranked by tier: the query is the whole title, starts it, is inside it, or is
-somewhere else in the record; equal tiers list units, cadres, notices, meetings, talks in
-that order, then by title. The query text never becomes SQL: it is always a bound
+somewhere else in the record; equal tiers list units, cadres, notices, meetings, talks,
+inspections, problems in that order, then by title. The query text never becomes SQL: it is always a bound
 parameter, and as FTS5 input it is a quoted phrase.
 """
 
@@ -61,7 +62,7 @@ _COLUMNS = "e.kind, e.record_id, e.title, e.subtitle"
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str  # table name: "units", "cadres", "alert_notices", "meetings", "talks"
+    kind: str  # table name: "units", "cadres", "alert_notices", "meetings", "talks", …
     record_id: int
     title: str
     subtitle: str
