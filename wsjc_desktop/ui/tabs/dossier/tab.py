@@ -37,8 +37,8 @@ from wsjc_desktop.ui.tabs.dossier.style import MUTED, STALE_COLOR, muted_label, 
 from wsjc_desktop.ui.tabs.dossier.timeline import TimelineTable
 from wsjc_desktop.ui.tabs.dossier.tree import CadreTreeModel
 
-#: Records shown on the timeline: a change to any of them redraws it.
-#: Tables whose records the timeline shows besides the sections' (clues are a section).
+#: Records shown on the timeline besides the sections' (clues are a section): a change to any of
+#: them redraws it.
 TIMELINE_TABLES = {"talks", "meetings", "meeting_opinions", "alert_notices", "problems"}
 SECTION_TABLES = {spec.table for spec in DOSSIER_SECTIONS}
 #: Up to this many cadres changed at once are redrawn in place; more rebuild the tree.
