@@ -54,6 +54,19 @@ def clue(ctx: AppContext, **values: object) -> int:
     return records.create(ctx.db, "clues", {**base, **values})
 
 
+def due_clues(ctx: AppContext, *, but: int | None = None) -> dict[int, str]:
+    """The clues on the 工作台's to-do list today (their lines), but one."""
+    from wsjc_desktop.services import todo
+
+    sections = todo.todo_list(ctx.db, ctx.today)
+    return {
+        item.record_id: item.text
+        for section in sections
+        for item in section.items
+        if item.table == "clues" and item.record_id != but
+    }
+
+
 def test_a_clue_registered_goes_red_past_its_deadline_and_is_closed_with_a_形态(
     tab: CluesTab, ctx: AppContext, logged_in: int, qtbot: QtBot
 ) -> None:
@@ -93,6 +106,10 @@ def test_a_clue_registered_goes_red_past_its_deadline_and_is_closed_with_a_形�
     assert isinstance(cell(tab, made, "deadline", Qt.ItemDataRole.DecorationRole), QIcon)  # the round light
     red = cell(tab, made, "deadline", Qt.ItemDataRole.ForegroundRole)
     assert isinstance(red, QColor) and red == QColor("#c0392b") == LIGHT_COLORS[clues.Light.RED]
+    # and the 工作台's to-do list has it, the earlier (long overdue) clue too
+    assert due_clues(ctx) == {made: "问题线索“反映张三收受管理服务对象礼金”登记超期1天"} | due_clues(
+        ctx, but=made
+    )
 
     # 推进阶段… straight to 办结: the dialog asks for the way, the result and the 形态
     assert tab.select_id(made) and tab.advance_button.isEnabled() and not tab.reopen_button.isEnabled()
@@ -123,6 +140,7 @@ def test_a_clue_registered_goes_red_past_its_deadline_and_is_closed_with_a_形�
     assert cell(tab, made, "form") == "第一种形态" and cell(tab, made, "disposal") == "谈话函询"
     assert cell(tab, made, "closed_on") == "2026-06-23"
     assert not tab.advance_button.isEnabled() and tab.reopen_button.isEnabled()
+    assert made not in due_clues(ctx)  # 办结: off the to-do list
 
     # 撤回办结: back to 处置, its days counted from today
     answer_modals(click_accept)

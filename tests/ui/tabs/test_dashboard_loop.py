@@ -101,6 +101,15 @@ def test_the_loops_to_dos_are_listed_and_open_their_records(
         with qtbot.waitSignal(page.open_related) as opened:
             qtbot.keyClick(page.tree, Qt.Key.Key_Return)
         assert opened.args == [table, record_id]
+        # and the window shows it, selected, in its register
+        shown = {"clues": "问题线索", "problems": "问题台账", "units": "监督单位"}[table]
+
+        def opened_in(title: str = shown, wanted: int = record_id) -> bool:
+            register = window.tabs.currentWidget()
+            current = window.tabs.tabText(window.tabs.currentIndex())
+            return current == title and getattr(register, "selected_id", lambda: None)() == wanted
+
+        qtbot.waitUntil(opened_in)
 
     if os.environ.get("WSJC_SCREENSHOTS"):
         window.resize(1280, 800)

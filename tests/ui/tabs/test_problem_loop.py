@@ -4,6 +4,7 @@ is issued and fed back → 验收销号 in the 问题台账; the problem's path 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -176,6 +177,13 @@ def test_inspection_to_closed_problem(window: MainWindow, logged_in: int, qtbot:
     assert all(label.property("done") for label in page.path_panel.step_labels)
     assert "发现问题1个，已销号1个（销号率100%），逾期0个" in plain(page.summary_label.text())
     assert page.reopen_button.isEnabled() and not page.handoff_button.isEnabled()
+
+    # the year's figures count the loop: one inspection, one problem found and closed, none overdue
+    from wsjc_desktop.services import stats
+
+    report = stats.compute(db, stats.Period.year(2026), today=date(2026, 6, 15))
+    assert [report.value(k) for k in ("inspections.count", "problems.found", "problems.closed")] == [1, 1, 1]
+    assert (report.value("problems.closing_rate"), report.value("problems.overdue")) == (100, 0)
 
     # the step 发现 links to the inspection: it opens in its tab
     found = page.path_panel.step_labels[0]
