@@ -161,9 +161,9 @@ def test_the_problem_ledger_follows_each_problem(db: Database, world: dict[str, 
     out = tmp_path / "problems.xlsx"
     assert export_ledger(db, "problems", out, year=2026, today=TODAY) == 2
     done, late = sheet(out)  # oldest first
-    assert list(late)[:10] == [
-        *("序号", "发现日期", "单位", "涉及干部", "问题描述", "问题类别", "严重程度", "发现来源"),
-        *("来源记录", "交办方式"),
+    assert list(late)[:14] == [
+        *("序号", "发现日期", "单位", "问题描述", "问题类别", "发现来源", "来源记录", "交办方式", "交办依据"),
+        *("整改期限", "状态", "销号日期", "涉及干部", "严重程度"),  # on paper up to 销号日期
     ]
     assert late["单位"] == "财政局" and late["涉及干部"] == "王建军"
     assert (late["问题类别"], late["严重程度"]) == ("八项规定精神", "较重")

@@ -20,7 +20,7 @@ from wsjc_desktop.domain.enums import (
     RectificationStatus,
 )
 from wsjc_desktop.errors import UserError
-from wsjc_desktop.services import notices, problems, records
+from wsjc_desktop.services import notices, problem_sync, problems, records
 from wsjc_desktop.services.records import RecordFilter
 from wsjc_desktop.storage.database import Database
 
@@ -243,7 +243,7 @@ def test_a_clue_handoff_waits_for_the_clue(db: Database, world: tuple[int, int, 
         {"stage": ClueStage.CLOSED, "closed_on": date(2026, 6, 5), "form": FourForms.FIRST},
     )
     with db.uow() as uow:  # what the clue register runs when a clue moves
-        assert problems.sync_with_clue(uow.session, clue_id) == [problem_id]
+        assert problem_sync.sync_with_clue(uow.session, clue_id) == [problem_id]
         uow.commit()
     assert status(db, problem_id) is ProblemStatus.RECTIFIED
     problems.close(db, problem_id, closed_on=date(2026, 6, 10), member_id=None, note="线索已办结")

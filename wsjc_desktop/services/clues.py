@@ -25,7 +25,7 @@ from wsjc_desktop.domain.fields import CLUE
 from wsjc_desktop.domain.problem_rules import DEFAULT_STAGE_DAYS, Light
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.printing.text import format_date
-from wsjc_desktop.services import problems, records, settings
+from wsjc_desktop.services import problem_sync, records, settings
 from wsjc_desktop.storage.database import Database
 
 KEY = "clues.stage_days"  # checked by ``settings`` (1 to 365 days a stage)
@@ -109,7 +109,7 @@ def advance(
         elif text:
             values["result"] = text
         records.update_in(uow.session, CLUE, clue_id, values)
-        problems.sync_with_clue(uow.session, clue_id)  # problems passed on as this clue: 待验收 once 办结
+        problem_sync.sync_with_clue(uow.session, clue_id)  # problems passed on as this clue: 待验收 once 办结
         way = f"（{how.label}）" if how is not None else ""
         uow.add_audit(
             AuditAction.UPDATE,
@@ -130,7 +130,7 @@ def reopen(db: Database, clue_id: int, *, on: date) -> None:
             raise UserError("撤回日期不能早于受理日期。", field="stage_since")
         values = {"stage": ClueStage.DISPOSING, "stage_since": on, "closed_on": None, "form": None}
         records.update_in(uow.session, CLUE, clue_id, values)
-        problems.sync_with_clue(uow.session, clue_id)
+        problem_sync.sync_with_clue(uow.session, clue_id)
         uow.add_audit(
             AuditAction.UPDATE,
             f"问题线索撤回办结，回到“{ClueStage.DISPOSING.label}”阶段，{format_date(on)}",

@@ -484,16 +484,17 @@ LEDGERS: dict[str, Ledger] = {
             "problems",
             "问题发现台账",
             PROBLEM,
-            # on paper the problem and where it stands; 交办日期 and 验收人/验收意见 after them
+            # on paper the problem, where it came from and where it stands; 涉及干部, 严重程度,
+            # 交办日期 and 验收人/验收意见 after them
             tuple(
                 PROBLEM.field(name)
                 for name in (
-                    *("found_on", "unit_id", "cadre_id", "description", "category", "severity", "source"),
+                    *("found_on", "unit_id", "description", "category", "source", "handoff", "deadline"),
                     *(
-                        "handoff",
-                        "deadline",
                         "status",
                         "closed_on",
+                        "cadre_id",
+                        "severity",
                         "handed_on",
                         "closed_by_id",
                         "closing_note",
@@ -506,8 +507,8 @@ LEDGERS: dict[str, Ledger] = {
             ),
             _problem_extras,
             printed=(
-                *("序号", "发现日期", "单位", "涉及干部", "问题描述", "问题类别", "严重程度"),
-                *("发现来源", SOURCE_RECORD, "交办方式", HANDOFF_RECORD, "整改期限", "状态", "销号日期"),
+                *("序号", "发现日期", "单位", "问题描述", "问题类别", "发现来源", SOURCE_RECORD),
+                *("交办方式", HANDOFF_RECORD, "整改期限", "状态", "销号日期"),
             ),
             extra_after=("source", "handoff"),
         ),

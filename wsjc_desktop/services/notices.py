@@ -209,7 +209,7 @@ def mark_rectified(db: Database, notice_id: int) -> None:
 
 def _follow_problems(session: Session, notice_id: int) -> None:
     """The problems handed off by this notice take its new status (问题发现台账)."""
-    from wsjc_desktop.services.problems import sync_with_notice
+    from wsjc_desktop.services.problem_sync import sync_with_notice
 
     sync_with_notice(session, notice_id)
 

@@ -3,7 +3,7 @@
 
 Every write goes through :mod:`.records` (so the rules of ``rules._problem`` derive the status)
 inside one unit of work, with a summary in the audit log. A problem handed off by a notice
-follows that notice: :func:`sync_with_notice` runs inside the notice service's transactions.
+follows that notice: :func:`.problem_sync.sync_with_notice` runs inside the notice service's transactions.
 """
 
 from __future__ import annotations
@@ -191,59 +191,6 @@ def notice_for(
     return notice_id
 
 
-def sync_with_notice(session: Session, notice_id: int) -> list[int]:
-    """Recompute the stored status of the live problems handed off to this notice (after its
-    feedback or its 已整改); returns the ids whose status changed. Runs in the caller's
-    transaction."""
-    session.flush()
-    notice = session.get(m.AlertNotice, notice_id)
-    if notice is None:
-        return []
-    changed = []
-    found = session.scalars(
-        select(m.Problem).where(
-            m.Problem.notice_id == notice_id,
-            m.Problem.handoff == ProblemHandoff.NOTICE,
-            m.Problem.deleted_at.is_(None),
-        )
-    )
-    for problem in found:
-        status = problem_rules.derive_status(
-            closed_on=problem.closed_on, handoff=problem.handoff, notice_status=notice.status
-        )
-        if problem.status != status:
-            problem.status = status
-            changed.append(problem.id)
-    session.flush()
-    return changed
-
-
-def sync_with_clue(session: Session, clue_id: int) -> list[int]:
-    """:func:`sync_with_notice` for the problems passed on as this clue: 待验收 once it is 办结
-    (for the clue register to call when a clue's stage moves)."""
-    session.flush()
-    clue = session.get(m.Clue, clue_id)
-    if clue is None:
-        return []
-    changed = []
-    found = session.scalars(
-        select(m.Problem).where(
-            m.Problem.handoff_clue_id == clue_id,
-            m.Problem.handoff == ProblemHandoff.CLUE,
-            m.Problem.deleted_at.is_(None),
-        )
-    )
-    for problem in found:
-        status = problem_rules.derive_status(
-            closed_on=problem.closed_on, handoff=problem.handoff, clue_stage=clue.stage
-        )
-        if problem.status != status:
-            problem.status = status
-            changed.append(problem.id)
-    session.flush()
-    return changed
-
-
 # --- 验收销号 ------------------------------------------------------------------------------------
 
 
@@ -428,3 +375,15 @@ def summary(db: Database, today: date, *, year: int | None = None, unit_id: int 
     closed = records.count(db, "problems", replace(flt, status=ProblemStatus.CLOSED.value))
     overdue = records.count(db, "problems", replace(flt, status=ProblemStatus.OVERDUE.value))
     return Summary(found, closed, overdue)
+
+
+def found_by(db: Database, inspection_id: int) -> frozenset[int]:
+    """The live problems found by one inspection."""
+    with db.read() as uow:
+        return frozenset(
+            uow.session.scalars(
+                select(m.Problem.id).where(
+                    m.Problem.inspection_id == inspection_id, m.Problem.deleted_at.is_(None)
+                )
+            )
+        )

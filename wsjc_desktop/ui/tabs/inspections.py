@@ -8,14 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy import select
 
-from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.changes import ChangeSet
 from wsjc_desktop.domain.enums import ProblemSource
 from wsjc_desktop.domain.fields import INSPECTION, PROBLEM, Field
+from wsjc_desktop.services import problems
 from wsjc_desktop.services.records import RecordFilter
-from wsjc_desktop.storage.database import Database
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.dialogs.problem_forms import FittedForms
 from wsjc_desktop.ui.record_tab import RecordListPanel, RecordTab
@@ -23,18 +21,6 @@ from wsjc_desktop.ui.table_model import spec_columns
 
 #: What a problem registered under an inspection gets from it, and the form leaves out.
 FIXED_BY_INSPECTION = ("inspection_id", "source")
-
-
-def problems_found_by(db: Database, inspection_id: int) -> frozenset[int]:
-    """The live problems found by one inspection."""
-    with db.read() as uow:
-        return frozenset(
-            uow.session.scalars(
-                select(m.Problem.id).where(
-                    m.Problem.inspection_id == inspection_id, m.Problem.deleted_at.is_(None)
-                )
-            )
-        )
 
 
 class FoundProblemsPanel(FittedForms, RecordListPanel):
@@ -59,7 +45,7 @@ class FoundProblemsPanel(FittedForms, RecordListPanel):
         values: dict[str, Any] = {"inspection_id": inspection_id, "source": ProblemSource.INSPECTION}
         if unit_ids:
             values["unit_id"] = unit_ids[0]
-        self.set_parent_values(values, self._filter(problems_found_by(self.ctx.db, inspection_id)))
+        self.set_parent_values(values, self._filter(problems.found_by(self.ctx.db, inspection_id)))
 
     def _filter(self, ids: frozenset[int]) -> RecordFilter:
         # today as the window sees it: a problem past its 整改期限 shows 逾期
@@ -68,7 +54,7 @@ class FoundProblemsPanel(FittedForms, RecordListPanel):
     def _on_changes(self, changes: ChangeSet) -> None:
         inspection_id = self.parent_values.get("inspection_id")
         if changes.touches("problems") and inspection_id is not None:
-            found = problems_found_by(self.ctx.db, int(inspection_id))
+            found = problems.found_by(self.ctx.db, int(inspection_id))
             if found != self.model.flt.only_ids:
                 self.model.set_filter(self._filter(found))
                 return
