@@ -104,7 +104,7 @@ echo "  screenshot: ${WIDTH}x${HEIGHT}, ${SHOT_KB} KB: $SHOT"
 ((WIDTH >= 800 && HEIGHT >= 600 && SHOT_KB >= 50)) || fail "screenshot looks empty"
 # every register tab is made from a module imported by name when the tab is first shown: each
 # must be in the bundle (a missing one fails here, not on a user's PC)
-for TAB in 监督单位 廉政档案 廉情提醒 列席会议 谈话记录; do
+for TAB in 监督单位 廉政档案 廉情提醒 列席会议 谈话记录 监督检查 问题台账 问题线索; do
     run "$GUI" gui --db "$DB" --tab "$TAB" --screenshot "$SMOKE_DIR/tab-$TAB.png"
     (($(wc -c <"$SMOKE_DIR/tab-$TAB.png") / 1024 >= 30)) || fail "screenshot of $TAB looks empty"
 done
@@ -113,7 +113,12 @@ run "$CLI" print talk 1 --db "$DB" --out "$SMOKE_DIR/talk.pdf"
 run "$CLI" export notices --db "$DB" --out "$SMOKE_DIR/notices.xlsx"
 run "$CLI" stats --db "$DB" --json
 grep -q '"talks.person_times"' "$SMOKE_DIR/last.out" || fail "stats --json has no talks.person_times"
+grep -q '"problems.found"' "$SMOKE_DIR/last.out" || fail "stats --json has no problems.found"
 run "$CLI" stats --db "$DB" --out "$SMOKE_DIR/stats.pdf"
+run "$CLI" export problems --db "$DB" --out "$SMOKE_DIR/problems.xlsx"
+UNIT=$("$PYTHON" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT full_name FROM units ORDER BY id').fetchone()[0])" "$DB")
+run "$CLI" report unit-profile --unit "$UNIT" --year "$(date +%Y)" --db "$DB" --out "$SMOKE_DIR/unit-profile.pdf"
+run "$CLI" report unit-profile --unit "$UNIT" --year "$(date +%Y)" --db "$DB" --out "$SMOKE_DIR/unit-profile.docx"
 run "$CLI" search zs --db "$DB" --json
 grep -q '"record_id"' "$SMOKE_DIR/last.out" || fail "pinyin search found nothing"
 run "$CLI" print holiday-reminder --holiday 春节 --year 2030 --db "$DB" --out "$SMOKE_DIR/holiday.pdf"
