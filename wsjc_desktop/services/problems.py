@@ -135,10 +135,9 @@ def hand_off(
         uow.commit()
 
 
-_HANDOFF_TABLES = {
-    ProblemHandoff.NOTICE: "alert_notices",
-    ProblemHandoff.TALK: "talks",
-    ProblemHandoff.CLUE: "clues",
+#: The table of the record each 交办方式 names (the spec's link field for it).
+_HANDOFF_TABLES: dict[ProblemHandoff, str] = {
+    how: str(PROBLEM.field(name).ref) for how, name in rules.PROBLEM_HANDOFF_FIELDS.items()
 }
 
 
@@ -251,11 +250,9 @@ def reopen(db: Database, problem_id: int) -> None:
 
 # --- the path ------------------------------------------------------------------------------------
 
-_SOURCE_TABLES = {
-    ProblemSource.INSPECTION: "inspections",
-    ProblemSource.MEETING: "meetings",
-    ProblemSource.TALK: "talks",
-    ProblemSource.CLUE: "clues",
+#: The table of the record each 发现来源 names (the spec's link field for it).
+_SOURCE_TABLES: dict[ProblemSource, str] = {
+    source: str(PROBLEM.field(name).ref) for source, name in rules.PROBLEM_SOURCE_FIELDS.items()
 }
 
 

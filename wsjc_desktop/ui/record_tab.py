@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.domain import fields
 from wsjc_desktop.domain.changes import ChangeSet
-from wsjc_desktop.domain.fields import RecordSpec
+from wsjc_desktop.domain.fields import Field, RecordSpec
 from wsjc_desktop.services import records
 from wsjc_desktop.services.display import is_masked
 from wsjc_desktop.services.records import RecordFilter, Row
@@ -138,12 +138,21 @@ class RecordEditing:
             save,
             title=title,
             values=values,
+            fields=self.form_fields(),
             parent=self.dialog_widget(),
             advise=self.advice_for({**values, **fixed}),
         )
+        self.prepare_dialog(dialog, values)
         if dialog.exec():
             return int(dialog.result_value)
         return None
+
+    def form_fields(self) -> Sequence[Field] | None:
+        """The fields the form shows (None: the spec's editable ones)."""
+        return None
+
+    def prepare_dialog(self, dialog: RecordDialog, values: Mapping[str, Any]) -> None:
+        """A last change to the form before it opens (a view whose links need other editors)."""
 
     def advice_for(self, values: Mapping[str, Any]) -> Callable[[dict[str, Any]], tuple[str, bool]] | None:
         """A note for the form as it is filled in: a 党风廉政意见回复 for a cadre inside an 影响期

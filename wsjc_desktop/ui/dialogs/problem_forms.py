@@ -4,7 +4,7 @@ choices rather than typed ids, and the two small dialogs of a problem: 交办 an
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from functools import partial
 from typing import Any
@@ -24,13 +24,12 @@ from PySide6.QtWidgets import (
 
 from wsjc_desktop.domain import models as m
 from wsjc_desktop.domain.enums import NoticeStatus, ProblemHandoff, ProblemSource
-from wsjc_desktop.domain.fields import PROBLEM, Field, FieldKind, RecordSpec, spec_for
+from wsjc_desktop.domain.fields import PROBLEM, FieldKind, RecordSpec, spec_for
 from wsjc_desktop.domain.validation import parse_date
 from wsjc_desktop.errors import UserError
 from wsjc_desktop.services import records, rules
 from wsjc_desktop.services.display import format_date
 from wsjc_desktop.storage.database import Database
-from wsjc_desktop.ui.actions import run_action
 from wsjc_desktop.ui.context import AppContext
 from wsjc_desktop.ui.forms import CheckListEditor, ComboEditor, LineEditor, RecordDialog
 from wsjc_desktop.ui.record_tab import RecordEditing
@@ -162,48 +161,9 @@ class FittedForms(RecordEditing):
     """Add and edit through a form whose record links are choices (:func:`fit_editors`);
     :meth:`form_fields` may leave out fields the view sets itself."""
 
-    def form_fields(self) -> Sequence[Field] | None:
-        return None
-
-    def open_dialog(self, record_id: int | None) -> int | None:
-        table = self.spec.table
-        fixed = self.fixed_values()
-        if record_id is None:
-            values: Mapping[str, Any] = self.new_values()
-            title = f"新建{self.spec.label}"
-
-            def save(data: dict[str, Any]) -> Any:
-                return records.create(self.ctx.db, table, {**data, **fixed})
-
-        else:
-            found = run_action(self.dialog_widget(), lambda: records.get(self.ctx.db, table, record_id))
-            if found is None:
-                return None
-            values = found
-            title = f"编辑{self.spec.label}"
-            name = values.get(self.spec.title_field)
-            if isinstance(name, str) and name:
-                title += f" — {name[:20]}"
-
-            def save(data: dict[str, Any]) -> Any:
-                records.update(self.ctx.db, table, record_id, data)
-                return record_id
-
-        dialog = RecordDialog(
-            self.spec,
-            self.ctx.lookups,
-            save,
-            title=title,
-            values=values,
-            fields=self.form_fields(),
-            parent=self.dialog_widget(),
-            advise=self.advice_for({**values, **fixed}),
-        )
-        dialog.setObjectName(f"form_{table}")
+    def prepare_dialog(self, dialog: RecordDialog, values: Mapping[str, Any]) -> None:
+        dialog.setObjectName(f"form_{self.spec.table}")
         fit_editors(dialog, self.ctx, values)
-        if dialog.exec():
-            return int(dialog.result_value)
-        return None
 
 
 # --- 交办 and 验收销号 -----------------------------------------------------------------------------
