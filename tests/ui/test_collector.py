@@ -47,10 +47,17 @@ def test_the_application_collects_cycles_on_its_own_thread(qapp: QApplication, q
     worker.join()
     assert Cycle.freed_on == []  # the worker allocated plenty and freed nothing of ours
     # the GUI thread's own work makes a collection due (the worker's lists were freed, so its
-    # allocations left the counts where they were); the timer then collects here
-    busy = [[] for _ in range(gc.get_threshold()[0] + 100)]
-    qtbot.waitUntil(lambda: bool(Cycle.freed_on), timeout=5000)
-    del busy
+    # allocations left the counts where they were); the timer then collects here. It goes on
+    # allocating while it waits, as a running window does: objects freed meanwhile (the widgets of
+    # earlier tests, deleted late) take the count back down and would leave nothing due
+    busy: list[list[object]] = []
+
+    def freed() -> bool:
+        busy.extend([] for _ in range(gc.get_threshold()[0] // 4))
+        return bool(Cycle.freed_on)
+
+    qtbot.waitUntil(freed, timeout=5000)
+    busy.clear()
     assert Cycle.freed_on == [threading.get_ident()]
 
 
