@@ -8,13 +8,17 @@
 #   /opt/apps/<appid>/entries/icons/hicolor/<n>x<n>/apps/<appid>.png
 # and nothing else: no maintainer scripts, no file outside /opt/apps/<appid>. Its Depends are the
 # system libraries the bundle's shared objects need and do not carry (X11/xcb, GL, fontconfig …),
-# each found in a table of sonames and the packages UOS 20 / Kylin V10 (and Debian) ship them in;
-# a soname missing from the table stops the build.
+# each found in packaging/linux-system-libs.txt, the sonames and the packages UOS 20 / Kylin V10
+# (and Debian) ship them in; a soname missing from the table stops the build.
 #
 # Checks, each stopping the build when it fails:
 #   - the layout above, and desktop-file-validate on the desktop entry (when installed);
 #   - the glibc floor: the highest GLIBC_ symbol version any bundled ELF file needs, at most
-#     GLIBC_MAX (2.28: UOS 20 and Kylin V10 SP1). GLIBC_CHECK=report prints it and goes on.
+#     GLIBC_MAX (2.28: UOS 20 and Kylin V10 SP1), and likewise GLIBCXX_ at most GLIBCXX_MAX
+#     (3.4.25: GCC 8's libstdc++ on UOS 20). GLIBC_CHECK=report prints them and goes on.
+#
+# The bundle must be built with the Python of scripts/build_python.sh: the system's Python and its
+# modules need the build machine's glibc.
 #
 # Usage (inside the project's virtual environment, after scripts/build_bundle.sh):
 #   bash scripts/build_deb.sh            # → dist/<appid>_<version>_<arch>.deb
@@ -27,6 +31,7 @@ DIST_DIR=${DIST_DIR:-$ROOT/dist}
 DEB_WORK=${DEB_WORK:-$ROOT/build/deb}
 GLIBC_MAX=${GLIBC_MAX:-2.28}
 GLIBC_CHECK=${GLIBC_CHECK:-fail}
+GLIBCXX_MAX=${GLIBCXX_MAX:-3.4.25}
 PYTHON=${PYTHON:-$(command -v python || command -v python3)}
 APPID=org.wsjc.desktop
 NAME_ZH="派驻纪检监察组监督工作台"
@@ -57,26 +62,13 @@ for soname in $NEEDED; do
 done
 printf '  %s\n' "${SYSTEM[@]}"
 
-# soname → package(s) that ship it on UOS 20 / Kylin V10 (Debian 10 base) and on newer Debian
-declare -A PACKAGE_OF=(
-  [libc.so.6]=libc6 [libm.so.6]=libc6 [libdl.so.2]=libc6 [libpthread.so.0]=libc6 [librt.so.1]=libc6
-  [libresolv.so.2]=libc6 [libutil.so.1]=libc6 [ld-linux-x86-64.so.2]=libc6 [ld-linux-aarch64.so.1]=libc6
-  [libGL.so.1]=libgl1 [libEGL.so.1]=libegl1 [libOpenGL.so.0]=libopengl0 [libGLX.so.0]=libglx0
-  [libfontconfig.so.1]=libfontconfig1 [libfreetype.so.6]=libfreetype6 [libdbus-1.so.3]=libdbus-1-3
-  [libX11.so.6]=libx11-6 [libX11-xcb.so.1]=libx11-xcb1 [libxcb.so.1]=libxcb1
-  [libxkbcommon.so.0]=libxkbcommon0 [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
-  [libxcb-cursor.so.0]=libxcb-cursor0 [libxcb-icccm.so.4]=libxcb-icccm4 [libxcb-image.so.0]=libxcb-image0
-  [libxcb-keysyms.so.1]=libxcb-keysyms1 [libxcb-randr.so.0]=libxcb-randr0
-  [libxcb-render-util.so.0]=libxcb-render-util0 [libxcb-render.so.0]=libxcb-render0
-  [libxcb-shape.so.0]=libxcb-shape0 [libxcb-shm.so.0]=libxcb-shm0 [libxcb-sync.so.1]=libxcb-sync1
-  [libxcb-xfixes.so.0]=libxcb-xfixes0 [libxcb-xkb.so.1]=libxcb-xkb1 [libxcb-glx.so.0]=libxcb-glx0
-  [libxcb-util.so.1]="libxcb-util1 | libxcb-util0" [libxcb-xinerama.so.0]=libxcb-xinerama0
-  [libxcb-xinput.so.0]=libxcb-xinput0
-  [libwayland-client.so.0]=libwayland-client0 [libwayland-cursor.so.0]=libwayland-cursor0
-  [libwayland-egl.so.1]=libwayland-egl1 [libwayland-server.so.0]=libwayland-server0
-  [libz.so.1]=zlib1g [libglib-2.0.so.0]=libglib2.0-0 [libgthread-2.0.so.0]=libglib2.0-0
-  [libgobject-2.0.so.0]=libglib2.0-0 [libgio-2.0.so.0]=libglib2.0-0
-)
+# soname → package(s) that ship it on UOS 20 / Kylin V10 and on newer Debian: the table build.spec
+# also reads to leave these libraries out of the bundle
+declare -A PACKAGE_OF=()
+while read -r soname pkg; do
+  [[ -z "$soname" || "$soname" == \#* ]] && continue
+  PACKAGE_OF[$soname]=$pkg
+done <packaging/linux-system-libs.txt
 DEPENDS=()
 UNKNOWN=()
 for soname in "${SYSTEM[@]}"; do
@@ -84,7 +76,7 @@ for soname in "${SYSTEM[@]}"; do
   if [[ -z "$pkg" ]]; then UNKNOWN+=("$soname"); continue; fi
   [[ " ${DEPENDS[*]} " == *" $pkg "* ]] || DEPENDS+=("$pkg")
 done
-((${#UNKNOWN[@]} == 0)) || fail "no package known for: ${UNKNOWN[*]} (add it to PACKAGE_OF, or keep it out of the bundle)"
+((${#UNKNOWN[@]} == 0)) || fail "no package known for: ${UNKNOWN[*]} (the bundle must carry it, or packaging/linux-system-libs.txt name its package)"
 DEPENDS_LINE=$(printf '%s, ' "${DEPENDS[@]}")
 DEPENDS_LINE=${DEPENDS_LINE%, }
 echo "Depends: $DEPENDS_LINE"
@@ -111,6 +103,20 @@ if [[ "$(printf '%s\n%s\n' "$GLIBC_NEEDED" "$GLIBC_MAX" | sort -V | tail -n 1)" 
     echo "WARNING: the bundle needs glibc $GLIBC_NEEDED > $GLIBC_MAX: it will not start on UOS 20 / Kylin V10 SP1"
   else
     fail "the bundle needs glibc $GLIBC_NEEDED, more than $GLIBC_MAX (build it on a system with glibc $GLIBC_MAX)"
+  fi
+fi
+
+# the C++ library: UOS 20's libstdc++6 is GCC 8's (GLIBCXX_3.4.25, CXXABI_1.3.11)
+step "libstdc++ (at most GLIBCXX_$GLIBCXX_MAX)"
+GLIBCXX_NEEDED=$(for f in "${ELF_FILES[@]}"; do objdump -T "$f" 2>/dev/null | grep -o 'GLIBCXX_[0-9][0-9.]*' || true; done \
+  | sed 's/GLIBCXX_//' | sort -V | tail -n 1)
+GLIBCXX_NEEDED=${GLIBCXX_NEEDED:-none}
+echo "highest GLIBCXX_ version needed: $GLIBCXX_NEEDED"
+if [[ "$GLIBCXX_NEEDED" != none && "$(printf '%s\n%s\n' "$GLIBCXX_NEEDED" "$GLIBCXX_MAX" | sort -V | tail -n 1)" != "$GLIBCXX_MAX" ]]; then
+  if [[ "$GLIBC_CHECK" == report ]]; then
+    echo "WARNING: the bundle needs GLIBCXX_$GLIBCXX_NEEDED > $GLIBCXX_MAX"
+  else
+    fail "the bundle needs GLIBCXX_$GLIBCXX_NEEDED, more than the $GLIBCXX_MAX of UOS 20's libstdc++"
   fi
 fi
 

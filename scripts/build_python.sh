@@ -213,7 +213,7 @@ PY=$PREFIX/bin/python3.11
 
 # --- pip and the program's dependencies --------------------------------------------------------
 step "pip and the dependencies (wheels for manylinux 2.$MANYLINUX_MAX at most)"
-"$PY" -m ensurepip >/dev/null
+PIP_ROOT_USER_ACTION=ignore "$PY" -m ensurepip >/dev/null
 PLATFORMS=()
 for ((minor = MANYLINUX_MAX; minor >= 5; minor--)); do PLATFORMS+=(--platform "manylinux_2_${minor}_$ARCH"); done
 PLATFORMS+=(--platform "manylinux2014_$ARCH" --platform "manylinux2010_$ARCH" --platform "manylinux1_$ARCH")
@@ -224,12 +224,15 @@ REQUIREMENTS=$("$HOST_PYTHON" - <<'PY'
 import tomllib
 
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-print("\n".join(project["dependencies"] + project["optional-dependencies"]["bundle"]))
+# xlwt: scripts/build_bundle.sh writes an .xls roster with it for the bundle's try-out (build.spec
+# keeps it out of the bundle)
+xlwt = [r for r in project["optional-dependencies"]["test"] if r.startswith("xlwt")]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["bundle"] + xlwt))
 PY
 )
 mapfile -t REQS <<<"$REQUIREMENTS"
-"$HOST_PYTHON" -m pip download -q --only-binary=:all: "${PLATFORMS[@]}" --python-version 3.11 \
-  -d "$WHEELS" "${REQS[@]}"
+quiet "$WORK/build/wheels.log" "$HOST_PYTHON" -m pip download -q --only-binary=:all: "${PLATFORMS[@]}" \
+  --python-version 3.11 -d "$WHEELS" "${REQS[@]}"
 # from those wheels alone, whatever pip configuration the machine has
 env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null PIP_ROOT_USER_ACTION=ignore \
   "$PY" -m pip install -q --no-index --find-links "$WHEELS" "${REQS[@]}"
