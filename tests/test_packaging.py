@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -32,3 +33,27 @@ def test_resource_helper_finds_the_checkout_folder() -> None:
 
     assert resources_root().is_dir()
     assert resource_path("README.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_linux_system_library_table() -> None:
+    """packaging/linux-system-libs.txt, read by build.spec (what a Linux bundle leaves out) and
+    scripts/build_deb.sh (the .deb's Depends): one soname and its package(s) a line."""
+    table = ROOT / "packaging" / "linux-system-libs.txt"
+    rows = [
+        line.split(None, 1)
+        for line in table.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(rows) > 30
+    sonames = [row[0] for row in rows]
+    assert len(set(sonames)) == len(sonames)
+    package = r"[a-z0-9][a-z0-9+.-]+"
+    for row in rows:
+        assert len(row) == 2, row
+        soname, packages = row
+        assert re.fullmatch(r"(lib|ld-)[A-Za-z0-9_+.-]*\.so\.[0-9]+", soname), soname
+        assert re.fullmatch(rf"{package}( \| {package})*", packages.strip()), row
+    # what the Qt platform plugin needs is the system's; what Debian 10 (UOS 20) lacks is not
+    assert {"libxcb.so.1", "libGL.so.1", "libxkbcommon-x11.so.0", "libxcb-cursor.so.0"} <= set(sonames)
+    assert "libxcb-util.so.1" not in sonames
+    assert "libpython3.11.so.1.0" not in sonames
