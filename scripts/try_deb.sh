@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the .deb built by scripts/build_deb.sh on this machine, run the program from its
-# installed path (--version, demo, gui --screenshot offscreen), then remove it and check that
-# nothing is left outside the user's data folder (issue 20). Needs root (dpkg -i / dpkg -r).
+# installed path (--version, demo, check, gui --screenshot offscreen and, with xvfb-run, on an X
+# server through the xcb plugin), then remove it and check that nothing is left outside the user's
+# data folder (issue 20). Needs root (apt-get for the Depends, dpkg -i / dpkg -r).
 #
 #   bash scripts/try_deb.sh [dist/org.wsjc.desktop_<version>_<arch>.deb]
 set -euo pipefail
@@ -20,12 +21,21 @@ SUDO=""
 
 step "install $DEB"
 if dpkg -s "$APPID" >/dev/null 2>&1; then $SUDO dpkg -r "$APPID" >/dev/null; fi
+# the declared Depends from the distribution (apt-get), then the package itself with dpkg -i
+DEPENDS=$(dpkg-deb -f "$DEB" Depends)
+echo "Depends: $DEPENDS"
 if command -v apt-get >/dev/null; then
-  # apt-get resolves the declared Depends from the distribution
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$(realpath "$DEB")" >/dev/null
-else
-  $SUDO dpkg -i "$DEB"
+  # each "a | b" alternative: the first one this distribution has
+  mapfile -t WANTED < <(printf '%s\n' "$DEPENDS" | tr ',' '\n' | while read -r alternatives; do
+    IFS='|' read -ra choices <<<"$alternatives"
+    for choice in "${choices[@]}"; do
+      name=$(awk '{print $1}' <<<"$choice")
+      if apt-cache show "$name" >/dev/null 2>&1; then echo "$name"; break; fi
+    done
+  done)
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${WANTED[@]}" >/dev/null
 fi
+$SUDO dpkg -i "$DEB" >/dev/null
 dpkg -s "$APPID" | sed -n 's/^\(Status\|Version\|Installed-Size\): /  \1: /p'
 mapfile -t FILES < <(dpkg -L "$APPID")
 echo "${#FILES[@]} paths installed"
@@ -49,6 +59,17 @@ mkdir -p "$(dirname "$SHOT")"
 HOME="$HOME_DIR" "$EXE" gui --db "$HOME_DIR/demo.db" --tab 问题台账 --screenshot "$SHOT"
 (($(stat -c %s "$SHOT") / 1024 >= 30)) || fail "the installed program's screenshot looks empty"
 echo "screenshot: $SHOT ($(stat -c %s "$SHOT") bytes)"
+if command -v xvfb-run >/dev/null; then
+  # on an X server through the xcb platform plugin: the system's xcb, xkbcommon and GL libraries
+  # (the package's Depends) with the bundle's Qt
+  SHOT_X="$ROOT/build/deb-smoke/deb-screenshot-xcb.png"
+  HOME="$HOME_DIR" QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" \
+    "$EXE" gui --db "$HOME_DIR/demo.db" --tab 监督检查 --screenshot "$SHOT_X"
+  (($(stat -c %s "$SHOT_X") / 1024 >= 30)) || fail "the screenshot under X looks empty"
+  echo "screenshot under X (xcb): $SHOT_X ($(stat -c %s "$SHOT_X") bytes)"
+else
+  echo "(xvfb-run not installed: the xcb platform plugin not tried)"
+fi
 
 step "remove"
 $SUDO dpkg -r "$APPID" >/dev/null
