@@ -67,7 +67,8 @@ else
 step "toolchain (ppbt $PPBT_VERSION, $TRIPLET, glibc 2.17 sysroot)"
 TOOLCHAIN=$WORK/toolchain/$TRIPLET
 if [[ ! -x "$TOOLCHAIN/bin/$TRIPLET-gcc" ]]; then
-  "$HOST_PYTHON" -m pip download -q --no-deps --only-binary=:all: -d "$WORK/dl" "ppbt==$PPBT_VERSION"
+  quiet "$WORK/dl/ppbt.log" "$HOST_PYTHON" -m pip download -q --no-deps --only-binary=:all: -d "$WORK/dl" \
+    "ppbt==$PPBT_VERSION"
   WHEEL=$(ls "$WORK"/dl/ppbt-"$PPBT_VERSION"-*.whl | head -n 1)
   rm -rf "$WORK/toolchain" "$WORK/dl/ppbt"
   mkdir -p "$WORK/toolchain"
@@ -213,7 +214,7 @@ PY=$PREFIX/bin/python3.11
 
 # --- pip and the program's dependencies --------------------------------------------------------
 step "pip and the dependencies (wheels for manylinux 2.$MANYLINUX_MAX at most)"
-PIP_ROOT_USER_ACTION=ignore "$PY" -m ensurepip >/dev/null
+quiet "$WORK/build/ensurepip.log" "$PY" -m ensurepip
 PLATFORMS=()
 for ((minor = MANYLINUX_MAX; minor >= 5; minor--)); do PLATFORMS+=(--platform "manylinux_2_${minor}_$ARCH"); done
 PLATFORMS+=(--platform "manylinux2014_$ARCH" --platform "manylinux2010_$ARCH" --platform "manylinux1_$ARCH")
