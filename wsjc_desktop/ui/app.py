@@ -75,6 +75,43 @@ def install_translations(app: object) -> bool:
     return False
 
 
+#: Input methods whose Qt 6 plugin the program does not carry, with one it carries that speaks to
+#: them: fcitx 5 answers on the ibus protocol (its ibus front end, on by default), so on UOS and
+#: Kylin, whose sessions say QT_IM_MODULE=fcitx, Chinese is typed through Qt's ibus plugin. (fcitx's
+#: own Qt 6 plugin is built against one Qt release's private API: a system copy cannot load here.)
+IM_FALLBACKS = {"fcitx": "ibus", "fcitx5": "ibus"}
+
+
+def input_context_plugins() -> set[str]:
+    """Names of the input-context plugins Qt can load (``ibus``, ``compose``, …), from its plugin
+    folder and QT_PLUGIN_PATH."""
+    import os
+
+    from PySide6.QtCore import QLibraryInfo
+
+    folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))]
+    folders += [Path(p) for p in os.environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p]
+    names: set[str] = set()
+    for folder in folders:
+        for path in (folder / "platforminputcontexts").glob("*"):
+            stem = path.name.split(".")[0].removeprefix("lib")
+            names.add(stem.removesuffix("platforminputcontextplugin"))
+    return names
+
+
+def choose_input_method(environ: dict[str, str], plugins: set[str], platform: str) -> str | None:
+    """The QT_IM_MODULE to use instead of the session's, or None to keep it: on Linux, an input
+    method named by the session whose plugin Qt lacks is reached through one it has
+    (:data:`IM_FALLBACKS`)."""
+    if not platform.startswith("linux"):
+        return None
+    requested = environ.get("QT_IM_MODULE", "").strip().lower()
+    if not requested or any(requested in name for name in plugins):
+        return None
+    fallback = IM_FALLBACKS.get(requested)
+    return fallback if fallback in plugins else None
+
+
 def setup_application(*, crash_dialog: bool = True) -> object:
     """The QApplication with names, fonts and (unless told not to) the crash handler."""
     from PySide6.QtGui import QFont
@@ -83,6 +120,17 @@ def setup_application(*, crash_dialog: bool = True) -> object:
     from wsjc_desktop import APP_NAME, APP_TITLE
     from wsjc_desktop.ui.errors import install_gui_excepthook
 
+    if QApplication.instance() is None:
+        import os
+
+        im = choose_input_method(dict(os.environ), input_context_plugins(), sys.platform)
+        if im:
+            log.info(
+                "input method: QT_IM_MODULE=%s has no Qt plugin here, using %s",
+                os.environ["QT_IM_MODULE"],
+                im,
+            )
+            os.environ["QT_IM_MODULE"] = im
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     if app.property("wsjc_ready"):
