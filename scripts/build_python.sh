@@ -12,7 +12,9 @@
 #   - zlib, liblzma, libffi, SQLite (FTS5, JSON, as Debian builds it) and OpenSSL's libcrypto are built
 #     static and linked into the modules that need them (_hashlib: hashlib.scrypt needs OpenSSL);
 #   - CPython is configured as a cross build (--host: the toolchain's sysroot only, never
-#     /usr/include) with --enable-shared, the build Python being the system's python3.11.
+#     /usr/include) with --enable-shared, the build Python being the system's python3.11; the
+#     new interpreter is then run under the sysroot's own glibc 2.17 to import every module the
+#     program needs, hash with scrypt and open an FTS5 table.
 # Then the interpreter gets pip (ensurepip, offline), and the program's dependencies are installed
 # from wheels downloaded by the system's pip for manylinux 2.28 at most (PySide6 6.9.3 is the
 # last release with such wheels: 6.10 and later need glibc 2.34).
@@ -187,7 +189,10 @@ rm -rf "$PREFIX"
 # the interpreter finds its libpython beside it, wherever the folder is moved
 patchelf --set-rpath '$ORIGIN/../lib' "$PREFIX/bin/python3.11"
 PY=$PREFIX/bin/python3.11
-"$PY" - <<'PY'
+# run under the sysroot's own glibc (2.17), not only linked against it
+SYSROOT=$TOOLCHAIN/$TRIPLET/sysroot
+LOADER=$(ls "$SYSROOT"/lib/ld-linux*.so.* | head -n 1)
+"$LOADER" --library-path "$SYSROOT/lib:$SYSROOT/usr/lib:$PREFIX/lib" "$PY" - <<'PY'
 import importlib
 import sys
 
@@ -206,7 +211,12 @@ import sqlite3
 assert hashlib.scrypt(b"x", salt=b"y" * 16, n=16, r=8, p=1, dklen=8)
 con = sqlite3.connect(":memory:")
 con.execute("create virtual table t using fts5(a)")
-print("Python", sys.version.split()[0], "with SQLite", sqlite3.sqlite_version, "and OpenSSL's libcrypto")
+import ctypes
+
+libc_version = ctypes.CDLL(None).gnu_get_libc_version
+libc_version.restype = ctypes.c_char_p
+print("Python", sys.version.split()[0], "with SQLite", sqlite3.sqlite_version, "and OpenSSL's libcrypto,",
+      "running on glibc", libc_version().decode())
 PY
 touch "$PREFIX/.interpreter"
 fi
