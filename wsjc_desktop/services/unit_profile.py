@@ -14,7 +14,7 @@ them is one of the profile's, and nothing is said that the records do not show.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -542,6 +542,15 @@ def _figure_rows(p: UnitProfile) -> list[tuple[str, ...]]:
     def row(label: str, values: Sequence[Any]) -> tuple[str, ...]:
         return (label, *(str(v) for v in values))
 
+    def breakdown(parts: Callable[[Any], Sequence[tuple[str, int]]]) -> list[tuple[str, ...]]:
+        """“其中” rows: one per part (named by the latest year) with a count in some year."""
+        rows = []
+        for i, (name, _n) in enumerate(parts(years[-1])):
+            values = [parts(y)[i][1] for y in years]
+            if any(values):
+                rows.append(row(f"　其中：{name}", values))
+        return rows
+
     rows = [
         row("谈话（人次）", [y.talks for y in years]),
         row("列席会议（次）", [y.meetings for y in years]),
@@ -551,10 +560,7 @@ def _figure_rows(p: UnitProfile) -> list[tuple[str, ...]]:
         row("逾期未反馈（份）", [y.notices_overdue for y in years]),
         row("监督检查（次）", [y.inspections for y in years]),
     ]
-    for i, (kind, _n) in enumerate(years[-1].inspections_by_kind):
-        values = [y.inspections_by_kind[i][1] for y in years]
-        if any(values):
-            rows.append(row(f"　其中：{kind}", values))
+    rows += breakdown(lambda y: y.inspections_by_kind)
     rows += [
         row("发现问题（个）", [y.problems_found for y in years]),
         row("验收销号（个）", [y.problems_closed for y in years]),
@@ -562,15 +568,9 @@ def _figure_rows(p: UnitProfile) -> list[tuple[str, ...]]:
         row("逾期未整改（个）", [y.problems_overdue for y in years]),
         row("受理问题线索（件）", [y.clues_received for y in years]),
     ]
-    for i, (disposal, _n) in enumerate(years[-1].clues_by_disposal):
-        values = [y.clues_by_disposal[i][1] for y in years]
-        if any(values):
-            rows.append(row(f"　其中：{disposal}", values))
+    rows += breakdown(lambda y: y.clues_by_disposal)
     rows.append(row("处分及处理（人次）", [y.sanctions for y in years]))
-    for i, (category, _n) in enumerate(years[-1].sanctions_by_category):
-        values = [y.sanctions_by_category[i][1] for y in years]
-        if any(values):
-            rows.append(row(f"　其中：{category}", values))
+    rows += breakdown(lambda y: y.sanctions_by_category)
     rows.append(row("谈话中第一种形态处理（人次）", [y.talks_first_form for y in years]))
     rows += [
         row("个人有关事项报告（人）", [y.matters_reports for y in years]),
